@@ -1,0 +1,50 @@
+// `braid export --db FILE --format csv|json [--out FILE]` and `braid verify FILE`: the trade history with
+// a SHA-256 hash chain, and its check.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { TradeRecord } from '../../shared/domain/portfolio.ts';
+import { exportTrades, verifyExport } from '../engine/history/hash-chain.ts';
+import { readTradeHistory } from '../engine/journal/journal.ts';
+import { InputError } from '../engine/replay/inputs.ts';
+import { parseFlags, UsageError } from './args.ts';
+
+export function exportCommand(args: string[]): number {
+  const { values } = parseFlags(args, { db: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } });
+  if (!values.db) throw new UsageError('export needs --db FILE');
+  const format = values.format ?? 'csv';
+  if (format !== 'csv' && format !== 'json') throw new UsageError('--format must be csv or json');
+  if (!existsSync(values.db)) throw new InputError(values.db, 0, 'no such journal');
+  let bodies: string[];
+  try {
+    bodies = readTradeHistory(values.db);
+  } catch (e) {
+    throw new InputError(values.db, 0, `cannot read the journal: ${(e as Error).message}`);
+  }
+  const trades = bodies.map((b) => (JSON.parse(b) as { trade: TradeRecord }).trade);
+  const { text, head, count } = exportTrades(trades, format);
+  if (values.out) {
+    writeFileSync(values.out, text);
+    process.stderr.write(`exported ${count} trades to ${values.out}; head ${head}\n`);
+  } else {
+    process.stdout.write(text);
+  }
+  return 0;
+}
+
+export function verifyCommand(args: string[]): number {
+  const { positionals } = parseFlags(args, {});
+  const file = positionals[0];
+  if (!file) throw new UsageError('verify needs a FILE');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new InputError(file, 0, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const result = verifyExport(text);
+  if (result.ok) {
+    process.stdout.write(`${file}: OK, ${result.count} records, ${result.format}, head ${result.head}\n`);
+    return 0;
+  }
+  process.stdout.write(`${file}:${result.line}: record ${result.record}: ${result.reason}\n`);
+  return 1;
+}

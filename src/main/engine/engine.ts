@@ -1,0 +1,1115 @@
+// The execution engine: plans in, orders out, fills back, positions and P&L kept, every change journaled.
+// Commands return an acknowledgement; what happens arrives as events. The engine is the only writer of
+// trading state; venues report, the engine applies. Time is always passed in.
+import type { BraidConfig } from '../../shared/domain/config.ts';
+import { DEFAULT_LOT } from '../../shared/domain/config.ts';
+import { type Dec, dec, str, ZERO } from '../../shared/domain/decimal.ts';
+import type { AccountView, EngineEvent, EngineSnapshot, Notice } from '../../shared/domain/engine-view.ts';
+import type { Bar } from '../../shared/domain/instrument.ts';
+import type { ExitReason, FillRecord, OrderRecord, OrderRole, OrderType } from '../../shared/domain/order.ts';
+import type { PlanInput, PlanRecord, PlanStatus, RejectReason, Side } from '../../shared/domain/plan.ts';
+import type { PositionRecord, TradeRecord, TradingState } from '../../shared/domain/portfolio.ts';
+import { err, ok, type Result } from '../../shared/result.ts';
+import type { Journal } from './journal/journal.ts';
+import { canTransition, IllegalOrderTransition, isWorking } from './orders/order-state.ts';
+import { checkBracketSides, entryRef, parsePlanInput, validatePlan } from './plans/plan-input.ts';
+import type { Disposer, EnginePort } from './port.ts';
+import { computeMetrics, EquityCurve, type EquityCurveState } from './portfolio/metrics.ts';
+import { localDate } from './risk/calendar.ts';
+import { DayTradeCounter, type DayTradeState } from './risk/day-trades.ts';
+import { checkEntryRisk, checkTradingState } from './risk/risk-checks.ts';
+import { sizePosition } from './risk/sizing.ts';
+import { PaperVenue, type PaperVenueState } from './venues/paper/paper-venue.ts';
+import { feeOf } from './venues/paper/fill-model.ts';
+import type { VenueEvent } from './venues/venue.ts';
+import { FieldError } from './validation.ts';
+
+/** A position as the engine books it: one per symbol, owned by one plan. Sums are exact notionals. */
+interface PositionBook {
+  symbol: string;
+  planId: string;
+  side: 'long' | 'short';
+  qty: string;
+  entryQty: string;
+  entryNotional: string;
+  exitQty: string;
+  exitNotional: string;
+  fees: string;
+  openedAt: number;
+  lastExitReason: ExitReason | null;
+}
+
+/** What the engine tracks for a plan while it trades: its bracket legs and exit. */
+interface PlanExec {
+  stopOrderId?: string;
+  takeProfitOrderId?: string;
+  exitOrderId?: string;
+  /** The stop has been set or moved by the trailing rule. */
+  trailing: boolean;
+}
+
+/** The live state a checkpoint carries (history is rebuilt from the journal's records). */
+export interface LiveState {
+  time: number;
+  tradingState: TradingState;
+  tradingStateReason: string;
+  cash: string;
+  startEquity: string;
+  positions: PositionBook[];
+  exec: Record<string, PlanExec>;
+  lastClose: Record<string, string>;
+  orderSeq: Record<string, number>;
+  orderNotional: Record<string, string>;
+  cancelAs: Record<string, 'cancelled' | 'expired'>;
+  fillCount: Record<string, number>;
+  exchangeDay: string | null;
+  dayStartEquity: string;
+  equity: EquityCurveState;
+  pdt: DayTradeState;
+  venue: PaperVenueState;
+  duplicatePlanIds: string[];
+  notes: EngineNote[];
+  symbols: string[];
+}
+
+export interface EngineOptions {
+  config: BraidConfig;
+  journal?: Journal | null;
+  /** Symbols with market data (replay: every symbol in the prices file). */
+  symbols?: Iterable<string>;
+  /** Called after an order intent is durable and before the venue sees it (crash tests use this seam). */
+  onIntentCommitted?: (clientOrderId: string) => void;
+}
+
+/** Something the operator should read later: a script command that did not apply, a duplicate plan. */
+export interface EngineNote {
+  time: number;
+  code: string;
+  message: string;
+}
+
+const ROLE_CODE: Record<OrderRole, string> = { entry: 'E', stop_loss: 'SL', take_profit: 'TP', exit: 'X' };
+const JOURNALED: ReadonlySet<EngineEvent['type']> = new Set(['plan', 'order', 'fill', 'trade', 'tradingState', 'notice']);
+
+export class Engine implements EnginePort {
+  readonly config: BraidConfig;
+  private readonly journal: Journal | null;
+  private readonly venue: PaperVenue;
+  private pdt: DayTradeCounter;
+  private listeners: Array<(event: EngineEvent) => void> = [];
+  private readonly memorySettings = new Map<string, string>();
+  private disposeVenue: Disposer;
+  private closed = false;
+
+  // Live state (checkpointed).
+  private time = 0;
+  private tradingState: TradingState = 'ACTIVE';
+  private tradingStateReason = 'start';
+  private cash: Dec;
+  private startEquity: Dec;
+  private positions = new Map<string, PositionBook>();
+  private exec = new Map<string, PlanExec>();
+  private lastClose = new Map<string, string>();
+  private orderSeq = new Map<string, number>();
+  private orderNotional = new Map<string, string>();
+  private cancelAs = new Map<string, 'cancelled' | 'expired'>();
+  private fillCount = new Map<string, number>();
+  private exchangeDay: string | null = null;
+  private dayStartEquity: Dec;
+  private curve: EquityCurve;
+  private duplicatePlanIds: string[] = [];
+  private notes: EngineNote[] = [];
+  private readonly onIntentCommitted: ((id: string) => void) | undefined;
+  private symbols = new Set<string>();
+
+  // History (rebuilt from the journal's records).
+  private plans = new Map<string, PlanRecord>();
+  /** Plans not yet terminal, in arrival order: what bars and commands must look at. */
+  private active = new Set<string>();
+  private orders = new Map<string, OrderRecord>();
+  private fills: FillRecord[] = [];
+  private tradeList: TradeRecord[] = [];
+
+  constructor(options: EngineOptions) {
+    this.config = options.config;
+    this.journal = options.journal ?? null;
+    this.onIntentCommitted = options.onIntentCommitted;
+    this.cash = dec(this.config.account.cash);
+    this.startEquity = this.cash;
+    this.dayStartEquity = this.cash;
+    this.curve = new EquityCurve(this.startEquity);
+    for (const s of options.symbols ?? []) this.symbols.add(s);
+    for (const s of Object.keys(this.config.instruments)) this.symbols.add(s);
+    this.pdt = new DayTradeCounter(this.pdtConfig());
+    const paper = this.config.venues.paper;
+    this.venue = new PaperVenue({
+      slipBps: paper.slipBps,
+      takerFeeBps: paper.takerFeeBps,
+      makerFeeBps: paper.makerFeeBps,
+      maxVolumeShare: paper.maxVolumeShare,
+      lotOf: (symbol) => this.lotOf(symbol),
+    });
+    this.disposeVenue = this.venue.onEvent((e) => this.onVenueEvent(e));
+  }
+
+  private pdtConfig() {
+    const p = this.config.pdt;
+    return {
+      enabled: p.enabled,
+      accountType: this.config.account.type,
+      minEquity: p.minEquity,
+      maxDayTrades: p.maxDayTrades,
+      timezone: p.timezone,
+      method: p.method,
+    };
+  }
+
+  lotOf(symbol: string): string {
+    return this.config.instruments[symbol]?.lot ?? DEFAULT_LOT;
+  }
+
+  // ---------------------------------------------------------------- events out
+
+  subscribe(listener: (event: EngineEvent) => void): Disposer {
+    this.listeners.push(listener);
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+    };
+  }
+
+  private emit(event: EngineEvent): void {
+    if (this.journal && JOURNALED.has(event.type)) {
+      this.journal.append(this.time, event.type, refOf(event), JSON.stringify(event));
+    }
+    for (const l of this.listeners) l(event);
+  }
+
+  private notice(level: Notice['level'], code: string, message: string, planId?: string): void {
+    this.emit({
+      type: 'notice',
+      notice: { level, code, message, time: this.time, ...(planId !== undefined ? { planId } : {}) },
+    });
+  }
+
+  // ---------------------------------------------------------------- time
+
+  /** Moves engine time forward; a new exchange day fixes the day's starting equity. */
+  private advance(now: number): void {
+    if (now > this.time) this.time = now;
+    const day = localDate(this.time, this.config.pdt.timezone);
+    if (day !== this.exchangeDay) {
+      this.exchangeDay = day;
+      this.dayStartEquity = this.equity();
+    }
+  }
+
+  get now(): number {
+    return this.time;
+  }
+
+  // ---------------------------------------------------------------- commands
+
+  submitPlan(raw: unknown, now: number): Result<{ planId: string; status: string }> {
+    let input: PlanInput;
+    try {
+      input = parsePlanInput(raw);
+    } catch (e) {
+      if (e instanceof FieldError) return err('invalid_plan', e.message);
+      throw e;
+    }
+    this.advance(now);
+    this.expirePlans();
+    const existing = this.plans.get(input.id);
+    if (existing) {
+      if (!this.duplicatePlanIds.includes(input.id)) {
+        this.duplicatePlanIds.push(input.id);
+        this.notice('warning', 'duplicate_plan', `plan ${input.id} was received before: ignored`, input.id);
+      }
+      return ok({ planId: input.id, status: existing.status });
+    }
+    const plan: PlanRecord = { id: input.id, input, status: 'pending_approval', receivedAt: this.time, updatedAt: this.time };
+    this.plans.set(plan.id, plan);
+    this.active.add(plan.id);
+    const lastClose = this.lastClose.get(input.symbol);
+    const rejection = validatePlan(input, {
+      knownSymbol: this.symbols.has(input.symbol),
+      knownVenue: input.venue === undefined || input.venue === 'paper',
+      lot: dec(this.lotOf(input.symbol)),
+      // A conditional plan enters near its trigger price, not at today's price: judge its stops there.
+      ref: input.condition
+        ? dec(input.entry.price ?? input.condition.price)
+        : entryRef(input, lastClose === undefined ? undefined : dec(lastClose)),
+    });
+    if (rejection) {
+      this.rejectPlan(plan.id, rejection.reason, rejection.detail);
+    } else if (input.expiresAt !== undefined && input.expiresAt <= this.time) {
+      this.setPlan(plan.id, { status: 'expired', reason: 'expired_on_arrival' });
+    } else if (this.config.approval === 'manual') {
+      this.setPlan(plan.id, { status: 'pending_approval' });
+    } else {
+      this.emitPlan(plan.id);
+      this.proceed(plan.id);
+    }
+    return ok({ planId: plan.id, status: this.plans.get(plan.id)!.status });
+  }
+
+  approve(planId: string, now: number): Result<null> {
+    this.advance(now);
+    this.expirePlans();
+    const plan = this.plans.get(planId);
+    if (!plan) return err('unknown_plan', `no plan ${planId}`);
+    if (plan.status !== 'pending_approval') {
+      return err('not_pending', `plan ${planId} is ${plan.status}, not waiting for approval`);
+    }
+    this.proceed(planId);
+    return ok(null);
+  }
+
+  reject(planId: string, reason: string | undefined, now: number): Result<null> {
+    this.advance(now);
+    this.expirePlans();
+    const plan = this.plans.get(planId);
+    if (!plan) return err('unknown_plan', `no plan ${planId}`);
+    if (plan.status !== 'pending_approval') {
+      return err('not_pending', `plan ${planId} is ${plan.status}, not waiting for approval`);
+    }
+    this.rejectPlan(planId, 'operator', reason ?? 'rejected by the operator');
+    return ok(null);
+  }
+
+  cancelPlan(planId: string, now: number): Result<null> {
+    this.advance(now);
+    this.expirePlans();
+    const plan = this.plans.get(planId);
+    if (!plan) return err('unknown_plan', `no plan ${planId}`);
+    if (plan.status === 'pending_approval' || plan.status === 'armed') {
+      this.setPlan(planId, { status: 'cancelled', reason: 'cancelled' });
+      return ok(null);
+    }
+    if (plan.status === 'working' || (plan.status === 'open' && this.entryWorking(plan))) {
+      this.cancelOrder(plan.entryOrderId!, 'cancelled');
+      if (this.plans.get(planId)!.status === 'working') this.setPlan(planId, { status: 'cancelled', reason: 'cancelled' });
+      return ok(null);
+    }
+    return err('not_cancellable', `plan ${planId} is ${plan.status}: close its position instead`);
+  }
+
+  closePosition(symbol: string, now: number): Result<null> {
+    this.advance(now);
+    this.expirePlans();
+    const book = this.positions.get(symbol);
+    if (!book) return err('no_position', `no open position in ${symbol}`);
+    const ex = this.execOf(book.planId);
+    if (ex.exitOrderId && this.isOrderWorking(ex.exitOrderId)) {
+      return err('already_closing', `${symbol} is being closed by order ${ex.exitOrderId}`);
+    }
+    this.flatten(book, 'close');
+    return ok(null);
+  }
+
+  kill(now: number): Result<null> {
+    this.advance(now);
+    this.killAll('kill_switch', 'kill switch');
+    return ok(null);
+  }
+
+  resume(now: number): Result<null> {
+    this.advance(now);
+    this.setTradingState('ACTIVE', now);
+    return ok(null);
+  }
+
+  setTradingState(state: 'ACTIVE' | 'REDUCING', now: number): Result<null> {
+    this.advance(now);
+    if (state !== 'ACTIVE' && state !== 'REDUCING') return err('invalid_state', `unknown trading state ${state}`);
+    this.changeTradingState(state, state === 'ACTIVE' ? 'resumed by the operator' : 'exits only, set by the operator');
+    return ok(null);
+  }
+
+  // ---------------------------------------------------------------- market data
+
+  /** Applies a bar: (1) fills of orders working before it, (2) at its close: brackets, trailing stops,
+   *  expiry, entry conditions, marks. */
+  onBar(bar: Bar): void {
+    this.advance(bar.time);
+    if (!this.symbols.has(bar.symbol)) this.symbols.add(bar.symbol);
+    this.venue.onBar(bar);
+    this.lastClose.set(bar.symbol, bar.close);
+    const book = this.positions.get(bar.symbol);
+    if (book) {
+      this.syncBrackets(book);
+      this.trail(book, dec(bar.close));
+    }
+    this.expirePlans();
+    this.triggerConditions(bar.symbol, dec(bar.close));
+    this.curve.mark(bar.time, this.equity());
+    if (this.listeners.length > 0) {
+      this.emit({ type: 'bar', bar });
+      if (book) this.emitPosition(bar.symbol);
+      this.emit({ type: 'account', account: this.account() });
+    }
+  }
+
+  // ---------------------------------------------------------------- plan lifecycle
+
+  /** A copy, so that plans may change status while the caller walks the list. */
+  private activePlans(): PlanRecord[] {
+    const list: PlanRecord[] = [];
+    for (const id of this.active) list.push(this.plans.get(id)!);
+    return list;
+  }
+
+  private execOf(planId: string): PlanExec {
+    let ex = this.exec.get(planId);
+    if (!ex) {
+      ex = { trailing: false };
+      this.exec.set(planId, ex);
+    }
+    return ex;
+  }
+
+  private setPlan(planId: string, patch: Partial<PlanRecord>): void {
+    const plan = this.plans.get(planId)!;
+    const next: PlanRecord = { ...plan, ...patch, updatedAt: this.time };
+    this.plans.set(planId, next);
+    if (isTerminalPlan(next.status)) {
+      this.exec.delete(planId);
+      this.active.delete(planId);
+    }
+    this.emit({ type: 'plan', plan: next });
+  }
+
+  private emitPlan(planId: string): void {
+    this.emit({ type: 'plan', plan: this.plans.get(planId)! });
+  }
+
+  private rejectPlan(planId: string, reason: RejectReason, detail: string): void {
+    this.setPlan(planId, { status: 'rejected', reason });
+    this.notice('warning', reason, `plan ${planId} rejected: ${detail}`, planId);
+  }
+
+  /** After approval (or at once in auto mode): arm a conditional plan, else submit its entry. */
+  private proceed(planId: string): void {
+    const plan = this.plans.get(planId)!;
+    const blocked = checkTradingState(this.tradingState);
+    if (blocked) {
+      this.rejectPlan(planId, blocked, `trading is ${this.tradingState}`);
+      return;
+    }
+    if (plan.input.condition) {
+      this.setPlan(planId, { status: 'armed' });
+      return;
+    }
+    this.submitEntry(planId);
+  }
+
+  private triggerConditions(symbol: string, close: Dec): void {
+    for (const plan of this.activePlans()) {
+      if (plan.status !== 'armed' || plan.input.symbol !== symbol) continue;
+      const c = plan.input.condition!;
+      const holds = c.kind === 'price_above' ? close.gt(c.price) : close.lt(c.price);
+      if (holds) this.submitEntry(plan.id);
+    }
+  }
+
+  /** Plans not yet submitted expire at their time; a working entry is cancelled then too. */
+  private expirePlans(): void {
+    for (const plan of this.activePlans()) {
+      const at = plan.input.expiresAt;
+      if (at === undefined || this.time < at) continue;
+      if (plan.status === 'pending_approval' || plan.status === 'armed') {
+        this.setPlan(plan.id, { status: 'expired', reason: 'expired' });
+      } else if (plan.entryOrderId && this.isOrderWorking(plan.entryOrderId)) {
+        this.cancelOrder(plan.entryOrderId, 'expired');
+        if (this.plans.get(plan.id)!.status === 'working') this.setPlan(plan.id, { status: 'expired', reason: 'expired' });
+      }
+    }
+  }
+
+  /** Sizes the entry, runs the pre-trade checks and sends the order; or rejects the plan with a reason. */
+  private submitEntry(planId: string): void {
+    const plan = this.plans.get(planId)!;
+    const input = plan.input;
+    const last = this.lastClose.get(input.symbol);
+    const ref = entryRef(input, last === undefined ? undefined : dec(last));
+    if (ref === undefined) {
+      this.rejectPlan(planId, 'no_price', `no price yet for ${input.symbol} to size a market entry`);
+      return;
+    }
+    const sides = checkBracketSides(input, ref);
+    if (sides) {
+      this.rejectPlan(planId, sides.reason, sides.detail);
+      return;
+    }
+    const state = checkTradingState(this.tradingState);
+    if (state) {
+      this.rejectPlan(planId, state, `trading is ${this.tradingState}`);
+      return;
+    }
+    const lot = dec(this.lotOf(input.symbol));
+    const equity = this.equity();
+    const risk = this.config.risk;
+    const qty =
+      input.quantity !== undefined
+        ? dec(input.quantity)
+        : sizePosition({
+            equity,
+            riskPct: dec(risk.riskPct),
+            maxPositionPct: dec(risk.maxPositionPct),
+            ref,
+            ...(input.stopLoss !== undefined ? { stopLoss: dec(input.stopLoss) } : {}),
+            lot,
+          });
+    if (qty.lt(lot)) {
+      this.rejectPlan(planId, 'size_below_min', `sized quantity ${str(qty)} is below one lot (${str(lot)})`);
+      return;
+    }
+    const notional = qty.times(ref);
+    const paper = this.config.venues.paper;
+    const fee = feeOf(ref, qty, dec(input.entry.type === 'limit' ? paper.makerFeeBps : paper.takerFeeBps));
+    const dailyLossBreached = this.dailyLossBreached(equity);
+    const reason = checkEntryRisk({
+      tradingState: this.tradingState,
+      openExposures: this.openExposures(),
+      symbolExposed: this.symbolExposed(input.symbol),
+      maxOpenPositions: risk.maxOpenPositions,
+      notional,
+      fee,
+      maxNotional: risk.maxNotional === null ? null : dec(risk.maxNotional),
+      cash: this.cash,
+      leverage: dec(this.config.account.leverage),
+      dailyLossBreached,
+      pdtBlocks: this.pdt.blocksEntry(this.time, str(this.dayStartEquity)),
+    });
+    if (reason) {
+      this.setPlan(planId, { quantity: str(qty) });
+      this.rejectPlan(planId, reason, riskDetail(reason, { notional, fee, cash: this.cash }));
+      if (reason === 'daily_loss_limit') this.killAll('daily_loss_limit', 'daily loss limit reached');
+      return;
+    }
+    const order = this.newOrder(plan, 'entry', input.side, input.entry.type, qty, input.entry.price);
+    this.setPlan(planId, { status: 'working', quantity: str(qty), entryOrderId: order.id });
+    this.sendOrder(order);
+  }
+
+  private dailyLossBreached(equity: Dec): boolean {
+    const pct = this.config.risk.dailyLossLimitPct;
+    if (pct === null) return false;
+    return equity.lte(this.dayStartEquity.times(dec(1).minus(pct)));
+  }
+
+  /** Positions plus working entries: both count against the open-position limit. */
+  private openExposures(): number {
+    const symbols = new Set(this.positions.keys());
+    for (const plan of this.activePlans()) if (plan.status === 'working') symbols.add(plan.input.symbol);
+    return symbols.size;
+  }
+
+  private symbolExposed(symbol: string): boolean {
+    if (this.positions.has(symbol)) return true;
+    for (const plan of this.activePlans()) {
+      if (plan.status === 'working' && plan.input.symbol === symbol) return true;
+    }
+    return false;
+  }
+
+  private entryWorking(plan: PlanRecord): boolean {
+    return plan.entryOrderId !== undefined && this.isOrderWorking(plan.entryOrderId);
+  }
+
+  // ---------------------------------------------------------------- orders
+
+  private newOrder(
+    plan: PlanRecord,
+    role: OrderRole,
+    side: Side,
+    type: OrderType,
+    quantity: Dec,
+    price: string | undefined,
+    extra: Partial<OrderRecord> = {},
+  ): OrderRecord {
+    const key = `${plan.id}:${ROLE_CODE[role]}`;
+    const n = (this.orderSeq.get(key) ?? 0) + 1;
+    this.orderSeq.set(key, n);
+    return {
+      id: `${key}${n}`,
+      planId: plan.id,
+      symbol: plan.input.symbol,
+      venue: this.venue.name,
+      role,
+      side,
+      type,
+      quantity: str(quantity),
+      ...(price !== undefined ? { price } : {}),
+      status: 'submitted',
+      filledQuantity: '0',
+      createdAt: this.time,
+      updatedAt: this.time,
+      ...extra,
+    };
+  }
+
+  /** Journals the intent (durably) and only then hands the order to the venue. */
+  private sendOrder(order: OrderRecord): void {
+    this.orders.set(order.id, order);
+    this.emit({ type: 'order', order });
+    this.journal?.commitIntent(order.id, order.planId, this.time, JSON.stringify(order));
+    this.onIntentCommitted?.(order.id);
+    this.venue.submit(
+      {
+        clientOrderId: order.id,
+        symbol: order.symbol,
+        side: order.side,
+        type: order.type,
+        quantity: order.quantity,
+        ...(order.price !== undefined ? { price: order.price } : {}),
+        ...(order.ocoGroup !== undefined ? { ocoGroup: order.ocoGroup } : {}),
+        ...(order.role === 'stop_loss' || order.role === 'take_profit' ? { bracketLeg: order.role } : {}),
+      },
+      this.time,
+    );
+  }
+
+  private isOrderWorking(id: string): boolean {
+    const o = this.orders.get(id);
+    return o !== undefined && isWorking(o.status);
+  }
+
+  private cancelOrder(id: string, as: 'cancelled' | 'expired'): void {
+    if (!this.isOrderWorking(id)) return;
+    this.cancelAs.set(id, as);
+    this.venue.cancel(id, this.time);
+  }
+
+  private setOrder(id: string, patch: Partial<OrderRecord>): OrderRecord {
+    const order = this.orders.get(id)!;
+    if (patch.status !== undefined && patch.status !== order.status && !canTransition(order.status, patch.status)) {
+      throw new IllegalOrderTransition(id, order.status, patch.status);
+    }
+    const next: OrderRecord = { ...order, ...patch, updatedAt: this.time };
+    this.orders.set(id, next);
+    this.emit({ type: 'order', order: next });
+    return next;
+  }
+
+  private onVenueEvent(e: VenueEvent): void {
+    const order = this.orders.get(e.clientOrderId);
+    if (!order) {
+      this.notice('error', 'unknown_order', `venue reported ${e.type} for unknown order ${e.clientOrderId}`);
+      return;
+    }
+    switch (e.type) {
+      case 'accepted':
+        this.setOrder(order.id, { status: 'accepted', venueOrderId: e.venueOrderId });
+        return;
+      case 'rejected':
+        this.setOrder(order.id, { status: 'rejected', rejectReason: e.reason });
+        this.onOrderRejected(order, e.reason);
+        return;
+      case 'cancelled': {
+        const as = this.cancelAs.get(order.id) ?? 'cancelled';
+        this.cancelAs.delete(order.id);
+        if (isWorking(order.status)) this.setOrder(order.id, { status: as });
+        return;
+      }
+      case 'amended':
+        this.setOrder(order.id, { quantity: e.quantity, ...(e.price !== undefined ? { price: e.price } : {}) });
+        return;
+      case 'filled':
+        this.applyFill(order, e);
+        return;
+    }
+  }
+
+  private onOrderRejected(order: OrderRecord, reason: string): void {
+    this.notice('error', 'order_rejected', `order ${order.id} rejected by ${order.venue}: ${reason}`, order.planId);
+    const plan = this.plans.get(order.planId);
+    if (order.role === 'entry' && plan?.status === 'working') this.setPlan(plan.id, { status: 'rejected', reason: 'venue_rejected' });
+  }
+
+  // ---------------------------------------------------------------- fills and positions
+
+  private applyFill(order: OrderRecord, e: Extract<VenueEvent, { type: 'filled' }>): void {
+    const qty = dec(e.quantity);
+    const price = dec(e.price);
+    const fee = dec(e.fee);
+    const filled = dec(order.filledQuantity).plus(qty);
+    const notional = dec(this.orderNotional.get(order.id) ?? '0').plus(price.times(qty));
+    this.orderNotional.set(order.id, str(notional));
+    if (!isWorking(order.status)) {
+      this.notice('warning', 'late_fill', `fill on ${order.status} order ${order.id} applied`, order.planId);
+    }
+    this.setOrder(order.id, {
+      status: filled.gte(order.quantity) ? 'filled' : 'partially_filled',
+      filledQuantity: str(filled),
+      avgFillPrice: str(notional.div(filled)),
+    });
+    const n = (this.fillCount.get(order.id) ?? 0) + 1;
+    this.fillCount.set(order.id, n);
+    const fill: FillRecord = {
+      id: `${order.id}#${n}`,
+      orderId: order.id,
+      planId: order.planId,
+      symbol: order.symbol,
+      side: order.side,
+      time: e.time,
+      price: e.price,
+      quantity: e.quantity,
+      fee: e.fee,
+      liquidity: e.liquidity,
+    };
+    this.fills.push(fill);
+    this.emit({ type: 'fill', fill });
+    const value = price.times(qty);
+    this.cash = order.side === 'buy' ? this.cash.minus(value).minus(fee) : this.cash.plus(value).minus(fee);
+    if (order.role === 'entry') this.applyEntryFill(order, qty, value, fee, e.time);
+    else this.applyExitFill(order, qty, value, fee, e.time);
+    this.emitPosition(order.symbol);
+  }
+
+  private applyEntryFill(order: OrderRecord, qty: Dec, value: Dec, fee: Dec, time: number): void {
+    let book = this.positions.get(order.symbol);
+    if (!book) {
+      book = {
+        symbol: order.symbol,
+        planId: order.planId,
+        side: order.side === 'buy' ? 'long' : 'short',
+        qty: '0',
+        entryQty: '0',
+        entryNotional: '0',
+        exitQty: '0',
+        exitNotional: '0',
+        fees: '0',
+        openedAt: time,
+        lastExitReason: null,
+      };
+      this.positions.set(order.symbol, book);
+      this.pdt.positionOpened(order.symbol, time);
+      this.setPlan(order.planId, { status: 'open' });
+    }
+    book.qty = str(dec(book.qty).plus(qty));
+    book.entryQty = str(dec(book.entryQty).plus(qty));
+    book.entryNotional = str(dec(book.entryNotional).plus(value));
+    book.fees = str(dec(book.fees).plus(fee));
+  }
+
+  private applyExitFill(order: OrderRecord, qty: Dec, value: Dec, fee: Dec, time: number): void {
+    const book = this.positions.get(order.symbol);
+    if (!book || book.planId !== order.planId) {
+      this.notice('error', 'orphan_exit_fill', `exit fill on ${order.id} with no position in ${order.symbol}`, order.planId);
+      return;
+    }
+    const plan = this.plans.get(order.planId)!;
+    // Once the position starts to exit, the rest of the entry must not add to it.
+    if (plan.entryOrderId) this.cancelOrder(plan.entryOrderId, 'cancelled');
+    const open = dec(book.qty);
+    if (qty.gt(open)) {
+      this.notice('error', 'overfill', `exit ${order.id} filled ${str(qty)} against an open ${str(open)}`, order.planId);
+    }
+    book.qty = str(open.minus(qty));
+    book.exitQty = str(dec(book.exitQty).plus(qty));
+    book.exitNotional = str(dec(book.exitNotional).plus(value));
+    book.fees = str(dec(book.fees).plus(fee));
+    book.lastExitReason = order.exitReason ?? 'close';
+    if (dec(book.qty).gt(0)) return;
+    this.closeTrade(book, time);
+  }
+
+  private closeTrade(book: PositionBook, time: number): void {
+    this.positions.delete(book.symbol);
+    const ex = this.exec.get(book.planId);
+    for (const id of [ex?.stopOrderId, ex?.takeProfitOrderId, ex?.exitOrderId]) {
+      if (id) this.cancelOrder(id, 'cancelled');
+    }
+    const entryNotional = dec(book.entryNotional);
+    const exitNotional = dec(book.exitNotional);
+    const fees = dec(book.fees);
+    const gross = book.side === 'long' ? exitNotional.minus(entryNotional) : entryNotional.minus(exitNotional);
+    const pnl = gross.minus(fees);
+    const trade: TradeRecord = {
+      planId: book.planId,
+      symbol: book.symbol,
+      side: book.side,
+      quantity: book.entryQty,
+      entryTime: book.openedAt,
+      entryPrice: str(entryNotional.div(book.entryQty)),
+      exitTime: time,
+      exitPrice: str(exitNotional.div(book.exitQty)),
+      exitReason: book.lastExitReason ?? 'close',
+      pnl: str(pnl),
+      pnlPct: str(pnl.div(entryNotional).times(100)),
+      fees: str(fees),
+    };
+    this.tradeList.push(trade);
+    this.emit({ type: 'trade', trade });
+    const dayTrade = this.pdt.positionFlat(book.symbol, time);
+    this.setPlan(book.planId, { status: 'closed' });
+    if (dayTrade && this.listeners.length > 0) this.emit({ type: 'dayTrades', dayTrades: this.dayTradesView() });
+    if (this.listeners.length > 0) this.emit({ type: 'metrics', metrics: computeMetrics(this.tradeList, this.curve) });
+  }
+
+  // ---------------------------------------------------------------- brackets, trailing, exits
+
+  /** Brackets work from the bar after the entry's first fill, for the quantity filled. */
+  private syncBrackets(book: PositionBook): void {
+    const plan = this.plans.get(book.planId)!;
+    const input = plan.input;
+    const ex = this.execOf(plan.id);
+    if (ex.exitOrderId && this.isOrderWorking(ex.exitOrderId)) return;
+    const open = dec(book.qty);
+    const exitSide: Side = book.side === 'long' ? 'sell' : 'buy';
+    const group = `${plan.id}:OCO`;
+    if (input.stopLoss !== undefined || input.trailPct !== undefined) {
+      if (!ex.stopOrderId) {
+        let level: Dec;
+        if (input.stopLoss !== undefined) {
+          level = dec(input.stopLoss);
+        } else {
+          const avg = dec(book.entryNotional).div(book.entryQty);
+          const t = dec(input.trailPct!);
+          level = book.side === 'long' ? avg.times(dec(1).minus(t)) : avg.times(dec(1).plus(t));
+          ex.trailing = true;
+        }
+        const order = this.newOrder(plan, 'stop_loss', exitSide, 'stop', open, str(level), {
+          ocoGroup: group,
+          exitReason: ex.trailing ? 'trailing_stop' : 'stop_loss',
+          ...(ex.trailing ? { trailing: true } : {}),
+        });
+        ex.stopOrderId = order.id;
+        this.sendOrder(order);
+      } else {
+        this.resizeLeg(ex.stopOrderId, open);
+      }
+    }
+    if (input.takeProfit !== undefined) {
+      if (!ex.takeProfitOrderId) {
+        const order = this.newOrder(plan, 'take_profit', exitSide, 'limit', open, input.takeProfit, {
+          ocoGroup: group,
+          exitReason: 'take_profit',
+        });
+        ex.takeProfitOrderId = order.id;
+        this.sendOrder(order);
+      } else {
+        this.resizeLeg(ex.takeProfitOrderId, open);
+      }
+    }
+  }
+
+  /** A bracket leg covers what is open: its total = what it filled + the open quantity. */
+  private resizeLeg(orderId: string, open: Dec): void {
+    const o = this.orders.get(orderId);
+    if (!o || !isWorking(o.status)) return;
+    const want = dec(o.filledQuantity).plus(open);
+    if (!want.eq(o.quantity)) this.venue.amend(orderId, { quantity: str(want) }, this.time);
+  }
+
+  /** After each bar close, a long's stop rises to close x (1 - trail); a short's falls to close x (1 + trail). */
+  private trail(book: PositionBook, close: Dec): void {
+    const plan = this.plans.get(book.planId)!;
+    if (plan.input.trailPct === undefined) return;
+    const ex = this.execOf(plan.id);
+    const stop = ex.stopOrderId ? this.orders.get(ex.stopOrderId) : undefined;
+    if (!stop || !isWorking(stop.status) || stop.price === undefined) return;
+    const t = dec(plan.input.trailPct);
+    const current = dec(stop.price);
+    const candidate = book.side === 'long' ? close.times(dec(1).minus(t)) : close.times(dec(1).plus(t));
+    const better = book.side === 'long' ? candidate.gt(current) : candidate.lt(current);
+    if (!better) return;
+    if (!ex.trailing) {
+      ex.trailing = true;
+      this.setOrder(stop.id, { trailing: true, exitReason: 'trailing_stop' });
+    }
+    this.venue.amend(stop.id, { price: str(candidate) }, this.time);
+  }
+
+  /** Flattens a position at market: brackets and the rest of the entry are cancelled first. */
+  private flatten(book: PositionBook, reason: ExitReason): void {
+    const plan = this.plans.get(book.planId)!;
+    const ex = this.execOf(plan.id);
+    if (plan.entryOrderId) this.cancelOrder(plan.entryOrderId, 'cancelled');
+    if (ex.stopOrderId) this.cancelOrder(ex.stopOrderId, 'cancelled');
+    if (ex.takeProfitOrderId) this.cancelOrder(ex.takeProfitOrderId, 'cancelled');
+    if (ex.exitOrderId && this.isOrderWorking(ex.exitOrderId)) return;
+    const open = dec(book.qty);
+    if (open.lte(0)) return;
+    const order = this.newOrder(plan, 'exit', book.side === 'long' ? 'sell' : 'buy', 'market', open, undefined, {
+      exitReason: reason,
+    });
+    ex.exitOrderId = order.id;
+    this.sendOrder(order);
+  }
+
+  /** The kill switch (and the daily loss limit): HALTED, every working order and unfilled plan cancelled,
+   *  every position flattened at market. */
+  private killAll(reason: 'kill_switch' | 'daily_loss_limit', text: string): void {
+    this.changeTradingState('HALTED', text);
+    for (const plan of this.activePlans()) {
+      if (plan.status === 'pending_approval' || plan.status === 'armed') {
+        this.setPlan(plan.id, { status: 'cancelled', reason });
+      } else if (plan.status === 'working') {
+        if (plan.entryOrderId) this.cancelOrder(plan.entryOrderId, 'cancelled');
+        if (this.plans.get(plan.id)!.status === 'working') this.setPlan(plan.id, { status: 'cancelled', reason });
+      }
+    }
+    for (const book of [...this.positions.values()]) this.flatten(book, 'kill_switch');
+  }
+
+  private changeTradingState(state: TradingState, reason: string): void {
+    if (state === this.tradingState) return;
+    this.tradingState = state;
+    this.tradingStateReason = reason;
+    this.emit({ type: 'tradingState', state, reason });
+  }
+
+  // ---------------------------------------------------------------- valuation and views
+
+  /** Cash plus open positions marked at their last close (exact: no average price involved). */
+  equity(): Dec {
+    let e = this.cash;
+    for (const book of this.positions.values()) {
+      const mark = this.markOf(book);
+      const q = dec(book.qty);
+      e = book.side === 'long' ? e.plus(q.times(mark)) : e.minus(q.times(mark));
+    }
+    return e;
+  }
+
+  private markOf(book: PositionBook): Dec {
+    const last = this.lastClose.get(book.symbol);
+    return last === undefined ? dec(book.entryNotional).div(book.entryQty) : dec(last);
+  }
+
+  private positionRecord(book: PositionBook): PositionRecord {
+    const mark = this.markOf(book);
+    const q = dec(book.qty);
+    const avg = dec(book.entryNotional).div(book.entryQty);
+    const unrealized = book.side === 'long' ? mark.minus(avg).times(q) : avg.minus(mark).times(q);
+    return {
+      symbol: book.symbol,
+      planId: book.planId,
+      side: book.side,
+      quantity: book.qty,
+      avgPrice: str(avg),
+      markPrice: str(mark),
+      unrealizedPnl: str(unrealized),
+      openedAt: book.openedAt,
+    };
+  }
+
+  private emitPosition(symbol: string): void {
+    if (this.listeners.length === 0) return;
+    const book = this.positions.get(symbol);
+    this.emit({ type: 'position', symbol, position: book ? this.positionRecord(book) : null });
+  }
+
+  private account(): AccountView {
+    let unrealized = ZERO;
+    for (const book of this.positions.values()) unrealized = unrealized.plus(this.positionRecord(book).unrealizedPnl);
+    const realized = this.tradeList.reduce((a, t) => a.plus(t.pnl), ZERO);
+    return {
+      currency: this.config.account.currency,
+      cash: str(this.cash),
+      equity: str(this.equity()),
+      startEquity: str(this.startEquity),
+      dayStartEquity: str(this.dayStartEquity),
+      realizedPnl: str(realized),
+      unrealizedPnl: str(unrealized),
+    };
+  }
+
+  dayTradesView() {
+    return this.pdt.view(this.time, str(this.dayStartEquity));
+  }
+
+  snapshot(): EngineSnapshot {
+    return {
+      time: this.time,
+      tradingState: this.tradingState,
+      approval: this.config.approval,
+      account: this.account(),
+      plans: [...this.plans.values()],
+      orders: [...this.orders.values()],
+      fills: [...this.fills],
+      trades: [...this.tradeList],
+      positions: [...this.positions.values()].map((b) => this.positionRecord(b)),
+      dayTrades: this.dayTradesView(),
+      metrics: computeMetrics(this.tradeList, this.curve),
+      lastPrices: Object.fromEntries(this.lastClose),
+    };
+  }
+
+  trades(): TradeRecord[] {
+    return [...this.tradeList];
+  }
+
+  get duplicates(): readonly string[] {
+    return this.duplicatePlanIds;
+  }
+
+  /** Records a note for the operator (kept in the checkpoint, listed in the replay report). */
+  note(code: string, message: string, now: number): void {
+    this.advance(now);
+    this.notes.push({ time: this.time, code, message });
+    this.notice('warning', code, message);
+  }
+
+  noteList(): readonly EngineNote[] {
+    return this.notes;
+  }
+
+  get state(): TradingState {
+    return this.tradingState;
+  }
+
+  get settings() {
+    return {
+      get: (key: string) => (this.journal ? this.journal.getSetting(key) : this.memorySettings.get(key)),
+      set: (key: string, value: string) => {
+        if (this.journal) this.journal.setSetting(key, value);
+        else this.memorySettings.set(key, value);
+      },
+    };
+  }
+
+  // ---------------------------------------------------------------- checkpoints and recovery
+
+  liveState(): LiveState {
+    return {
+      time: this.time,
+      tradingState: this.tradingState,
+      tradingStateReason: this.tradingStateReason,
+      cash: str(this.cash),
+      startEquity: str(this.startEquity),
+      positions: [...this.positions.values()].map((b) => ({ ...b })),
+      exec: Object.fromEntries([...this.exec].map(([k, v]) => [k, { ...v }])),
+      lastClose: Object.fromEntries(this.lastClose),
+      orderSeq: Object.fromEntries(this.orderSeq),
+      orderNotional: Object.fromEntries(this.orderNotional),
+      cancelAs: Object.fromEntries(this.cancelAs),
+      fillCount: Object.fromEntries(this.fillCount),
+      exchangeDay: this.exchangeDay,
+      dayStartEquity: str(this.dayStartEquity),
+      equity: this.curve.state(),
+      pdt: this.pdt.state(),
+      venue: this.venue.state(),
+      duplicatePlanIds: [...this.duplicatePlanIds],
+      notes: this.notes.map((n) => ({ ...n })),
+      symbols: [...this.symbols],
+    };
+  }
+
+  /** Commits buffered events and the live state. `cursor` is the replay's input position (0 in the app). */
+  checkpoint(cursor: number, completed: boolean): void {
+    this.journal?.checkpoint(JSON.stringify(this.liveState()), cursor, completed);
+  }
+
+  /** Rebuilds the engine from the journal: history records up to the checkpoint, then its live state. */
+  restore(checkpointSeq: number, live: LiveState): void {
+    if (!this.journal) throw new Error('restore needs a journal');
+    for (const e of this.journal.eventsUpTo(checkpointSeq)) this.applyHistory(JSON.parse(e.body) as EngineEvent);
+    this.time = live.time;
+    this.tradingState = live.tradingState;
+    this.tradingStateReason = live.tradingStateReason;
+    this.cash = dec(live.cash);
+    this.startEquity = dec(live.startEquity);
+    this.positions = new Map(live.positions.map((b) => [b.symbol, { ...b }]));
+    this.exec = new Map(Object.entries(live.exec).map(([k, v]) => [k, { ...v }]));
+    this.lastClose = new Map(Object.entries(live.lastClose));
+    this.orderSeq = new Map(Object.entries(live.orderSeq));
+    this.orderNotional = new Map(Object.entries(live.orderNotional));
+    this.cancelAs = new Map(Object.entries(live.cancelAs));
+    this.exchangeDay = live.exchangeDay;
+    this.dayStartEquity = dec(live.dayStartEquity);
+    this.curve = new EquityCurve(this.startEquity, live.equity);
+    this.pdt = new DayTradeCounter(this.pdtConfig(), live.pdt);
+    this.venue.restore(live.venue);
+    this.duplicatePlanIds = [...live.duplicatePlanIds];
+    this.notes = live.notes.map((n) => ({ ...n }));
+    this.symbols = new Set(live.symbols);
+    this.fillCount = new Map(Object.entries(live.fillCount));
+    this.active = new Set([...this.plans.values()].filter((p) => !isTerminalPlan(p.status)).map((p) => p.id));
+  }
+
+  /** Records of events journaled after the last checkpoint (an app command cut short by a crash): orders
+   *  that never reached the venue are marked rejected so no state claims an order the venue lacks. */
+  recoverInterrupted(events: { body: string }[]): void {
+    for (const e of events) this.applyHistory(JSON.parse(e.body) as EngineEvent);
+    const known = new Set(this.venue.openOrders().map((o) => o.clientOrderId));
+    for (const order of [...this.orders.values()]) {
+      if (!isWorking(order.status) || known.has(order.id)) continue;
+      this.setOrder(order.id, { status: 'rejected', rejectReason: 'not at the venue after a restart' });
+      this.onOrderRejected(order, 'not at the venue after a restart');
+    }
+    for (const plan of [...this.plans.values()]) {
+      const live = this.exec.has(plan.id) || plan.status === 'pending_approval' || plan.status === 'armed';
+      if (!isTerminalPlan(plan.status) && plan.status !== 'open' && !live && plan.status === 'working') {
+        this.setPlan(plan.id, { status: 'rejected', reason: 'venue_rejected' });
+      }
+    }
+  }
+
+  private applyHistory(event: EngineEvent): void {
+    switch (event.type) {
+      case 'plan':
+        this.plans.set(event.plan.id, event.plan);
+        return;
+      case 'order':
+        this.orders.set(event.order.id, event.order);
+        return;
+      case 'fill':
+        this.fills.push(event.fill);
+        return;
+      case 'trade':
+        this.tradeList.push(event.trade);
+        return;
+      default:
+        return;
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.disposeVenue();
+    if (this.journal) {
+      this.checkpoint(0, false);
+      this.journal.close();
+    }
+  }
+}
+
+function isTerminalPlan(status: PlanStatus): boolean {
+  return status === 'closed' || status === 'rejected' || status === 'expired' || status === 'cancelled';
+}
+
+function refOf(event: EngineEvent): string {
+  switch (event.type) {
+    case 'plan':
+      return event.plan.id;
+    case 'order':
+      return event.order.id;
+    case 'fill':
+      return event.fill.id;
+    case 'trade':
+      return event.trade.planId;
+    case 'notice':
+      return event.notice.planId ?? '';
+    default:
+      return '';
+  }
+}
+
+function riskDetail(reason: RejectReason, c: { notional: Dec; fee: Dec; cash: Dec }): string {
+  switch (reason) {
+    case 'insufficient_funds':
+      return `notional ${str(c.notional)} plus fee ${str(c.fee)} exceeds buying power (cash ${str(c.cash)})`;
+    case 'max_notional':
+      return `notional ${str(c.notional)} exceeds the maximum`;
+    case 'pdt_limit':
+      return 'the day-trade limit is reached for this account';
+    case 'daily_loss_limit':
+      return "today's loss limit is reached: trading halted";
+    default:
+      return reason.replaceAll('_', ' ');
+  }
+}

@@ -1,0 +1,63 @@
+// Numbered migrations (after Signal Desktop): each runs once, in a transaction, and moves user_version on.
+// Never edit a shipped migration: add the next number.
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Database.Database): void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'journal, intents, checkpoint, meta, settings',
+    up(db) {
+      db.exec(`
+        CREATE TABLE events (
+          seq   INTEGER PRIMARY KEY,
+          at    INTEGER NOT NULL,
+          kind  TEXT    NOT NULL,
+          ref   TEXT    NOT NULL,
+          body  TEXT    NOT NULL
+        );
+        CREATE INDEX events_kind_ref ON events (kind, ref);
+        -- One row per order intent, written before the order reaches a venue: the client order id is
+        -- the primary key, so an order can never be journaled (or sent) twice.
+        CREATE TABLE intents (
+          client_order_id TEXT PRIMARY KEY,
+          plan_id         TEXT    NOT NULL,
+          seq             INTEGER NOT NULL,
+          at              INTEGER NOT NULL,
+          body            TEXT    NOT NULL
+        );
+        CREATE TABLE checkpoint (
+          id        INTEGER PRIMARY KEY CHECK (id = 1),
+          seq       INTEGER NOT NULL,
+          cursor    INTEGER NOT NULL,
+          completed INTEGER NOT NULL,
+          state     TEXT    NOT NULL
+        );
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      `);
+    },
+  },
+];
+
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/** Brings the database to the latest version; refuses a database from a newer Braid. */
+export function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > LATEST_VERSION) {
+    throw new Error(`journal schema version ${current} is newer than this Braid (${LATEST_VERSION}): upgrade Braid`);
+  }
+  for (const m of MIGRATIONS) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    }).immediate();
+  }
+}

@@ -1,0 +1,125 @@
+// Performance metrics (replay.md "Report"): over closed trades, plus drawdown of equity marked at every bar
+// close and a Sharpe ratio of daily (UTC) end-of-day equity returns.
+import { type Dec, dec, str, ZERO } from '../../../shared/domain/decimal.ts';
+import type { Metrics } from '../../../shared/domain/metrics.ts';
+import type { TradeRecord } from '../../../shared/domain/portfolio.ts';
+
+const DAY_MS = 86_400_000;
+
+export interface EquityCurveState {
+  peak: string;
+  maxDrawdownPct: string;
+  /** UTC day number of the last mark. */
+  day: number | null;
+  /** End-of-day equity of each closed UTC day, oldest first. */
+  closedDays: string[];
+  /** The last marked equity. */
+  last: string;
+}
+
+/** Follows equity mark by mark: running peak, deepest drawdown, end-of-day values. */
+export class EquityCurve {
+  private peak: Dec;
+  private maxDd: Dec;
+  private day: number | null;
+  private closedDays: string[];
+  private last: Dec;
+
+  constructor(startEquity: Dec, state?: EquityCurveState) {
+    this.peak = state ? dec(state.peak) : startEquity;
+    this.maxDd = state ? dec(state.maxDrawdownPct) : ZERO;
+    this.day = state ? state.day : null;
+    this.closedDays = state ? [...state.closedDays] : [];
+    this.last = state ? dec(state.last) : startEquity;
+  }
+
+  mark(time: number, equity: Dec): void {
+    const day = Math.floor(time / DAY_MS);
+    if (this.day !== null && day !== this.day) this.closedDays.push(str(this.last));
+    this.day = day;
+    // Unchanged equity cannot move the peak or the drawdown: skip the arithmetic (most bars).
+    if (!equity.eq(this.last)) this.track(equity);
+    this.last = equity;
+  }
+
+  private track(equity: Dec): void {
+    if (equity.gt(this.peak)) this.peak = equity;
+    if (this.peak.gt(0)) {
+      const dd = this.peak.minus(equity).div(this.peak).times(100);
+      if (dd.gt(this.maxDd)) this.maxDd = dd;
+    }
+  }
+
+  maxDrawdownPct(): Dec {
+    return this.maxDd;
+  }
+
+  /** End-of-day equity per UTC day, the current day included. */
+  endOfDay(): Dec[] {
+    const days = this.closedDays.map((e) => dec(e));
+    if (this.day !== null) days.push(this.last);
+    return days;
+  }
+
+  state(): EquityCurveState {
+    return {
+      peak: str(this.peak),
+      maxDrawdownPct: str(this.maxDd),
+      day: this.day,
+      closedDays: [...this.closedDays],
+      last: str(this.last),
+    };
+  }
+}
+
+/** mean / sample standard deviation of daily returns x sqrt(252); null with < 2 returns or zero deviation. */
+export function sharpe(endOfDay: Dec[]): Dec | null {
+  const returns: Dec[] = [];
+  for (let i = 1; i < endOfDay.length; i++) {
+    const prev = endOfDay[i - 1]!;
+    if (prev.eq(0)) return null;
+    returns.push(endOfDay[i]!.div(prev).minus(1));
+  }
+  if (returns.length < 2) return null;
+  const n = dec(returns.length);
+  const mean = returns.reduce((a, r) => a.plus(r), ZERO).div(n);
+  const variance = returns.reduce((a, r) => a.plus(r.minus(mean).pow(2)), ZERO).div(n.minus(1));
+  if (variance.eq(0)) return null;
+  return mean.div(variance.sqrt()).times(dec(252).sqrt());
+}
+
+export function computeMetrics(trades: TradeRecord[], curve: EquityCurve): Metrics {
+  let wins = 0;
+  let losses = 0;
+  let grossProfit = ZERO;
+  let grossLoss = ZERO;
+  let net = ZERO;
+  for (const t of trades) {
+    const pnl = dec(t.pnl);
+    net = net.plus(pnl);
+    if (pnl.gt(0)) {
+      wins++;
+      grossProfit = grossProfit.plus(pnl);
+    } else if (pnl.lt(0)) {
+      losses++;
+      grossLoss = grossLoss.plus(pnl.abs());
+    }
+  }
+  const total = trades.length;
+  const s = sharpe(curve.endOfDay());
+  return {
+    totalTrades: total,
+    wins,
+    losses,
+    winRate: total === 0 ? null : str(dec(wins).div(total)),
+    grossProfit: str(grossProfit),
+    grossLoss: str(grossLoss),
+    profitFactor: grossLoss.eq(0) ? null : str(grossProfit.div(grossLoss)),
+    avgWin: wins === 0 ? null : str(grossProfit.div(wins)),
+    avgLoss: losses === 0 ? null : str(grossLoss.div(losses)),
+    expectancy: total === 0 ? null : str(net.div(total)),
+    netPnl: str(net),
+    maxDrawdownPct: str(curve.maxDrawdownPct()),
+    sharpe: s === null ? null : str(s),
+  };
+}

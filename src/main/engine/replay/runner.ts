@@ -1,0 +1,164 @@
+// `braid replay`: the real engine on the paper venue, fed by recorded bars and a script of events.
+// With a journal, the run checkpoints as it goes; run again on the same journal it resumes from the last
+// checkpoint (recomputing, and checking, what came after it) or, when complete, just reports.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Bar } from '../../../shared/domain/instrument.ts';
+import { Engine, type LiveState } from '../engine.ts';
+import { Journal } from '../journal/journal.ts';
+import { type BarTable, InputError, readConfig, readPrices, readScript, type ScriptEvent } from './inputs.ts';
+import { buildReport, type Report } from './report.ts';
+
+export interface ReplayOptions {
+  prices: string;
+  script: string;
+  config?: string;
+  /** Journal path; without it the caller passes a temporary one. */
+  db: string;
+  /** Seconds since some origin, for the report's `run` block only (the one clock reading of a replay). */
+  clock: () => number;
+  /** Test seams: called after each processed input item and after each durable order intent. */
+  onItem?: (index: number) => void;
+  onIntent?: (clientOrderId: string) => void;
+}
+
+/** Without new events, a checkpoint every this many items bounds the work a crash makes us redo. */
+const CHECKPOINT_EVERY = 50_000;
+
+export function runReplay(o: ReplayOptions): Report {
+  const started = o.clock();
+  const config = readConfig(o.config);
+  const pricesText = readFile(o.prices);
+  const scriptText = readFile(o.script);
+  const bars = readPrices(o.prices, pricesText);
+  const script = readScript(o.script, scriptText);
+  const inputs = createHash('sha256')
+    .update(pricesText)
+    .update('\0')
+    .update(scriptText)
+    .update('\0')
+    .update(JSON.stringify(config))
+    .digest('hex');
+
+  const journal = Journal.open(o.db);
+  try {
+    const recorded = journal.getMeta('replay.inputs');
+    if (recorded !== undefined && recorded !== inputs) {
+      throw new InputError(o.db, 0, 'this journal belongs to a replay of other inputs (prices, script or config differ)');
+    }
+    if (journal.getMeta('kind') === 'app') throw new InputError(o.db, 0, 'this journal belongs to the desktop app, not a replay');
+    if (recorded === undefined) {
+      journal.setMeta('kind', 'replay');
+      journal.setMeta('replay.inputs', inputs);
+    }
+    const engine = new Engine({
+      config,
+      journal,
+      symbols: bars.symbols,
+      ...(o.onIntent ? { onIntentCommitted: o.onIntent } : {}),
+    });
+    let cursor = 0;
+    let completed = false;
+    const cp = journal.loadCheckpoint();
+    if (cp) {
+      engine.restore(cp.seq, JSON.parse(cp.state) as LiveState);
+      journal.resumeFrom(cp.seq);
+      cursor = cp.cursor;
+      completed = cp.completed;
+    }
+    const total = script.length + bars.length;
+    if (!completed) {
+      process(engine, bars, script, cursor, (index) => {
+        if (journal.hasPending || (index + 1) % CHECKPOINT_EVERY === 0) engine.checkpoint(index + 1, false);
+        o.onItem?.(index);
+      });
+      engine.checkpoint(total, true);
+    }
+    const report = buildReport(
+      engine.snapshot(),
+      { duplicatePlans: engine.duplicates, notes: engine.noteList() },
+      { events: script.length, bars: bars.length, seconds: Number((o.clock() - started).toFixed(3)) },
+    );
+    return report;
+  } finally {
+    journal.close();
+  }
+}
+
+function readFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new InputError(file, 0, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+/** Merges script events and bars by time (script first at equal times) from input item `from` on. */
+function process(
+  engine: Engine,
+  bars: BarTable,
+  script: ScriptEvent[],
+  from: number,
+  afterItem: (index: number) => void,
+): void {
+  let si = 0;
+  let bi = 0;
+  let index = 0;
+  // Skip what a previous run already applied (the merge order is a pure function of the inputs).
+  while (index < from) {
+    if (si < script.length && (bi >= bars.length || script[si]!.at <= bars.time[bi]!)) si++;
+    else bi++;
+    index++;
+  }
+  while (si < script.length || bi < bars.length) {
+    if (si < script.length && (bi >= bars.length || script[si]!.at <= bars.time[bi]!)) {
+      applyScriptEvent(engine, script[si++]!);
+    } else {
+      engine.onBar(barAt(bars, bi++));
+    }
+    afterItem(index++);
+  }
+}
+
+function barAt(t: BarTable, i: number): Bar {
+  return {
+    time: t.time[i]!,
+    symbol: t.symbols[t.symbolIndex[i]!]!,
+    open: t.open[i]!,
+    high: t.high[i]!,
+    low: t.low[i]!,
+    close: t.close[i]!,
+    volume: t.volume[i]!,
+  };
+}
+
+function applyScriptEvent(engine: Engine, e: ScriptEvent): void {
+  let result: { ok: boolean; error?: { code: string; message: string } };
+  switch (e.type) {
+    case 'plan':
+      result = engine.submitPlan(e.raw, e.at);
+      break;
+    case 'approve':
+      result = engine.approve(e.planId, e.at);
+      break;
+    case 'reject':
+      result = engine.reject(e.planId, e.reason, e.at);
+      break;
+    case 'cancel':
+      result = engine.cancelPlan(e.planId, e.at);
+      break;
+    case 'close':
+      result = engine.closePosition(e.symbol, e.at);
+      break;
+    case 'kill':
+      result = engine.kill(e.at);
+      break;
+    case 'resume':
+      result = engine.resume(e.at);
+      break;
+    case 'reduce':
+      result = engine.setTradingState('REDUCING', e.at);
+      break;
+  }
+  if (!result.ok && result.error) engine.note(result.error.code, `script line ${e.line}: ${result.error.message}`, e.at);
+}

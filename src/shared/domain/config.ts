@@ -1,0 +1,44 @@
+import type { DecStr } from './decimal.ts';
+
+/** The engine's configuration (replay.md "Config"); every field has a default. */
+export interface BraidConfig {
+  account: { cash: DecStr; type: 'margin' | 'cash'; leverage: DecStr; currency: string };
+  approval: 'auto' | 'manual';
+  risk: {
+    riskPct: DecStr;
+    maxPositionPct: DecStr;
+    maxOpenPositions: number;
+    maxNotional: DecStr | null;
+    /** A fraction, like riskPct: 0.02 halts trading after a 2% fall from the day's start. */
+    dailyLossLimitPct: DecStr | null;
+  };
+  pdt: {
+    enabled: boolean;
+    minEquity: DecStr;
+    maxDayTrades: number;
+    timezone: string;
+    method: 'round_trips';
+  };
+  venues: {
+    paper: { slipBps: DecStr; takerFeeBps: DecStr; makerFeeBps: DecStr; maxVolumeShare: DecStr | null };
+  };
+  instruments: Record<string, { lot: DecStr; tick: DecStr }>;
+}
+
+export const DEFAULT_CONFIG: BraidConfig = {
+  account: { cash: '100000', type: 'margin', leverage: '1', currency: 'USD' },
+  approval: 'auto',
+  risk: {
+    riskPct: '0.01',
+    maxPositionPct: '0.05',
+    maxOpenPositions: 10,
+    maxNotional: null,
+    dailyLossLimitPct: null,
+  },
+  pdt: { enabled: true, minEquity: '25000', maxDayTrades: 3, timezone: 'America/New_York', method: 'round_trips' },
+  venues: { paper: { slipBps: '0', takerFeeBps: '0', makerFeeBps: '0', maxVolumeShare: null } },
+  instruments: {},
+};
+
+export const DEFAULT_LOT: DecStr = '1';
+export const DEFAULT_TICK: DecStr = '0.01';

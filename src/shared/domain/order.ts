@@ -1,0 +1,56 @@
+import type { DecStr } from './decimal.ts';
+import type { Side } from './plan.ts';
+
+export type OrderRole = 'entry' | 'stop_loss' | 'take_profit' | 'exit';
+export type OrderType = 'market' | 'limit' | 'stop';
+export type OrderStatus =
+  | 'submitted'
+  | 'accepted'
+  | 'partially_filled'
+  | 'filled'
+  | 'cancelled'
+  | 'rejected'
+  | 'expired';
+
+export type ExitReason = 'stop_loss' | 'take_profit' | 'trailing_stop' | 'close' | 'kill_switch';
+
+export interface OrderRecord {
+  /** Client order id: ours, deterministic, unique for life. */
+  id: string;
+  planId: string;
+  symbol: string;
+  venue: string;
+  role: OrderRole;
+  side: Side;
+  type: OrderType;
+  quantity: DecStr;
+  /** Limit or stop price (a trailing stop's current level). */
+  price?: DecStr;
+  status: OrderStatus;
+  filledQuantity: DecStr;
+  avgFillPrice?: DecStr;
+  /** Brackets: the sibling cancelled when this one fills (one-cancels-other). */
+  ocoGroup?: string;
+  /** Why an exit order exists (set on stop_loss, take_profit and exit orders). */
+  exitReason?: ExitReason;
+  /** The stop was moved by the trailing rule at least once (or had no fixed stop). */
+  trailing?: boolean;
+  venueOrderId?: string;
+  rejectReason?: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface FillRecord {
+  /** Unique per fill: `${orderId}#${n}`. */
+  id: string;
+  orderId: string;
+  planId: string;
+  symbol: string;
+  side: Side;
+  time: number;
+  price: DecStr;
+  quantity: DecStr;
+  fee: DecStr;
+  liquidity: 'maker' | 'taker';
+}

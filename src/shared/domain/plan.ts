@@ -1,0 +1,77 @@
+import type { DecStr } from './decimal.ts';
+
+export type Side = 'buy' | 'sell';
+export type EntryType = 'market' | 'limit' | 'stop';
+
+/** A trading plan as it arrives from upstream (decimals as canonical strings). */
+export interface PlanInput {
+  id: string;
+  symbol: string;
+  side: Side;
+  entry: { type: EntryType; price?: DecStr };
+  condition?: { kind: 'price_above' | 'price_below'; price: DecStr };
+  stopLoss?: DecStr;
+  takeProfit?: DecStr;
+  trailPct?: DecStr;
+  quantity?: DecStr;
+  confidence?: number;
+  expected?: { returnPct?: number; holdMinutes?: number };
+  /** Epoch milliseconds. */
+  expiresAt?: number;
+  venue?: string;
+  timeframe?: string;
+}
+
+export type PlanStatus =
+  | 'pending_approval'
+  | 'armed'
+  | 'working'
+  | 'open'
+  | 'closed'
+  | 'rejected'
+  | 'expired'
+  | 'cancelled';
+
+export const TERMINAL_PLAN_STATUSES: ReadonlySet<PlanStatus> = new Set([
+  'closed',
+  'rejected',
+  'expired',
+  'cancelled',
+]);
+
+/** Why a plan was refused. Every code is named in docs/architecture.md and pinned by a test. */
+export type RejectReason =
+  // semantic validation at intake
+  | 'unknown_symbol'
+  | 'invalid_quantity'
+  | 'invalid_price'
+  | 'invalid_stop_loss'
+  | 'invalid_take_profit'
+  | 'invalid_trail'
+  | 'unknown_venue'
+  // sizing and risk at submission
+  | 'size_below_min'
+  | 'halted'
+  | 'reducing'
+  | 'max_open_positions'
+  | 'position_exists'
+  | 'max_notional'
+  | 'insufficient_funds'
+  | 'daily_loss_limit'
+  | 'pdt_limit'
+  | 'no_price'
+  // operator
+  | 'operator';
+
+export interface PlanRecord {
+  id: string;
+  input: PlanInput;
+  status: PlanStatus;
+  reason?: RejectReason | string;
+  /** Sized quantity once the entry was sized. */
+  quantity?: DecStr;
+  receivedAt: number;
+  updatedAt: number;
+  /** The entry order's client id once submitted. */
+  entryOrderId?: string;
+}
