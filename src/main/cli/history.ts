@@ -8,7 +8,11 @@ import { InputError } from '../engine/replay/inputs.ts';
 import { parseFlags, UsageError } from './args.ts';
 
 export function exportCommand(args: string[]): number {
-  const { values } = parseFlags(args, { db: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } });
+  const { values } = parseFlags(args, {
+    db: { type: 'string' },
+    format: { type: 'string' },
+    out: { type: 'string' },
+  });
   if (!values.db) throw new UsageError('export needs --db FILE');
   const format = values.format ?? 'csv';
   if (format !== 'csv' && format !== 'json') throw new UsageError('--format must be csv or json');
@@ -38,7 +42,11 @@ export function verifyCommand(args: string[]): number {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new InputError(file, 0, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new InputError(
+      file,
+      0,
+      `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
   const result = verifyExport(text);
   if (result.ok) {

@@ -1,7 +1,8 @@
 // The `braid` command line: replay | serve | export | verify. Exit 0 ok, 1 verification failed,
 // 2 bad input or usage (one line on stderr: `FILE:LINE: what is wrong`).
-import { InputError } from '../engine/replay/inputs.ts';
+
 import { JournalDivergence, JournalLocked } from '../engine/journal/journal.ts';
+import { InputError } from '../engine/replay/inputs.ts';
 import { UsageError } from './args.ts';
 import { exportCommand, verifyCommand } from './history.ts';
 import { replayCommand } from './replay.ts';
@@ -36,7 +37,9 @@ export async function main(argv: string[]): Promise<number> {
     }
   } catch (e) {
     if (e instanceof InputError) {
-      process.stderr.write(`${e.line > 0 ? e.message : `${e.file}: ${e.message.slice(e.file.length + 3)}`}\n`);
+      process.stderr.write(
+        `${e.line > 0 ? e.message : `${e.file}: ${e.message.slice(e.file.length + 3)}`}\n`,
+      );
       return 2;
     }
     if (e instanceof UsageError) {

@@ -24,7 +24,8 @@ function decIn(
   if (range.min !== undefined && (range.minExclusive ? dec(d).lte(range.min) : dec(d).lt(range.min))) {
     throw new FieldError(path, `must be ${range.minExclusive ? 'above' : 'at least'} ${range.min}`);
   }
-  if (range.max !== undefined && dec(d).gt(range.max)) throw new FieldError(path, `must be at most ${range.max}`);
+  if (range.max !== undefined && dec(d).gt(range.max))
+    throw new FieldError(path, `must be at most ${range.max}`);
   return d;
 }
 
@@ -37,7 +38,13 @@ function nullableDec(obj: Record<string, unknown>, key: string, path: string, ma
   return d;
 }
 
-function intIn(obj: Record<string, unknown>, key: string, path: string, fallback: number, min: number): number {
+function intIn(
+  obj: Record<string, unknown>,
+  key: string,
+  path: string,
+  fallback: number,
+  min: number,
+): number {
   const v = obj[key];
   if (v === undefined) return fallback;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
@@ -71,17 +78,34 @@ export function parseConfig(raw: unknown): BraidConfig {
   } catch {
     throw new FieldError('pdt.timezone', `unknown time zone ${JSON.stringify(tz)}`);
   }
-  if (pdt.enabled !== undefined && typeof pdt.enabled !== 'boolean') throw new FieldError('pdt.enabled', 'must be true or false');
+  if (pdt.enabled !== undefined && typeof pdt.enabled !== 'boolean')
+    throw new FieldError('pdt.enabled', 'must be true or false');
   return {
     account: {
       cash: decIn(account, 'cash', 'account.cash', d.account.cash, { min: '0' }),
-      type: account.type === undefined ? d.account.type : enumField(account.type, 'account.type', ['margin', 'cash'] as const),
-      leverage: decIn(account, 'leverage', 'account.leverage', d.account.leverage, { min: '0', minExclusive: true }),
-      currency: account.currency === undefined ? d.account.currency : stringField(account.currency, 'account.currency'),
+      type:
+        account.type === undefined
+          ? d.account.type
+          : enumField(account.type, 'account.type', ['margin', 'cash'] as const),
+      leverage: decIn(account, 'leverage', 'account.leverage', d.account.leverage, {
+        min: '0',
+        minExclusive: true,
+      }),
+      currency:
+        account.currency === undefined
+          ? d.account.currency
+          : stringField(account.currency, 'account.currency'),
     },
-    approval: raw.approval === undefined ? d.approval : enumField(raw.approval, 'approval', ['auto', 'manual'] as const),
+    approval:
+      raw.approval === undefined
+        ? d.approval
+        : enumField(raw.approval, 'approval', ['auto', 'manual'] as const),
     risk: {
-      riskPct: decIn(risk, 'riskPct', 'risk.riskPct', d.risk.riskPct, { min: '0', minExclusive: true, max: '1' }),
+      riskPct: decIn(risk, 'riskPct', 'risk.riskPct', d.risk.riskPct, {
+        min: '0',
+        minExclusive: true,
+        max: '1',
+      }),
       maxPositionPct: decIn(risk, 'maxPositionPct', 'risk.maxPositionPct', d.risk.maxPositionPct, {
         min: '0',
         minExclusive: true,
@@ -95,13 +119,20 @@ export function parseConfig(raw: unknown): BraidConfig {
       minEquity: decIn(pdt, 'minEquity', 'pdt.minEquity', d.pdt.minEquity, { min: '0' }),
       maxDayTrades: intIn(pdt, 'maxDayTrades', 'pdt.maxDayTrades', d.pdt.maxDayTrades, 0),
       timezone: tz,
-      method: pdt.method === undefined ? d.pdt.method : enumField(pdt.method, 'pdt.method', ['round_trips'] as const),
+      method:
+        pdt.method === undefined
+          ? d.pdt.method
+          : enumField(pdt.method, 'pdt.method', ['round_trips'] as const),
     },
     venues: {
       paper: {
         slipBps: decIn(paper, 'slipBps', 'venues.paper.slipBps', d.venues.paper.slipBps, { min: '0' }),
-        takerFeeBps: decIn(paper, 'takerFeeBps', 'venues.paper.takerFeeBps', d.venues.paper.takerFeeBps, { min: '0' }),
-        makerFeeBps: decIn(paper, 'makerFeeBps', 'venues.paper.makerFeeBps', d.venues.paper.makerFeeBps, { min: '0' }),
+        takerFeeBps: decIn(paper, 'takerFeeBps', 'venues.paper.takerFeeBps', d.venues.paper.takerFeeBps, {
+          min: '0',
+        }),
+        makerFeeBps: decIn(paper, 'makerFeeBps', 'venues.paper.makerFeeBps', d.venues.paper.makerFeeBps, {
+          min: '0',
+        }),
         maxVolumeShare: nullableDec(paper, 'maxVolumeShare', 'venues.paper.maxVolumeShare', '1'),
       },
     },

@@ -19,10 +19,10 @@ import { localDate } from './risk/calendar.ts';
 import { DayTradeCounter, type DayTradeState } from './risk/day-trades.ts';
 import { checkEntryRisk, checkTradingState } from './risk/risk-checks.ts';
 import { sizePosition } from './risk/sizing.ts';
-import { PaperVenue, type PaperVenueState } from './venues/paper/paper-venue.ts';
-import { feeOf } from './venues/paper/fill-model.ts';
-import type { VenueEvent } from './venues/venue.ts';
 import { FieldError } from './validation.ts';
+import { feeOf } from './venues/paper/fill-model.ts';
+import { PaperVenue, type PaperVenueState } from './venues/paper/paper-venue.ts';
+import type { VenueEvent } from './venues/venue.ts';
 
 /** A position as the engine books it: one per symbol, owned by one plan. Sums are exact notionals. */
 interface PositionBook {
@@ -89,7 +89,14 @@ export interface EngineNote {
 }
 
 const ROLE_CODE: Record<OrderRole, string> = { entry: 'E', stop_loss: 'SL', take_profit: 'TP', exit: 'X' };
-const JOURNALED: ReadonlySet<EngineEvent['type']> = new Set(['plan', 'order', 'fill', 'trade', 'tradingState', 'notice']);
+const JOURNALED: ReadonlySet<EngineEvent['type']> = new Set([
+  'plan',
+  'order',
+  'fill',
+  'trade',
+  'tradingState',
+  'notice',
+]);
 
 export class Engine implements EnginePort {
   readonly config: BraidConfig;
@@ -227,7 +234,13 @@ export class Engine implements EnginePort {
       }
       return ok({ planId: input.id, status: existing.status });
     }
-    const plan: PlanRecord = { id: input.id, input, status: 'pending_approval', receivedAt: this.time, updatedAt: this.time };
+    const plan: PlanRecord = {
+      id: input.id,
+      input,
+      status: 'pending_approval',
+      receivedAt: this.time,
+      updatedAt: this.time,
+    };
     this.plans.set(plan.id, plan);
     this.active.add(plan.id);
     const lastClose = this.lastClose.get(input.symbol);
@@ -288,7 +301,8 @@ export class Engine implements EnginePort {
     }
     if (plan.status === 'working' || (plan.status === 'open' && this.entryWorking(plan))) {
       this.cancelOrder(plan.entryOrderId!, 'cancelled');
-      if (this.plans.get(planId)!.status === 'working') this.setPlan(planId, { status: 'cancelled', reason: 'cancelled' });
+      if (this.plans.get(planId)!.status === 'working')
+        this.setPlan(planId, { status: 'cancelled', reason: 'cancelled' });
       return ok(null);
     }
     return err('not_cancellable', `plan ${planId} is ${plan.status}: close its position instead`);
@@ -321,8 +335,12 @@ export class Engine implements EnginePort {
 
   setTradingState(state: 'ACTIVE' | 'REDUCING', now: number): Result<null> {
     this.advance(now);
-    if (state !== 'ACTIVE' && state !== 'REDUCING') return err('invalid_state', `unknown trading state ${state}`);
-    this.changeTradingState(state, state === 'ACTIVE' ? 'resumed by the operator' : 'exits only, set by the operator');
+    if (state !== 'ACTIVE' && state !== 'REDUCING')
+      return err('invalid_state', `unknown trading state ${state}`);
+    this.changeTradingState(
+      state,
+      state === 'ACTIVE' ? 'resumed by the operator' : 'exits only, set by the operator',
+    );
     return ok(null);
   }
 
@@ -421,7 +439,8 @@ export class Engine implements EnginePort {
         this.setPlan(plan.id, { status: 'expired', reason: 'expired' });
       } else if (plan.entryOrderId && this.isOrderWorking(plan.entryOrderId)) {
         this.cancelOrder(plan.entryOrderId, 'expired');
-        if (this.plans.get(plan.id)!.status === 'working') this.setPlan(plan.id, { status: 'expired', reason: 'expired' });
+        if (this.plans.get(plan.id)!.status === 'working')
+          this.setPlan(plan.id, { status: 'expired', reason: 'expired' });
       }
     }
   }
@@ -583,7 +602,11 @@ export class Engine implements EnginePort {
 
   private setOrder(id: string, patch: Partial<OrderRecord>): OrderRecord {
     const order = this.orders.get(id)!;
-    if (patch.status !== undefined && patch.status !== order.status && !canTransition(order.status, patch.status)) {
+    if (
+      patch.status !== undefined &&
+      patch.status !== order.status &&
+      !canTransition(order.status, patch.status)
+    ) {
       throw new IllegalOrderTransition(id, order.status, patch.status);
     }
     const next: OrderRecord = { ...order, ...patch, updatedAt: this.time };
@@ -613,7 +636,10 @@ export class Engine implements EnginePort {
         return;
       }
       case 'amended':
-        this.setOrder(order.id, { quantity: e.quantity, ...(e.price !== undefined ? { price: e.price } : {}) });
+        this.setOrder(order.id, {
+          quantity: e.quantity,
+          ...(e.price !== undefined ? { price: e.price } : {}),
+        });
         return;
       case 'filled':
         this.applyFill(order, e);
@@ -622,9 +648,15 @@ export class Engine implements EnginePort {
   }
 
   private onOrderRejected(order: OrderRecord, reason: string): void {
-    this.notice('error', 'order_rejected', `order ${order.id} rejected by ${order.venue}: ${reason}`, order.planId);
+    this.notice(
+      'error',
+      'order_rejected',
+      `order ${order.id} rejected by ${order.venue}: ${reason}`,
+      order.planId,
+    );
     const plan = this.plans.get(order.planId);
-    if (order.role === 'entry' && plan?.status === 'working') this.setPlan(plan.id, { status: 'rejected', reason: 'venue_rejected' });
+    if (order.role === 'entry' && plan?.status === 'working')
+      this.setPlan(plan.id, { status: 'rejected', reason: 'venue_rejected' });
   }
 
   // ---------------------------------------------------------------- fills and positions
@@ -696,7 +728,12 @@ export class Engine implements EnginePort {
   private applyExitFill(order: OrderRecord, qty: Dec, value: Dec, fee: Dec, time: number): void {
     const book = this.positions.get(order.symbol);
     if (!book || book.planId !== order.planId) {
-      this.notice('error', 'orphan_exit_fill', `exit fill on ${order.id} with no position in ${order.symbol}`, order.planId);
+      this.notice(
+        'error',
+        'orphan_exit_fill',
+        `exit fill on ${order.id} with no position in ${order.symbol}`,
+        order.planId,
+      );
       return;
     }
     const plan = this.plans.get(order.planId)!;
@@ -704,7 +741,12 @@ export class Engine implements EnginePort {
     if (plan.entryOrderId) this.cancelOrder(plan.entryOrderId, 'cancelled');
     const open = dec(book.qty);
     if (qty.gt(open)) {
-      this.notice('error', 'overfill', `exit ${order.id} filled ${str(qty)} against an open ${str(open)}`, order.planId);
+      this.notice(
+        'error',
+        'overfill',
+        `exit ${order.id} filled ${str(qty)} against an open ${str(open)}`,
+        order.planId,
+      );
     }
     book.qty = str(open.minus(qty));
     book.exitQty = str(dec(book.exitQty).plus(qty));
@@ -724,7 +766,8 @@ export class Engine implements EnginePort {
     const entryNotional = dec(book.entryNotional);
     const exitNotional = dec(book.exitNotional);
     const fees = dec(book.fees);
-    const gross = book.side === 'long' ? exitNotional.minus(entryNotional) : entryNotional.minus(exitNotional);
+    const gross =
+      book.side === 'long' ? exitNotional.minus(entryNotional) : entryNotional.minus(exitNotional);
     const pnl = gross.minus(fees);
     const trade: TradeRecord = {
       planId: book.planId,
@@ -744,8 +787,10 @@ export class Engine implements EnginePort {
     this.emit({ type: 'trade', trade });
     const dayTrade = this.pdt.positionFlat(book.symbol, time);
     this.setPlan(book.planId, { status: 'closed' });
-    if (dayTrade && this.listeners.length > 0) this.emit({ type: 'dayTrades', dayTrades: this.dayTradesView() });
-    if (this.listeners.length > 0) this.emit({ type: 'metrics', metrics: computeMetrics(this.tradeList, this.curve) });
+    if (dayTrade && this.listeners.length > 0)
+      this.emit({ type: 'dayTrades', dayTrades: this.dayTradesView() });
+    if (this.listeners.length > 0)
+      this.emit({ type: 'metrics', metrics: computeMetrics(this.tradeList, this.curve) });
   }
 
   // ---------------------------------------------------------------- brackets, trailing, exits
@@ -832,9 +877,17 @@ export class Engine implements EnginePort {
     if (ex.exitOrderId && this.isOrderWorking(ex.exitOrderId)) return;
     const open = dec(book.qty);
     if (open.lte(0)) return;
-    const order = this.newOrder(plan, 'exit', book.side === 'long' ? 'sell' : 'buy', 'market', open, undefined, {
-      exitReason: reason,
-    });
+    const order = this.newOrder(
+      plan,
+      'exit',
+      book.side === 'long' ? 'sell' : 'buy',
+      'market',
+      open,
+      undefined,
+      {
+        exitReason: reason,
+      },
+    );
     ex.exitOrderId = order.id;
     this.sendOrder(order);
   }
@@ -848,7 +901,8 @@ export class Engine implements EnginePort {
         this.setPlan(plan.id, { status: 'cancelled', reason });
       } else if (plan.status === 'working') {
         if (plan.entryOrderId) this.cancelOrder(plan.entryOrderId, 'cancelled');
-        if (this.plans.get(plan.id)!.status === 'working') this.setPlan(plan.id, { status: 'cancelled', reason });
+        if (this.plans.get(plan.id)!.status === 'working')
+          this.setPlan(plan.id, { status: 'cancelled', reason });
       }
     }
     for (const book of [...this.positions.values()]) this.flatten(book, 'kill_switch');
@@ -904,7 +958,8 @@ export class Engine implements EnginePort {
 
   private account(): AccountView {
     let unrealized = ZERO;
-    for (const book of this.positions.values()) unrealized = unrealized.plus(this.positionRecord(book).unrealizedPnl);
+    for (const book of this.positions.values())
+      unrealized = unrealized.plus(this.positionRecord(book).unrealizedPnl);
     const realized = this.tradeList.reduce((a, t) => a.plus(t.pnl), ZERO);
     return {
       currency: this.config.account.currency,
@@ -915,6 +970,11 @@ export class Engine implements EnginePort {
       realizedPnl: str(realized),
       unrealizedPnl: str(unrealized),
     };
+  }
+
+  /** Every day trade recorded (the view lists only those in the window). */
+  allDayTrades() {
+    return this.pdt.dayTrades();
   }
 
   dayTradesView() {
@@ -1006,7 +1066,8 @@ export class Engine implements EnginePort {
   /** Rebuilds the engine from the journal: history records up to the checkpoint, then its live state. */
   restore(checkpointSeq: number, live: LiveState): void {
     if (!this.journal) throw new Error('restore needs a journal');
-    for (const e of this.journal.eventsUpTo(checkpointSeq)) this.applyHistory(JSON.parse(e.body) as EngineEvent);
+    for (const e of this.journal.eventsUpTo(checkpointSeq))
+      this.applyHistory(JSON.parse(e.body) as EngineEvent);
     this.time = live.time;
     this.tradingState = live.tradingState;
     this.tradingStateReason = live.tradingStateReason;

@@ -1,10 +1,11 @@
 // The engine as its hosts see it (Electron main, `braid serve`, `braid replay`, tests).
 // Commands in, events out: a command returns an acknowledgement (a Result); what changes arrives as events.
 // Time is always passed in (epoch ms): the engine never reads the clock.
-import type { Result } from '../../shared/result.ts';
-import type { Bar } from '../../shared/domain/instrument.ts';
+
 import type { EngineEvent, EngineSnapshot } from '../../shared/domain/engine-view.ts';
+import type { Bar } from '../../shared/domain/instrument.ts';
 import type { TradeRecord } from '../../shared/domain/portfolio.ts';
+import type { Result } from '../../shared/result.ts';
 
 export type Disposer = () => void;
 

@@ -1,6 +1,6 @@
 // Small field readers for hand-validated JSON: each failure names the field, so a bad file line or API call
 // gets an error that says what and where.
-import { isDecimalText, str, dec } from '../../shared/domain/decimal.ts';
+import { dec, isDecimalText, str } from '../../shared/domain/decimal.ts';
 
 export class FieldError extends Error {
   readonly field: string;
@@ -25,13 +25,18 @@ export function decimalField(value: unknown, field: string): string {
   throw new FieldError(field, `must be a number, got ${JSON.stringify(value)}`);
 }
 
-export function optionalDecimal(obj: Record<string, unknown>, key: string, prefix: string): string | undefined {
+export function optionalDecimal(
+  obj: Record<string, unknown>,
+  key: string,
+  prefix: string,
+): string | undefined {
   const v = obj[key];
   return v === undefined || v === null ? undefined : decimalField(v, prefix + key);
 }
 
 export function stringField(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value.trim() === '') throw new FieldError(field, 'must be a non-empty string');
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new FieldError(field, 'must be a non-empty string');
   return value.trim();
 }
 

@@ -35,7 +35,13 @@ export const DEFAULT_CONFIG: BraidConfig = {
     maxNotional: null,
     dailyLossLimitPct: null,
   },
-  pdt: { enabled: true, minEquity: '25000', maxDayTrades: 3, timezone: 'America/New_York', method: 'round_trips' },
+  pdt: {
+    enabled: true,
+    minEquity: '25000',
+    maxDayTrades: 3,
+    timezone: 'America/New_York',
+    method: 'round_trips',
+  },
   venues: { paper: { slipBps: '0', takerFeeBps: '0', makerFeeBps: '0', maxVolumeShare: null } },
   instruments: {},
 };

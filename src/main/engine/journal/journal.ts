@@ -69,7 +69,9 @@ export class Journal {
     this.stmt = {
       insertEvent: db.prepare('INSERT INTO events (seq, at, kind, ref, body) VALUES (?, ?, ?, ?, ?)'),
       eventAt: db.prepare('SELECT seq, at, kind, ref, body FROM events WHERE seq = ?'),
-      insertIntent: db.prepare('INSERT INTO intents (client_order_id, plan_id, seq, at, body) VALUES (?, ?, ?, ?, ?)'),
+      insertIntent: db.prepare(
+        'INSERT INTO intents (client_order_id, plan_id, seq, at, body) VALUES (?, ?, ?, ?, ?)',
+      ),
       intentOf: db.prepare('SELECT body FROM intents WHERE client_order_id = ?'),
       upsertCheckpoint: db.prepare(
         `INSERT INTO checkpoint (id, seq, cursor, completed, state) VALUES (1, ?, ?, ?, ?)
@@ -79,7 +81,9 @@ export class Journal {
       readCheckpoint: db.prepare('SELECT seq, cursor, completed, state FROM checkpoint WHERE id = 1'),
       maxSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) AS m FROM events'),
       getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
-      setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+      setMeta: db.prepare(
+        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      ),
       getSetting: db.prepare('SELECT value FROM settings WHERE key = ?'),
       setSetting: db.prepare(
         'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
@@ -106,7 +110,10 @@ export class Journal {
       migrate(db);
     } catch (e) {
       db.close();
-      if (e instanceof Error && /SQLITE_BUSY|database is locked/i.test(`${(e as { code?: string }).code} ${e.message}`)) {
+      if (
+        e instanceof Error &&
+        /SQLITE_BUSY|database is locked/i.test(`${(e as { code?: string }).code} ${e.message}`)
+      ) {
         throw new JournalLocked(path);
       }
       throw e;
@@ -180,7 +187,9 @@ export class Journal {
     const row = this.stmt.readCheckpoint.get() as
       | { seq: number; cursor: number; completed: number; state: string }
       | undefined;
-    return row ? { seq: row.seq, cursor: row.cursor, completed: row.completed === 1, state: row.state } : null;
+    return row
+      ? { seq: row.seq, cursor: row.cursor, completed: row.completed === 1, state: row.state }
+      : null;
   }
 
   /** Continue from a checkpoint: later events already journaled are verified as they are recomputed. */
@@ -236,7 +245,9 @@ export class Journal {
 export function readTradeHistory(path: string): string[] {
   const db = new Database(path, { readonly: true, fileMustExist: true, timeout: 0 });
   try {
-    const rows = db.prepare("SELECT body FROM events WHERE kind = 'trade' ORDER BY seq").all() as { body: string }[];
+    const rows = db.prepare("SELECT body FROM events WHERE kind = 'trade' ORDER BY seq").all() as {
+      body: string;
+    }[];
     return rows.map((r) => r.body);
   } finally {
     db.close();

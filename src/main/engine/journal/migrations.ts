@@ -51,7 +51,9 @@ export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 export function migrate(db: Database.Database): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > LATEST_VERSION) {
-    throw new Error(`journal schema version ${current} is newer than this Braid (${LATEST_VERSION}): upgrade Braid`);
+    throw new Error(
+      `journal schema version ${current} is newer than this Braid (${LATEST_VERSION}): upgrade Braid`,
+    );
   }
   for (const m of MIGRATIONS) {
     if (m.version <= current) continue;

@@ -23,7 +23,10 @@ export function parsePlanInput(raw: unknown, prefix = 'plan.'): PlanInput {
   if (entryPrice !== undefined && entryType !== 'market') plan.entry.price = entryPrice;
   if (raw.condition !== undefined && raw.condition !== null) {
     if (!isObject(raw.condition)) throw new FieldError(`${prefix}condition`, 'must be an object');
-    const kind = enumField(raw.condition.kind, `${prefix}condition.kind`, ['price_above', 'price_below'] as const);
+    const kind = enumField(raw.condition.kind, `${prefix}condition.kind`, [
+      'price_above',
+      'price_below',
+    ] as const);
     const price = optionalDecimal(raw.condition, 'price', `${prefix}condition.`);
     if (price === undefined) throw new FieldError(`${prefix}condition.price`, 'is required');
     plan.condition = { kind, price };
@@ -44,18 +47,21 @@ export function parsePlanInput(raw: unknown, prefix = 'plan.'): PlanInput {
     for (const key of ['returnPct', 'holdMinutes'] as const) {
       const v = raw.expected[key];
       if (v === undefined || v === null) continue;
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw new FieldError(`${prefix}expected.${key}`, 'must be a number');
+      if (typeof v !== 'number' || !Number.isFinite(v))
+        throw new FieldError(`${prefix}expected.${key}`, 'must be a number');
       expected[key] = v;
     }
     plan.expected = expected;
   }
   if (raw.expiresAt !== undefined && raw.expiresAt !== null) {
     const t = parseTime(raw.expiresAt);
-    if (t === null) throw new FieldError(`${prefix}expiresAt`, 'must be ISO 8601 with a zone or epoch milliseconds');
+    if (t === null)
+      throw new FieldError(`${prefix}expiresAt`, 'must be ISO 8601 with a zone or epoch milliseconds');
     plan.expiresAt = t;
   }
   if (raw.venue !== undefined && raw.venue !== null) plan.venue = stringField(raw.venue, `${prefix}venue`);
-  if (raw.timeframe !== undefined && raw.timeframe !== null) plan.timeframe = stringField(raw.timeframe, `${prefix}timeframe`);
+  if (raw.timeframe !== undefined && raw.timeframe !== null)
+    plan.timeframe = stringField(raw.timeframe, `${prefix}timeframe`);
   return plan;
 }
 
@@ -75,7 +81,8 @@ export function validatePlan(
   plan: PlanInput,
   ctx: { knownSymbol: boolean; knownVenue: boolean; lot: Dec; ref: Dec | undefined },
 ): PlanRejection | null {
-  if (!ctx.knownSymbol) return { reason: 'unknown_symbol', detail: `no instrument or prices for ${plan.symbol}` };
+  if (!ctx.knownSymbol)
+    return { reason: 'unknown_symbol', detail: `no instrument or prices for ${plan.symbol}` };
   if (!ctx.knownVenue) return { reason: 'unknown_venue', detail: `venue ${plan.venue} is not connected` };
   if (plan.quantity !== undefined) {
     const q = dec(plan.quantity);
@@ -90,7 +97,8 @@ export function validatePlan(
     ['stopLoss', plan.stopLoss],
     ['takeProfit', plan.takeProfit],
   ] as const) {
-    if (value !== undefined && dec(value).lte(0)) return { reason: 'invalid_price', detail: `${name} must be positive` };
+    if (value !== undefined && dec(value).lte(0))
+      return { reason: 'invalid_price', detail: `${name} must be positive` };
   }
   if (plan.trailPct !== undefined) {
     const t = dec(plan.trailPct);

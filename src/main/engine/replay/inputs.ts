@@ -1,10 +1,10 @@
 // Reads the replay's inputs (replay.md "Inputs"). Anything unreadable is an InputError that names the file
 // and line; the whole input is read and checked before anything runs, so a bad line leaves nothing behind.
 import { readFileSync } from 'node:fs';
-import { parseTime } from '../../../shared/domain/time.ts';
-import type { PlanInput } from '../../../shared/domain/plan.ts';
-import { parseConfig } from '../config.ts';
 import type { BraidConfig } from '../../../shared/domain/config.ts';
+import type { PlanInput } from '../../../shared/domain/plan.ts';
+import { parseTime } from '../../../shared/domain/time.ts';
+import { parseConfig } from '../config.ts';
 import { parsePlanInput } from '../plans/plan-input.ts';
 import { FieldError, isObject, stringField } from '../validation.ts';
 
@@ -39,7 +39,11 @@ function readText(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
-    throw new InputError(file, 0, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new InputError(
+      file,
+      0,
+      `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
 }
 
@@ -68,8 +72,10 @@ export function readPrices(file: string, text = readText(file)): BarTable {
     const f = line.split(',');
     if (f.length !== 7) throw new InputError(file, lineNo, `expected 7 fields, got ${f.length}`);
     const t = parseTime(f[0]!);
-    if (t === null) throw new InputError(file, lineNo, `time "${f[0]}" is not ISO 8601 with a zone nor epoch milliseconds`);
-    if (t < lastTime) throw new InputError(file, lineNo, `prices out of time order (${f[0]} after a later bar)`);
+    if (t === null)
+      throw new InputError(file, lineNo, `time "${f[0]}" is not ISO 8601 with a zone nor epoch milliseconds`);
+    if (t < lastTime)
+      throw new InputError(file, lineNo, `prices out of time order (${f[0]} after a later bar)`);
     lastTime = t;
     const symbol = f[1]!.trim();
     if (symbol === '') throw new InputError(file, lineNo, 'symbol is empty');
@@ -91,7 +97,11 @@ export function readPrices(file: string, text = readText(file)): BarTable {
     const [o, h, l, c] = [Number(values[0]), Number(values[1]), Number(values[2]), Number(values[3])];
     // Decimal order survives the conversion to doubles (rounding is monotonic), so these checks are exact.
     if (l > o || l > c || h < o || h < c || l > h) {
-      throw new InputError(file, lineNo, `inconsistent bar: low ${values[2]} / high ${values[1]} do not contain open and close`);
+      throw new InputError(
+        file,
+        lineNo,
+        `inconsistent bar: low ${values[2]} / high ${values[1]} do not contain open and close`,
+      );
     }
     if (o <= 0) throw new InputError(file, lineNo, `open ${values[0]} must be positive`);
     time[n] = t;
@@ -133,10 +143,15 @@ export function readScript(file: string, text = readText(file)): ScriptEvent[] {
     }
     if (!isObject(raw)) throw new InputError(file, lineNo, 'each line must be a JSON object');
     const at = parseTime(raw.at);
-    if (at === null) throw new InputError(file, lineNo, 'at: must be ISO 8601 with a zone or epoch milliseconds');
+    if (at === null)
+      throw new InputError(file, lineNo, 'at: must be ISO 8601 with a zone or epoch milliseconds');
     const type = raw.type;
     if (typeof type !== 'string' || !EVENT_TYPES.includes(type)) {
-      throw new InputError(file, lineNo, `unknown event type ${JSON.stringify(type)} (expected ${EVENT_TYPES.join(', ')})`);
+      throw new InputError(
+        file,
+        lineNo,
+        `unknown event type ${JSON.stringify(type)} (expected ${EVENT_TYPES.join(', ')})`,
+      );
     }
     try {
       switch (type) {
@@ -148,8 +163,15 @@ export function readScript(file: string, text = readText(file)): ScriptEvent[] {
           events.push({ line: lineNo, at, type, planId: stringField(raw.planId, 'planId') });
           break;
         case 'reject': {
-          const reason = raw.reason === undefined || raw.reason === null ? undefined : stringField(raw.reason, 'reason');
-          events.push({ line: lineNo, at, type, planId: stringField(raw.planId, 'planId'), ...(reason ? { reason } : {}) });
+          const reason =
+            raw.reason === undefined || raw.reason === null ? undefined : stringField(raw.reason, 'reason');
+          events.push({
+            line: lineNo,
+            at,
+            type,
+            planId: stringField(raw.planId, 'planId'),
+            ...(reason ? { reason } : {}),
+          });
           break;
         }
         case 'close':
@@ -164,7 +186,10 @@ export function readScript(file: string, text = readText(file)): ScriptEvent[] {
     }
   }
   // Equal times keep file order (a stable sort); bars of the same time come after them.
-  return events.map((e, i) => ({ e, i })).sort((a, b) => a.e.at - b.e.at || a.i - b.i).map((x) => x.e);
+  return events
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => a.e.at - b.e.at || a.i - b.i)
+    .map((x) => x.e);
 }
 
 export function readConfig(file: string | undefined): BraidConfig {

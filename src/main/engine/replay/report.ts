@@ -2,6 +2,7 @@
 // digits, times as ISO 8601 UTC with milliseconds. Everything but `run` is a function of the inputs.
 import { num10 } from '../../../shared/domain/decimal.ts';
 import type { EngineSnapshot } from '../../../shared/domain/engine-view.ts';
+import type { DayTrade } from '../../../shared/domain/portfolio.ts';
 import { isoTime } from '../../../shared/domain/time.ts';
 import type { EngineNote } from '../engine.ts';
 
@@ -18,7 +19,7 @@ export interface ReportRun {
 
 export function buildReport(
   snap: EngineSnapshot,
-  extra: { duplicatePlans: readonly string[]; notes: readonly EngineNote[] },
+  extra: { duplicatePlans: readonly string[]; notes: readonly EngineNote[]; dayTrades: readonly DayTrade[] },
   run: ReportRun,
 ) {
   const m = snap.metrics;
@@ -72,7 +73,7 @@ export function buildReport(
       unrealizedPnl: num10(p.unrealizedPnl),
     })),
     pdt: {
-      dayTrades: snap.dayTrades.dayTrades.map((d) => ({ date: d.date, symbol: d.symbol })),
+      dayTrades: extra.dayTrades.map((d) => ({ date: d.date, symbol: d.symbol })),
       inWindow: snap.dayTrades.used,
       remaining: snap.dayTrades.remaining,
     },

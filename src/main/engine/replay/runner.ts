@@ -44,9 +44,14 @@ export function runReplay(o: ReplayOptions): Report {
   try {
     const recorded = journal.getMeta('replay.inputs');
     if (recorded !== undefined && recorded !== inputs) {
-      throw new InputError(o.db, 0, 'this journal belongs to a replay of other inputs (prices, script or config differ)');
+      throw new InputError(
+        o.db,
+        0,
+        'this journal belongs to a replay of other inputs (prices, script or config differ)',
+      );
     }
-    if (journal.getMeta('kind') === 'app') throw new InputError(o.db, 0, 'this journal belongs to the desktop app, not a replay');
+    if (journal.getMeta('kind') === 'app')
+      throw new InputError(o.db, 0, 'this journal belongs to the desktop app, not a replay');
     if (recorded === undefined) {
       journal.setMeta('kind', 'replay');
       journal.setMeta('replay.inputs', inputs);
@@ -76,7 +81,7 @@ export function runReplay(o: ReplayOptions): Report {
     }
     const report = buildReport(
       engine.snapshot(),
-      { duplicatePlans: engine.duplicates, notes: engine.noteList() },
+      { duplicatePlans: engine.duplicates, notes: engine.noteList(), dayTrades: engine.allDayTrades() },
       { events: script.length, bars: bars.length, seconds: Number((o.clock() - started).toFixed(3)) },
     );
     return report;
@@ -89,7 +94,11 @@ function readFile(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
-    throw new InputError(file, 0, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new InputError(
+      file,
+      0,
+      `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
 }
 
@@ -160,5 +169,6 @@ function applyScriptEvent(engine: Engine, e: ScriptEvent): void {
       result = engine.setTradingState('REDUCING', e.at);
       break;
   }
-  if (!result.ok && result.error) engine.note(result.error.code, `script line ${e.line}: ${result.error.message}`, e.at);
+  if (!result.ok && result.error)
+    engine.note(result.error.code, `script line ${e.line}: ${result.error.message}`, e.at);
 }

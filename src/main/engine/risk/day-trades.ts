@@ -1,8 +1,9 @@
 // Pattern-day-trader policy (replay.md "Pattern day trader policy"), one counter per account.
 // Kept apart from the other risk checks because it is per account and switchable: FINRA approved
 // replacing the PDT rule on 2026-04-14 (phased in by 2027-10-20), and brokers drop it one by one.
-import { dec, isDecimalText } from '../../../shared/domain/decimal.ts';
+
 import type { Dec, DecStr } from '../../../shared/domain/decimal.ts';
+import { dec, isDecimalText } from '../../../shared/domain/decimal.ts';
 import type { DayTradesView } from '../../../shared/domain/engine-view.ts';
 import type { DayTrade } from '../../../shared/domain/portfolio.ts';
 import { businessWindow, lastBusinessDayOnOrBefore, localDate, nextBusinessDay } from './calendar.ts';
@@ -49,7 +50,8 @@ export class DayTradeCounter {
     if (!Number.isInteger(config.maxDayTrades) || config.maxDayTrades < 0) {
       throw new RangeError(`maxDayTrades must be a whole number >= 0: ${config.maxDayTrades}`);
     }
-    if (!isDecimalText(config.minEquity)) throw new RangeError(`minEquity is not a decimal: ${config.minEquity}`);
+    if (!isDecimalText(config.minEquity))
+      throw new RangeError(`minEquity is not a decimal: ${config.minEquity}`);
     localDate(0, config.timezone); // fail now on an unknown zone, not at the first fill
     this.config = { ...config };
     this.minEquity = dec(config.minEquity);

@@ -1,6 +1,14 @@
 // The paper venue: a simulated exchange that fills working orders against recorded bars with the fill model
 // of replay.md. Its whole state is plain JSON so the engine's checkpoint carries it.
-import { type Dec, dec, floorToLot, isMultipleOf, min, str, ZERO } from '../../../../shared/domain/decimal.ts';
+import {
+  type Dec,
+  dec,
+  floorToLot,
+  isMultipleOf,
+  min,
+  str,
+  ZERO,
+} from '../../../../shared/domain/decimal.ts';
 import type { Bar } from '../../../../shared/domain/instrument.ts';
 import type { Disposer } from '../../port.ts';
 import type { Venue, VenueEvent, VenueOrder, VenuePosition } from '../venue.ts';
@@ -74,7 +82,12 @@ export class PaperVenue implements Venue {
       return;
     }
     if (order.type !== 'market' && (order.price === undefined || dec(order.price).lte(0))) {
-      this.emit({ type: 'rejected', clientOrderId: order.clientOrderId, reason: 'price required', time: now });
+      this.emit({
+        type: 'rejected',
+        clientOrderId: order.clientOrderId,
+        reason: 'price required',
+        time: now,
+      });
       return;
     }
     if (this.working.some((w) => w.order.clientOrderId === order.clientOrderId)) {
@@ -132,7 +145,9 @@ export class PaperVenue implements Venue {
   }
 
   positions(): VenuePosition[] {
-    return [...this.positionBySymbol].filter(([, q]) => !q.eq(0)).map(([symbol, q]) => ({ symbol, quantity: str(q) }));
+    return [...this.positionBySymbol]
+      .filter(([, q]) => !q.eq(0))
+      .map(([symbol, q]) => ({ symbol, quantity: str(q) }));
   }
 
   /** Fills the orders that were working before this bar, in submission order. */
@@ -169,7 +184,10 @@ export class PaperVenue implements Venue {
     const legs = this.working.filter((w) => w.order.ocoGroup === group);
     const level = (w: WorkingOrder) => (w.order.price === undefined ? undefined : dec(w.order.price));
     const atOpen = legs.filter((w) => reachesAtOpen(w.order.type, w.order.side, level(w), bar));
-    const pool = atOpen.length > 0 ? atOpen : legs.filter((w) => reachesInRange(w.order.type, w.order.side, level(w), bar));
+    const pool =
+      atOpen.length > 0
+        ? atOpen
+        : legs.filter((w) => reachesInRange(w.order.type, w.order.side, level(w), bar));
     if (pool.length === 0) return null;
     return pool.find((w) => w.order.bracketLeg === 'stop_loss') ?? pool[0]!;
   }
@@ -177,7 +195,13 @@ export class PaperVenue implements Venue {
   /** Fills what the bar allows; returns the quantity filled. */
   private fillOn(w: WorkingOrder, bar: BarPrices, time: number, capacity: Dec | null): Dec {
     const o = w.order;
-    const quote = quoteFill(o.type, o.side, o.price === undefined ? undefined : dec(o.price), bar, this.slipBps);
+    const quote = quoteFill(
+      o.type,
+      o.side,
+      o.price === undefined ? undefined : dec(o.price),
+      bar,
+      this.slipBps,
+    );
     if (!quote) return ZERO;
     const remaining = dec(o.quantity).minus(w.filled);
     const qty = capacity === null ? remaining : min(remaining, capacity);

@@ -1,0 +1,122 @@
+// Builds an engine for a long-running host (the desktop app, `braid serve`): config checked, journal opened
+// and the state rebuilt from it, and a checkpoint after every command so an acknowledged command survives
+// a crash. (`braid replay` drives Engine itself, checkpointing by input position: replay/runner.ts.)
+import type { EngineEvent, EngineSnapshot } from '../../shared/domain/engine-view.ts';
+import type { Bar } from '../../shared/domain/instrument.ts';
+import type { TradeRecord } from '../../shared/domain/portfolio.ts';
+import { err, ok, type Result } from '../../shared/result.ts';
+import { parseConfig } from './config.ts';
+import { Engine, type LiveState } from './engine.ts';
+import { Journal } from './journal/journal.ts';
+import type { Disposer, EnginePort } from './port.ts';
+import { FieldError } from './validation.ts';
+
+export interface CreateEngineOptions {
+  /** Raw config JSON as in replay.md "Config" (validated here). */
+  config?: unknown;
+  /** Journal file; without it the state lives in memory only. */
+  journalPath?: string;
+  /** Symbols with market data before any bar arrives. */
+  symbols?: string[];
+}
+
+/** Bars without events still move marks: checkpoint them now and then, not on every bar. */
+const BAR_CHECKPOINT_EVERY = 500;
+
+class HostedEngine implements EnginePort {
+  private readonly engine: Engine;
+  private readonly journal: Journal | null;
+  private barsSinceCheckpoint = 0;
+
+  constructor(engine: Engine, journal: Journal | null) {
+    this.engine = engine;
+    this.journal = journal;
+  }
+
+  /** Runs a command and makes what it did durable before the caller is acknowledged. */
+  private commit<T>(result: T): T {
+    this.engine.checkpoint(0, false);
+    this.barsSinceCheckpoint = 0;
+    return result;
+  }
+
+  submitPlan(input: unknown, now: number) {
+    return this.commit(this.engine.submitPlan(input, now));
+  }
+  approve(planId: string, now: number) {
+    return this.commit(this.engine.approve(planId, now));
+  }
+  reject(planId: string, reason: string | undefined, now: number) {
+    return this.commit(this.engine.reject(planId, reason, now));
+  }
+  cancelPlan(planId: string, now: number) {
+    return this.commit(this.engine.cancelPlan(planId, now));
+  }
+  closePosition(symbol: string, now: number) {
+    return this.commit(this.engine.closePosition(symbol, now));
+  }
+  kill(now: number) {
+    return this.commit(this.engine.kill(now));
+  }
+  resume(now: number) {
+    return this.commit(this.engine.resume(now));
+  }
+  setTradingState(state: 'ACTIVE' | 'REDUCING', now: number) {
+    return this.commit(this.engine.setTradingState(state, now));
+  }
+  onBar(bar: Bar): void {
+    this.engine.onBar(bar);
+    this.barsSinceCheckpoint++;
+    if (this.journal?.hasPending || this.barsSinceCheckpoint >= BAR_CHECKPOINT_EVERY) this.commit(null);
+  }
+  snapshot(): EngineSnapshot {
+    return this.engine.snapshot();
+  }
+  trades(): TradeRecord[] {
+    return this.engine.trades();
+  }
+  subscribe(listener: (event: EngineEvent) => void): Disposer {
+    return this.engine.subscribe(listener);
+  }
+  get settings() {
+    return this.engine.settings;
+  }
+  close(): void {
+    this.engine.close();
+  }
+}
+
+export function createEngine(options: CreateEngineOptions = {}): Result<EnginePort> {
+  let config: ReturnType<typeof parseConfig>;
+  try {
+    config = parseConfig(options.config ?? {});
+  } catch (e) {
+    if (e instanceof FieldError) return err('invalid_config', e.message);
+    throw e;
+  }
+  let journal: Journal | null = null;
+  try {
+    if (options.journalPath) {
+      journal = Journal.open(options.journalPath);
+      const kind = journal.getMeta('kind');
+      if (kind === 'replay') {
+        journal.close();
+        return err('wrong_journal', `${options.journalPath} is a replay journal, not the app's`);
+      }
+      if (kind === undefined) journal.setMeta('kind', 'app');
+    }
+    const engine = new Engine({ config, journal, ...(options.symbols ? { symbols: options.symbols } : {}) });
+    const cp = journal?.loadCheckpoint();
+    if (journal && cp) {
+      engine.restore(cp.seq, JSON.parse(cp.state) as LiveState);
+      const interrupted = journal.eventsAfter(cp.seq);
+      journal.resumeFrom(journal.sequence);
+      if (interrupted.length > 0) engine.recoverInterrupted(interrupted);
+      engine.checkpoint(0, false);
+    }
+    return ok(new HostedEngine(engine, journal));
+  } catch (e) {
+    journal?.close();
+    return err('journal_error', (e as Error).message);
+  }
+}

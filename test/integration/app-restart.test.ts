@@ -1,0 +1,95 @@
+// The hosted engine (desktop app, braid serve) rebuilds its whole state from the journal at start.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createEngine } from '../../src/main/engine/kernel.ts';
+import type { EnginePort } from '../../src/main/engine/port.ts';
+
+const T0 = Date.parse('2024-03-04T14:30:00Z');
+const M5 = 5 * 60_000;
+const bar = (i: number, open: string, close = open) => ({
+  time: T0 + i * M5,
+  symbol: 'AAA',
+  open,
+  high: String(Math.max(Number(open), Number(close)) + 1),
+  low: String(Math.min(Number(open), Number(close)) - 1),
+  close,
+  volume: '1000',
+});
+
+const dirs: string[] = [];
+function journalPath(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'braid-app-'));
+  dirs.push(dir);
+  return join(dir, 'braid.sqlite');
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function open(path: string): EnginePort {
+  const r = createEngine({ journalPath: path, config: { pdt: { enabled: false } }, symbols: ['AAA'] });
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+}
+
+describe('hosted engine restart', () => {
+  it('restores positions, orders, cash and trading state exactly after close and reopen', () => {
+    const path = journalPath();
+    const a = open(path);
+    a.onBar(bar(0, '100'));
+    expect(
+      a.submitPlan({ id: 'p1', symbol: 'AAA', side: 'buy', quantity: 10, stopLoss: 90 }, T0 + M5).ok,
+    ).toBe(true);
+    a.onBar(bar(1, '101', '102')); // entry fills at 101; stop placed at the close
+    const before = a.snapshot();
+    expect(before.positions).toHaveLength(1);
+    expect(before.account.cash).toBe('98990'); // 100000 - 10 x 101
+    a.close();
+
+    const b = open(path);
+    const after = b.snapshot();
+    expect(after.positions).toEqual(before.positions);
+    expect(after.orders).toEqual(before.orders);
+    expect(after.account).toEqual(before.account);
+    // The stop-loss keeps working after the restart: a bar through 90 fills it.
+    b.onBar({ ...bar(2, '95'), low: '89' });
+    const s = b.snapshot();
+    expect(s.positions).toHaveLength(0);
+    expect(s.trades).toHaveLength(1);
+    expect(s.trades[0]!.exitReason).toBe('stop_loss');
+    expect(s.trades[0]!.pnl).toBe('-110'); // (90 - 101) x 10, no fees
+    b.close();
+  });
+
+  it('keeps HALTED across a restart and never reuses a client order id', () => {
+    const path = journalPath();
+    const a = open(path);
+    a.onBar(bar(0, '100'));
+    a.submitPlan({ id: 'p1', symbol: 'AAA', side: 'buy', quantity: 5 }, T0 + M5);
+    a.onBar(bar(1, '100'));
+    a.kill(T0 + M5 + 1);
+    a.close();
+
+    const b = open(path);
+    expect(b.snapshot().tradingState).toBe('HALTED');
+    b.onBar(bar(2, '100')); // the kill's exit fills here
+    expect(b.snapshot().positions).toHaveLength(0);
+    b.resume(T0 + 3 * M5);
+    b.submitPlan({ id: 'p2', symbol: 'AAA', side: 'buy', quantity: 5 }, T0 + 3 * M5);
+    const ids = b.snapshot().orders.map((o) => o.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual(['p1:E1', 'p1:X1', 'p2:E1']);
+    b.close();
+  });
+
+  it('refuses a second writer on the same journal', () => {
+    const path = journalPath();
+    const a = open(path);
+    const second = createEngine({ journalPath: path });
+    expect(second.ok).toBe(false);
+    if (!second.ok) expect(second.error.message).toMatch(/in use/);
+    a.close();
+  });
+});
