@@ -60,7 +60,14 @@ describe('localDate', () => {
     const forward = times.map((x) => localDate(x, NY));
     const backward = [...times].reverse().map((x) => localDate(x, NY));
     expect(backward.reverse()).toEqual(forward);
-    expect(forward).toEqual(['2024-03-09', '2024-03-11', '2024-03-10', '2024-03-10', '2024-03-10', '2024-03-09']);
+    expect(forward).toEqual([
+      '2024-03-09',
+      '2024-03-11',
+      '2024-03-10',
+      '2024-03-10',
+      '2024-03-10',
+      '2024-03-09',
+    ]);
   });
 
   it('keeps one cache per zone: interleaved zones do not leak dates into each other', () => {
@@ -98,7 +105,12 @@ describe('localDate', () => {
     const reference = (x: number, zone: string): string => {
       let f = formatters.get(zone);
       if (f === undefined) {
-        f = new Intl.DateTimeFormat('en-US', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+        f = new Intl.DateTimeFormat('en-US', {
+          timeZone: zone,
+          year: 'numeric',
+          month: '2-digit',
+          day: '2-digit',
+        });
         formatters.set(zone, f);
       }
       const parts = f.formatToParts(x);

@@ -339,10 +339,16 @@ describe('checkpoint state', () => {
     roundTrip(c, 'AAPL', '2024-03-05T15:00:00Z', '2024-03-05T16:00:00Z');
     c.positionOpened('MSFT', t('2024-03-05T17:00:00Z'));
     const saved = JSON.parse(JSON.stringify(c.state())) as DayTradeState;
-    expect(saved).toEqual({ open: { MSFT: '2024-03-05' }, dayTrades: [{ date: '2024-03-05', symbol: 'AAPL' }] });
+    expect(saved).toEqual({
+      open: { MSFT: '2024-03-05' },
+      dayTrades: [{ date: '2024-03-05', symbol: 'AAPL' }],
+    });
 
     const restored = counter({}, saved);
-    expect(restored.positionFlat('MSFT', t('2024-03-05T18:00:00Z'))).toEqual({ date: '2024-03-05', symbol: 'MSFT' });
+    expect(restored.positionFlat('MSFT', t('2024-03-05T18:00:00Z'))).toEqual({
+      date: '2024-03-05',
+      symbol: 'MSFT',
+    });
     expect(restored.inWindow(t('2024-03-05T18:00:00Z'))).toBe(2);
   });
 
@@ -372,7 +378,9 @@ describe('checkpoint state', () => {
 
   it('rejects a state with a malformed date', () => {
     expect(() => counter({}, { open: { A: '5 March' }, dayTrades: [] })).toThrow(RangeError);
-    expect(() => counter({}, { open: {}, dayTrades: [{ date: '2024-3-5', symbol: 'A' }] })).toThrow(RangeError);
+    expect(() => counter({}, { open: {}, dayTrades: [{ date: '2024-3-5', symbol: 'A' }] })).toThrow(
+      RangeError,
+    );
   });
 });
 
