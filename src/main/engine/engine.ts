@@ -323,18 +323,21 @@ export class Engine implements EnginePort {
 
   kill(now: number): Result<null> {
     this.advance(now);
+    this.expirePlans();
     this.killAll('kill_switch', 'kill switch');
     return ok(null);
   }
 
   resume(now: number): Result<null> {
     this.advance(now);
+    this.expirePlans();
     this.setTradingState('ACTIVE', now);
     return ok(null);
   }
 
   setTradingState(state: 'ACTIVE' | 'REDUCING', now: number): Result<null> {
     this.advance(now);
+    this.expirePlans();
     if (state !== 'ACTIVE' && state !== 'REDUCING')
       return err('invalid_state', `unknown trading state ${state}`);
     this.changeTradingState(
