@@ -1,0 +1,163 @@
+// The engine host: the one place commands from any transport land. Each command is parsed with the
+// contract's schema, applied to the engine (or to host state: mode, PIN, lessons), and answered with a
+// Result; nothing throws across it. State changes reach subscribers through the push hub.
+import type { AppSnapshot, CommandResults, ExportResult, HostState } from '../../shared/contract.ts';
+import type { TradeRecord } from '../../shared/domain/portfolio.ts';
+import { err, ok, type Result } from '../../shared/result.ts';
+import { type ParsedCommand, parseCommand } from '../../shared/schemas.ts';
+import type { EnginePort } from '../engine/port.ts';
+import { createLessonBook, type LessonBook } from './lessons.ts';
+import { createLiveMode } from './live-mode.ts';
+import { createPushHub, type Timers } from './push-hub.ts';
+import type { HostHandle } from './types.ts';
+
+export type ExportTrades = (
+  trades: TradeRecord[],
+  format: 'csv' | 'json',
+) => { text: string; head: string; count: number };
+
+export interface HostOptions {
+  engine: EnginePort;
+  /** The time commands happen at, in engine time (wall clock live, replayed bar time in the demo). */
+  now: () => number;
+  /** Real time, for PIN lockouts and export file names. */
+  wallNow: () => number;
+  exportTrades: ExportTrades;
+  signalSource?: { name: string; rule: string } | null;
+  lessons?: LessonBook;
+  frameMs?: number;
+  timers?: Timers;
+  /** Runs first on close (e.g. stop the demo feed), before the engine closes. */
+  beforeClose?: () => void | Promise<void>;
+  log?: (line: string) => void;
+}
+
+const MANUAL_SEQ_SETTING = 'host.manualSeq';
+
+export function createHost(options: HostOptions): HostHandle {
+  const { engine } = options;
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const live = createLiveMode(engine.settings, options.wallNow);
+  const lessons = options.lessons ?? createLessonBook();
+  const signalSource = options.signalSource ?? null;
+
+  const hostState = (): HostState => ({
+    mode: live.mode(),
+    pinSet: live.pinSet(),
+    signalSource,
+    lessons: lessons.list(),
+    busy: null,
+  });
+  const snapshot = (): AppSnapshot => ({ engine: engine.snapshot(), host: hostState() });
+
+  const hub = createPushHub({
+    snapshot,
+    frameMs: options.frameMs,
+    timers: options.timers,
+    onListenerError: (error) => log(`braid: a subscriber failed: ${String(error)}`),
+  });
+  const unsubscribeEngine = engine.subscribe((event) => hub.publish(event));
+  const publishHost = () => hub.publish({ type: 'host', host: hostState() });
+
+  const nextManualId = (): string => {
+    const n = Number(engine.settings.get(MANUAL_SEQ_SETTING) ?? '0') + 1;
+    engine.settings.set(MANUAL_SEQ_SETTING, String(n));
+    return `manual-${n}`;
+  };
+
+  const exportHistory = (format: 'csv' | 'json'): Result<ExportResult> => {
+    const { text, head, count } = options.exportTrades(engine.trades(), format);
+    const day = new Date(options.wallNow()).toISOString().slice(0, 10);
+    return ok({
+      filename: `braid-trades-${day}.${format}`,
+      mime: format === 'csv' ? 'text/csv' : 'application/json',
+      text,
+      head,
+      count,
+    });
+  };
+
+  const withHostEvent = (result: Result<null>): Result<null> => {
+    if (result.ok) publishHost();
+    return result;
+  };
+
+  async function dispatch(command: ParsedCommand): Promise<Result<CommandResults[typeof command.name]>> {
+    const now = options.now();
+    switch (command.name) {
+      case 'approve':
+        return engine.approve(command.args.planId, now);
+      case 'reject':
+        return engine.reject(command.args.planId, command.args.reason, now);
+      case 'cancelPlan':
+        return engine.cancelPlan(command.args.planId, now);
+      case 'closePosition':
+        return engine.closePosition(command.args.symbol, now);
+      case 'kill':
+        return engine.kill(now);
+      case 'resume':
+        return engine.resume(now);
+      case 'setTradingState':
+        return engine.setTradingState(command.args.state, now);
+      case 'submitPlan': {
+        const planId = nextManualId();
+        const result = engine.submitPlan({ ...command.args.plan, id: planId }, now);
+        return result.ok ? ok({ planId: result.value.planId }) : result;
+      }
+      case 'setPin':
+        return withHostEvent(await live.setPin(command.args.pin, command.args.currentPin));
+      case 'armLive':
+        return withHostEvent(await live.arm(command.args.pin));
+      case 'disarmLive':
+        return withHostEvent(live.disarm());
+      case 'exportHistory':
+        return exportHistory(command.args.format);
+      case 'setLessonState':
+        return withHostEvent(lessons.setEnabled(command.args.lessonId, command.args.enabled));
+      case 'getSnapshot':
+        return ok(snapshot());
+    }
+  }
+
+  let closed = false;
+  // Commands run one at a time, in arrival order, even when one awaits (scrypt for the PIN).
+  let queue: Promise<unknown> = Promise.resolve();
+
+  const run = async (name: unknown, args: unknown): Promise<Result<unknown>> => {
+    if (closed) return err('closed', 'The engine is shut down.');
+    const parsed = parseCommand(name, args);
+    if (!parsed.ok) return parsed;
+    try {
+      return await dispatch(parsed.value);
+    } catch (error) {
+      log(
+        `braid: command ${parsed.value.name} failed: ${error instanceof Error ? error.stack : String(error)}`,
+      );
+      return err(
+        'internal',
+        `${parsed.value.name} failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  };
+
+  return {
+    invoke(name, args) {
+      const result = queue.then(() => run(name, args));
+      queue = result;
+      return result;
+    },
+    subscribe: (listener) => hub.subscribe(listener),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await queue;
+      try {
+        await options.beforeClose?.();
+      } finally {
+        unsubscribeEngine();
+        hub.dispose();
+        engine.close();
+      }
+    },
+  };
+}

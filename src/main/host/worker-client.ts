@@ -1,0 +1,112 @@
+// The client side of the engine host worker: the same HostHandle as an in-process host, over postMessage.
+// If the worker dies, every pending and later command gets an error Result: nothing hangs, nothing throws.
+import { Worker } from 'node:worker_threads';
+import type { PushMessage } from '../../shared/contract.ts';
+import { err, ok, type Result } from '../../shared/result.ts';
+import type { BootOptions, FromHost, ToHost } from './protocol.ts';
+import type { HostHandle } from './types.ts';
+
+const CLOSE_TIMEOUT_MS = 10_000;
+
+export interface WorkerHooks {
+  /** The worker stopped without being asked to (a crash): the host is unusable from now on. */
+  onDown?: (reason: string) => void;
+}
+
+export function startHostWorker(
+  workerPath: string | URL,
+  options: BootOptions,
+  hooks: WorkerHooks = {},
+): Promise<Result<HostHandle>> {
+  return new Promise((resolveStart) => {
+    let worker: Worker;
+    try {
+      worker = new Worker(workerPath, { workerData: options });
+    } catch (error) {
+      resolveStart(err('worker_failed', error instanceof Error ? error.message : String(error)));
+      return;
+    }
+    let started = false;
+    let down: string | null = null;
+    let closing = false;
+    let nextId = 1;
+    let nextSid = 1;
+    const pending = new Map<number, (result: Result<unknown>) => void>();
+    const listeners = new Map<number, (message: PushMessage) => void>();
+    let onClosed: (() => void) | null = null;
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+
+    const send = (message: ToHost) => {
+      if (down === null) worker.postMessage(message);
+    };
+
+    const fail = (reason: string) => {
+      if (down !== null) return;
+      down = reason;
+      for (const resolve of pending.values()) resolve(err('host_down', reason));
+      pending.clear();
+      listeners.clear();
+      onClosed?.();
+      if (!started) resolveStart(err('worker_failed', reason));
+      else if (!closing) hooks.onDown?.(reason);
+    };
+
+    worker.on('message', (message: FromHost) => {
+      switch (message.kind) {
+        case 'ready':
+          started = true;
+          // A worker that failed to boot exits next: that is its answer, not a crash.
+          if (!message.result.ok) closing = true;
+          resolveStart(message.result.ok ? ok(handle) : message.result);
+          return;
+        case 'result':
+          pending.get(message.id)?.(message.result);
+          pending.delete(message.id);
+          return;
+        case 'push':
+          listeners.get(message.sid)?.(message.message);
+          return;
+        case 'closed':
+          fail('the engine is shut down');
+          return;
+      }
+    });
+    worker.on('error', (error: unknown) =>
+      fail(`engine host failed: ${error instanceof Error ? error.message : String(error)}`),
+    );
+    worker.on('exit', (code) => fail(`engine host exited (code ${code})`));
+
+    const handle: HostHandle = {
+      invoke(name, args) {
+        if (down !== null) return Promise.resolve(err('host_down', down));
+        const id = nextId++;
+        return new Promise((resolve) => {
+          pending.set(id, resolve);
+          send({ kind: 'invoke', id, name, args });
+        });
+      },
+      subscribe(listener) {
+        if (down !== null) return () => {};
+        const sid = nextSid++;
+        listeners.set(sid, listener);
+        send({ kind: 'subscribe', sid });
+        return () => {
+          if (listeners.delete(sid)) send({ kind: 'unsubscribe', sid });
+        };
+      },
+      async close() {
+        closing = true;
+        if (down === null) {
+          const closed = new Promise<void>((resolve) => {
+            onClosed = resolve;
+          });
+          send({ kind: 'close' });
+          const timeout = new Promise<void>((resolve) => setTimeout(resolve, CLOSE_TIMEOUT_MS).unref());
+          await Promise.race([closed, timeout]);
+        }
+        // The engine is closed (or hung): the thread itself goes now.
+        await Promise.race([exited, worker.terminate().then(() => undefined)]);
+      },
+    };
+  });
+}

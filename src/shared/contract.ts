@@ -1,0 +1,88 @@
+// The one API between the engine host and the renderer, whatever the transport (Electron IPC or the
+// `braid serve` WebSocket). Commands return a Result; state changes are pushed: a snapshot first,
+// then batches of events (at most one message per animation frame).
+import type { EngineEvent, EngineSnapshot } from './domain/engine-view.ts';
+import type { Result } from './result.ts';
+import type { CommandArgs, CommandName } from './schemas.ts';
+
+export type { CommandArgs, CommandName, ParsedArgs } from './schemas.ts';
+export { COMMAND_NAMES, commandSchemas, isCommandName, parseCommand } from './schemas.ts';
+
+export interface LessonView {
+  id: string;
+  text: string;
+  enabled: boolean;
+  evidence: string;
+}
+
+/** What the host (not the engine) knows: mode, PIN, demo signal source, lessons, long tasks. */
+export interface HostState {
+  mode: 'PAPER' | 'LIVE';
+  pinSet: boolean;
+  signalSource: { name: string; rule: string } | null;
+  lessons: LessonView[];
+  busy: { task: string; progress: number | null } | null;
+}
+
+export interface AppSnapshot {
+  engine: EngineSnapshot;
+  host: HostState;
+}
+
+export type AppEvent = EngineEvent | { type: 'host'; host: HostState };
+
+export interface ExportResult {
+  filename: string;
+  mime: string;
+  text: string;
+  /** Hash-chain head: the last record's hash, to verify the export. */
+  head: string;
+  count: number;
+}
+
+export interface CommandResults {
+  approve: null;
+  reject: null;
+  cancelPlan: null;
+  closePosition: null;
+  kill: null;
+  resume: null;
+  setTradingState: null;
+  submitPlan: { planId: string };
+  setPin: null;
+  armLive: null;
+  disarmLive: null;
+  exportHistory: ExportResult;
+  setLessonState: null;
+  getSnapshot: AppSnapshot;
+}
+
+export type PushMessage =
+  | { kind: 'snapshot'; snapshot: AppSnapshot }
+  | { kind: 'events'; events: AppEvent[] };
+
+export interface BraidApi {
+  invoke<N extends CommandName>(name: N, args: CommandArgs<N>): Promise<Result<CommandResults[N]>>;
+  /** The listener first gets a snapshot, then batches of events. Returns the unsubscribe. */
+  subscribe(listener: (message: PushMessage) => void): () => void;
+}
+
+/** Electron IPC channels. */
+export const IPC_INVOKE = 'braid:invoke';
+export const IPC_SUBSCRIBE = 'braid:subscribe';
+export const IPC_UNSUBSCRIBE = 'braid:unsubscribe';
+/** `webContents.send(IPC_PUSH, subscriptionId, PushMessage)`: one renderer may hold several subscriptions. */
+export const IPC_PUSH = 'braid:push';
+
+/** WebSocket path (token in the `token` query parameter) and HTTP API prefix. */
+export const WS_PATH = '/api/ws';
+export const API_PREFIX = '/api/';
+
+/** Pushed event batches: at most one message per this many ms (one animation frame). */
+export const FRAME_MS = 16;
+
+/** WebSocket wire. */
+export type ServerMessage =
+  | PushMessage
+  | { kind: 'result'; id: number | string | null; result: Result<unknown> };
+export type { ClientMessage } from './schemas.ts';

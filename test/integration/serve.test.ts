@@ -1,0 +1,297 @@
+// `braid serve --demo` as a user starts it: a child process, the ready line, the token on every API call,
+// a command round trip over the WebSocket with the real engine, and a clean SIGTERM shutdown.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createEngine } from '../../src/main/engine/kernel.ts';
+import type { AppEvent, AppSnapshot, ServerMessage } from '../../src/shared/contract.ts';
+import type { PlanRecord } from '../../src/shared/domain/plan.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/braid.js', import.meta.url));
+const READY = /^Braid UI ready at http:\/\/127\.0\.0\.1:(\d+)\/\?token=([0-9a-f]{64})$/;
+
+async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | null | false,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined && value !== null && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** A WebSocket client that keeps every message with its arrival time. */
+class Client {
+  readonly messages: Array<{ at: number; message: ServerMessage }> = [];
+  closed = false;
+  readonly ws: WebSocket;
+  constructor(ws: WebSocket) {
+    this.ws = ws;
+    ws.on('message', (data) => this.messages.push({ at: Date.now(), message: JSON.parse(data.toString()) }));
+    ws.on('close', () => {
+      this.closed = true;
+    });
+  }
+  static open(url: string): Promise<Client> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(url);
+      const client = new Client(ws);
+      ws.once('open', () => resolve(client));
+      ws.once('error', reject);
+    });
+  }
+  events(): AppEvent[] {
+    return this.messages.flatMap(({ message }) => (message.kind === 'events' ? message.events : []));
+  }
+  /** The latest record of each plan seen (snapshot, then plan events). */
+  plans(): Map<string, PlanRecord> {
+    const plans = new Map<string, PlanRecord>();
+    for (const { message } of this.messages) {
+      if (message.kind === 'snapshot') for (const p of message.snapshot.engine.plans) plans.set(p.id, p);
+      if (message.kind === 'events')
+        for (const e of message.events) if (e.type === 'plan') plans.set(e.plan.id, e.plan);
+    }
+    return plans;
+  }
+  async invoke(id: number, name: string, args: unknown) {
+    this.ws.send(JSON.stringify({ kind: 'invoke', id, name, args }));
+    return waitFor(`result ${id}`, () => {
+      const found = this.messages.find(({ message }) => message.kind === 'result' && message.id === id);
+      return found?.message.kind === 'result' ? found.message.result : undefined;
+    });
+  }
+}
+
+/** The status code of a refused WebSocket upgrade. */
+function upgradeStatus(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    ws.once('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      ws.terminate();
+    });
+    ws.once('open', () => {
+      ws.close();
+      reject(new Error('the upgrade was accepted'));
+    });
+    ws.once('error', () => {});
+  });
+}
+
+describe('braid serve --demo', () => {
+  let child: ChildProcess;
+  let dir: string;
+  let db: string;
+  let stdout = '';
+  let stderr = '';
+  let port = 0;
+  let token = '';
+  let exit: Promise<{ code: number | null; signal: string | null }>;
+  const api = (path: string) => `http://127.0.0.1:${port}${path}`;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'braid-serve-test-'));
+    db = join(dir, 'state.sqlite');
+    child = spawn(process.execPath, [BIN, 'serve', '--demo', '--port', '0', '--db', db], {
+      env: { ...process.env, BRAID_DEMO_STEP_MS: '200' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    exit = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    child.stdout!.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr!.on('data', (d) => {
+      stderr += d;
+    });
+    const match = await waitFor(
+      'the ready line',
+      () => READY.exec(stdout.split('\n')[0] ?? ''),
+      30_000,
+    ).catch((e: Error) => {
+      throw new Error(`${e.message}\nstdout: ${stdout}\nstderr: ${stderr}`);
+    });
+    port = Number(match[1]);
+    token = match[2]!;
+  });
+
+  afterAll(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('prints exactly the ready line on stdout, on a real port', () => {
+    const lines = stdout.split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(READY);
+    expect(lines[1]).toBe('');
+    expect(port).toBeGreaterThan(0);
+  });
+
+  it('refuses /api requests without the right token with 401 and changes nothing', async () => {
+    const wrong = 'f'.repeat(64) === token ? 'e'.repeat(64) : 'f'.repeat(64);
+    for (const res of [
+      await fetch(api('/api/snapshot')),
+      await fetch(api(`/api/snapshot?token=${wrong}`)),
+      await fetch(api('/api/snapshot'), { headers: { Authorization: `Bearer ${token.slice(1)}` } }),
+      await fetch(api('/api/nothing-here')),
+      await fetch(api('/api/invoke/kill'), { method: 'POST', body: '{}' }),
+    ]) {
+      expect(res.status).toBe(401);
+      expect(await res.json()).toEqual({
+        ok: false,
+        error: { code: 'unauthorized', message: 'a valid token is required' },
+      });
+    }
+    const snap = await fetch(api('/api/snapshot'), { headers: { Authorization: `Bearer ${token}` } });
+    expect(snap.status).toBe(200);
+    const body = (await snap.json()) as { ok: true; value: AppSnapshot };
+    // The unauthenticated kill did not happen.
+    expect(body.value.engine.tradingState).toBe('ACTIVE');
+    expect(body.value.engine.approval).toBe('manual');
+    expect(body.value.host.mode).toBe('PAPER');
+    expect(body.value.host.signalSource?.name).toBe('SMA 5/20 cross');
+  });
+
+  it('refuses the WebSocket upgrade without the right token with 401', async () => {
+    expect(await upgradeStatus(`ws://127.0.0.1:${port}/api/ws`)).toBe(401);
+    expect(await upgradeStatus(`ws://127.0.0.1:${port}/api/ws?token=${'0'.repeat(64)}`)).toBe(401);
+    expect(await upgradeStatus(`ws://127.0.0.1:${port}/api/ws?token=short`)).toBe(401);
+  });
+
+  it('refuses a foreign Origin or Host even with the token (DNS rebinding, cross-site pages)', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/ws?token=${token}`, {
+      origin: 'http://evil.example',
+    });
+    const status = await new Promise<number>((resolve) => {
+      ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.once('open', () => resolve(101));
+      ws.once('error', () => {});
+    });
+    ws.terminate();
+    expect(status).toBe(403);
+    const hostStatus = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          path: `/api/snapshot?token=${token}`,
+          headers: { Host: `evil.example:${port}` },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(hostStatus).toBe(403);
+  });
+
+  it('answers HTTP invoke with a Result and validates its input', async () => {
+    const res = await fetch(api(`/api/invoke/approve?token=${token}`), {
+      method: 'POST',
+      body: '{"planId":5}',
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      ok: false,
+      error: {
+        code: 'invalid_input',
+        message: 'approve: planId: Invalid input: expected string, received number',
+      },
+    });
+    const unknown = await fetch(api(`/api/invoke/approve?token=${token}`), {
+      method: 'POST',
+      body: '{"planId":"nope"}',
+    });
+    expect(await unknown.json()).toEqual({
+      ok: false,
+      error: { code: 'unknown_plan', message: 'no plan nope' },
+    });
+  });
+
+  it('serves pages with a strict Content-Security-Policy', async () => {
+    const res = await fetch(api('/'));
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).not.toContain('unsafe-eval');
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+  });
+
+  it('sends a snapshot on connect, a demo plan soon, and runs an approve round trip', async () => {
+    const client = await Client.open(`ws://127.0.0.1:${port}/api/ws?token=${token}`);
+    const openedAt = Date.now();
+    await waitFor('the first message', () => client.messages.length > 0);
+    expect(client.messages[0]!.message.kind).toBe('snapshot');
+
+    const pending = await waitFor('a demo plan in the approval queue', () =>
+      [...client.plans().values()].find((p) => p.id.startsWith('demo-') && p.status === 'pending_approval'),
+    );
+    expect(['buy', 'sell']).toContain(pending.input.side);
+    expect(pending.input.stopLoss).toBeDefined();
+
+    expect(await client.invoke(1, 'approve', { planId: pending.id })).toEqual({ ok: true, value: null });
+    const approved = await waitFor('the approved plan to work or fill', () => {
+      const p = client.plans().get(pending.id);
+      return p && p.status !== 'pending_approval' ? p : undefined;
+    });
+    expect(['working', 'open']).toContain(approved.status);
+    await waitFor('its entry order', () =>
+      client.events().find((e) => e.type === 'order' && e.order.planId === pending.id),
+    );
+
+    // A second approve of the same plan is a clear error, not a second order.
+    const again = await client.invoke(2, 'approve', { planId: pending.id });
+    expect(again.ok).toBe(false);
+    // Invalid input over the socket: a clear error with the same id.
+    expect(await client.invoke(3, 'setTradingState', { state: 'HALTED' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input' },
+    });
+    // A message that is not an invoke at all.
+    client.ws.send('not json');
+    await waitFor('the error for a bad message', () =>
+      client.messages.find(
+        ({ message }) => message.kind === 'result' && message.id === null && !message.result.ok,
+      ),
+    );
+
+    // At most one event message per 16 ms frame (plus one for timing slack at each end).
+    const elapsed = Date.now() - openedAt;
+    const eventMessages = client.messages.filter(({ message }) => message.kind === 'events').length;
+    expect(eventMessages).toBeLessThanOrEqual(Math.ceil(elapsed / 16) + 2);
+    client.ws.close();
+  });
+
+  it('shuts down on SIGTERM: sockets closed, exit 0, the journal keeps the approval', async () => {
+    const client = await Client.open(`ws://127.0.0.1:${port}/api/ws?token=${token}`);
+    await waitFor('the snapshot', () => client.messages.length > 0);
+    const approved = [...client.plans().values()].filter(
+      (p) => p.id.startsWith('demo-') && p.status !== 'pending_approval' && p.status !== 'expired',
+    );
+    child.kill('SIGTERM');
+    expect(await exit).toEqual({ code: 0, signal: null });
+    await waitFor('the socket to close', () => client.closed);
+    expect(stdout.trim().split('\n')).toHaveLength(1);
+
+    const reopened = createEngine({ journalPath: db });
+    expect(reopened.ok).toBe(true);
+    if (!reopened.ok) return;
+    const plans = new Map(reopened.value.snapshot().plans.map((p) => [p.id, p]));
+    for (const p of approved) expect(plans.get(p.id)?.status, p.id).not.toBe('pending_approval');
+    expect(approved.length).toBeGreaterThan(0);
+    reopened.value.close();
+  });
+});
