@@ -1,0 +1,48 @@
+// The renderer's one client of the contract: Electron's preload object when present, otherwise the
+// `braid serve` WebSocket. Nothing else in the renderer knows which.
+import type { BraidApi, CommandArgs, CommandName, CommandResults } from '../../../shared/contract.ts';
+import { err, type Result } from '../../../shared/result.ts';
+import { useUi } from '../store/ui.ts';
+import { createWsApi } from './ws.ts';
+
+declare global {
+  interface Window {
+    /** Set by the Electron preload (contextBridge). */
+    braid?: BraidApi;
+  }
+}
+
+/** Kept in step with WS_PATH in src/shared/contract.ts (not imported: that module pulls in the schemas). */
+const WS_PATH = '/api/ws';
+
+let api: BraidApi | null = null;
+
+function wsUrl(): string {
+  const token = new URLSearchParams(location.search).get('token') ?? '';
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  return `${scheme}://${location.host}${WS_PATH}?token=${encodeURIComponent(token)}`;
+}
+
+export function connectApi(): BraidApi {
+  if (api) return api;
+  if (window.braid) {
+    api = window.braid;
+    useUi.setState({ connection: 'open' });
+  } else {
+    api = createWsApi(wsUrl(), (connection) => useUi.setState({ connection }));
+  }
+  return api;
+}
+
+/** For harnesses (the UI benchmark) that feed the store without an engine. */
+export function setApi(custom: BraidApi): void {
+  api = custom;
+}
+
+export function invoke<N extends CommandName>(
+  name: N,
+  args: CommandArgs<N>,
+): Promise<Result<CommandResults[N]>> {
+  if (!api) return Promise.resolve(err('not_connected', 'not connected to the engine'));
+  return api.invoke(name, args);
+}

@@ -1,0 +1,114 @@
+// Open positions with live P&L; Close flattens one at market.
+import { memo } from 'react';
+import { dec } from '../../../../shared/domain/decimal.ts';
+import type { PositionRecord } from '../../../../shared/domain/portfolio.ts';
+import * as fmt from '../../lib/format.ts';
+import { closePosition } from '../../store/actions.ts';
+import { useTerminal } from '../../store/store.ts';
+import { selectSymbol, useUi } from '../../store/ui.ts';
+import { Panel } from '../shell/Panel.tsx';
+import { Cell, type Column, DataGrid, GridRow, type RowProps } from './DataGrid.tsx';
+
+export const POSITION_COLUMNS: readonly Column[] = [
+  { key: 'symbol', label: 'Symbol', width: 'minmax(60px, 1fr)' },
+  { key: 'side', label: 'Side', width: '50px' },
+  { key: 'qty', label: 'Qty', width: 'minmax(52px, 0.8fr)', align: 'right' },
+  { key: 'avg-price', label: 'Avg price', width: 'minmax(68px, 1fr)', align: 'right' },
+  { key: 'mark', label: 'Mark', width: 'minmax(68px, 1fr)', align: 'right' },
+  { key: 'mkt-value', label: 'Mkt value', width: 'minmax(80px, 1.1fr)', align: 'right' },
+  { key: 'unrealized', label: 'Unrl P&L', width: 'minmax(76px, 1.1fr)', align: 'right' },
+  { key: 'pnl-pct', label: 'P&L %', width: '60px', align: 'right' },
+  { key: 'opened', label: 'Opened', width: '68px', align: 'right' },
+  { key: 'actions', label: '', width: '56px', align: 'center' },
+];
+
+/** Unrealized P&L as a percent of the entry notional (display only, exact until the final rounding). */
+export function positionPnlPct(p: PositionRecord): string | null {
+  try {
+    const notional = dec(p.avgPrice).times(p.quantity).abs();
+    return notional.eq(0) ? null : dec(p.unrealizedPnl).div(notional).times(100).toString();
+  } catch {
+    return null;
+  }
+}
+
+function marketValue(p: PositionRecord): string | null {
+  try {
+    return dec(p.markPrice).times(p.quantity).toString();
+  } catch {
+    return null;
+  }
+}
+
+const PositionRow = memo(function PositionRow({ id, rowIndex, top }: RowProps) {
+  const p = useTerminal((s) => s.positions.byId[id]);
+  const selected = useUi((s) => s.symbol === id);
+  if (!p) return null;
+  const pnlPct = positionPnlPct(p);
+  return (
+    <GridRow rowIndex={rowIndex} top={top} selected={selected} onClick={() => selectSymbol(p.symbol)}>
+      <Cell className="sym">{p.symbol}</Cell>
+      <Cell>
+        <span className={`tag ${p.side}`}>{p.side === 'long' ? 'LONG' : 'SHORT'}</span>
+      </Cell>
+      <Cell align="right">{fmt.qty(p.quantity)}</Cell>
+      <Cell align="right">{fmt.price(p.avgPrice)}</Cell>
+      <Cell align="right">{fmt.price(p.markPrice)}</Cell>
+      <Cell align="right">{fmt.money(marketValue(p))}</Cell>
+      <Cell align="right" className={fmt.toneClass(p.unrealizedPnl)}>
+        {fmt.signedMoney(p.unrealizedPnl)}
+      </Cell>
+      <Cell align="right" className={fmt.toneClass(pnlPct)}>
+        {fmt.pct(pnlPct)}
+      </Cell>
+      <Cell align="right" className="dim">
+        {fmt.clock(p.openedAt)}
+      </Cell>
+      <Cell align="center">
+        <button
+          type="button"
+          className="btn mini"
+          title={`Flatten ${p.symbol} at market`}
+          onClick={(e) => {
+            e.stopPropagation();
+            void closePosition(p.symbol);
+          }}
+        >
+          Close
+        </button>
+      </Cell>
+    </GridRow>
+  );
+});
+
+export function PositionsGrid() {
+  const ids = useTerminal((s) => s.positions.ids);
+  return (
+    <DataGrid
+      label="Positions"
+      columns={POSITION_COLUMNS}
+      ids={ids}
+      Row={PositionRow}
+      empty="No open positions"
+    />
+  );
+}
+
+function PositionsMeta() {
+  const count = useTerminal((s) => s.positions.ids.length);
+  const unrealized = useTerminal((s) => s.account?.unrealizedPnl ?? null);
+  return (
+    <>
+      <span>{count} open</span>
+      <span className={`num ${fmt.toneClass(unrealized)}`}>{fmt.signedMoney(unrealized)}</span>
+    </>
+  );
+}
+
+export function PositionsBlotter() {
+  return (
+    <Panel title="Positions" meta={<PositionsMeta />}>
+      <PositionsGrid />
+    </Panel>
+  );
+}

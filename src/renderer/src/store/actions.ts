@@ -1,0 +1,26 @@
+// Operator commands. Each returns the engine's Result; a refusal also shows as a toast, so no click
+// fails silently. State changes arrive as pushed events, never from these return values.
+
+import type { CommandArgs, CommandName, CommandResults } from '../../../shared/contract.ts';
+import type { Result } from '../../../shared/result.ts';
+import { invoke } from '../api/client.ts';
+import { pushToast } from './store.ts';
+
+export async function command<N extends CommandName>(
+  name: N,
+  args: CommandArgs<N>,
+): Promise<Result<CommandResults[N]>> {
+  const result = await invoke(name, args);
+  if (!result.ok) pushToast('error', result.error.code, `${name}: ${result.error.message}`);
+  return result;
+}
+
+export const approvePlan = (planId: string) => command('approve', { planId });
+export const rejectPlan = (planId: string) => command('reject', { planId, reason: 'operator' });
+export const cancelPlan = (planId: string) => command('cancelPlan', { planId });
+export const closePosition = (symbol: string) => command('closePosition', { symbol });
+export const killSwitch = () => command('kill', {});
+export const resumeTrading = () => command('resume', {});
+export const setReducing = (on: boolean) => command('setTradingState', { state: on ? 'REDUCING' : 'ACTIVE' });
+export const setLessonState = (lessonId: string, enabled: boolean) =>
+  command('setLessonState', { lessonId, enabled });

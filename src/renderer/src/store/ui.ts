@@ -1,0 +1,36 @@
+// View state that is the operator's, not the engine's: selections, long tasks, connection.
+import { create } from 'zustand';
+
+export type Connection = 'connecting' | 'open' | 'closed';
+
+export interface UiState {
+  connection: Connection;
+  /** The symbol the chart shows (set by clicking a row anywhere). */
+  symbol: string | null;
+  /** Long work started from this window (export), for the progress indicator. */
+  tasks: readonly string[];
+  /** The approval queue's keyboard selection (a plan id). */
+  queueSelected: string | null;
+}
+
+export const useUi = create<UiState>()(() => ({
+  connection: 'connecting',
+  symbol: null,
+  tasks: [],
+  queueSelected: null,
+}));
+
+export const selectSymbol = (symbol: string): void => useUi.setState({ symbol });
+
+/** Runs long work with the progress indicator shown until it settles. */
+export async function withTask<T>(task: string, work: () => Promise<T>): Promise<T> {
+  useUi.setState((s) => ({ tasks: [...s.tasks, task] }));
+  try {
+    return await work();
+  } finally {
+    useUi.setState((s) => {
+      const at = s.tasks.indexOf(task);
+      return { tasks: at < 0 ? s.tasks : [...s.tasks.slice(0, at), ...s.tasks.slice(at + 1)] };
+    });
+  }
+}

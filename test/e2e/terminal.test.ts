@@ -1,0 +1,238 @@
+// The terminal end to end: `braid serve --demo` (real engine, paper venue, demo signal source) driven
+// through Debian's Chromium. The tests share one server and one page and run in order: the kill switch
+// flattens the position the approval test opened, and the export then has that trade to match.
+import { readFile } from 'node:fs/promises';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dec } from '../../src/shared/domain/decimal.ts';
+import {
+  type Browser,
+  csvFields,
+  ensureRendererBuilt,
+  launchChromium,
+  outputPath,
+  type Served,
+  startServe,
+} from './harness.ts';
+
+// Four demo bars a second: plans come often enough, and expire (30 bars) slowly enough to act on.
+const DEMO_STEP_MS = 250;
+const WAIT = { timeout: 45_000 };
+
+let served: Served;
+let browser: Browser;
+let page: Page;
+/** Errors the terminal page logs (a CSP violation would show here). */
+const consoleErrors: string[] = [];
+
+const region = (name: string): Locator => page.getByRole('region', { name, exact: true });
+/** A region's table: an ARIA grid named like its region. */
+const grid = (name: string): Locator => region(name).getByRole('grid', { name, exact: true });
+/** Data rows of a region's grid: every row but the header row. */
+const dataRows = (name: string): Locator =>
+  grid(name)
+    .getByRole('row')
+    .filter({ hasNot: page.getByRole('columnheader') });
+const tradingState = (): Locator => page.getByLabel('Trading state', { exact: true });
+
+async function cellTexts(row: Locator): Promise<string[]> {
+  return (await row.getByRole('gridcell').allTextContents()).map((t) => t.trim());
+}
+
+/** Waits for a plan in the queue and returns the newest (furthest from expiry): its row, id and symbol. */
+async function newestQueuedPlan(): Promise<{ row: Locator; planId: string; symbol: string }> {
+  const row = dataRows('Approval queue').last();
+  await row.getByRole('button', { name: 'Approve', exact: true }).waitFor(WAIT);
+  const [planId, symbol] = await cellTexts(row);
+  expect(planId).toMatch(/\S/);
+  return { row: dataRows('Approval queue').filter({ hasText: planId! }), planId: planId!, symbol: symbol! };
+}
+
+/** Approves the next queued plan and waits for its position; returns the plan id and symbol. */
+async function approveIntoPosition(): Promise<{ planId: string; symbol: string }> {
+  const { row, planId, symbol } = await newestQueuedPlan();
+  await row.getByRole('button', { name: 'Approve', exact: true }).click();
+  await expect.poll(() => row.count(), WAIT).toBe(0);
+  await dataRows('Positions').filter({ hasText: symbol }).first().waitFor(WAIT);
+  return { planId, symbol };
+}
+
+beforeAll(async () => {
+  await ensureRendererBuilt();
+  served = await startServe({ demoStepMs: DEMO_STEP_MS });
+  browser = await launchChromium();
+  page = browser.page;
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  await page.goto(served.url);
+  await page.getByText('Connected', { exact: true }).waitFor(WAIT);
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await served?.stop();
+});
+
+describe('Braid terminal against braid serve --demo', () => {
+  it('shows the mode, the trading state and every region, each table with its header row first', async () => {
+    await expect.poll(() => tradingState().textContent()).toBe('ACTIVE');
+    await expect.poll(() => page.getByLabel('Mode', { exact: true }).textContent()).toBe('PAPER');
+    for (const name of [
+      'Positions',
+      'Orders',
+      'Approval queue',
+      'Day trades',
+      'Lessons',
+      'Trade history',
+      'Chart',
+    ]) {
+      expect(await region(name).isVisible(), name).toBe(true);
+    }
+    for (const name of ['Positions', 'Orders', 'Approval queue', 'Trade history']) {
+      const first = grid(name).getByRole('row').first();
+      expect(await first.getAttribute('aria-rowindex'), name).toBe('1');
+      expect(await first.getByRole('columnheader').count(), name).toBeGreaterThan(4);
+    }
+    // No learning loop yet: the Lessons region says so.
+    expect(await region('Lessons').textContent()).toContain('No lessons yet');
+  });
+
+  it('a plan appears in the approval queue; Approve makes it an order, then a position', async () => {
+    const { row, planId, symbol } = await newestQueuedPlan();
+    await row.getByRole('button', { name: 'Approve', exact: true }).click();
+
+    await expect.poll(() => row.count(), WAIT).toBe(0);
+    // The entry order carries the plan id; the position appears under the plan's symbol.
+    await dataRows('Orders').filter({ hasText: planId }).first().waitFor(WAIT);
+    const position = dataRows('Positions').filter({ hasText: symbol });
+    await position.first().waitFor(WAIT);
+    const cells = await cellTexts(position.first());
+    expect(cells[0]).toBe(symbol);
+    expect(['LONG', 'SHORT']).toContain(cells[1]);
+  });
+
+  it('Reject removes a plan from the queue', async () => {
+    const { row, planId } = await newestQueuedPlan();
+    await row.getByRole('button', { name: 'Reject', exact: true }).click();
+    await expect.poll(() => dataRows('Approval queue').filter({ hasText: planId }).count(), WAIT).toBe(0);
+  });
+
+  it('keyboard: R rejects the selected plan in the focused queue', async () => {
+    const { row, planId } = await newestQueuedPlan();
+    await row.getByRole('gridcell').first().click(); // selects the row and focuses the queue
+    await expect.poll(() => row.getAttribute('aria-selected')).toBe('true');
+    await page.keyboard.press('r');
+    await expect.poll(() => dataRows('Approval queue').filter({ hasText: planId }).count(), WAIT).toBe(0);
+  });
+
+  it('takes a screenshot of the living terminal', async () => {
+    // Demo positions close on their own (stops, targets): open one if none is left.
+    if ((await dataRows('Positions').count()) === 0) await approveIntoPosition();
+    await dataRows('Approval queue').first().waitFor(WAIT);
+    await page.screenshot({ path: outputPath('terminal.png') });
+  });
+
+  it('Kill switch asks first; Confirm shows HALTED and an empty Positions region', async () => {
+    if ((await dataRows('Positions').count()) === 0) await approveIntoPosition();
+    await page.getByRole('button', { name: 'Kill switch', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Confirm kill switch' });
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Confirm', exact: true }).click();
+
+    await expect.poll(() => tradingState().textContent(), WAIT).toBe('HALTED');
+    await expect.poll(() => dataRows('Positions').count(), WAIT).toBe(0);
+    expect(await region('Positions').textContent()).toContain('No open positions');
+    // The flattened position is now a closed trade with the kill switch as its exit.
+    await dataRows('Trade history').filter({ hasText: 'KILL' }).first().waitFor(WAIT);
+  });
+
+  it('Resume trading shows ACTIVE', async () => {
+    await page.getByRole('button', { name: 'Resume trading', exact: true }).click();
+    await expect.poll(() => tradingState().textContent(), WAIT).toBe('ACTIVE');
+  });
+
+  it('Export CSV downloads a file whose rows match the trade history', async () => {
+    const history = grid('Trade history');
+    await dataRows('Trade history').first().waitFor(WAIT);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV', exact: true }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/\.csv$/);
+    const text = await readFile((await download.path())!, 'utf8');
+    const [header, ...lines] = text.trimEnd().split('\n');
+    const columns = csvFields(header!);
+    expect(columns.slice(0, 4)).toEqual(['seq', 'planId', 'symbol', 'side']);
+    const at = (name: string): number => columns.indexOf(name);
+    const records = lines.map(csvFields);
+
+    // As many records as the history has trades (aria-rowcount counts the header row too).
+    const rowCount = Number(await history.getAttribute('aria-rowcount'));
+    expect(records.length).toBeGreaterThan(0);
+    expect(records.length).toBe(rowCount - 1);
+
+    // Every trade on screen is in the file with the same plan, symbol, side and P&L.
+    const shown = await dataRows('Trade history').all();
+    for (const row of shown) {
+      const [, planId, symbol, side, , , , , pnl] = await cellTexts(row);
+      const record = records.find((r) => r[at('planId')] === planId);
+      expect(record, `plan ${planId} in the CSV`).toBeDefined();
+      expect(record![at('symbol')]).toBe(symbol);
+      expect(record![at('side')]!.toUpperCase()).toBe(side);
+      const onScreen = pnl!.replace('\u2212', '-').replace('+', '').replace(/,/g, '');
+      expect(dec(record![at('pnl')]!).toFixed(2)).toBe(dec(onScreen).toFixed(2));
+    }
+  });
+
+  it('refuses a request without the token (HTTP and WebSocket); the page without it gets no data', async () => {
+    const noToken = await fetch(`${served.origin}/api/snapshot`);
+    expect(noToken.status).toBe(401);
+    const wrongToken = await fetch(`${served.origin}/api/snapshot?token=${'0'.repeat(64)}`);
+    expect(wrongToken.status).toBe(401);
+    const kill = await fetch(`${served.origin}/api/invoke/kill`, { method: 'POST', body: '{}' });
+    expect(kill.status).toBe(401);
+    const withToken = await fetch(`${served.origin}/api/snapshot?token=${served.token}`);
+    expect(withToken.status).toBe(200);
+    expect(((await withToken.json()) as { ok: boolean }).ok).toBe(true);
+    // The refused kill changed nothing.
+    expect(await tradingState().textContent()).toBe('ACTIVE');
+
+    const bare = await browser.context.newPage();
+    try {
+      await bare.goto(served.origin);
+      const outcome = await bare.evaluate(
+        () =>
+          new Promise<string>((resolve) => {
+            const ws = new WebSocket(`ws://${location.host}/api/ws`);
+            ws.onopen = () => resolve('open');
+            ws.onclose = () => resolve('refused');
+          }),
+      );
+      expect(outcome).toBe('refused');
+      await bare.getByRole('banner').getByText('Waiting for the engine…').waitFor(WAIT);
+      expect(await bare.getByText('Connected', { exact: true }).count()).toBe(0);
+    } finally {
+      await bare.close();
+    }
+  });
+
+  it('the order ticket sends a manual plan, which waits in the approval queue', async () => {
+    const symbol = await page.getByLabel('Chart symbol').inputValue();
+    expect(symbol).toMatch(/\S/);
+    const ticket = region('Order ticket');
+    await ticket.getByLabel('Symbol').fill(symbol);
+    await ticket.getByLabel('Qty').fill('1');
+    await ticket.getByRole('button', { name: 'Send buy plan', exact: true }).click();
+    const row = dataRows('Approval queue').filter({ hasText: 'manual-' });
+    await row.first().waitFor(WAIT);
+    const cells = await cellTexts(row.first());
+    expect(cells.slice(1, 3)).toEqual([symbol, 'BUY']);
+    expect(cells[4]).toBe('1'); // the quantity given, not an estimate
+  });
+
+  it('the terminal logged no errors (no CSP violation, no exception)', () => {
+    expect(consoleErrors).toEqual([]);
+  });
+});

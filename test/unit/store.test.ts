@@ -1,0 +1,414 @@
+// The renderer store's reducer (applyPush): snapshot in, event batches patch it. Pure, so tested without
+// a DOM. Expectations are worked by hand from the fixtures below.
+import { describe, expect, it } from 'vitest';
+import { planRisk, planSize, riskPctOfEquity } from '../../src/renderer/src/features/approvals/risk.ts';
+import { equityCurve } from '../../src/renderer/src/features/history/equity.ts';
+import { filteredIds, NO_FILTER } from '../../src/renderer/src/features/history/filters.ts';
+import { notesFor } from '../../src/renderer/src/lib/notes.ts';
+import { applyPush } from '../../src/renderer/src/store/reducer.ts';
+import {
+  initialState,
+  MAX_BARS,
+  MAX_TOASTS,
+  type TerminalState,
+} from '../../src/renderer/src/store/state.ts';
+import type { AppEvent, AppSnapshot, HostState } from '../../src/shared/contract.ts';
+import type { AccountView, DayTradesView, EngineSnapshot } from '../../src/shared/domain/engine-view.ts';
+import type { Bar } from '../../src/shared/domain/instrument.ts';
+import type { Metrics } from '../../src/shared/domain/metrics.ts';
+import type { FillRecord, OrderRecord } from '../../src/shared/domain/order.ts';
+import type { PlanRecord } from '../../src/shared/domain/plan.ts';
+import type { PositionRecord, TradeRecord } from '../../src/shared/domain/portfolio.ts';
+
+const T = Date.UTC(2024, 2, 1, 15, 0); // 2024-03-01 15:00 UTC
+
+const account = (equity: string): AccountView => ({
+  currency: 'USD',
+  cash: '90000',
+  equity,
+  startEquity: '100000',
+  dayStartEquity: '100000',
+  realizedPnl: '0',
+  unrealizedPnl: '0',
+});
+
+const metrics: Metrics = {
+  totalTrades: 0,
+  wins: 0,
+  losses: 0,
+  winRate: null,
+  grossProfit: '0',
+  grossLoss: '0',
+  profitFactor: null,
+  avgWin: null,
+  avgLoss: null,
+  expectancy: null,
+  netPnl: '0',
+  maxDrawdownPct: '0',
+  sharpe: null,
+};
+
+const dayTrades: DayTradesView = {
+  enabled: true,
+  applies: true,
+  used: 1,
+  remaining: 2,
+  max: 3,
+  oldestLeavesOn: '2024-03-06',
+  dayTrades: [{ date: '2024-02-28', symbol: 'AAPL' }],
+};
+
+const host: HostState = { mode: 'PAPER', pinSet: false, signalSource: null, lessons: [], busy: null };
+
+function plan(id: string, symbol: string, status: PlanRecord['status'], receivedAt: number): PlanRecord {
+  return {
+    id,
+    status,
+    receivedAt,
+    updatedAt: receivedAt,
+    quantity: '10',
+    input: {
+      id,
+      symbol,
+      side: 'buy',
+      entry: { type: 'market' },
+      stopLoss: '95',
+      confidence: 0.7,
+      expiresAt: T + 300_000,
+    },
+  };
+}
+
+function position(symbol: string, mark: string, pnl: string): PositionRecord {
+  return {
+    symbol,
+    planId: `p-${symbol}`,
+    side: 'long',
+    quantity: '10',
+    avgPrice: '100',
+    markPrice: mark,
+    unrealizedPnl: pnl,
+    openedAt: T - 60_000,
+  };
+}
+
+function order(id: string, createdAt: number, status: OrderRecord['status'] = 'accepted'): OrderRecord {
+  return {
+    id,
+    planId: `plan-${id}`,
+    symbol: 'AAPL',
+    venue: 'paper',
+    role: 'entry',
+    side: 'buy',
+    type: 'market',
+    quantity: '10',
+    status,
+    filledQuantity: '0',
+    createdAt,
+    updatedAt: createdAt,
+  };
+}
+
+const bar = (symbol: string, time: number, close: string): Bar => ({
+  symbol,
+  time,
+  open: close,
+  high: close,
+  low: close,
+  close,
+  volume: '100',
+});
+
+function trade(
+  planId: string,
+  symbol: string,
+  pnl: string,
+  exitTime: number,
+  side: 'long' | 'short' = 'long',
+): TradeRecord {
+  return {
+    planId,
+    symbol,
+    side,
+    quantity: '10',
+    entryTime: exitTime - 60_000,
+    entryPrice: '100',
+    exitTime,
+    exitPrice: '101',
+    exitReason: 'take_profit',
+    pnl,
+    pnlPct: '1',
+    fees: '0',
+  };
+}
+
+function snapshot(engine: Partial<EngineSnapshot> = {}): AppSnapshot {
+  return {
+    engine: {
+      time: T,
+      tradingState: 'ACTIVE',
+      approval: 'manual',
+      account: account('100000'),
+      plans: [],
+      orders: [],
+      fills: [],
+      trades: [],
+      positions: [],
+      dayTrades,
+      metrics,
+      lastPrices: { AAPL: '100' },
+      ...engine,
+    },
+    host,
+  };
+}
+
+const start = (engine: Partial<EngineSnapshot> = {}): TerminalState =>
+  applyPush(initialState, { kind: 'snapshot', snapshot: snapshot(engine) });
+const events = (state: TerminalState, ...evs: AppEvent[]): TerminalState =>
+  applyPush(state, { kind: 'events', events: evs });
+
+describe('applyPush: snapshot', () => {
+  it('loads the engine view, sorts positions by symbol and orders by creation, and queues pending plans oldest first', () => {
+    const s = start({
+      plans: [
+        plan('late', 'MSFT', 'pending_approval', T - 1000),
+        plan('armed', 'AAPL', 'armed', T - 5000),
+        plan('early', 'AAPL', 'pending_approval', T - 9000),
+      ],
+      positions: [position('MSFT', '101', '10'), position('AAPL', '99', '-10')],
+      orders: [order('o2', T - 100), order('o1', T - 200)],
+    });
+    expect(s.loaded).toBe(true);
+    expect(s.time).toBe(T);
+    expect(s.queue).toEqual(['early', 'late']);
+    expect(s.positions.ids).toEqual(['AAPL', 'MSFT']);
+    expect(s.orders.ids).toEqual(['o1', 'o2']);
+    expect(s.plans.ids).toHaveLength(3);
+    expect(s.host).toEqual(host);
+  });
+
+  it('keeps streamed candles across a reconnect (the snapshot carries none)', () => {
+    const s1 = events(start(), { type: 'bar', bar: bar('AAPL', T, '101') });
+    const s2 = applyPush(s1, { kind: 'snapshot', snapshot: snapshot({ time: T + 60_000 }) });
+    expect(s2.bars.AAPL).toEqual([bar('AAPL', T, '101')]);
+    expect(s2.time).toBe(T + 60_000);
+  });
+});
+
+describe('applyPush: events', () => {
+  it('moves a plan out of the queue when it is approved and into it when a new one arrives', () => {
+    const s0 = start({ plans: [plan('a', 'AAPL', 'pending_approval', T - 2000)] });
+    const s1 = events(
+      s0,
+      { type: 'plan', plan: { ...plan('a', 'AAPL', 'armed', T - 2000), updatedAt: T + 1000 } },
+      { type: 'plan', plan: plan('b', 'MSFT', 'pending_approval', T + 500) },
+    );
+    expect(s1.queue).toEqual(['b']);
+    expect(s1.plans.byId.a?.status).toBe('armed');
+    expect(s1.plans.ids).toEqual(['a', 'b']);
+    // Engine time follows the newest event time seen (the plan update at T + 1000).
+    expect(s1.time).toBe(T + 1000);
+  });
+
+  it('patches one position without touching the others (row identity is what keeps re-renders narrow)', () => {
+    const s0 = start({ positions: [position('AAPL', '100', '0'), position('MSFT', '100', '0')] });
+    const s1 = events(s0, { type: 'position', symbol: 'MSFT', position: position('MSFT', '102.5', '25') });
+    expect(s1.positions.byId.MSFT?.unrealizedPnl).toBe('25');
+    expect(s1.positions.byId.AAPL).toBe(s0.positions.byId.AAPL);
+    // An update is not an insertion: the id list (what the grid renders from) keeps its identity.
+    expect(s1.positions.ids).toBe(s0.positions.ids);
+    expect(s1.lastPrices.MSFT).toBe('102.5');
+    // Slices no event touched keep their identity too.
+    expect(s1.orders).toBe(s0.orders);
+    expect(s1.plans).toBe(s0.plans);
+  });
+
+  it('inserts new positions in symbol order and removes a closed one (position null)', () => {
+    const s0 = start({ positions: [position('AAPL', '100', '0'), position('TSLA', '100', '0')] });
+    const s1 = events(s0, { type: 'position', symbol: 'MSFT', position: position('MSFT', '100', '0') });
+    expect(s1.positions.ids).toEqual(['AAPL', 'MSFT', 'TSLA']);
+    const s2 = events(s1, { type: 'position', symbol: 'AAPL', position: null });
+    expect(s2.positions.ids).toEqual(['MSFT', 'TSLA']);
+    expect(s2.positions.byId.AAPL).toBeUndefined();
+    // Removing an unknown symbol changes nothing.
+    const s3 = events(s2, { type: 'position', symbol: 'NOPE', position: null });
+    expect(s3.positions).toBe(s2.positions);
+  });
+
+  it('upserts orders by id and appends fills and trades', () => {
+    const s0 = start({ orders: [order('o1', T - 100)] });
+    const fill: FillRecord = {
+      id: 'o1#1',
+      orderId: 'o1',
+      planId: 'plan-o1',
+      symbol: 'AAPL',
+      side: 'buy',
+      time: T + 2000,
+      price: '100.5',
+      quantity: '10',
+      fee: '0.1',
+      liquidity: 'taker',
+    };
+    const s1 = events(
+      s0,
+      {
+        type: 'order',
+        order: { ...order('o1', T - 100, 'filled'), filledQuantity: '10', updatedAt: T + 2000 },
+      },
+      { type: 'order', order: order('o2', T + 2000) },
+      { type: 'fill', fill },
+      { type: 'trade', trade: trade('plan-x', 'AAPL', '12.5', T + 3000) },
+    );
+    expect(s1.orders.ids).toEqual(['o1', 'o2']);
+    expect(s1.orders.byId.o1?.status).toBe('filled');
+    expect(s1.fills).toEqual([fill]);
+    expect(s1.trades.map((t) => t.pnl)).toEqual(['12.5']);
+    expect(s1.time).toBe(T + 3000);
+    expect(s0.fills).toEqual([]); // the previous state is not mutated
+  });
+
+  it('replaces account, trading state, day trades, metrics and host', () => {
+    const s1 = events(
+      start(),
+      { type: 'account', account: account('100250.75') },
+      { type: 'tradingState', state: 'HALTED', reason: 'kill switch' },
+      { type: 'dayTrades', dayTrades: { ...dayTrades, used: 3, remaining: 0 } },
+      { type: 'metrics', metrics: { ...metrics, totalTrades: 4 } },
+      { type: 'host', host: { ...host, mode: 'LIVE', pinSet: true } },
+    );
+    expect(s1.account?.equity).toBe('100250.75');
+    expect(s1.tradingState).toBe('HALTED');
+    expect(s1.tradingReason).toBe('kill switch');
+    expect(s1.dayTrades?.remaining).toBe(0);
+    expect(s1.metrics?.totalTrades).toBe(4);
+    expect(s1.host?.mode).toBe('LIVE');
+  });
+
+  it('appends candles per symbol, replaces a candle with the same open time, ignores an older one', () => {
+    const s1 = events(
+      start(),
+      { type: 'bar', bar: bar('AAPL', T, '101') },
+      { type: 'bar', bar: bar('AAPL', T + 60_000, '102') },
+      { type: 'bar', bar: bar('MSFT', T, '400') },
+      { type: 'bar', bar: bar('AAPL', T + 60_000, '102.25') },
+      { type: 'bar', bar: bar('AAPL', T - 60_000, '99') },
+    );
+    expect(s1.bars.AAPL?.map((b) => [b.time, b.close])).toEqual([
+      [T, '101'],
+      [T + 60_000, '102.25'],
+    ]);
+    expect(s1.bars.MSFT).toHaveLength(1);
+    expect(s1.lastPrices).toEqual({ AAPL: '102.25', MSFT: '400' });
+    expect(s1.time).toBe(T + 60_000);
+  });
+
+  it('keeps at most MAX_BARS candles per symbol, dropping the oldest', () => {
+    let s = start();
+    const batch: AppEvent[] = [];
+    for (let i = 0; i <= MAX_BARS; i++) batch.push({ type: 'bar', bar: bar('AAPL', T + i * 60_000, '100') });
+    s = events(s, ...batch);
+    expect(s.bars.AAPL).toHaveLength(MAX_BARS);
+    expect(s.bars.AAPL?.[0]?.time).toBe(T + 60_000);
+  });
+
+  it('turns notices into toasts, newest last, capped at MAX_TOASTS', () => {
+    const notices: AppEvent[] = [];
+    for (let i = 0; i < MAX_TOASTS + 2; i++) {
+      notices.push({
+        type: 'notice',
+        notice: { level: 'warning', code: `c${i}`, message: `m${i}`, time: T + i },
+      });
+    }
+    const s = events(start(), ...notices);
+    expect(s.toasts).toHaveLength(MAX_TOASTS);
+    expect(s.toasts[0]?.code).toBe('c2');
+    expect(s.toasts.at(-1)).toMatchObject({
+      code: `c${MAX_TOASTS + 1}`,
+      level: 'warning',
+      seq: MAX_TOASTS + 2,
+    });
+  });
+
+  it('returns the same state for an empty batch and ignores event types it does not know', () => {
+    const s0 = start();
+    expect(events(s0)).toBe(s0);
+    const unknown = { type: 'from-the-future', x: 1 } as unknown as AppEvent;
+    const s1 = events(s0, unknown);
+    expect(s1.positions).toBe(s0.positions);
+    expect(s1.account).toBe(s0.account);
+  });
+});
+
+describe('what the views derive from the store', () => {
+  it('risk = |entry reference - stop| x sized quantity, as an exact decimal', () => {
+    const p = plan('r', 'AAPL', 'pending_approval', T); // market entry, stop 95, quantity 10
+    expect(planRisk(p, '100.10')).toBe('51'); // |100.10 - 95| x 10 = 51.0
+    const limit: PlanRecord = {
+      ...p,
+      input: { ...p.input, side: 'sell', entry: { type: 'limit', price: '0.3' }, stopLoss: '0.4' },
+      quantity: '3',
+    };
+    expect(planRisk(limit, '1000')).toBe('0.3'); // |0.3 - 0.4| x 3, where floats would give 0.30000000000000004
+    expect(planRisk({ ...p, input: { ...p.input, stopLoss: undefined } }, '100')).toBeNull();
+    expect(planRisk(p, undefined)).toBeNull(); // market entry and no last price yet
+    expect(riskPctOfEquity('51', '100000')).toBe('0.051');
+  });
+
+  it('previews the size of a plan the engine has not sized yet with its rule and default risk settings', () => {
+    const unsized: PlanRecord = { ...plan('u', 'AAPL', 'pending_approval', T), quantity: undefined };
+    // Equity 100,000 at ref 100: max position 5% = 50 shares; 1% risk over a 5.00 stop distance = 200.
+    expect(planSize(unsized, '100', '100000')).toEqual({ quantity: '50', estimated: true });
+    expect(planRisk(unsized, '100', '100000')).toBe('250'); // 5 x 50
+    // A 25.00 stop distance: 1,000 / 25 = 40 shares, under the 50 cap; risk 25 x 40 = 1,000.
+    const wide: PlanRecord = { ...unsized, input: { ...unsized.input, stopLoss: '75' } };
+    expect(planSize(wide, '100', '100000')).toEqual({ quantity: '40', estimated: true });
+    expect(planRisk(wide, '100', '100000')).toBe('1000');
+    // A sized plan shows the engine's quantity.
+    expect(planSize(plan('s', 'AAPL', 'pending_approval', T), '100', '100000')).toEqual({
+      quantity: '10',
+      estimated: false,
+    });
+  });
+
+  it('the equity curve sums trade P&L exactly from the start equity, one point per second', () => {
+    const curve = equityCurve('100000', [
+      trade('b', 'MSFT', '-0.2', T + 120_000),
+      trade('a', 'AAPL', '0.1', T + 60_000),
+      trade('c', 'AAPL', '10.05', T + 120_000),
+    ]);
+    expect(curve).toEqual([
+      { time: (T + 0) / 1000, value: 100000 }, // the first trade's entry
+      { time: (T + 60_000) / 1000, value: 100000.1 },
+      { time: (T + 120_000) / 1000, value: 100009.95 }, // 100000 + 0.1 - 0.2 + 10.05
+    ]);
+  });
+
+  it('history filters keep trades by symbol, side and outcome', () => {
+    const trades = [
+      trade('a', 'AAPL', '5', T),
+      trade('b', 'MSFT', '-3', T, 'short'),
+      trade('c', 'AAPL', '0', T),
+    ];
+    expect(filteredIds(trades, NO_FILTER)).toEqual(['0', '1', '2']);
+    expect(filteredIds(trades, { ...NO_FILTER, symbol: 'AAPL' })).toEqual(['0', '2']);
+    expect(filteredIds(trades, { ...NO_FILTER, outcome: 'win' })).toEqual(['0']);
+    expect(filteredIds(trades, { ...NO_FILTER, outcome: 'loss' })).toEqual(['1']);
+    expect(filteredIds(trades, { ...NO_FILTER, side: 'short' })).toEqual(['1']);
+  });
+
+  it('desktop notifications: fills, exits and engine rejections, not the operator’s own rejects', () => {
+    const rejected = { ...plan('x', 'TSLA', 'rejected', T), reason: 'insufficient_funds' };
+    const operator = { ...plan('y', 'TSLA', 'rejected', T), reason: 'operator' };
+    const notes = notesFor([
+      { type: 'plan', plan: rejected },
+      { type: 'plan', plan: operator },
+      { type: 'trade', trade: trade('a', 'AAPL', '-12.5', T) },
+      { type: 'account', account: account('1') },
+    ]);
+    expect(notes).toEqual([
+      { title: 'Plan rejected: TSLA', body: 'insufficient_funds' },
+      { title: 'Exit AAPL', body: 'take profit: P&L \u221212.50' },
+    ]);
+  });
+});
