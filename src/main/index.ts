@@ -12,7 +12,7 @@ import { registerIpc } from './ipc.ts';
 import {
   APP_ORIGIN,
   contentSecurityPolicy,
-  denyPermissions,
+  guardPermissions,
   guardWebContents,
   registerAppScheme,
   restrictRequests,
@@ -73,7 +73,7 @@ async function start(): Promise<void> {
     devOrigin ? { dev: true, connect: [devOrigin.replace(/^http/, 'ws')] } : {},
   );
   disposers.push(guardWebContents(app, isAppUrl));
-  disposers.push(denyPermissions(session.defaultSession));
+  disposers.push(guardPermissions(session.defaultSession, isAppUrl));
   disposers.push(restrictRequests(session.defaultSession, isAppUrl, csp));
   disposers.push(serveAppProtocol(protocol, here('../renderer'), csp));
 

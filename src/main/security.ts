@@ -68,10 +68,15 @@ export function guardWebContents(app: App, isAppUrl: (url: string) => boolean): 
   };
 }
 
-/** Denies every permission (camera, notifications, geolocation, ...): the terminal needs none. */
-export function denyPermissions(session: Session): () => void {
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+/** Grants desktop notifications (fills, exits, rejections) to the app's own pages only; denies every
+ *  other permission (camera, geolocation, clipboard, devices...): the terminal needs none. */
+export function guardPermissions(session: Session, isAppUrl: (url: string) => boolean): () => void {
+  const allowed = (contents: { getURL(): string } | null, permission: string) =>
+    permission === 'notifications' && contents !== null && isAppUrl(contents.getURL());
+  session.setPermissionRequestHandler((contents, permission, callback) =>
+    callback(allowed(contents, permission)),
+  );
+  session.setPermissionCheckHandler((contents, permission) => allowed(contents, permission));
   session.setDevicePermissionHandler(() => false);
   return () => {
     session.setPermissionRequestHandler(null);

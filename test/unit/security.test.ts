@@ -4,7 +4,7 @@ import type { App, Session } from 'electron';
 import { describe, expect, it } from 'vitest';
 import {
   contentSecurityPolicy,
-  denyPermissions,
+  guardPermissions,
   guardWebContents,
   secureWebPreferences,
 } from '../../src/main/security.ts';
@@ -95,9 +95,10 @@ describe('renderer hardening', () => {
     expect(appListeners).toHaveLength(0);
   });
 
-  it('denies every permission request and check', () => {
-    let request: ((c: unknown, p: string, cb: (granted: boolean) => void) => void) | null = null;
-    let check: (() => boolean) | null = null;
+  it("grants notifications to the app's own pages only and denies every other permission", () => {
+    type Contents = { getURL(): string } | null;
+    let request: ((c: Contents, p: string, cb: (granted: boolean) => void) => void) | null = null;
+    let check: ((c: Contents, p: string) => boolean) | null = null;
     let device: (() => boolean) | null = null;
     const fakeSession = {
       setPermissionRequestHandler: (fn: typeof request) => {
@@ -110,13 +111,20 @@ describe('renderer hardening', () => {
         device = fn;
       },
     } as unknown as Session;
-    const dispose = denyPermissions(fakeSession);
+    const dispose = guardPermissions(fakeSession, (url) => url.startsWith('app://braid/'));
+    const ours = { getURL: () => 'app://braid/index.html' };
+    const foreign = { getURL: () => 'https://example.com/' };
     const answers: boolean[] = [];
     for (const permission of ['media', 'notifications', 'geolocation', 'clipboard-read']) {
-      request!({}, permission, (granted) => answers.push(granted));
+      request!(ours, permission, (granted) => answers.push(granted));
     }
-    expect(answers).toEqual([false, false, false, false]);
-    expect(check!()).toBe(false);
+    expect(answers).toEqual([false, true, false, false]);
+    request!(foreign, 'notifications', (granted) => answers.push(granted));
+    request!(null, 'notifications', (granted) => answers.push(granted));
+    expect(answers.slice(4)).toEqual([false, false]);
+    expect(check!(ours, 'notifications')).toBe(true);
+    expect(check!(ours, 'media')).toBe(false);
+    expect(check!(foreign, 'notifications')).toBe(false);
     expect(device!()).toBe(false);
     dispose();
     expect(request).toBeNull();
