@@ -258,7 +258,8 @@ export class Engine implements EnginePort {
     } else if (input.expiresAt !== undefined && input.expiresAt <= this.time) {
       this.setPlan(plan.id, { status: 'expired', reason: 'expired_on_arrival' });
     } else if (this.config.approval === 'manual') {
-      this.setPlan(plan.id, { status: 'pending_approval' });
+      const preview = this.previewSize(input);
+      this.setPlan(plan.id, { status: 'pending_approval', ...(preview ? { preview } : {}) });
     } else {
       this.emitPlan(plan.id);
       this.proceed(plan.id);
@@ -446,6 +447,27 @@ export class Engine implements EnginePort {
           this.setPlan(plan.id, { status: 'expired', reason: 'expired' });
       }
     }
+  }
+
+  /** What the plan would be sized to now, for the approval queue (sizing runs again at approval). */
+  private previewSize(input: PlanInput): PlanRecord['preview'] | null {
+    const last = this.lastClose.get(input.symbol);
+    const ref = input.entry.price ?? input.condition?.price ?? last;
+    if (ref === undefined) return null;
+    const r = dec(ref);
+    const risk = this.config.risk;
+    const qty =
+      input.quantity !== undefined
+        ? dec(input.quantity)
+        : sizePosition({
+            equity: this.equity(),
+            riskPct: dec(risk.riskPct),
+            maxPositionPct: dec(risk.maxPositionPct),
+            ref: r,
+            ...(input.stopLoss !== undefined ? { stopLoss: dec(input.stopLoss) } : {}),
+            lot: dec(this.lotOf(input.symbol)),
+          });
+    return { quantity: str(qty), ref: str(r) };
   }
 
   /** Sizes the entry, runs the pre-trade checks and sends the order; or rejects the plan with a reason. */

@@ -74,4 +74,6 @@ export interface PlanRecord {
   updatedAt: number;
   /** The entry order's client id once submitted. */
   entryOrderId?: string;
+  /** While waiting for approval: the engine's sizing at arrival (it sizes again when approved). */
+  preview?: { quantity: DecStr; ref: DecStr };
 }

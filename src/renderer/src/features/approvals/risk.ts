@@ -11,7 +11,7 @@ export interface PlanSize {
 
 /** The entry price, or the symbol's last price for a market / conditional entry. */
 export function entryReference(plan: PlanRecord, lastPrice: string | undefined): string | null {
-  return plan.input.entry.price ?? lastPrice ?? null;
+  return plan.input.entry.price ?? lastPrice ?? plan.preview?.ref ?? null;
 }
 
 /**
@@ -45,7 +45,8 @@ export function previewQuantity(
 export function planSize(plan: PlanRecord, lastPrice?: string, equity?: string): PlanSize | null {
   const given = plan.quantity ?? plan.input.quantity;
   if (given !== undefined) return { quantity: given, estimated: false };
-  const preview = previewQuantity(plan, lastPrice, equity);
+  // The engine's own preview (real risk settings and lot) when it sent one; else the default rule.
+  const preview = plan.preview?.quantity ?? previewQuantity(plan, lastPrice, equity);
   return preview === null ? null : { quantity: preview, estimated: true };
 }
 
