@@ -397,6 +397,8 @@ export class Engine implements EnginePort {
     if (isTerminalPlan(next.status)) {
       this.exec.delete(planId);
       this.active.delete(planId);
+      // A finished plan sends no more orders (plan ids are never reused), so its id counters can go.
+      for (const code of Object.values(ROLE_CODE)) this.orderSeq.delete(`${planId}:${code}`);
     }
     this.emit({ type: 'plan', plan: next });
   }
@@ -636,6 +638,11 @@ export class Engine implements EnginePort {
     }
     const next: OrderRecord = { ...order, ...patch, updatedAt: this.time };
     this.orders.set(id, next);
+    if (!isWorking(next.status)) {
+      // Keep the checkpoint small: a finished order needs no running sums (a late fill recounts them).
+      this.orderNotional.delete(id);
+      this.fillCount.delete(id);
+    }
     this.emit({ type: 'order', order: next });
     return next;
   }
@@ -672,6 +679,13 @@ export class Engine implements EnginePort {
     }
   }
 
+  /** The filled notional of an order from its fills (a late fill on a finished order). */
+  private notionalFromFills(orderId: string): string {
+    let sum = ZERO;
+    for (const f of this.fills) if (f.orderId === orderId) sum = sum.plus(dec(f.price).times(f.quantity));
+    return str(sum);
+  }
+
   private onOrderRejected(order: OrderRecord, reason: string): void {
     this.notice(
       'error',
@@ -691,7 +705,8 @@ export class Engine implements EnginePort {
     const price = dec(e.price);
     const fee = dec(e.fee);
     const filled = dec(order.filledQuantity).plus(qty);
-    const notional = dec(this.orderNotional.get(order.id) ?? '0').plus(price.times(qty));
+    const before = this.orderNotional.get(order.id) ?? this.notionalFromFills(order.id);
+    const notional = dec(before).plus(price.times(qty));
     this.orderNotional.set(order.id, str(notional));
     if (!isWorking(order.status)) {
       this.notice('warning', 'late_fill', `fill on ${order.status} order ${order.id} applied`, order.planId);
@@ -701,7 +716,7 @@ export class Engine implements EnginePort {
       filledQuantity: str(filled),
       avgFillPrice: str(notional.div(filled)),
     });
-    const n = (this.fillCount.get(order.id) ?? 0) + 1;
+    const n = (this.fillCount.get(order.id) ?? this.fills.filter((f) => f.orderId === order.id).length) + 1;
     this.fillCount.set(order.id, n);
     const fill: FillRecord = {
       id: `${order.id}#${n}`,
@@ -778,7 +793,14 @@ export class Engine implements EnginePort {
     book.exitNotional = str(dec(book.exitNotional).plus(value));
     book.fees = str(dec(book.fees).plus(fee));
     book.lastExitReason = order.exitReason ?? 'close';
-    if (dec(book.qty).gt(0)) return;
+    if (dec(book.qty).gt(0)) {
+      // A bracket leg done while the entry grew in the same bar: its sibling is gone, so the rest of the
+      // position is exited at market for the same reason rather than left without a stop.
+      const done = this.orders.get(order.id)!.status === 'filled';
+      if (done && (order.role === 'stop_loss' || order.role === 'take_profit'))
+        this.flatten(book, book.lastExitReason);
+      return;
+    }
     this.closeTrade(book, time);
   }
 

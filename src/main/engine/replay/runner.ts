@@ -24,6 +24,9 @@ export interface ReplayOptions {
 
 /** Without new events, a checkpoint every this many items bounds the work a crash makes us redo. */
 const CHECKPOINT_EVERY = 50_000;
+/** With new events, at most one checkpoint per this many items: the state is serialized whole, and events
+ *  committed after a checkpoint (with order intents) are verified when a resumed run recomputes them. */
+const CHECKPOINT_MIN_GAP = 1_024;
 
 export function runReplay(o: ReplayOptions): Report {
   const started = o.clock();
@@ -70,11 +73,22 @@ export function runReplay(o: ReplayOptions): Report {
       journal.resumeFrom(cp.seq);
       cursor = cp.cursor;
       completed = cp.completed;
+    } else if (journal.sequence > 0) {
+      // Killed before the first checkpoint: start over, checking what the first intents committed.
+      journal.resumeFrom(0);
     }
     const total = script.length + bars.length;
+    let sinceCheckpoint = 0;
     if (!completed) {
       process(engine, bars, script, cursor, (index) => {
-        if (journal.hasPending || (index + 1) % CHECKPOINT_EVERY === 0) engine.checkpoint(index + 1, false);
+        sinceCheckpoint++;
+        if (
+          (journal.hasPending && sinceCheckpoint >= CHECKPOINT_MIN_GAP) ||
+          sinceCheckpoint >= CHECKPOINT_EVERY
+        ) {
+          engine.checkpoint(index + 1, false);
+          sinceCheckpoint = 0;
+        }
         o.onItem?.(index);
       });
       engine.checkpoint(total, true);

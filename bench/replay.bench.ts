@@ -1,0 +1,172 @@
+// Replay throughput of the real runner (runReplay: inputs read and checked, the engine on the paper venue,
+// a journal in a temporary SQLite file, the report), beside a ceiling for the same input in the same process:
+// reading and parsing the prices CSV into the bar table (readPrices), which any replay must do. The ratio
+// says how much the engine, the journal and the report add on top.
+//
+//   node bench/replay.bench.ts [BARS=1000000] [PLANS=2000]
+//
+// Inputs are generated once and cached under .bench/ (git-ignored): BARS five-minute bars over 4 symbols, an
+// empty script ("without orders") and scripts of PLANS/2 and PLANS bracketed market plans spread over the bars
+// ("with orders": the pair shows whether the cost grows linearly with the orders). Target: >= 200,000 bars/s
+// without orders.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readPrices } from '../src/main/engine/replay/inputs.ts';
+import { runReplay } from '../src/main/engine/replay/runner.ts';
+import { BAR_MS, benchSymbols, DEFAULT_START_MS, writeBars, writePlanScript } from './generate-bars.ts';
+
+const TARGET_BARS_PER_S = 200_000;
+const RUNS = 3;
+const SYMBOLS = 4;
+const SEED = 1;
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CACHE = join(ROOT, '.bench');
+
+/** Creates `path` with `write` unless it exists; written to a temporary name first, so never half-written. */
+function cached(path: string, write: (tmp: string) => void): string {
+  if (!existsSync(path)) {
+    const tmp = `${path}.${process.pid}.tmp`;
+    const t0 = performance.now();
+    write(tmp);
+    renameSync(tmp, path);
+    console.log(`  generated ${path} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  return path;
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const secs = (s: number) => `${s.toFixed(2)} s`;
+
+interface Measure {
+  label: string;
+  seconds: number;
+  bars: number;
+  orders?: number;
+}
+
+function timeIt<T>(f: () => T): { value: T; seconds: number } {
+  const t0 = performance.now();
+  const value = f();
+  return { value, seconds: (performance.now() - t0) / 1000 };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+function main(): void {
+  const bars = Number(process.argv[2] ?? 1_000_000);
+  const plans = Number(process.argv[3] ?? 2_000);
+  mkdirSync(CACHE, { recursive: true });
+  const prices = cached(join(CACHE, `bars-${bars}-${SYMBOLS}-s${SEED}.csv`), (tmp) =>
+    writeBars(tmp, { bars, symbols: SYMBOLS, seed: SEED }),
+  );
+  const empty = cached(join(CACHE, 'empty.jsonl'), (tmp) => writeFileSync(tmp, ''));
+  // Plans spread evenly over the bars' time span (past the first hour), one symbol after the other.
+  const planScriptOf = (n: number) => {
+    const spanMs = Math.ceil(bars / SYMBOLS) * BAR_MS;
+    const stepMs = Math.max(BAR_MS, Math.floor((spanMs - 2 * 3_600_000) / n / BAR_MS) * BAR_MS);
+    return cached(join(CACHE, `plans-${n}-for-${bars}-${SYMBOLS}-s${SEED}.jsonl`), (tmp) =>
+      writePlanScript(tmp, {
+        plans: n,
+        symbols: benchSymbols(SYMBOLS),
+        startMs: DEFAULT_START_MS + 3_600_000,
+        stepMs,
+        seed: SEED,
+      }),
+    );
+  };
+  const planScript = planScriptOf(plans);
+  const halfScript = planScriptOf(Math.floor(plans / 2));
+  const dir = mkdtempSync(join(tmpdir(), 'braid-replay-bench-'));
+  const clock = () => performance.now() / 1000;
+  const results: Measure[] = [];
+  try {
+    console.log(
+      `replay bench: ${fmt(bars)} bars (${SYMBOLS} symbols), Node ${process.version}, journal in ${dir}`,
+    );
+
+    // Ceiling: read + parse the CSV into the bar table; and the real runner without orders on a fresh journal.
+    // Alternated, 3 runs each after a warm-up parse; the median of each is reported.
+    timeIt(() => readPrices(prices, readFileSync(prices, 'utf8')));
+    const parse: number[] = [];
+    const plain: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const p = timeIt(() => readPrices(prices, readFileSync(prices, 'utf8')));
+      if (p.value.length !== bars) throw new Error(`read ${p.value.length} bars, expected ${bars}`);
+      parse.push(p.seconds);
+      const db = join(dir, `no-orders-${i}.sqlite`);
+      const r = timeIt(() => runReplay({ prices, script: empty, db, clock }));
+      if (r.value.run.bars !== bars || r.value.orders.length !== 0)
+        throw new Error('replay without orders: wrong report');
+      plain.push(r.seconds);
+      rmSync(db, { force: true });
+    }
+    const ceiling = median(parse);
+    const noOrders = median(plain);
+    console.log(`  parse runs: ${parse.map(secs).join(', ')}; replay runs: ${plain.map(secs).join(', ')}`);
+    results.push({ label: 'ceiling: read + parse CSV (readPrices)', seconds: ceiling, bars });
+    results.push({ label: 'replay without orders (runReplay)', seconds: noOrders, bars });
+
+    // The real runner with orders: half the plans, then all of them (the pair shows how the cost scales).
+    const withOrders: { plans: number; seconds: number; report: ReturnType<typeof runReplay> }[] = [];
+    for (const [n, file] of [
+      [Math.floor(plans / 2), halfScript],
+      [plans, planScript],
+    ] as const) {
+      const db = join(dir, `with-orders-${n}.sqlite`);
+      const r = timeIt(() => runReplay({ prices, script: file, db, clock }));
+      if (r.value.run.bars !== bars) throw new Error('replay with orders: wrong bar count');
+      withOrders.push({ plans: n, seconds: r.seconds, report: r.value });
+      results.push({
+        label: `replay with ${fmt(n)} plans (runReplay)`,
+        seconds: r.seconds,
+        bars,
+        orders: r.value.orders.length,
+      });
+      rmSync(db, { force: true });
+    }
+
+    console.log('');
+    const row = (a: string, b: string, c: string, d: string, e: string) =>
+      console.log(
+        `| ${a.padEnd(40)} | ${b.padStart(9)} | ${c.padStart(11)} | ${d.padStart(9)} | ${e.padStart(15)} |`,
+      );
+    row('stage', 'time', 'bars/s', 'orders/s', 'x ceiling time');
+    row('-'.repeat(40), `${'-'.repeat(8)}:`, `${'-'.repeat(10)}:`, `${'-'.repeat(8)}:`, `${'-'.repeat(14)}:`);
+    for (const r of results) {
+      row(
+        r.label,
+        secs(r.seconds),
+        fmt(r.bars / r.seconds),
+        r.orders === undefined ? '' : fmt(r.orders / r.seconds),
+        (r.seconds / ceiling).toFixed(2),
+      );
+    }
+    const rate = bars / noOrders;
+    const [half, full] = withOrders as [(typeof withOrders)[0], (typeof withOrders)[0]];
+    const report = full.report;
+    console.log('');
+    console.log(
+      `with orders: ${fmt(report.orders.length)} orders, ${fmt(report.fills.length)} fills, ${fmt(report.trades.length)} trades ` +
+        `from ${fmt(plans)} plans (${report.plans.filter((p) => p.status === 'rejected').length} rejected); ` +
+        `twice the plans took ${(full.seconds / half.seconds).toFixed(1)}x the time ` +
+        `(${((full.seconds - noOrders) / (half.seconds - noOrders) || 0).toFixed(1)}x beyond the replay without orders; linear would be 2x)`,
+    );
+    console.log(
+      `summary: replay without orders ${fmt(rate)} bars/s, ${(noOrders / ceiling).toFixed(2)}x the parse-only ceiling ` +
+        `(${fmt(bars / ceiling)} bars/s; the engine adds ${secs(noOrders - ceiling)}); ` +
+        `target >= ${fmt(TARGET_BARS_PER_S)} bars/s: ${rate >= TARGET_BARS_PER_S ? 'met' : 'NOT met'}; ` +
+        `with ${fmt(plans)} plans ${fmt(bars / full.seconds)} bars/s, ${fmt(report.orders.length / full.seconds)} orders/s`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main();
