@@ -457,19 +457,22 @@ export class Engine implements EnginePort {
     const ref = input.entry.price ?? input.condition?.price ?? last;
     if (ref === undefined) return null;
     const r = dec(ref);
-    const risk = this.config.risk;
-    const qty =
-      input.quantity !== undefined
-        ? dec(input.quantity)
-        : sizePosition({
-            equity: this.equity(),
-            riskPct: dec(risk.riskPct),
-            maxPositionPct: dec(risk.maxPositionPct),
-            ref: r,
-            ...(input.stopLoss !== undefined ? { stopLoss: dec(input.stopLoss) } : {}),
-            lot: dec(this.lotOf(input.symbol)),
-          });
+    const qty = this.sizeFor(input, r);
     return { quantity: str(qty), ref: str(r) };
+  }
+
+  /** The plan's quantity, or the sizing rule's at this reference price and today's equity. */
+  private sizeFor(input: PlanInput, ref: Dec): Dec {
+    if (input.quantity !== undefined) return dec(input.quantity);
+    const risk = this.config.risk;
+    return sizePosition({
+      equity: this.equity(),
+      riskPct: dec(risk.riskPct),
+      maxPositionPct: dec(risk.maxPositionPct),
+      ref,
+      ...(input.stopLoss !== undefined ? { stopLoss: dec(input.stopLoss) } : {}),
+      lot: dec(this.lotOf(input.symbol)),
+    });
   }
 
   /** Sizes the entry, runs the pre-trade checks and sends the order; or rejects the plan with a reason. */
@@ -495,17 +498,7 @@ export class Engine implements EnginePort {
     const lot = dec(this.lotOf(input.symbol));
     const equity = this.equity();
     const risk = this.config.risk;
-    const qty =
-      input.quantity !== undefined
-        ? dec(input.quantity)
-        : sizePosition({
-            equity,
-            riskPct: dec(risk.riskPct),
-            maxPositionPct: dec(risk.maxPositionPct),
-            ref,
-            ...(input.stopLoss !== undefined ? { stopLoss: dec(input.stopLoss) } : {}),
-            lot,
-          });
+    const qty = this.sizeFor(input, ref);
     if (qty.lt(lot)) {
       this.rejectPlan(planId, 'size_below_min', `sized quantity ${str(qty)} is below one lot (${str(lot)})`);
       return;
