@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import type { BenchResult } from '../src/renderer/src/bench/bench-types.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const STATIC = join(ROOT, 'out/renderer');
@@ -20,19 +21,6 @@ const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
 };
-
-interface BenchResult {
-  rows: number;
-  updatesSent: number;
-  seconds: number;
-  frames: number;
-  medianFps: number;
-  p95FrameMs: number;
-  longestFrameMs: number;
-  longestLoafMs: number | null;
-  renderedRows: number;
-  worst: Array<{ atMs: number; ms: number }>;
-}
 
 function serveStatic(): Promise<Server> {
   const server = createServer((req, res) => {

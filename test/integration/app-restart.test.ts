@@ -60,7 +60,12 @@ describe('hosted engine restart', () => {
     expect(s.trades).toHaveLength(1);
     expect(s.trades[0]!.exitReason).toBe('stop_loss');
     expect(s.trades[0]!.pnl).toBe('-110'); // (90 - 101) x 10, no fees
+    expect(s.account.realizedPnl).toBe('-110');
     b.close();
+    // Realized P&L is rebuilt from the journaled trades at the next start.
+    const c = open(path);
+    expect(c.snapshot().account.realizedPnl).toBe('-110');
+    c.close();
   });
 
   it('keeps HALTED across a restart and never reuses a client order id', () => {

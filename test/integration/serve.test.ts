@@ -11,23 +11,10 @@ import WebSocket from 'ws';
 import { createEngine } from '../../src/main/engine/kernel.ts';
 import type { AppEvent, AppSnapshot, ServerMessage } from '../../src/shared/contract.ts';
 import type { PlanRecord } from '../../src/shared/domain/plan.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/braid.js', import.meta.url));
 const READY = /^Braid UI ready at http:\/\/127\.0\.0\.1:(\d+)\/\?token=([0-9a-f]{64})$/;
-
-async function waitFor<T>(
-  what: string,
-  probe: () => T | undefined | null | false,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== null && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** A WebSocket client that keeps every message with its arrival time. */
 class Client {

@@ -5,6 +5,7 @@ import { createDemoFeed } from '../../src/main/demo/feed.ts';
 import { createSmaCross, firstSignalStep } from '../../src/main/demo/sma-cross.ts';
 import { createEngine } from '../../src/main/engine/kernel.ts';
 import type { Bar } from '../../src/shared/domain/instrument.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const T0 = Date.parse('2024-03-04T14:30:00Z');
 const M5 = 5 * 60_000;
@@ -23,20 +24,6 @@ const bars: Bar[] = closes.map((c, i) => ({
   volume: '1000',
 }));
 const steps: Step[] = bars.map((bar) => ({ time: bar.time, bars: [bar] }));
-
-async function waitFor<T>(
-  what: string,
-  probe: () => T | undefined | null | false,
-  timeoutMs = 5000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== null && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 describe('SMA 5/20 cross', () => {
   it('fires once, at the bar where the 5-bar average crosses above the 20-bar one', () => {

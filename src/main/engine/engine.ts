@@ -136,6 +136,8 @@ export class Engine implements EnginePort {
   private orders = new Map<string, OrderRecord>();
   private fills: FillRecord[] = [];
   private tradeList: TradeRecord[] = [];
+  /** Sum of closed trades' P&L, kept as trades close (the account view is built on every bar). */
+  private realized: Dec = ZERO;
 
   constructor(options: EngineOptions) {
     this.config = options.config;
@@ -824,6 +826,7 @@ export class Engine implements EnginePort {
       fees: str(fees),
     };
     this.tradeList.push(trade);
+    this.realized = this.realized.plus(pnl);
     this.emit({ type: 'trade', trade });
     const dayTrade = this.pdt.positionFlat(book.symbol, time);
     this.setPlan(book.planId, { status: 'closed' });
@@ -1000,14 +1003,13 @@ export class Engine implements EnginePort {
     let unrealized = ZERO;
     for (const book of this.positions.values())
       unrealized = unrealized.plus(this.positionRecord(book).unrealizedPnl);
-    const realized = this.tradeList.reduce((a, t) => a.plus(t.pnl), ZERO);
     return {
       currency: this.config.account.currency,
       cash: str(this.cash),
       equity: str(this.equity()),
       startEquity: str(this.startEquity),
       dayStartEquity: str(this.dayStartEquity),
-      realizedPnl: str(realized),
+      realizedPnl: str(this.realized),
       unrealizedPnl: str(unrealized),
     };
   }
@@ -1162,6 +1164,7 @@ export class Engine implements EnginePort {
         return;
       case 'trade':
         this.tradeList.push(event.trade);
+        this.realized = this.realized.plus(event.trade.pnl);
         return;
       default:
         return;

@@ -8,29 +8,7 @@ import { ROW_HEIGHT } from '../features/blotter/DataGrid.tsx';
 import { PositionsGrid } from '../features/blotter/PositionsBlotter.tsx';
 import { Panel } from '../features/shell/Panel.tsx';
 import { dispatchPush } from '../store/store.ts';
-
-export interface BenchOptions {
-  rows: number;
-  updatesPerSecond: number;
-  seconds: number;
-  /** Pixels scrolled per second while measuring (rendering new rows, not only patching visible ones). */
-  scrollPxPerSecond: number;
-}
-
-export interface BenchResult {
-  rows: number;
-  updatesSent: number;
-  seconds: number;
-  frames: number;
-  medianFps: number;
-  p95FrameMs: number;
-  longestFrameMs: number;
-  /** Longest long-animation-frame entry (the browser's own measure of a frame's main-thread work). */
-  longestLoafMs: number | null;
-  renderedRows: number;
-  /** The five longest frames: when (ms into the run) and how long. */
-  worst: Array<{ atMs: number; ms: number }>;
-}
+import type { BenchOptions, BenchResult } from './bench-types.ts';
 
 declare global {
   interface Window {

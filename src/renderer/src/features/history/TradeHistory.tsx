@@ -83,48 +83,38 @@ function Filters(props: { filter: HistoryFilter; onChange: (f: HistoryFilter) =>
   const { filter, onChange } = props;
   return (
     <div className="filters">
-      <select
-        aria-label="Filter by symbol"
+      <FilterSelect
+        label="Filter by symbol"
         value={filter.symbol}
-        onChange={(e) => onChange({ ...filter, symbol: e.target.value })}
-      >
-        <option value="">All symbols</option>
-        {symbols.map((s) => (
-          <option key={s} value={s}>
-            {s}
-          </option>
-        ))}
-      </select>
-      <select
-        aria-label="Filter by side"
+        options={[['', 'All symbols'], ...symbols.map((sym): [string, string] => [sym, sym])]}
+        onChange={(symbol) => onChange({ ...filter, symbol })}
+      />
+      <FilterSelect
+        label="Filter by side"
         value={filter.side}
-        onChange={(e) => onChange({ ...filter, side: e.target.value as HistoryFilter['side'] })}
-      >
-        <option value="">Long + short</option>
-        <option value="long">Long</option>
-        <option value="short">Short</option>
-      </select>
-      <select
-        aria-label="Filter by outcome"
+        options={[
+          ['', 'Long + short'],
+          ['long', 'Long'],
+          ['short', 'Short'],
+        ]}
+        onChange={(side) => onChange({ ...filter, side: side as HistoryFilter['side'] })}
+      />
+      <FilterSelect
+        label="Filter by outcome"
         value={filter.outcome}
-        onChange={(e) => onChange({ ...filter, outcome: e.target.value as HistoryFilter['outcome'] })}
-      >
-        <option value="">Wins + losses</option>
-        <option value="win">Wins</option>
-        <option value="loss">Losses</option>
-      </select>
-      <select
-        aria-label="Filter by exit reason"
+        options={[
+          ['', 'Wins + losses'],
+          ['win', 'Wins'],
+          ['loss', 'Losses'],
+        ]}
+        onChange={(outcome) => onChange({ ...filter, outcome: outcome as HistoryFilter['outcome'] })}
+      />
+      <FilterSelect
+        label="Filter by exit reason"
         value={filter.reason}
-        onChange={(e) => onChange({ ...filter, reason: e.target.value as HistoryFilter['reason'] })}
-      >
-        <option value="">Any exit</option>
-        {Object.entries(REASON).map(([value, label]) => (
-          <option key={value} value={value}>
-            {label}
-          </option>
-        ))}
-      </select>
+        options={[['', 'Any exit'], ...Object.entries(REASON)]}
+        onChange={(reason) => onChange({ ...filter, reason: reason as HistoryFilter['reason'] })}
+      />
     </div>
   );
 }
@@ -181,5 +171,23 @@ export function TradeHistory() {
         empty="No closed trades"
       />
     </Panel>
+  );
+}
+
+/** One history filter: a labelled select of [value, text] options. */
+function FilterSelect(props: {
+  label: string;
+  value: string;
+  options: ReadonlyArray<readonly [string, string]>;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <select aria-label={props.label} value={props.value} onChange={(e) => props.onChange(e.target.value)}>
+      {props.options.map(([value, text]) => (
+        <option key={value} value={value}>
+          {text}
+        </option>
+      ))}
+    </select>
   );
 }

@@ -114,42 +114,17 @@ export function OrderTicket() {
             <option value="stop">Stop</option>
           </select>
         </label>
-        <label className="field">
-          <span>Price</span>
-          <input
-            inputMode="decimal"
-            value={type === 'market' ? '' : price}
-            disabled={type === 'market'}
-            placeholder={type === 'market' ? 'MKT' : ''}
-            onChange={(e) => setPrice(e.target.value)}
-          />
-        </label>
-        <label className="field">
-          <span>Qty</span>
-          <input
-            inputMode="decimal"
-            value={quantity}
-            placeholder="auto"
-            onChange={(e) => setQuantity(e.target.value)}
-          />
-        </label>
-        <label className="field">
-          <span>Trail %</span>
-          <input
-            inputMode="decimal"
-            value={trail}
-            placeholder="off"
-            onChange={(e) => setTrail(e.target.value)}
-          />
-        </label>
-        <label className="field">
-          <span>Stop loss</span>
-          <input inputMode="decimal" value={stopLoss} onChange={(e) => setStopLoss(e.target.value)} />
-        </label>
-        <label className="field">
-          <span>Take profit</span>
-          <input inputMode="decimal" value={takeProfit} onChange={(e) => setTakeProfit(e.target.value)} />
-        </label>
+        <DecimalField
+          label="Price"
+          value={type === 'market' ? '' : price}
+          disabled={type === 'market'}
+          placeholder={type === 'market' ? 'MKT' : ''}
+          onChange={setPrice}
+        />
+        <DecimalField label="Qty" value={quantity} placeholder="auto" onChange={setQuantity} />
+        <DecimalField label="Trail %" value={trail} placeholder="off" onChange={setTrail} />
+        <DecimalField label="Stop loss" value={stopLoss} onChange={setStopLoss} />
+        <DecimalField label="Take profit" value={takeProfit} onChange={setTakeProfit} />
         {error !== null && (
           <p className="form-error wide" role="alert">
             {error}
@@ -164,5 +139,27 @@ export function OrderTicket() {
         </button>
       </form>
     </Panel>
+  );
+}
+
+/** A labelled decimal input of the ticket (the text is validated when the plan is sent). */
+function DecimalField(props: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  placeholder?: string;
+  disabled?: boolean;
+}) {
+  return (
+    <label className="field">
+      <span>{props.label}</span>
+      <input
+        inputMode="decimal"
+        value={props.value}
+        disabled={props.disabled}
+        placeholder={props.placeholder}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+    </label>
   );
 }
