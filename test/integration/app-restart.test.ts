@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEngine } from '../../src/main/engine/kernel.ts';
+import { createEngine, RECENT_BARS } from '../../src/main/engine/kernel.ts';
 import type { EnginePort } from '../../src/main/engine/port.ts';
 
 const T0 = Date.parse('2024-03-04T14:30:00Z');
@@ -96,5 +96,16 @@ describe('hosted engine restart', () => {
     expect(second.ok).toBe(false);
     if (!second.ok) expect(second.error.message).toMatch(/in use/);
     a.close();
+  });
+
+  it('gives a late client the recent bars of each symbol, the newest RECENT_BARS of them', () => {
+    const e = open(journalPath());
+    const n = 2 * RECENT_BARS + 7;
+    for (let i = 0; i < n; i++) e.onBar(bar(i, String(100 + (i % 5))));
+    const recent = e.snapshot().recentBars!.AAA!;
+    expect(recent).toHaveLength(RECENT_BARS);
+    expect(recent[0]!.time).toBe(T0 + (n - RECENT_BARS) * M5);
+    expect(recent[RECENT_BARS - 1]!.time).toBe(T0 + (n - 1) * M5);
+    e.close();
   });
 });

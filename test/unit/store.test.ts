@@ -194,6 +194,13 @@ describe('applyPush: snapshot', () => {
     expect(s2.bars.AAPL).toEqual([bar('AAPL', T, '101')]);
     expect(s2.time).toBe(T + 60_000);
   });
+
+  it("draws the host's recent candles from a snapshot that carries them", () => {
+    const s1 = events(start(), { type: 'bar', bar: bar('AAPL', T, '101') });
+    const recent = { MSFT: [bar('MSFT', T - 300_000, '410'), bar('MSFT', T, '411')] };
+    const s2 = applyPush(s1, { kind: 'snapshot', snapshot: snapshot({ recentBars: recent }) });
+    expect(s2.bars).toEqual(recent);
+  });
 });
 
 describe('applyPush: events', () => {

@@ -22,11 +22,14 @@ export interface CreateEngineOptions {
 
 /** Bars without events still move marks: checkpoint them now and then, not on every bar. */
 const BAR_CHECKPOINT_EVERY = 500;
+/** Bars per symbol a newly connected chart gets (memory only: history after a restart starts empty). */
+export const RECENT_BARS = 500;
 
 class HostedEngine implements EnginePort {
   private readonly engine: Engine;
   private readonly journal: Journal | null;
   private barsSinceCheckpoint = 0;
+  private readonly recent = new Map<string, Bar[]>();
 
   constructor(engine: Engine, journal: Journal | null) {
     this.engine = engine;
@@ -66,11 +69,25 @@ class HostedEngine implements EnginePort {
   }
   onBar(bar: Bar): void {
     this.engine.onBar(bar);
+    this.remember(bar);
     this.barsSinceCheckpoint++;
     if (this.journal?.hasPending || this.barsSinceCheckpoint >= BAR_CHECKPOINT_EVERY) this.commit(null);
   }
+  /** Keeps the last RECENT_BARS bars of each symbol; trims in chunks so a bar costs O(1) on average. */
+  private remember(bar: Bar): void {
+    let list = this.recent.get(bar.symbol);
+    if (!list) {
+      list = [];
+      this.recent.set(bar.symbol, list);
+    }
+    list.push(bar);
+    if (list.length >= 2 * RECENT_BARS) list.splice(0, list.length - RECENT_BARS);
+  }
+
   snapshot(): EngineSnapshot {
-    return this.engine.snapshot();
+    const recentBars: Record<string, Bar[]> = {};
+    for (const [symbol, list] of this.recent) recentBars[symbol] = list.slice(-RECENT_BARS);
+    return { ...this.engine.snapshot(), recentBars };
   }
   trades(): TradeRecord[] {
     return this.engine.trades();

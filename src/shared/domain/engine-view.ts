@@ -52,6 +52,8 @@ export interface EngineSnapshot {
   dayTrades: DayTradesView;
   metrics: Metrics;
   lastPrices: Record<string, DecStr>;
+  /** Recent bars per symbol, oldest first, so a chart opened late has history (hosted engines only). */
+  recentBars?: Record<string, Bar[]>;
 }
 
 export type EngineEvent =

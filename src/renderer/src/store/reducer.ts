@@ -56,8 +56,8 @@ function fromSnapshot(prev: TerminalState, snap: AppSnapshot): TerminalState {
     dayTrades: e.dayTrades,
     metrics: e.metrics,
     lastPrices: e.lastPrices,
-    // The snapshot carries no candles: keep what was streamed before a reconnect.
-    bars: prev.bars,
+    // The host's recent candles when it sends them; else keep what was streamed before a reconnect.
+    bars: e.recentBars ?? prev.bars,
     host: snap.host,
   };
 }
