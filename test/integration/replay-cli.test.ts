@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runReplay } from '../../src/main/engine/replay/runner.ts';
 
@@ -155,6 +155,13 @@ describe('braid replay: unreadable input is exit 2 with one stderr line FILE:LIN
     expect(lines[0]!.startsWith(`${path}:${line}: `)).toBe(true);
     expect(lines[0]!.length).toBeGreaterThan(`${path}:${line}: `.length); // says what is wrong
   }
+
+  it('a prices file that cannot be read is exit 2 with one line naming the file and the reason', () => {
+    const missing = join(dirname(okScript()), 'missing.csv');
+    const r = braid(['replay', '--prices', missing, '--script', okScript()]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`${missing}: cannot read: ENOENT\n`);
+  });
 
   const badCsv: Array<[string, string[], number]> = [
     [

@@ -37,9 +37,7 @@ export async function main(argv: string[]): Promise<number> {
     }
   } catch (e) {
     if (e instanceof InputError) {
-      process.stderr.write(
-        `${e.line > 0 ? e.message : `${e.file}: ${e.message.slice(e.file.length + 3)}`}\n`,
-      );
+      process.stderr.write(`${e.message}\n`);
       return 2;
     }
     if (e instanceof UsageError) {

@@ -59,7 +59,7 @@ export class Journal {
     getSetting: Database.Statement;
     setSetting: Database.Statement;
     eventsUpTo: Database.Statement;
-    eventsOfKind: Database.Statement;
+    eventsAfter: Database.Statement;
   };
   private readonly flushTx: (events: JournalEvent[]) => void;
 
@@ -89,7 +89,7 @@ export class Journal {
         'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
       ),
       eventsUpTo: db.prepare('SELECT seq, at, kind, ref, body FROM events WHERE seq <= ? ORDER BY seq'),
-      eventsOfKind: db.prepare('SELECT seq, at, kind, ref, body FROM events WHERE kind = ? ORDER BY seq'),
+      eventsAfter: db.prepare('SELECT seq, at, kind, ref, body FROM events WHERE seq > ? ORDER BY seq'),
     };
     this.flushTx = db.transaction((events: JournalEvent[]) => {
       for (const e of events) this.writeEvent(e);
@@ -201,19 +201,11 @@ export class Journal {
 
   /** Events after the checkpoint that the engine cannot recompute (an interrupted command in the app). */
   eventsAfter(seq: number): JournalEvent[] {
-    return (this.stmt.eventsUpTo.all(Number.MAX_SAFE_INTEGER) as JournalEvent[]).filter((e) => e.seq > seq);
+    return this.stmt.eventsAfter.all(seq) as JournalEvent[];
   }
 
   *eventsUpTo(seq: number): IterableIterator<JournalEvent> {
     yield* this.stmt.eventsUpTo.iterate(seq) as IterableIterator<JournalEvent>;
-  }
-
-  eventsOfKind(kind: string): JournalEvent[] {
-    return this.stmt.eventsOfKind.all(kind) as JournalEvent[];
-  }
-
-  intentCount(): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM intents').get() as { n: number }).n;
   }
 
   getMeta(key: string): string | undefined {

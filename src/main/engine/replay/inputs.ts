@@ -10,11 +10,14 @@ import { FieldError, isObject, stringField } from '../validation.ts';
 
 export class InputError extends Error {
   readonly file: string;
+  /** 1-based; 0 when the problem is the file as a whole (missing, or not this run's journal). */
   readonly line: number;
+  readonly reason: string;
   constructor(file: string, line: number, reason: string) {
-    super(`${file}:${line}: ${reason}`);
+    super(line > 0 ? `${file}:${line}: ${reason}` : `${file}: ${reason}`);
     this.file = file;
     this.line = line;
+    this.reason = reason;
     this.name = 'InputError';
   }
 }

@@ -80,7 +80,7 @@ export function runReplay(o: ReplayOptions): Report {
     const total = script.length + bars.length;
     let sinceCheckpoint = 0;
     if (!completed) {
-      process(engine, bars, script, cursor, (index) => {
+      applyInputs(engine, bars, script, cursor, (index) => {
         sinceCheckpoint++;
         if (
           (journal.hasPending && sinceCheckpoint >= CHECKPOINT_MIN_GAP) ||
@@ -117,7 +117,7 @@ function readFile(file: string): string {
 }
 
 /** Merges script events and bars by time (script first at equal times) from input item `from` on. */
-function process(
+function applyInputs(
   engine: Engine,
   bars: BarTable,
   script: ScriptEvent[],
