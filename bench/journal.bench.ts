@@ -10,7 +10,8 @@
 //   entry-fill bar: order E1 filled, fill, plan(open), order SL1 submitted -> commitIntent(SL1);
 //                   order SL1 accepted, order TP1 submitted -> commitIntent(TP1); order TP1 accepted -> checkpoint
 //   exit bar:       order SL1 filled, fill, order TP1 cancelled, trade, plan(closed) -> checkpoint
-// so 16 events, 3 intents and 3 checkpoints (6 durable commits: WAL, synchronous FULL) per plan. Event bodies
+// so 16 events, 3 intents and 3 checkpoints (6 durable commits: WAL, synchronous FULL) per plan; each
+// intent commits alone, the events go in with the checkpoint that follows them. Event bodies
 // and checkpoint states are JSON strings built before timing and handed to both sides alike.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,7 +27,7 @@ interface Ev {
   ref: string;
   body: string;
 }
-/** One durable commit: the events buffered since the previous one, then an intent or a checkpoint. */
+/** One durable commit: an intent (on its own), or a checkpoint with every event buffered since the last one. */
 interface Group {
   events: Ev[];
   intent?: { id: string; planId: string; at: number; body: string };
@@ -251,13 +252,24 @@ function rawSide(file: string): Side {
      ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, cursor = excluded.cursor,
        completed = excluded.completed, state = excluded.state`,
   );
+  // The same boundaries as the journal: an intent is its own durable commit; events wait for the next
+  // checkpoint and are committed with it in one transaction.
+  let pending: Ev[] = [];
   let lastSeq = 0;
-  const commit = db.transaction((g: Group) => {
-    for (const e of g.events) insertEvent.run(e.seq, e.at, e.kind, e.ref, e.body);
-    if (g.events.length > 0) lastSeq = g.events[g.events.length - 1]!.seq;
-    if (g.intent) insertIntent.run(g.intent.id, g.intent.planId, lastSeq, g.intent.at, g.intent.body);
-    else upsertCheckpoint.run(lastSeq, g.checkpoint!.cursor, 0, g.checkpoint!.state);
+  const checkpointTx = db.transaction((events: Ev[], g: Group) => {
+    for (const e of events) insertEvent.run(e.seq, e.at, e.kind, e.ref, e.body);
+    upsertCheckpoint.run(lastSeq, g.checkpoint!.cursor, 0, g.checkpoint!.state);
   });
+  const commit = (g: Group) => {
+    pending.push(...g.events);
+    if (g.events.length > 0) lastSeq = g.events[g.events.length - 1]!.seq;
+    if (g.intent) {
+      insertIntent.run(g.intent.id, g.intent.planId, lastSeq, g.intent.at, g.intent.body);
+      return;
+    }
+    checkpointTx(pending, g);
+    pending = [];
+  };
   return {
     write(groups) {
       const t0 = performance.now();

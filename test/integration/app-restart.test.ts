@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Journal } from '../../src/main/engine/journal/journal.ts';
 import { createEngine, RECENT_BARS } from '../../src/main/engine/kernel.ts';
 import type { EnginePort } from '../../src/main/engine/port.ts';
 
@@ -107,5 +108,31 @@ describe('hosted engine restart', () => {
     expect(recent[0]!.time).toBe(T0 + (n - RECENT_BARS) * M5);
     expect(recent[RECENT_BARS - 1]!.time).toBe(T0 + (n - 1) * M5);
     e.close();
+  });
+
+  it('after a crash between an order intent and its checkpoint, spends the id and sends no duplicate', () => {
+    const path = journalPath();
+    const a = open(path);
+    a.onBar(bar(0, '100'));
+    a.submitPlan({ id: 'p1', symbol: 'AAA', side: 'buy', quantity: 5 }, T0 + M5);
+    a.onBar(bar(1, '100')); // entry fills at 100
+    a.close();
+    // A close command that died right after its intent was durable: the intent is in, nothing else is.
+    const j = Journal.open(path);
+    j.commitIntent('p1:X1', 'p1', T0 + 2 * M5, JSON.stringify({ id: 'p1:X1', role: 'exit' }));
+    j.close();
+
+    const b = open(path);
+    const s = b.snapshot();
+    expect(s.orders.map((o) => o.id)).toEqual(['p1:E1']); // the unacknowledged exit never happened
+    expect(s.positions).toHaveLength(1);
+    expect(b.closePosition('AAA', T0 + 2 * M5).ok).toBe(true);
+    // The interrupted id stays spent: the new exit is p1:X2, so no client order id is ever reused.
+    expect(b.snapshot().orders.map((o) => o.id)).toEqual(['p1:E1', 'p1:X2']);
+    b.onBar(bar(3, '101'));
+    const after = b.snapshot();
+    expect(after.positions).toHaveLength(0);
+    expect(after.trades[0]).toMatchObject({ exitReason: 'close', pnl: '5' }); // (101 - 100) x 5
+    b.close();
   });
 });

@@ -1133,22 +1133,27 @@ export class Engine implements EnginePort {
     this.active = new Set([...this.plans.values()].filter((p) => !isTerminalPlan(p.status)).map((p) => p.id));
   }
 
-  /** Records of events journaled after the last checkpoint (an app command cut short by a crash): orders
-   *  that never reached the venue are marked rejected so no state claims an order the venue lacks. */
-  recoverInterrupted(events: { body: string }[]): void {
-    for (const e of events) this.applyHistory(JSON.parse(e.body) as EngineEvent);
-    const known = new Set(this.venue.openOrders().map((o) => o.clientOrderId));
-    for (const order of [...this.orders.values()]) {
-      if (!isWorking(order.status) || known.has(order.id)) continue;
-      this.setOrder(order.id, { status: 'rejected', rejectReason: 'not at the venue after a restart' });
-      this.onOrderRejected(order, 'not at the venue after a restart');
+  /** Order intents journaled after the last checkpoint: a command or bar cut short by a crash, never
+   *  acknowledged. The state is the checkpoint's (the venue's too, for paper), so those orders never
+   *  reached a venue; their ids stay spent (unique for life) and the operator is told. A live venue will
+   *  be asked for them by client order id instead (venue reconciliation). */
+  recoverInterrupted(clientOrderIds: string[]): void {
+    for (const id of clientOrderIds) {
+      if (this.orders.has(id)) continue;
+      this.reserveOrderId(id);
+      this.notice(
+        'error',
+        'order_interrupted',
+        `order ${id} was journaled but a crash stopped it before the venue`,
+      );
     }
-    for (const plan of [...this.plans.values()]) {
-      const live = this.exec.has(plan.id) || plan.status === 'pending_approval' || plan.status === 'armed';
-      if (!isTerminalPlan(plan.status) && plan.status !== 'open' && !live && plan.status === 'working') {
-        this.setPlan(plan.id, { status: 'rejected', reason: 'venue_rejected' });
-      }
-    }
+  }
+
+  private reserveOrderId(id: string): void {
+    const m = /^(.*\D)(\d+)$/.exec(id);
+    if (!m) return;
+    const n = Number(m[2]);
+    if ((this.orderSeq.get(m[1]!) ?? 0) < n) this.orderSeq.set(m[1]!, n);
   }
 
   private applyHistory(event: EngineEvent): void {

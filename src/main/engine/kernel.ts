@@ -123,13 +123,15 @@ export function createEngine(options: CreateEngineOptions = {}): Result<EnginePo
       if (kind === undefined) journal.setMeta('kind', 'app');
     }
     const engine = new Engine({ config, journal, ...(options.symbols ? { symbols: options.symbols } : {}) });
-    const cp = journal?.loadCheckpoint();
-    if (journal && cp) {
-      engine.restore(cp.seq, JSON.parse(cp.state) as LiveState);
-      const interrupted = journal.eventsAfter(cp.seq);
-      journal.resumeFrom(journal.sequence);
-      if (interrupted.length > 0) engine.recoverInterrupted(interrupted);
-      engine.checkpoint(0, false);
+    if (journal) {
+      const cp = journal.loadCheckpoint();
+      if (cp) engine.restore(cp.seq, JSON.parse(cp.state) as LiveState);
+      // Intents journaled after the checkpoint belong to a command or bar a crash cut short.
+      const interrupted = journal.intentsAfter(cp?.seq ?? 0);
+      if (interrupted.length > 0) {
+        engine.recoverInterrupted(interrupted.map((i) => i.clientOrderId));
+        engine.checkpoint(0, false);
+      }
     }
     return ok(new HostedEngine(engine, journal));
   } catch (e) {

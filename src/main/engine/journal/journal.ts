@@ -1,10 +1,12 @@
 // The journal: the engine's only durable state, in SQLite (WAL, synchronous FULL), written by one writer.
 // - events: every plan, order, fill and trade record and trading-state change, append-only, in sequence.
-// - intents: each order intent, committed before the order is handed to a venue.
+// - intents: each order intent, committed on its own before the order is handed to a venue.
 // - checkpoint: the engine's live state (cash, positions, working orders, venue) at an event sequence.
-// The engine's state at start = the checkpoint + the history records of the events up to its sequence.
-// Events are buffered and committed in groups (with an intent or a checkpoint); a crash loses only
-// uncommitted work, which a resumed replay recomputes and checks against what was already journaled.
+// Events are buffered and committed together with a checkpoint, in one transaction, so the events up to the
+// checkpoint's sequence and its live state always agree: the engine's state at start = the checkpoint + the
+// history records of those events. An intent is the one thing committed ahead of a checkpoint (it must be
+// durable before the venue sees the order); a crash between the two leaves an intent that the events do not
+// show yet: a resumed replay recomputes and finds it (no duplicate), the app reconciles it at start.
 import Database from 'better-sqlite3';
 import { migrate } from './migrations.ts';
 
@@ -23,7 +25,7 @@ export interface Checkpoint {
   state: string;
 }
 
-/** The journal holds events that the engine recomputed differently: the inputs or the code changed. */
+/** The journal holds an order intent that the engine recomputed differently: the inputs or the code changed. */
 export class JournalDivergence extends Error {
   constructor(message: string) {
     super(message);
@@ -43,12 +45,9 @@ export class Journal {
   private readonly db: Database.Database;
   private pending: JournalEvent[] = [];
   private lastSeq: number;
-  /** Events up to this sequence exist already (a resumed run): recomputed ones are compared, not written. */
-  private verifyUpTo = 0;
   private closed = false;
   private readonly stmt: {
     insertEvent: Database.Statement;
-    eventAt: Database.Statement;
     insertIntent: Database.Statement;
     intentOf: Database.Statement;
     upsertCheckpoint: Database.Statement;
@@ -59,16 +58,14 @@ export class Journal {
     getSetting: Database.Statement;
     setSetting: Database.Statement;
     eventsUpTo: Database.Statement;
-    eventsAfter: Database.Statement;
+    intentsAfter: Database.Statement;
   };
-  private readonly flushTx: (events: JournalEvent[]) => void;
 
   private constructor(path: string, db: Database.Database) {
     this.path = path;
     this.db = db;
     this.stmt = {
       insertEvent: db.prepare('INSERT INTO events (seq, at, kind, ref, body) VALUES (?, ?, ?, ?, ?)'),
-      eventAt: db.prepare('SELECT seq, at, kind, ref, body FROM events WHERE seq = ?'),
       insertIntent: db.prepare(
         'INSERT INTO intents (client_order_id, plan_id, seq, at, body) VALUES (?, ?, ?, ?, ?)',
       ),
@@ -89,11 +86,10 @@ export class Journal {
         'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
       ),
       eventsUpTo: db.prepare('SELECT seq, at, kind, ref, body FROM events WHERE seq <= ? ORDER BY seq'),
-      eventsAfter: db.prepare('SELECT seq, at, kind, ref, body FROM events WHERE seq > ? ORDER BY seq'),
+      intentsAfter: db.prepare(
+        'SELECT client_order_id AS clientOrderId, body FROM intents WHERE seq >= ? ORDER BY seq, rowid',
+      ),
     };
-    this.flushTx = db.transaction((events: JournalEvent[]) => {
-      for (const e of events) this.writeEvent(e);
-    });
     this.lastSeq = (this.stmt.maxSeq.get() as { m: number }).m;
   }
 
@@ -122,19 +118,10 @@ export class Journal {
   }
 
   private writeEvent(e: JournalEvent): void {
-    if (e.seq <= this.verifyUpTo) {
-      const stored = this.stmt.eventAt.get(e.seq) as JournalEvent | undefined;
-      if (!stored || stored.kind !== e.kind || stored.ref !== e.ref || stored.body !== e.body) {
-        throw new JournalDivergence(
-          `journal event ${e.seq} (${stored?.kind ?? 'missing'} ${stored?.ref ?? ''}) differs from the recomputed ${e.kind} ${e.ref}`,
-        );
-      }
-      return;
-    }
     this.stmt.insertEvent.run(e.seq, e.at, e.kind, e.ref, e.body);
   }
 
-  /** Buffers an event; it is committed with the next intent or checkpoint. */
+  /** Buffers an event; it is committed with the next checkpoint. */
   append(at: number, kind: string, ref: string, body: string): number {
     const seq = ++this.lastSeq;
     this.pending.push({ seq, at, kind, ref, body });
@@ -145,20 +132,18 @@ export class Journal {
     return this.lastSeq;
   }
 
-  /** Commits an order intent (and every buffered event) durably, before the order reaches a venue.
-   *  Returns false when this very intent was journaled already (a resumed run): nothing is duplicated. */
+  /** Commits an order intent durably (its own transaction) before the order reaches a venue. Returns false
+   *  when this very intent was journaled already (a resumed run): nothing is duplicated. */
   commitIntent(clientOrderId: string, planId: string, at: number, body: string): boolean {
     const existing = this.stmt.intentOf.get(clientOrderId) as { body: string } | undefined;
-    if (existing && existing.body !== body) {
-      throw new JournalDivergence(`order intent ${clientOrderId} was journaled with other contents`);
+    if (existing) {
+      if (existing.body !== body) {
+        throw new JournalDivergence(`order intent ${clientOrderId} was journaled with other contents`);
+      }
+      return false;
     }
-    const events = this.pending;
-    this.pending = [];
-    this.db.transaction(() => {
-      for (const e of events) this.writeEvent(e);
-      if (!existing) this.stmt.insertIntent.run(clientOrderId, planId, this.lastSeq, at, body);
-    })();
-    return !existing;
+    this.stmt.insertIntent.run(clientOrderId, planId, this.lastSeq, at, body);
+    return true;
   }
 
   /** Commits buffered events and the engine's live state at this point of the input (cursor). */
@@ -169,14 +154,6 @@ export class Journal {
       for (const e of events) this.writeEvent(e);
       this.stmt.upsertCheckpoint.run(this.lastSeq, cursor, completed ? 1 : 0, state);
     })();
-  }
-
-  /** Commits buffered events without a checkpoint. */
-  flush(): void {
-    if (this.pending.length === 0) return;
-    const events = this.pending;
-    this.pending = [];
-    this.flushTx(events);
   }
 
   get hasPending(): boolean {
@@ -192,16 +169,9 @@ export class Journal {
       : null;
   }
 
-  /** Continue from a checkpoint: later events already journaled are verified as they are recomputed. */
-  resumeFrom(checkpointSeq: number): void {
-    this.pending = [];
-    this.verifyUpTo = this.lastSeq;
-    this.lastSeq = checkpointSeq;
-  }
-
-  /** Events after the checkpoint that the engine cannot recompute (an interrupted command in the app). */
-  eventsAfter(seq: number): JournalEvent[] {
-    return this.stmt.eventsAfter.all(seq) as JournalEvent[];
+  /** Intents from the checkpoint at `seq` on (those it covers are in its history; the rest were cut short). */
+  intentsAfter(seq: number): Array<{ clientOrderId: string; body: string }> {
+    return this.stmt.intentsAfter.all(seq) as Array<{ clientOrderId: string; body: string }>;
   }
 
   *eventsUpTo(seq: number): IterableIterator<JournalEvent> {
@@ -227,7 +197,8 @@ export class Journal {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.flush();
+    // Events not yet checkpointed are dropped on purpose: alone they would disagree with the live state.
+    this.pending = [];
     this.db.pragma('wal_checkpoint(TRUNCATE)');
     this.db.close();
   }

@@ -1,6 +1,7 @@
 // `braid replay`: the real engine on the paper venue, fed by recorded bars and a script of events.
 // With a journal, the run checkpoints as it goes; run again on the same journal it resumes from the last
-// checkpoint (recomputing, and checking, what came after it) or, when complete, just reports.
+// checkpoint (recomputing what came after it: order intents already journaled are recognised, not sent
+// twice) or, when complete, just reports.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Bar } from '../../../shared/domain/instrument.ts';
@@ -24,8 +25,8 @@ export interface ReplayOptions {
 
 /** Without new events, a checkpoint every this many items bounds the work a crash makes us redo. */
 const CHECKPOINT_EVERY = 50_000;
-/** With new events, at most one checkpoint per this many items: the state is serialized whole, and events
- *  committed after a checkpoint (with order intents) are verified when a resumed run recomputes them. */
+/** With new events, at most one checkpoint per this many items: the live state is serialized whole, and
+ *  what a crash loses since the last one is recomputed on resume. */
 const CHECKPOINT_MIN_GAP = 1_024;
 
 export function runReplay(o: ReplayOptions): Report {
@@ -70,12 +71,8 @@ export function runReplay(o: ReplayOptions): Report {
     const cp = journal.loadCheckpoint();
     if (cp) {
       engine.restore(cp.seq, JSON.parse(cp.state) as LiveState);
-      journal.resumeFrom(cp.seq);
       cursor = cp.cursor;
       completed = cp.completed;
-    } else if (journal.sequence > 0) {
-      // Killed before the first checkpoint: start over, checking what the first intents committed.
-      journal.resumeFrom(0);
     }
     const total = script.length + bars.length;
     let sinceCheckpoint = 0;
