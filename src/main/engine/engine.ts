@@ -15,6 +15,16 @@ import { canTransition, IllegalOrderTransition, isWorking } from './orders/order
 import { checkBracketSides, entryRef, parsePlanInput, validatePlan } from './plans/plan-input.ts';
 import type { Disposer, EnginePort } from './port.ts';
 import { computeMetrics, EquityCurve, type EquityCurveState } from './portfolio/metrics.ts';
+import {
+  avgEntryPrice,
+  bookEntry,
+  bookExit,
+  markedValue,
+  openBook,
+  type PositionBook,
+  positionView,
+  tradeOf,
+} from './portfolio/position-book.ts';
 import { localDate } from './risk/calendar.ts';
 import { DayTradeCounter, type DayTradeState } from './risk/day-trades.ts';
 import { checkEntryRisk, checkTradingState } from './risk/risk-checks.ts';
@@ -23,21 +33,6 @@ import { FieldError } from './validation.ts';
 import { feeOf } from './venues/paper/fill-model.ts';
 import { PaperVenue, type PaperVenueState } from './venues/paper/paper-venue.ts';
 import type { VenueEvent } from './venues/venue.ts';
-
-/** A position as the engine books it: one per symbol, owned by one plan. Sums are exact notionals. */
-interface PositionBook {
-  symbol: string;
-  planId: string;
-  side: 'long' | 'short';
-  qty: string;
-  entryQty: string;
-  entryNotional: string;
-  exitQty: string;
-  exitNotional: string;
-  fees: string;
-  openedAt: number;
-  lastExitReason: ExitReason | null;
-}
 
 /** What the engine tracks for a plan while it trades: its bracket legs and exit. */
 interface PlanExec {
@@ -737,27 +732,12 @@ export class Engine implements EnginePort {
   private applyEntryFill(order: OrderRecord, qty: Dec, value: Dec, fee: Dec, time: number): void {
     let book = this.positions.get(order.symbol);
     if (!book) {
-      book = {
-        symbol: order.symbol,
-        planId: order.planId,
-        side: order.side === 'buy' ? 'long' : 'short',
-        qty: '0',
-        entryQty: '0',
-        entryNotional: '0',
-        exitQty: '0',
-        exitNotional: '0',
-        fees: '0',
-        openedAt: time,
-        lastExitReason: null,
-      };
+      book = openBook(order.symbol, order.planId, order.side, time);
       this.positions.set(order.symbol, book);
       this.pdt.positionOpened(order.symbol, time);
       this.setPlan(order.planId, { status: 'open' });
     }
-    book.qty = str(dec(book.qty).plus(qty));
-    book.entryQty = str(dec(book.entryQty).plus(qty));
-    book.entryNotional = str(dec(book.entryNotional).plus(value));
-    book.fees = str(dec(book.fees).plus(fee));
+    bookEntry(book, qty, value, fee);
   }
 
   private applyExitFill(order: OrderRecord, qty: Dec, value: Dec, fee: Dec, time: number): void {
@@ -783,17 +763,13 @@ export class Engine implements EnginePort {
         order.planId,
       );
     }
-    book.qty = str(open.minus(qty));
-    book.exitQty = str(dec(book.exitQty).plus(qty));
-    book.exitNotional = str(dec(book.exitNotional).plus(value));
-    book.fees = str(dec(book.fees).plus(fee));
-    book.lastExitReason = order.exitReason ?? 'close';
+    bookExit(book, qty, value, fee, order.exitReason ?? 'close');
     if (dec(book.qty).gt(0)) {
       // A bracket leg done while the entry grew in the same bar: its sibling is gone, so the rest of the
       // position is exited at market for the same reason rather than left without a stop.
       const done = this.orders.get(order.id)!.status === 'filled';
       if (done && (order.role === 'stop_loss' || order.role === 'take_profit'))
-        this.flatten(book, book.lastExitReason);
+        this.flatten(book, book.lastExitReason!);
       return;
     }
     this.closeTrade(book, time);
@@ -805,28 +781,9 @@ export class Engine implements EnginePort {
     for (const id of [ex?.stopOrderId, ex?.takeProfitOrderId, ex?.exitOrderId]) {
       if (id) this.cancelOrder(id, 'cancelled');
     }
-    const entryNotional = dec(book.entryNotional);
-    const exitNotional = dec(book.exitNotional);
-    const fees = dec(book.fees);
-    const gross =
-      book.side === 'long' ? exitNotional.minus(entryNotional) : entryNotional.minus(exitNotional);
-    const pnl = gross.minus(fees);
-    const trade: TradeRecord = {
-      planId: book.planId,
-      symbol: book.symbol,
-      side: book.side,
-      quantity: book.entryQty,
-      entryTime: book.openedAt,
-      entryPrice: str(entryNotional.div(book.entryQty)),
-      exitTime: time,
-      exitPrice: str(exitNotional.div(book.exitQty)),
-      exitReason: book.lastExitReason ?? 'close',
-      pnl: str(pnl),
-      pnlPct: str(pnl.div(entryNotional).times(100)),
-      fees: str(fees),
-    };
+    const trade = tradeOf(book, time);
     this.tradeList.push(trade);
-    this.realized = this.realized.plus(pnl);
+    this.realized = this.realized.plus(trade.pnl);
     this.emit({ type: 'trade', trade });
     const dayTrade = this.pdt.positionFlat(book.symbol, time);
     this.setPlan(book.planId, { status: 'closed' });
@@ -853,7 +810,7 @@ export class Engine implements EnginePort {
         if (input.stopLoss !== undefined) {
           level = dec(input.stopLoss);
         } else {
-          const avg = dec(book.entryNotional).div(book.entryQty);
+          const avg = avgEntryPrice(book);
           const t = dec(input.trailPct!);
           level = book.side === 'long' ? avg.times(dec(1).minus(t)) : avg.times(dec(1).plus(t));
           ex.trailing = true;
@@ -963,34 +920,17 @@ export class Engine implements EnginePort {
   /** Cash plus open positions marked at their last close (exact: no average price involved). */
   equity(): Dec {
     let e = this.cash;
-    for (const book of this.positions.values()) {
-      const mark = this.markOf(book);
-      const q = dec(book.qty);
-      e = book.side === 'long' ? e.plus(q.times(mark)) : e.minus(q.times(mark));
-    }
+    for (const book of this.positions.values()) e = e.plus(markedValue(book, this.markOf(book)));
     return e;
   }
 
   private markOf(book: PositionBook): Dec {
     const last = this.lastClose.get(book.symbol);
-    return last === undefined ? dec(book.entryNotional).div(book.entryQty) : dec(last);
+    return last === undefined ? avgEntryPrice(book) : dec(last);
   }
 
   private positionRecord(book: PositionBook): PositionRecord {
-    const mark = this.markOf(book);
-    const q = dec(book.qty);
-    const avg = dec(book.entryNotional).div(book.entryQty);
-    const unrealized = book.side === 'long' ? mark.minus(avg).times(q) : avg.minus(mark).times(q);
-    return {
-      symbol: book.symbol,
-      planId: book.planId,
-      side: book.side,
-      quantity: book.qty,
-      avgPrice: str(avg),
-      markPrice: str(mark),
-      unrealizedPnl: str(unrealized),
-      openedAt: book.openedAt,
-    };
+    return positionView(book, this.markOf(book));
   }
 
   private emitPosition(symbol: string): void {
