@@ -31,8 +31,8 @@ import { checkEntryRisk, checkTradingState } from './risk/risk-checks.ts';
 import { sizePosition } from './risk/sizing.ts';
 import { FieldError } from './validation.ts';
 import { feeOf } from './venues/paper/fill-model.ts';
-import { PaperVenue, type PaperVenueState } from './venues/paper/paper-venue.ts';
-import type { VenueEvent } from './venues/venue.ts';
+import { PaperVenue } from './venues/paper/paper-venue.ts';
+import type { CheckpointedVenue, VenueEvent } from './venues/venue.ts';
 
 /** What the engine tracks for a plan while it trades: its bracket legs and exit. */
 interface PlanExec {
@@ -61,7 +61,7 @@ export interface LiveState {
   dayStartEquity: string;
   equity: EquityCurveState;
   pdt: DayTradeState;
-  venue: PaperVenueState;
+  venue: unknown;
   duplicatePlanIds: string[];
   notes: EngineNote[];
   symbols: string[];
@@ -72,6 +72,8 @@ export interface EngineOptions {
   journal?: Journal | null;
   /** Symbols with market data (replay: every symbol in the prices file). */
   symbols?: Iterable<string>;
+  /** The venue orders go to; the paper venue of the config by default. */
+  venue?: CheckpointedVenue;
   /** Called after an order intent is durable and before the venue sees it (crash tests use this seam). */
   onIntentCommitted?: (clientOrderId: string) => void;
 }
@@ -96,7 +98,7 @@ const JOURNALED: ReadonlySet<EngineEvent['type']> = new Set([
 export class Engine implements EnginePort {
   readonly config: BraidConfig;
   private readonly journal: Journal | null;
-  private readonly venue: PaperVenue;
+  private readonly venue: CheckpointedVenue;
   private pdt: DayTradeCounter;
   private listeners: Array<(event: EngineEvent) => void> = [];
   private readonly memorySettings = new Map<string, string>();
@@ -146,13 +148,15 @@ export class Engine implements EnginePort {
     for (const s of Object.keys(this.config.instruments)) this.symbols.add(s);
     this.pdt = new DayTradeCounter(this.pdtConfig());
     const paper = this.config.venues.paper;
-    this.venue = new PaperVenue({
-      slipBps: paper.slipBps,
-      takerFeeBps: paper.takerFeeBps,
-      makerFeeBps: paper.makerFeeBps,
-      maxVolumeShare: paper.maxVolumeShare,
-      lotOf: (symbol) => this.lotOf(symbol),
-    });
+    this.venue =
+      options.venue ??
+      new PaperVenue({
+        slipBps: paper.slipBps,
+        takerFeeBps: paper.takerFeeBps,
+        makerFeeBps: paper.makerFeeBps,
+        maxVolumeShare: paper.maxVolumeShare,
+        lotOf: (symbol) => this.lotOf(symbol),
+      });
     this.disposeVenue = this.venue.onEvent((e) => this.onVenueEvent(e));
   }
 
@@ -243,7 +247,7 @@ export class Engine implements EnginePort {
     const lastClose = this.lastClose.get(input.symbol);
     const rejection = validatePlan(input, {
       knownSymbol: this.symbols.has(input.symbol),
-      knownVenue: input.venue === undefined || input.venue === 'paper',
+      knownVenue: input.venue === undefined || input.venue === this.venue.name,
       lot: dec(this.lotOf(input.symbol)),
       // A conditional plan enters near its trigger price, not at today's price: judge its stops there.
       ref: input.condition
@@ -352,7 +356,7 @@ export class Engine implements EnginePort {
   onBar(bar: Bar): void {
     this.advance(bar.time);
     if (!this.symbols.has(bar.symbol)) this.symbols.add(bar.symbol);
-    this.venue.onBar(bar);
+    this.venue.onBar?.(bar);
     this.lastClose.set(bar.symbol, bar.close);
     const book = this.positions.get(bar.symbol);
     if (book) {
@@ -396,6 +400,12 @@ export class Engine implements EnginePort {
       this.active.delete(planId);
       // A finished plan sends no more orders (plan ids are never reused), so its id counters can go.
       for (const code of Object.values(ROLE_CODE)) this.orderSeq.delete(`${planId}:${code}`);
+    } else {
+      this.active.add(planId);
+      if (isTerminalPlan(plan.status)) {
+        // A late fill reopened a finished plan: its spent order ids must stay spent.
+        for (const o of this.orders.values()) if (o.planId === planId) this.reserveOrderId(o.id);
+      }
     }
     this.emit({ type: 'plan', plan: next });
   }

@@ -55,3 +55,10 @@ export interface Venue {
   /** Market data drives the paper venue's fills; live venues ignore it. */
   onBar?(bar: Bar): void;
 }
+
+/** A venue whose whole state travels in the engine's checkpoint (the paper venue: it lives in-process and
+ *  dies with it). A live venue keeps its own state and is reconciled from its reports instead. */
+export interface CheckpointedVenue extends Venue {
+  state(): unknown;
+  restore(state: unknown): void;
+}

@@ -11,7 +11,7 @@ import {
 } from '../../../../shared/domain/decimal.ts';
 import type { Bar } from '../../../../shared/domain/instrument.ts';
 import type { Disposer } from '../../port.ts';
-import type { Venue, VenueEvent, VenueOrder, VenuePosition } from '../venue.ts';
+import type { CheckpointedVenue, VenueEvent, VenueOrder, VenuePosition } from '../venue.ts';
 import { type BarPrices, feeOf, quoteFill, reachesAtOpen, reachesInRange } from './fill-model.ts';
 
 export interface PaperVenueConfig {
@@ -34,7 +34,7 @@ export interface PaperVenueState {
   nextVenueId: number;
 }
 
-export class PaperVenue implements Venue {
+export class PaperVenue implements CheckpointedVenue {
   readonly name = 'paper';
   private working: WorkingOrder[] = [];
   private positionBySymbol = new Map<string, Dec>();
@@ -247,7 +247,8 @@ export class PaperVenue implements Venue {
     };
   }
 
-  restore(state: PaperVenueState): void {
+  restore(saved: unknown): void {
+    const state = saved as PaperVenueState;
     this.working = state.working.map((w) => ({ order: { ...w.order }, filled: w.filled }));
     this.positionBySymbol = new Map(Object.entries(state.positions).map(([s, q]) => [s, dec(q)]));
     this.nextVenueId = state.nextVenueId;
