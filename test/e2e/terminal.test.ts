@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyExport } from '../../src/main/engine/history/hash-chain.ts';
 import { dec } from '../../src/shared/domain/decimal.ts';
 import {
   type Browser,
@@ -230,6 +231,54 @@ describe('Braid terminal against braid serve --demo', () => {
     const cells = await cellTexts(row.first());
     expect(cells.slice(1, 3)).toEqual([symbol, 'BUY']);
     expect(cells[4]).toBe('1'); // the quantity given, not an estimate
+  });
+
+  it('Close on a position row flattens it at market: the position leaves, a CLOSE trade appears', async () => {
+    const { planId, symbol } = await approveIntoPosition();
+    const row = dataRows('Positions').filter({ hasText: symbol }).first();
+    await row.getByRole('button', { name: 'Close', exact: true }).click();
+    await expect.poll(() => dataRows('Positions').filter({ hasText: symbol }).count(), WAIT).toBe(0);
+    const trade = dataRows('Trade history').filter({ hasText: planId });
+    await trade.first().waitFor(WAIT);
+    expect(await trade.first().textContent()).toContain('CLOSE');
+  });
+
+  it('Export JSON downloads a hash chain that verifies, one record per trade on screen', async () => {
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export JSON', exact: true }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/\.json$/);
+    const text = await readFile((await download.path())!, 'utf8');
+    const verdict = verifyExport(text);
+    expect(verdict).toMatchObject({ ok: true, format: 'json' });
+    const rowCount = Number(await grid('Trade history').getAttribute('aria-rowcount'));
+    if (verdict.ok) expect(verdict.count).toBe(rowCount - 1);
+  });
+
+  it('arming LIVE asks for a PIN: a new PIN arms it, a wrong one is refused, Back to PAPER disarms', async () => {
+    const mode = () => page.getByLabel('Mode', { exact: true }).textContent();
+    expect(await mode()).toBe('PAPER');
+    await page.getByRole('button', { name: 'Arm LIVE…', exact: true }).click();
+    let dialog = page.getByRole('dialog', { name: 'Arm LIVE trading' });
+    await dialog.getByLabel('New PIN').fill('2468');
+    await dialog.getByLabel('Repeat PIN').fill('2468');
+    await dialog.getByRole('button', { name: 'Arm LIVE', exact: true }).click();
+    await expect.poll(mode, WAIT).toBe('LIVE');
+    await page.getByRole('button', { name: 'Back to PAPER', exact: true }).click();
+    await expect.poll(mode, WAIT).toBe('PAPER');
+
+    await page.getByRole('button', { name: 'Arm LIVE…', exact: true }).click();
+    dialog = page.getByRole('dialog', { name: 'Arm LIVE trading' });
+    await dialog.getByLabel('PIN', { exact: true }).fill('1111');
+    await dialog.getByRole('button', { name: 'Arm LIVE', exact: true }).click();
+    await dialog.getByRole('alert').waitFor(WAIT);
+    expect(await mode()).toBe('PAPER');
+    await dialog.getByLabel('PIN', { exact: true }).fill('2468');
+    await dialog.getByRole('button', { name: 'Arm LIVE', exact: true }).click();
+    await expect.poll(mode, WAIT).toBe('LIVE');
+    await page.getByRole('button', { name: 'Back to PAPER', exact: true }).click();
+    await expect.poll(mode, WAIT).toBe('PAPER');
   });
 
   it('the terminal logged no errors (no CSP violation, no exception)', () => {
