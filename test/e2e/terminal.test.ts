@@ -281,6 +281,30 @@ describe('Braid terminal against braid serve --demo', () => {
     await expect.poll(mode, WAIT).toBe('PAPER');
   });
 
+  it('Cancel on a working entry order withdraws it: the order shows CANCELLED', async () => {
+    const manualIds = async () =>
+      Promise.all(
+        (await dataRows('Approval queue').filter({ hasText: 'manual-' }).all()).map(
+          async (r) => (await cellTexts(r))[0]!,
+        ),
+      );
+    const before = new Set(await manualIds());
+    const symbol = await page.getByLabel('Chart symbol').inputValue();
+    const ticket = region('Order ticket');
+    await ticket.getByLabel('Symbol').fill(symbol);
+    await ticket.getByLabel('Entry').selectOption('limit');
+    await ticket.getByLabel('Price').fill('1'); // far below the market: it stays working
+    await ticket.getByLabel('Qty').fill('1');
+    await ticket.getByRole('button', { name: 'Send buy plan', exact: true }).click();
+    await expect.poll(async () => (await manualIds()).filter((id) => !before.has(id)).length, WAIT).toBe(1);
+    const planId = (await manualIds()).find((id) => !before.has(id))!;
+    const queued = dataRows('Approval queue').filter({ hasText: planId });
+    await queued.getByRole('button', { name: 'Approve', exact: true }).click();
+    const order = dataRows('Orders').filter({ hasText: planId }).first();
+    await order.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await expect.poll(() => order.textContent(), WAIT).toContain('CANCELLED');
+  });
+
   it('the terminal logged no errors (no CSP violation, no exception)', () => {
     expect(consoleErrors).toEqual([]);
   });
