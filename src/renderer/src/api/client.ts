@@ -2,7 +2,8 @@
 // `braid serve` WebSocket. Nothing else in the renderer knows which.
 import type { BraidApi, CommandArgs, CommandName, CommandResults } from '../../../shared/contract.ts';
 import { err, type Result } from '../../../shared/result.ts';
-import { useUi } from '../store/ui.ts';
+import { connectionLost, connectionOpened, messageReceived } from '../store/connection.ts';
+import { pageToken } from './token.ts';
 import { createWsApi } from './ws.ts';
 
 declare global {
@@ -18,18 +19,27 @@ const WS_PATH = '/api/ws';
 let api: BraidApi | null = null;
 
 function wsUrl(): string {
-  const token = new URLSearchParams(location.search).get('token') ?? '';
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  return `${scheme}://${location.host}${WS_PATH}?token=${encodeURIComponent(token)}`;
+  return `${scheme}://${location.host}${WS_PATH}?token=${encodeURIComponent(pageToken() ?? '')}`;
 }
 
 export function connectApi(): BraidApi {
   if (api) return api;
   if (window.braid) {
-    api = window.braid;
-    useUi.setState({ connection: 'open' });
+    // IPC to our own main process: it does not drop; the first pushed snapshot makes it live.
+    const ipc = window.braid;
+    let live = false;
+    ipc.subscribe((m) => {
+      messageReceived(Date.now());
+      if (!live && m.kind === 'snapshot') {
+        live = true;
+        connectionOpened(Date.now());
+      }
+    });
+    api = ipc;
   } else {
-    api = createWsApi(wsUrl(), (connection) => useUi.setState({ connection }));
+    pageToken(); // moves the token out of the address bar before anything else runs
+    api = createWsApi(wsUrl, { live: connectionOpened, lost: connectionLost, message: messageReceived });
   }
   return api;
 }

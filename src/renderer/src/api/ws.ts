@@ -1,25 +1,38 @@
 // The contract over a WebSocket (`braid serve`): invocations matched to results by id, pushed messages
-// fanned out to subscribers, reconnection with backoff (the server sends a fresh snapshot on connect).
+// fanned out to subscribers, reconnection with backoff. The server sends a fresh snapshot on every
+// connect, so a reconnected page is current again as soon as that snapshot is applied.
 import type { BraidApi, CommandName, PushMessage, ServerMessage } from '../../../shared/contract.ts';
 import { err, type Result } from '../../../shared/result.ts';
-import type { Connection } from '../store/ui.ts';
 
 const INVOKE_TIMEOUT_MS = 30_000;
-const MAX_BACKOFF_MS = 5_000;
+export const MIN_BACKOFF_MS = 250;
+export const MAX_BACKOFF_MS = 5_000;
 
-export function createWsApi(url: string, onStatus: (c: Connection) => void): BraidApi {
+/** What the transport tells the connection store; times are wall-clock ms. */
+export interface WsStatusSink {
+  /** The first snapshot of a new link has been delivered to subscribers. */
+  live(now: number): void;
+  /** The link dropped or an attempt failed; `attempt` counts the tries since the last live link. */
+  lost(attempt: number): void;
+  message(now: number): void;
+}
+
+/** Delay before reconnection attempt `attempt` (1, 2, ...): doubling from 250 ms, capped at 5 s. */
+export function backoffMs(attempt: number): number {
+  return Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS * 2 ** Math.max(0, attempt - 1));
+}
+
+export function createWsApi(url: () => string, sink: WsStatusSink, now: () => number = Date.now): BraidApi {
   const listeners = new Set<(m: PushMessage) => void>();
   const pending = new Map<number, (r: Result<unknown>) => void>();
-  const outbox: string[] = [];
   let socket: WebSocket | null = null;
-  let open = false;
+  let live = false;
   let nextId = 1;
   let attempt = 0;
 
   const failAll = (code: string, message: string): void => {
     for (const settle of pending.values()) settle(err(code, message));
     pending.clear();
-    outbox.length = 0;
   };
 
   const onMessage = (raw: unknown): void => {
@@ -30,6 +43,7 @@ export function createWsApi(url: string, onStatus: (c: Connection) => void): Bra
     } catch {
       return;
     }
+    sink.message(now());
     if (msg.kind === 'result') {
       const settle = pending.get(Number(msg.id));
       if (settle) {
@@ -39,34 +53,38 @@ export function createWsApi(url: string, onStatus: (c: Connection) => void): Bra
       return;
     }
     for (const listener of listeners) listener(msg);
+    if (!live && msg.kind === 'snapshot') {
+      live = true;
+      attempt = 0;
+      sink.live(now());
+    }
   };
 
   const connect = (): void => {
-    onStatus('connecting');
-    const ws = new WebSocket(url);
+    const ws = new WebSocket(url());
     socket = ws;
-    ws.onopen = () => {
-      open = true;
-      attempt = 0;
-      onStatus('open');
-      for (const text of outbox.splice(0)) ws.send(text);
-    };
     ws.onmessage = (ev) => onMessage(ev.data);
     ws.onclose = () => {
-      open = false;
+      live = false;
       socket = null;
-      failAll('disconnected', 'connection to the engine lost');
-      onStatus('closed');
+      // A command sent on a dead link may or may not have reached the engine: say so, never resend it.
+      failAll('disconnected', 'connection to the engine lost; check the blotter before trying again');
       attempt += 1;
-      setTimeout(connect, Math.min(MAX_BACKOFF_MS, 250 * 2 ** attempt));
+      sink.lost(attempt);
+      setTimeout(connect, backoffMs(attempt));
     };
   };
   connect();
 
   return {
     invoke(name: CommandName, args: unknown) {
+      // Commands go only over a live link: a click while disconnected is refused at once, not queued to
+      // fire minutes later against a market that has moved.
+      if (!live || !socket)
+        return Promise.resolve(err('disconnected', `${name}: not connected to the engine`));
       const id = nextId++;
       const text = JSON.stringify({ kind: 'invoke', id, name, args });
+      const ws = socket;
       return new Promise<Result<unknown>>((resolve) => {
         const timer = setTimeout(() => {
           pending.delete(id);
@@ -76,8 +94,7 @@ export function createWsApi(url: string, onStatus: (c: Connection) => void): Bra
           clearTimeout(timer);
           resolve(r);
         });
-        if (open && socket) socket.send(text);
-        else outbox.push(text);
+        ws.send(text);
       });
     },
     subscribe(listener) {

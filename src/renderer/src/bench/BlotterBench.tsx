@@ -104,6 +104,7 @@ function snapshotWith(positions: PositionRecord[]): AppSnapshot {
         sharpe: null,
       },
       lastPrices: {},
+      instruments: {},
     },
     host: { mode: 'PAPER', pinSet: false, signalSource: null, lessons: [], busy: null },
   };

@@ -18,7 +18,9 @@ export async function command<N extends CommandName>(
 export const approvePlan = (planId: string) => command('approve', { planId });
 export const rejectPlan = (planId: string) => command('reject', { planId, reason: 'operator' });
 export const cancelPlan = (planId: string) => command('cancelPlan', { planId });
-export const closePosition = (symbol: string) => command('closePosition', { symbol });
+/** Closes the whole position, or `quantity` of it (a decimal string). */
+export const closePosition = (symbol: string, quantity?: string) =>
+  command('closePosition', quantity === undefined ? { symbol } : { symbol, quantity });
 export const killSwitch = () => command('kill', {});
 export const resumeTrading = () => command('resume', {});
 export const setReducing = (on: boolean) => command('setTradingState', { state: on ? 'REDUCING' : 'ACTIVE' });

@@ -56,6 +56,7 @@ function fromSnapshot(prev: TerminalState, snap: AppSnapshot): TerminalState {
     dayTrades: e.dayTrades,
     metrics: e.metrics,
     lastPrices: e.lastPrices,
+    instruments: e.instruments ?? {},
     // The host's recent candles when it sends them; else keep what was streamed before a reconnect.
     bars: e.recentBars ?? prev.bars,
     host: snap.host,

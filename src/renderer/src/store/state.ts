@@ -46,6 +46,8 @@ export interface TerminalState {
   dayTrades: DayTradesView | null;
   metrics: Metrics | null;
   lastPrices: Readonly<Record<string, DecStr>>;
+  /** Tick (display precision) and lot of every symbol the engine knows, from the snapshot. */
+  instruments: Readonly<Record<string, { tick: DecStr; lot: DecStr }>>;
   /** Candles per symbol, in time order, as the engine streamed them. */
   bars: Readonly<Record<string, readonly Bar[]>>;
   host: HostState | null;
@@ -71,6 +73,7 @@ export const initialState: TerminalState = {
   dayTrades: null,
   metrics: null,
   lastPrices: {},
+  instruments: {},
   bars: {},
   host: null,
   toasts: [],

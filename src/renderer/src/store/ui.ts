@@ -1,10 +1,8 @@
-// View state that is the operator's, not the engine's: selections, long tasks, connection.
+// View state that is the operator's, not the engine's: selections, long tasks. (The engine link is in
+// connection.ts, the operator's persisted settings in settings.ts.)
 import { create } from 'zustand';
 
-export type Connection = 'connecting' | 'open' | 'closed';
-
 export interface UiState {
-  connection: Connection;
   /** The symbol the chart shows (set by clicking a row anywhere). */
   symbol: string | null;
   /** Long work started from this window (export), for the progress indicator. */
@@ -14,7 +12,6 @@ export interface UiState {
 }
 
 export const useUi = create<UiState>()(() => ({
-  connection: 'connecting',
   symbol: null,
   tasks: [],
   queueSelected: null,

@@ -1,23 +1,22 @@
 // The bottom line: connection, where plans come from, how they are approved.
+import { useConnection } from '../../store/connection.ts';
+import { timeZoneLabel, useTimeZone } from '../../store/settings.ts';
 import { useTerminal } from '../../store/store.ts';
-import { useUi } from '../../store/ui.ts';
 
 export function StatusBar() {
-  const connection = useUi((s) => s.connection);
-  const loaded = useTerminal((s) => s.loaded);
+  const status = useConnection((s) => s.status);
   const source = useTerminal((s) => s.host?.signalSource ?? null);
   const approval = useTerminal((s) => s.approval);
   const fills = useTerminal((s) => s.fills.length);
   const reason = useTerminal((s) => s.tradingReason);
+  const zone = useTimeZone();
   return (
     <footer className="statusbar">
       <span>
-        <span className={`dot ${connection}`} />{' '}
-        {connection === 'open'
-          ? loaded
-            ? 'Connected'
-            : 'Loading…'
-          : connection === 'connecting'
+        <span className={`dot ${status}`} />{' '}
+        {status === 'connected'
+          ? 'Connected'
+          : status === 'connecting'
             ? 'Connecting…'
             : 'Disconnected: retrying'}
       </span>
@@ -33,7 +32,7 @@ export function StatusBar() {
       </span>
       {reason && <span className="warn">{reason}</span>}
       <span className="spacer" />
-      <span className="dim">Times in UTC (engine clock)</span>
+      <span className="dim">Times in {timeZoneLabel(zone)}</span>
     </footer>
   );
 }

@@ -1,8 +1,9 @@
 // The always-visible strip: mode, trading state, account figures, engine clock, kill switch.
 import { dec } from '../../../../shared/domain/decimal.ts';
 import * as fmt from '../../lib/format.ts';
+import { useConnection } from '../../store/connection.ts';
+import { type TimeZoneName, timeZoneLabel, useTimeZone } from '../../store/settings.ts';
 import { useTerminal } from '../../store/store.ts';
-import { useUi } from '../../store/ui.ts';
 import { KillSwitch } from '../kill-switch/KillSwitch.tsx';
 import { TradingStateBadge } from '../kill-switch/TradingState.tsx';
 import { ModeControl } from '../mode/ModeControl.tsx';
@@ -43,15 +44,38 @@ function AccountFigures() {
   );
 }
 
+const clockFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** "2024-03-01 09:30:00" in the chosen zone (the sv-SE locale writes ISO-like dates). */
+function clockText(time: number, zone: TimeZoneName): string {
+  let f = clockFormats.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('sv-SE', {
+      timeZone: zone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
+    clockFormats.set(zone, f);
+  }
+  return f.format(time);
+}
+
 function EngineClock() {
   const time = useTerminal((s) => s.time);
-  const connection = useUi((s) => s.connection);
+  const status = useConnection((s) => s.status);
+  const zone = useTimeZone();
   return (
     <div className="figure clock">
       <span className="figure-label">
-        <span className={`dot ${connection}`} title={`Engine connection: ${connection}`} /> Engine time UTC
+        <span className={`dot ${status}`} title={`Engine connection: ${status}`} /> Engine time{' '}
+        {timeZoneLabel(zone)}
       </span>
-      <span className="figure-value num">{time > 0 ? fmt.dateTime(time) : '\u2014'}</span>
+      <span className="figure-value num">{time > 0 ? clockText(time, zone) : '\u2014'}</span>
     </div>
   );
 }
