@@ -1,8 +1,11 @@
-// Display formatting of decimal strings. Money stays a string end to end: big.js rounds for display,
-// nothing here adds floats together.
+// Display formatting of decimal strings and engine times. Money stays a string end to end: big.js rounds
+// for display, nothing here adds floats together. Prices show at their instrument's tick, money and
+// percentages at two decimals, quantities in full (a lot is never cut), times in the operator's zone.
+import { DEFAULT_TICK } from '../../../shared/domain/config.ts';
 import { dec } from '../../../shared/domain/decimal.ts';
 
 const MINUS = '\u2212';
+const DASH = '\u2014';
 
 function group(intPart: string): string {
   return intPart.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
@@ -23,48 +26,73 @@ function fixed(value: string, dp: number): string {
   return negative && /[1-9]/.test(out) ? MINUS + out : out;
 }
 
-/** Cash, equity, P&L: two decimals, grouped. */
+/** Decimal places of a canonical decimal ("0.01" -> 2, "0.25" -> 2, "1" -> 0). */
+export function decimalPlaces(value: string): number {
+  let text: string;
+  try {
+    text = dec(value).toString(); // canonical: "0.010" -> "0.01"
+  } catch {
+    return 2;
+  }
+  const dot = text.indexOf('.');
+  return dot < 0 ? 0 : text.length - dot - 1;
+}
+
+/** Cash, equity, P&L, notional, risk: two decimals, grouped. */
 export function money(value: string | null | undefined): string {
-  return value == null ? '\u2014' : fixed(value, 2);
+  return value == null ? DASH : fixed(value, 2);
 }
 
 /** A ratio (profit factor, Sharpe) at a fixed precision. */
 export function decimal(value: string | null | undefined, dp: number): string {
-  return value == null ? '\u2014' : fixed(value, dp);
+  return value == null ? DASH : fixed(value, dp);
 }
 
 /** P&L with an explicit sign, so a column of them reads at a glance. */
 export function signedMoney(value: string | null | undefined): string {
-  if (value == null) return '\u2014';
+  if (value == null) return DASH;
   const text = fixed(value, 2);
   return text.startsWith(MINUS) || !/[1-9]/.test(text) ? text : `+${text}`;
 }
 
-function scale(value: string): number {
-  const dot = value.indexOf('.');
-  return dot < 0 ? 0 : value.length - dot - 1;
+/**
+ * A price at its instrument's precision: as many decimals as the tick has (an average fill of
+ * 510.921087 on a 0.01 tick reads 510.92, beside a 512.10 mark). Half-even, the engine's rounding.
+ */
+export function price(value: string | null | undefined, tick: string = DEFAULT_TICK): string {
+  if (value == null) return DASH;
+  return fixed(value, decimalPlaces(tick));
 }
 
-/** Prices keep their own precision (crypto ticks are finer than cents), at least two decimals. */
-export function price(value: string | null | undefined): string {
-  if (value == null) return '\u2014';
-  return fixed(value, Math.min(8, Math.max(2, scale(value))));
+/** The same without grouping, for compact labels (chart markers: "BUY 100@1234.50"). */
+export function plainPrice(value: string, tick: string = DEFAULT_TICK): string {
+  try {
+    return dec(value).toFixed(decimalPlaces(tick));
+  } catch {
+    return value;
+  }
 }
 
-/** Quantities as given (fractional lots stay visible), grouped. */
+/** Quantities in full (fractional lots stay visible, nothing is cut), grouped. */
 export function qty(value: string | null | undefined): string {
-  if (value == null) return '\u2014';
-  return fixed(value, Math.min(8, scale(value)));
+  if (value == null) return DASH;
+  let text: string;
+  try {
+    text = dec(value).toString();
+  } catch {
+    return value;
+  }
+  return fixed(text, decimalPlaces(text));
 }
 
-/** A value already in percent (pnlPct, maxDrawdownPct). */
+/** A value already in percent (pnlPct, maxDrawdownPct), two decimals. */
 export function pct(value: string | null | undefined, dp = 2): string {
-  return value == null ? '\u2014' : `${fixed(value, dp)}%`;
+  return value == null ? DASH : `${fixed(value, dp)}%`;
 }
 
-/** A fraction shown as percent (winRate 0.55 -> 55.0%). */
-export function fractionPct(value: string | null | undefined, dp = 1): string {
-  if (value == null) return '\u2014';
+/** A fraction shown as percent (winRate 0.55 -> 55.00%). */
+export function fractionPct(value: string | null | undefined, dp = 2): string {
+  if (value == null) return DASH;
   try {
     return `${fixed(dec(value).times(100).toString(), dp)}%`;
   } catch {
@@ -88,26 +116,79 @@ export function toneClass(value: string | null | undefined): string {
   return s > 0 ? 'up' : s < 0 ? 'down' : '';
 }
 
+// ---------------------------------------------------------------- times
+
 const pad = (n: number): string => String(n).padStart(2, '0');
 
-/** Engine time as UTC (the engine's clock is the market's, not the workstation's). */
-export function dateTime(ms: number | null | undefined): string {
-  if (ms == null || !Number.isFinite(ms)) return '\u2014';
+export interface ClockParts {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(zone: string): Intl.DateTimeFormat {
+  let f = formatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
+    formatters.set(zone, f);
+  }
+  return f;
+}
+
+/** The wall-clock fields of an instant in a time zone (UTC without Intl, the common case). */
+export function clockParts(ms: number, zone = 'UTC'): ClockParts {
   const d = new Date(ms);
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+  if (zone === 'UTC') {
+    return {
+      year: d.getUTCFullYear(),
+      month: d.getUTCMonth() + 1,
+      day: d.getUTCDate(),
+      hour: d.getUTCHours(),
+      minute: d.getUTCMinutes(),
+      second: d.getUTCSeconds(),
+    };
+  }
+  const out: ClockParts = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
+  for (const p of formatterFor(zone).formatToParts(d)) {
+    if (p.type in out) out[p.type as keyof ClockParts] = Number(p.value);
+  }
+  return out;
+}
+
+const valid = (ms: number | null | undefined): ms is number => ms != null && Number.isFinite(ms);
+
+/** Date and time in the operator's zone (engine time: the market's clock, not the workstation's). */
+export function dateTime(ms: number | null | undefined, zone = 'UTC'): string {
+  if (!valid(ms)) return DASH;
+  const p = clockParts(ms, zone);
+  return `${p.year}-${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`;
 }
 
 /** Month-day and time, for dense columns: 03-01 16:14:00. */
-export function shortDateTime(ms: number | null | undefined): string {
-  if (ms == null || !Number.isFinite(ms)) return '\u2014';
-  const d = new Date(ms);
-  return `${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+export function shortDateTime(ms: number | null | undefined, zone = 'UTC'): string {
+  if (!valid(ms)) return DASH;
+  const p = clockParts(ms, zone);
+  return `${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`;
 }
 
-export function clock(ms: number | null | undefined): string {
-  if (ms == null || !Number.isFinite(ms)) return '\u2014';
-  const d = new Date(ms);
-  return `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+export function clock(ms: number | null | undefined, zone = 'UTC'): string {
+  if (!valid(ms)) return DASH;
+  const p = clockParts(ms, zone);
+  return `${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`;
 }
 
 /** A countdown such as 4m 05s, 1h 02m, or "expired". */
@@ -123,5 +204,5 @@ export function countdown(ms: number): string {
 }
 
 export function score(confidence: number | undefined): string {
-  return confidence == null || !Number.isFinite(confidence) ? '\u2014' : confidence.toFixed(2);
+  return confidence == null || !Number.isFinite(confidence) ? DASH : confidence.toFixed(2);
 }
