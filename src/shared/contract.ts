@@ -1,7 +1,11 @@
 // The one API between the engine host and the renderer, whatever the transport (Electron IPC or the
 // `braid serve` WebSocket). Commands return a Result; state changes are pushed: a snapshot first,
 // then batches of events (at most one message per animation frame).
+
+import type { DecStr } from './domain/decimal.ts';
 import type { EngineEvent, EngineSnapshot } from './domain/engine-view.ts';
+import type { Metrics } from './domain/metrics.ts';
+import type { PlanPreview } from './domain/plan.ts';
 import type { Result } from './result.ts';
 import type { CommandArgs, CommandName } from './schemas.ts';
 
@@ -40,6 +44,18 @@ export interface ExportResult {
   count: number;
 }
 
+/** The trade history's metrics and equity curve over the trades a filter keeps, computed by the engine. */
+export interface HistoryQueryResult {
+  count: number;
+  /** `sharpe` is per trade (mean / sd of pnlPct), null below `sharpeMinTrades` trades. */
+  metrics: Metrics;
+  /** Epoch ms and equity: start equity, then after each kept trade's exit. */
+  equity: { time: number; value: DecStr }[];
+  sharpeMinTrades: number;
+}
+
+export type { PlanPreview } from './domain/plan.ts';
+
 export interface CommandResults {
   approve: null;
   reject: null;
@@ -49,6 +65,8 @@ export interface CommandResults {
   resume: null;
   setTradingState: null;
   submitPlan: { planId: string };
+  previewPlan: PlanPreview;
+  queryHistory: HistoryQueryResult;
   setPin: null;
   armLive: null;
   disarmLive: null;

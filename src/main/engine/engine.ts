@@ -2,12 +2,19 @@
 // Commands return an acknowledgement; what happens arrives as events. The engine is the only writer of
 // trading state; venues report, the engine applies. Time is always passed in.
 import type { BraidConfig } from '../../shared/domain/config.ts';
-import { DEFAULT_LOT } from '../../shared/domain/config.ts';
+import { DEFAULT_LOT, DEFAULT_TICK } from '../../shared/domain/config.ts';
 import { type Dec, dec, str, ZERO } from '../../shared/domain/decimal.ts';
 import type { AccountView, EngineEvent, EngineSnapshot, Notice } from '../../shared/domain/engine-view.ts';
 import type { Bar } from '../../shared/domain/instrument.ts';
 import type { ExitReason, FillRecord, OrderRecord, OrderRole, OrderType } from '../../shared/domain/order.ts';
-import type { PlanInput, PlanRecord, PlanStatus, RejectReason, Side } from '../../shared/domain/plan.ts';
+import type {
+  PlanInput,
+  PlanPreview,
+  PlanRecord,
+  PlanStatus,
+  RejectReason,
+  Side,
+} from '../../shared/domain/plan.ts';
 import type { PositionRecord, TradeRecord, TradingState } from '../../shared/domain/portfolio.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import type { Journal } from './journal/journal.ts';
@@ -76,6 +83,11 @@ export interface EngineOptions {
   venue?: CheckpointedVenue;
   /** Called after an order intent is durable and before the venue sees it (crash tests use this seam). */
   onIntentCommitted?: (clientOrderId: string) => void;
+}
+
+export interface SubmitOptions {
+  /** Typed by the operator in the ticket: no second approval, whatever the approval mode. */
+  approved?: boolean;
 }
 
 /** Something the operator should read later: a script command that did not apply, a duplicate plan. */
@@ -217,7 +229,12 @@ export class Engine implements EnginePort {
 
   // ---------------------------------------------------------------- commands
 
-  submitPlan(raw: unknown, now: number): Result<{ planId: string; status: string }> {
+  /** `approved`: the operator typed this plan (the ticket): it needs no second approval in manual mode. */
+  submitPlan(
+    raw: unknown,
+    now: number,
+    options: SubmitOptions = {},
+  ): Result<{ planId: string; status: string }> {
     let input: PlanInput;
     try {
       input = parsePlanInput(raw);
@@ -258,7 +275,7 @@ export class Engine implements EnginePort {
       this.rejectPlan(plan.id, rejection.reason, rejection.detail);
     } else if (input.expiresAt !== undefined && input.expiresAt <= this.time) {
       this.setPlan(plan.id, { status: 'expired', reason: 'expired_on_arrival' });
-    } else if (this.config.approval === 'manual') {
+    } else if (this.config.approval === 'manual' && options.approved !== true) {
       const preview = this.previewSize(input);
       this.setPlan(plan.id, { status: 'pending_approval', ...(preview ? { preview } : {}) });
     } else {
@@ -310,7 +327,8 @@ export class Engine implements EnginePort {
     return err('not_cancellable', `plan ${planId} is ${plan.status}: close its position instead`);
   }
 
-  closePosition(symbol: string, now: number): Result<null> {
+  /** Flattens a position at market; with `quantity`, closes that much of it (a whole number of lots). */
+  closePosition(symbol: string, now: number, quantity?: string): Result<null> {
     this.advance(now);
     this.expirePlans();
     const book = this.positions.get(symbol);
@@ -319,7 +337,30 @@ export class Engine implements EnginePort {
     if (ex.exitOrderId && this.isOrderWorking(ex.exitOrderId)) {
       return err('already_closing', `${symbol} is being closed by order ${ex.exitOrderId}`);
     }
-    this.flatten(book, 'close');
+    if (quantity === undefined) {
+      this.flatten(book, 'close');
+      return ok(null);
+    }
+    const open = dec(book.qty);
+    const qty = dec(quantity);
+    const lot = dec(this.lotOf(symbol));
+    if (qty.lte(0) || qty.gt(open)) {
+      return err(
+        'invalid_quantity',
+        `close quantity ${str(qty)} must be above 0 and at most the open ${str(open)}`,
+      );
+    }
+    if (!qty.mod(lot).eq(0)) {
+      return err(
+        'invalid_quantity',
+        `close quantity ${str(qty)} is not a whole number of lots (lot ${str(lot)})`,
+      );
+    }
+    if (qty.eq(open)) {
+      this.flatten(book, 'close');
+      return ok(null);
+    }
+    this.reduce(book, qty);
     return ok(null);
   }
 
@@ -333,7 +374,7 @@ export class Engine implements EnginePort {
   resume(now: number): Result<null> {
     this.advance(now);
     this.expirePlans();
-    this.setTradingState('ACTIVE', now);
+    this.changeTradingState('ACTIVE', 'resumed by the operator');
     return ok(null);
   }
 
@@ -342,11 +383,104 @@ export class Engine implements EnginePort {
     this.expirePlans();
     if (state !== 'ACTIVE' && state !== 'REDUCING')
       return err('invalid_state', `unknown trading state ${state}`);
+    // HALTED (kill switch, daily loss limit) is left only by an explicit resume.
+    if (this.tradingState === 'HALTED')
+      return err('halted', `trading is HALTED (${this.tradingStateReason}): resume trading first`);
     this.changeTradingState(
       state,
       state === 'ACTIVE' ? 'resumed by the operator' : 'exits only, set by the operator',
     );
     return ok(null);
+  }
+
+  /** Runs plan expiry at `now` (hosts call it on a timer, so a queue never freezes between bars).
+   *  Returns whether anything expired. */
+  expireDue(now: number): boolean {
+    // Nothing due: nothing changes, not even the engine's time.
+    let due = false;
+    for (const id of this.active) {
+      const at = this.plans.get(id)!.input.expiresAt;
+      if (at !== undefined && at <= Math.max(now, this.time)) due = true;
+    }
+    if (!due) return false;
+    const before = this.active.size;
+    this.advance(now);
+    this.expirePlans();
+    return this.active.size !== before;
+  }
+
+  /** The plan as the engine would size and check it now; nothing is recorded, no event is sent. */
+  previewPlan(raw: unknown): PlanPreview {
+    const none: PlanPreview = { quantity: null, ref: null, notional: null, risk: null, problems: [] };
+    let input: PlanInput;
+    try {
+      input = parsePlanInput(raw);
+    } catch (e) {
+      if (e instanceof FieldError)
+        return { ...none, problems: [{ field: e.field, code: 'invalid_plan', message: e.message }] };
+      throw e;
+    }
+    const problems: PlanPreview['problems'] = [];
+    const last = this.lastClose.get(input.symbol);
+    const ref = input.condition
+      ? dec(input.entry.price ?? input.condition.price)
+      : entryRef(input, last === undefined ? undefined : dec(last));
+    const rejection = validatePlan(input, {
+      knownSymbol: this.symbols.has(input.symbol),
+      knownVenue: input.venue === undefined || input.venue === this.venue.name,
+      lot: dec(this.lotOf(input.symbol)),
+      ref,
+    });
+    if (rejection)
+      problems.push({ field: fieldOf(rejection.reason), code: rejection.reason, message: rejection.detail });
+    if (ref === undefined) {
+      if (!rejection)
+        problems.push({ field: 'entry', code: 'no_price', message: `no price yet for ${input.symbol}` });
+      return { ...none, problems };
+    }
+    const sides = rejection ? null : checkBracketSides(input, ref);
+    if (sides) problems.push({ field: fieldOf(sides.reason), code: sides.reason, message: sides.detail });
+    const qty = this.sizeFor(input, ref);
+    const lot = dec(this.lotOf(input.symbol));
+    const notional = qty.times(ref);
+    if (qty.lt(lot)) {
+      problems.push({
+        field: 'quantity',
+        code: 'size_below_min',
+        message: `sized quantity ${str(qty)} is below one lot (${str(lot)})`,
+      });
+    } else if (problems.length === 0) {
+      const paper = this.config.venues.paper;
+      const fee = feeOf(ref, qty, dec(input.entry.type === 'limit' ? paper.makerFeeBps : paper.takerFeeBps));
+      const risk = this.config.risk;
+      const reason = checkEntryRisk({
+        tradingState: this.tradingState,
+        openExposures: this.openExposures(),
+        symbolExposed: this.symbolExposed(input.symbol),
+        maxOpenPositions: risk.maxOpenPositions,
+        notional,
+        fee,
+        maxNotional: risk.maxNotional === null ? null : dec(risk.maxNotional),
+        cash: this.cash,
+        leverage: dec(this.config.account.leverage),
+        dailyLossBreached: this.dailyLossBreached(this.equity()),
+        pdtBlocks: this.pdt.blocksEntry(this.time, str(this.dayStartEquity)),
+      });
+      if (reason)
+        problems.push({
+          field: 'plan',
+          code: reason,
+          message: riskDetail(reason, { notional, fee, cash: this.cash }),
+        });
+    }
+    const stopDistance = input.stopLoss === undefined ? null : ref.minus(input.stopLoss).abs();
+    return {
+      quantity: str(qty),
+      ref: str(ref),
+      notional: str(notional),
+      risk: stopDistance === null ? null : str(stopDistance.times(qty)),
+      problems,
+    };
   }
 
   // ---------------------------------------------------------------- market data
@@ -902,6 +1036,21 @@ export class Engine implements EnginePort {
     this.sendOrder(order);
   }
 
+  /** Closes part of a position at market. Bracket legs shrink first to what stays open, so the exit and a
+   *  leg filling in the same bar can never sell more than the position holds. */
+  private reduce(book: PositionBook, qty: Dec): void {
+    const plan = this.plans.get(book.planId)!;
+    const ex = this.execOf(plan.id);
+    if (plan.entryOrderId) this.cancelOrder(plan.entryOrderId, 'cancelled');
+    const rest = dec(book.qty).minus(qty);
+    if (ex.stopOrderId) this.resizeLeg(ex.stopOrderId, rest);
+    if (ex.takeProfitOrderId) this.resizeLeg(ex.takeProfitOrderId, rest);
+    const side = book.side === 'long' ? 'sell' : 'buy';
+    const order = this.newOrder(plan, 'exit', side, 'market', qty, undefined, { exitReason: 'close' });
+    ex.exitOrderId = order.id;
+    this.sendOrder(order);
+  }
+
   /** The kill switch (and the daily loss limit): HALTED, every working order and unfilled plan cancelled,
    *  every position flattened at market. */
   private killAll(reason: 'kill_switch' | 'daily_loss_limit', text: string): void {
@@ -987,7 +1136,18 @@ export class Engine implements EnginePort {
       dayTrades: this.dayTradesView(),
       metrics: computeMetrics(this.tradeList, this.curve),
       lastPrices: Object.fromEntries(this.lastClose),
+      instruments: this.instruments(),
     };
+  }
+
+  /** Tick and lot of every symbol the engine knows (configured, or the defaults). */
+  private instruments(): EngineSnapshot['instruments'] {
+    const out: EngineSnapshot['instruments'] = {};
+    for (const symbol of this.symbols) {
+      const configured = this.config.instruments[symbol];
+      out[symbol] = { tick: configured?.tick ?? DEFAULT_TICK, lot: configured?.lot ?? DEFAULT_LOT };
+    }
+    return out;
   }
 
   trades(): TradeRecord[] {
@@ -1170,5 +1330,28 @@ function riskDetail(reason: RejectReason, c: { notional: Dec; fee: Dec; cash: De
       return "today's loss limit is reached: trading halted";
     default:
       return reason.replaceAll('_', ' ');
+  }
+}
+
+/** The plan field a reason code is about, so a ticket can show the problem beside its input. */
+function fieldOf(reason: string): string {
+  switch (reason) {
+    case 'unknown_symbol':
+      return 'symbol';
+    case 'unknown_venue':
+      return 'venue';
+    case 'invalid_quantity':
+    case 'size_below_min':
+      return 'quantity';
+    case 'invalid_price':
+      return 'entry.price';
+    case 'invalid_stop_loss':
+      return 'stopLoss';
+    case 'invalid_take_profit':
+      return 'takeProfit';
+    case 'invalid_trail':
+      return 'trailPct';
+    default:
+      return 'plan';
   }
 }

@@ -43,8 +43,8 @@ class HostedEngine implements EnginePort {
     return result;
   }
 
-  submitPlan(input: unknown, now: number) {
-    return this.commit(this.engine.submitPlan(input, now));
+  submitPlan(input: unknown, now: number, options?: { approved?: boolean }) {
+    return this.commit(this.engine.submitPlan(input, now, options));
   }
   approve(planId: string, now: number) {
     return this.commit(this.engine.approve(planId, now));
@@ -55,8 +55,8 @@ class HostedEngine implements EnginePort {
   cancelPlan(planId: string, now: number) {
     return this.commit(this.engine.cancelPlan(planId, now));
   }
-  closePosition(symbol: string, now: number) {
-    return this.commit(this.engine.closePosition(symbol, now));
+  closePosition(symbol: string, now: number, quantity?: string) {
+    return this.commit(this.engine.closePosition(symbol, now, quantity));
   }
   kill(now: number) {
     return this.commit(this.engine.kill(now));
@@ -66,6 +66,17 @@ class HostedEngine implements EnginePort {
   }
   setTradingState(state: 'ACTIVE' | 'REDUCING', now: number) {
     return this.commit(this.engine.setTradingState(state, now));
+  }
+  get state() {
+    return this.engine.state;
+  }
+  expireDue(now: number): boolean {
+    const expired = this.engine.expireDue(now);
+    if (expired) this.commit(null);
+    return expired;
+  }
+  previewPlan(input: unknown) {
+    return this.engine.previewPlan(input);
   }
   onBar(bar: Bar): void {
     this.engine.onBar(bar);

@@ -4,26 +4,38 @@
 
 import type { EngineEvent, EngineSnapshot } from '../../shared/domain/engine-view.ts';
 import type { Bar } from '../../shared/domain/instrument.ts';
-import type { TradeRecord } from '../../shared/domain/portfolio.ts';
+import type { PlanPreview } from '../../shared/domain/plan.ts';
+import type { TradeRecord, TradingState } from '../../shared/domain/portfolio.ts';
 import type { Result } from '../../shared/result.ts';
 
 export type Disposer = () => void;
 
 export interface EnginePort {
   /** An upstream plan (raw JSON, validated here). Idempotent on plan id. */
-  submitPlan(input: unknown, now: number): Result<{ planId: string; status: string }>;
+  /** `approved`: typed by the operator (the ticket), so it skips the approval queue. */
+  submitPlan(
+    input: unknown,
+    now: number,
+    options?: { approved?: boolean },
+  ): Result<{ planId: string; status: string }>;
   approve(planId: string, now: number): Result<null>;
   reject(planId: string, reason: string | undefined, now: number): Result<null>;
   /** Cancels a plan that has not filled (pending, armed or working). */
   cancelPlan(planId: string, now: number): Result<null>;
-  /** Flattens a position at market. */
-  closePosition(symbol: string, now: number): Result<null>;
+  /** Flattens a position at market; with `quantity`, closes that much of it. */
+  closePosition(symbol: string, now: number, quantity?: string): Result<null>;
   /** Kill switch: cancel every working order and unfilled plan, flatten every position, HALTED. */
   kill(now: number): Result<null>;
-  /** Trading state back to ACTIVE. */
+  /** Trading state back to ACTIVE: the one way out of HALTED. */
   resume(now: number): Result<null>;
-  /** Operator sets REDUCING (exits only) or ACTIVE. */
+  /** Operator sets REDUCING (exits only) or ACTIVE; refused ('halted') while HALTED. */
   setTradingState(state: 'ACTIVE' | 'REDUCING', now: number): Result<null>;
+  /** The trading state now: ACTIVE, REDUCING or HALTED. */
+  readonly state: TradingState;
+  /** Expires the plans whose time has come; true if any did. */
+  expireDue(now: number): boolean;
+  /** The engine's sizing and checks for a plan, nothing recorded. */
+  previewPlan(input: unknown): PlanPreview;
   /** A market data bar for a symbol (bar open time in bar.time). */
   onBar(bar: Bar): void;
   snapshot(): EngineSnapshot;

@@ -1,14 +1,23 @@
 // The engine host: the one place commands from any transport land. Each command is parsed with the
 // contract's schema, applied to the engine (or to host state: mode, PIN, lessons), and answered with a
 // Result; nothing throws across it. State changes reach subscribers through the push hub.
-import type { AppSnapshot, CommandResults, ExportResult, HostState } from '../../shared/contract.ts';
+import type {
+  AppSnapshot,
+  CommandResults,
+  ExportResult,
+  HistoryQueryResult,
+  HostState,
+} from '../../shared/contract.ts';
+import { dec } from '../../shared/domain/decimal.ts';
 import type { TradeRecord } from '../../shared/domain/portfolio.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { type ParsedCommand, parseCommand } from '../../shared/schemas.ts';
 import type { EnginePort } from '../engine/port.ts';
+import { historyView } from '../engine/portfolio/metrics.ts';
 import { createLessonBook, type LessonBook } from './lessons.ts';
 import { createLiveMode } from './live-mode.ts';
 import { createPushHub, type Timers } from './push-hub.ts';
+import { keepTrade, type TradeFilter } from './trade-filter.ts';
 import type { HostHandle } from './types.ts';
 
 export type ExportTrades = (
@@ -27,12 +36,21 @@ export interface HostOptions {
   lessons?: LessonBook;
   frameMs?: number;
   timers?: Timers;
+  /** How often plans are checked for expiry between bars (ms). */
+  expiryEveryMs?: number;
   /** Runs first on close (e.g. stop the demo feed), before the engine closes. */
   beforeClose?: () => void | Promise<void>;
   log?: (line: string) => void;
 }
 
 const MANUAL_SEQ_SETTING = 'host.manualSeq';
+/** Without bars (a restart with no feed, a quiet market) queued plans still count down and expire. */
+const EXPIRY_EVERY_MS = 1000;
+
+const realTimers: Timers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
 
 export function createHost(options: HostOptions): HostHandle {
   const { engine } = options;
@@ -77,6 +95,14 @@ export function createHost(options: HostOptions): HostHandle {
     });
   };
 
+  const halted = (what: string): Result<never> =>
+    err('halted', `Trading is HALTED: ${what} is refused until you resume trading.`);
+
+  const queryHistory = (filter: TradeFilter): Result<HistoryQueryResult> => {
+    const kept = engine.trades().filter((t) => keepTrade(t, filter));
+    return ok(historyView(kept, dec(engine.snapshot().account.startEquity)));
+  };
+
   const withHostEvent = (result: Result<null>): Result<null> => {
     if (result.ok) publishHost();
     return result;
@@ -86,13 +112,14 @@ export function createHost(options: HostOptions): HostHandle {
     const now = options.now();
     switch (command.name) {
       case 'approve':
+        if (engine.state === 'HALTED') return halted('approving a plan');
         return engine.approve(command.args.planId, now);
       case 'reject':
         return engine.reject(command.args.planId, command.args.reason, now);
       case 'cancelPlan':
         return engine.cancelPlan(command.args.planId, now);
       case 'closePosition':
-        return engine.closePosition(command.args.symbol, now);
+        return engine.closePosition(command.args.symbol, now, command.args.quantity);
       case 'kill':
         return engine.kill(now);
       case 'resume':
@@ -100,10 +127,18 @@ export function createHost(options: HostOptions): HostHandle {
       case 'setTradingState':
         return engine.setTradingState(command.args.state, now);
       case 'submitPlan': {
+        if (engine.state === 'HALTED') return halted('sending a plan');
         const planId = nextManualId();
-        const result = engine.submitPlan({ ...command.args.plan, id: planId }, now);
+        // A ticket the trader typed is their decision already: no second approval unless asked for.
+        const result = engine.submitPlan({ ...command.args.plan, id: planId }, now, {
+          approved: command.args.review !== true,
+        });
         return result.ok ? ok({ planId: result.value.planId }) : result;
       }
+      case 'previewPlan':
+        return ok(engine.previewPlan({ ...command.args.plan, id: 'preview' }));
+      case 'queryHistory':
+        return queryHistory(command.args);
       case 'setPin':
         return withHostEvent(await live.setPin(command.args.pin, command.args.currentPin));
       case 'armLive':
@@ -122,6 +157,31 @@ export function createHost(options: HostOptions): HostHandle {
   let closed = false;
   // Commands run one at a time, in arrival order, even when one awaits (scrypt for the PIN).
   let queue: Promise<unknown> = Promise.resolve();
+
+  // Plan expiry between bars runs in the command queue, so it never interleaves with a command.
+  const timers = options.timers ?? realTimers;
+  const expiryEveryMs = options.expiryEveryMs ?? EXPIRY_EVERY_MS;
+  let expiryTimer: unknown = null;
+  const expireDue = () => {
+    queue = queue.then(() => {
+      if (closed) return;
+      try {
+        engine.expireDue(options.now());
+      } catch (error) {
+        log(`braid: plan expiry failed: ${error instanceof Error ? error.stack : String(error)}`);
+      }
+    });
+  };
+  const scheduleExpiry = () => {
+    expiryTimer = timers.setTimeout(() => {
+      if (closed) return;
+      expireDue();
+      scheduleExpiry();
+    }, expiryEveryMs);
+  };
+  // Plans an earlier run left waiting whose time has passed expire at start, before any command.
+  expireDue();
+  scheduleExpiry();
 
   const run = async (name: unknown, args: unknown): Promise<Result<unknown>> => {
     if (closed) return err('closed', 'The engine is shut down.');
@@ -150,6 +210,7 @@ export function createHost(options: HostOptions): HostHandle {
     async close() {
       if (closed) return;
       closed = true;
+      if (expiryTimer !== null) timers.clearTimeout(expiryTimer);
       await queue;
       try {
         await options.beforeClose?.();

@@ -52,6 +52,8 @@ export interface EngineSnapshot {
   dayTrades: DayTradesView;
   metrics: Metrics;
   lastPrices: Record<string, DecStr>;
+  /** Tick (display and price precision) and lot of every symbol the engine knows. */
+  instruments: Record<string, { tick: DecStr; lot: DecStr }>;
   /** Recent bars per symbol, oldest first, so a chart opened late has history (hosted engines only). */
   recentBars?: Record<string, Bar[]>;
 }

@@ -77,3 +77,13 @@ export interface PlanRecord {
   /** While waiting for approval: the engine's sizing at arrival (it sizes again when approved). */
   preview?: { quantity: DecStr; ref: DecStr };
 }
+
+/** What a plan would become if sent now: the engine's own sizing and checks, nothing recorded. */
+export interface PlanPreview {
+  quantity: DecStr | null;
+  ref: DecStr | null;
+  notional: DecStr | null;
+  /** |ref - stop| x quantity; null without a stop. */
+  risk: DecStr | null;
+  problems: { field: string; code: string; message: string }[];
+}

@@ -88,6 +88,54 @@ export function sharpe(endOfDay: Dec[]): Dec | null {
   return mean.div(variance.sqrt()).times(dec(252).sqrt());
 }
 
+/** Fewer closed trades than this and the history view shows no Sharpe: a ratio of a handful is noise. */
+export const SHARPE_MIN_TRADES = 20;
+
+/** mean / sample standard deviation of the trades' returns (pnlPct); null below SHARPE_MIN_TRADES trades or
+ *  with zero deviation. It depends on the trades alone, so the same trades give the same figure whatever
+ *  day it is (the report's daily Sharpe moves with every marked day). Not annualized. */
+export function perTradeSharpe(trades: readonly TradeRecord[]): Dec | null {
+  if (trades.length < SHARPE_MIN_TRADES) return null;
+  const returns = trades.map((t) => dec(t.pnlPct));
+  const n = dec(returns.length);
+  const mean = returns.reduce((a, r) => a.plus(r), ZERO).div(n);
+  const variance = returns.reduce((a, r) => a.plus(r.minus(mean).pow(2)), ZERO).div(n.minus(1));
+  if (variance.eq(0)) return null;
+  return mean.div(variance.sqrt());
+}
+
+export interface HistoryView {
+  count: number;
+  metrics: Metrics;
+  /** Start equity, then start equity plus the running P&L of these trades at each exit. */
+  equity: { time: number; value: string }[];
+  sharpeMinTrades: number;
+}
+
+/** Metrics and equity curve of a set of closed trades (the trade history, filtered or not), from the
+ *  trades alone: drawdown over realized equity at each exit, Sharpe per trade. */
+export function historyView(trades: readonly TradeRecord[], startEquity: Dec): HistoryView {
+  const sorted = [...trades].sort((a, b) => a.exitTime - b.exitTime);
+  const curve = new EquityCurve(startEquity);
+  let equity = startEquity;
+  const points: HistoryView['equity'] = [];
+  const first = sorted[0];
+  if (first) points.push({ time: first.entryTime, value: str(startEquity) });
+  for (const t of sorted) {
+    equity = equity.plus(t.pnl);
+    curve.mark(t.exitTime, equity);
+    points.push({ time: t.exitTime, value: str(equity) });
+  }
+  const metrics = computeMetrics(sorted, curve);
+  const s = perTradeSharpe(sorted);
+  return {
+    count: sorted.length,
+    metrics: { ...metrics, sharpe: s === null ? null : str(s) },
+    equity: points,
+    sharpeMinTrades: SHARPE_MIN_TRADES,
+  };
+}
+
 export function computeMetrics(trades: TradeRecord[], curve: EquityCurve): Metrics {
   let wins = 0;
   let losses = 0;
