@@ -42,6 +42,10 @@ function readUserConfig(): unknown {
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as unknown) : undefined;
 }
 
+// Last resort: a fault in one handler is logged, never a reason to drop the window and the kill switch.
+process.on('uncaughtException', (error) => console.error('braid: uncaught exception:', error));
+process.on('unhandledRejection', (reason) => console.error('braid: unhandled rejection:', reason));
+
 registerAppScheme(protocol);
 app.enableSandbox();
 if (!app.requestSingleInstanceLock()) app.quit();
