@@ -1,11 +1,13 @@
-// The demo's signal rule on hand-computed bars, and the feed as a component: warm-up, pace, loop, stop.
+// The demo's signal rule on hand-computed bars, and the feed as a component: warm-up, pace, loop, stop,
+// on timers run by hand.
 import { describe, expect, it } from 'vitest';
 import { parseBars, type Step } from '../../src/main/demo/csv.ts';
 import { createDemoFeed } from '../../src/main/demo/feed.ts';
 import { createSmaCross, firstSignalStep } from '../../src/main/demo/sma-cross.ts';
 import { createEngine } from '../../src/main/engine/kernel.ts';
+import type { EnginePort } from '../../src/main/engine/port.ts';
 import type { Bar } from '../../src/shared/domain/instrument.ts';
-import { waitFor } from '../helpers/wait.ts';
+import { manualTimers } from '../helpers/timers.ts';
 
 const T0 = Date.parse('2024-03-04T14:30:00Z');
 const M5 = 5 * 60_000;
@@ -68,51 +70,102 @@ describe('demo CSV', () => {
 });
 
 describe('demo feed', () => {
+  const DAY = 86_400_000;
+  const STEP_MS = 1000;
+
   function engine() {
     const r = createEngine({ config: { approval: 'manual' } });
     if (!r.ok) throw new Error(r.error.message);
     return r.value;
   }
 
-  it('delivers the warm-up at once, then the first plan a few steps in, into the approval queue', async () => {
+  function feedOn(eng: EnginePort) {
+    const t = manualTimers();
+    const feed = createDemoFeed({ engine: eng, steps, stepMs: STEP_MS, timers: t.timers, log: () => {} });
+    return { feed, ...t, step: (n = 1) => t.advance(n * STEP_MS) };
+  }
+
+  const planRows = (eng: EnginePort) => eng.snapshot().plans.map((p) => [p.id, p.status]);
+
+  it('delivers the warm-up at once, then one step per stepMs; the first plan comes three steps in', () => {
     const eng = engine();
-    const feed = createDemoFeed({ engine: eng, steps, stepMs: 10, log: () => {} });
+    const { feed, step, pending } = feedOn(eng);
     feed.start();
     // Steps 0..18 at once: the first cross (step 21) is three steps away.
     expect(eng.snapshot().time).toBe(T0 + 18 * M5);
     expect(feed.now()).toBe(T0 + 19 * M5);
-    const plan = await waitFor('the first demo plan', () => eng.snapshot().plans[0]);
-    expect(plan).toMatchObject({ id: `demo-AAA-${T0 + 21 * M5}`, status: 'pending_approval' });
+    expect(pending()).toBe(1);
+    step(2);
+    expect(eng.snapshot().time).toBe(T0 + 20 * M5);
+    expect(eng.snapshot().plans).toEqual([]);
+    step();
+    // The plan is submitted at the close of bar 21, which is the engine's time now.
+    expect(eng.snapshot().time).toBe(T0 + 22 * M5);
+    expect(planRows(eng)).toEqual([[`demo-AAA-${T0 + 21 * M5}`, 'pending_approval']]);
     feed.stop();
     eng.close();
   });
 
-  it('loops with shifted times, one plan per symbol at a time, and stops cleanly', async () => {
+  it('plays again on the next trading day, prices joined at the seam, and stops cleanly', () => {
     const eng = engine();
-    const feed = createDemoFeed({ engine: eng, steps, stepMs: 2, log: () => {} });
+    const delivered: Bar[] = [];
+    const spy: EnginePort = Object.assign(Object.create(eng) as EnginePort, {
+      onBar: (bar: Bar) => {
+        delivered.push(bar);
+        eng.onBar(bar);
+      },
+    });
+    const { feed, step, pending } = feedOn(spy);
     feed.start();
-    // 25 steps a loop. Loop 2's cross (step 46) finds the first plan still pending (it expires at 52):
-    // no plan. Loop 3's cross (step 71) comes after the expiry: a new plan.
-    await waitFor('three loops', () => eng.snapshot().time >= T0 + 72 * M5);
-    feed.stop();
-    const stoppedAt = eng.snapshot().time;
-    const plans = eng.snapshot().plans.map((p) => [p.id, p.status]);
-    expect(plans).toEqual([
+    step(6 + 22); // the rest of pass 0 (steps 19..24, Monday 4 March), then steps 0..21 of pass 1
+    // Pass 1 is Tuesday 5 March at the same times, mirrored (p -> 120 + 130 - p): it opens at 130, where
+    // pass 0 closed, and its closes are 130, 131, ..., 149, then 120 for five bars.
+    const monday = delivered.filter((b) => b.time < T0 + DAY);
+    expect(monday.at(-1)).toMatchObject({ time: T0 + 24 * M5, close: '130' });
+    expect(delivered[monday.length]).toEqual({
+      time: T0 + DAY,
+      symbol: 'AAA',
+      open: '130',
+      high: '131',
+      low: '129',
+      close: '130',
+      volume: '1000',
+    });
+    expect(delivered.at(-1)).toMatchObject({ time: T0 + DAY + 21 * M5, close: '120', high: '121' });
+    // The averages run on across the seam. Pass 1, step 21: fast (147+148+149+120+120)/5 = 136.8 <
+    // slow (132+...+149 + 120+120)/20 = 138.45: a down-cross, a sell. Stop at the highest high of steps
+    // 12..21 (149 + 1 = 150), risk 30, target 120 - 2 x 30. The Monday plan expired overnight (at 18:50).
+    const sellAt = T0 + DAY + 21 * M5;
+    expect(planRows(eng)).toEqual([
       [`demo-AAA-${T0 + 21 * M5}`, 'expired'],
-      [`demo-AAA-${T0 + 71 * M5}`, 'pending_approval'],
+      [`demo-AAA-${sellAt}`, 'pending_approval'],
     ]);
-    await new Promise((r) => setTimeout(r, 30));
-    expect(eng.snapshot().time).toBe(stoppedAt);
+    expect(eng.snapshot().plans[1]!.input).toMatchObject({
+      side: 'sell',
+      stopLoss: '150',
+      takeProfit: '60',
+      confidence: 0.95,
+      expiresAt: sellAt + 31 * M5,
+    });
+
+    feed.stop();
+    feed.stop();
+    expect(pending()).toBe(0);
+    const count = delivered.length;
+    step(100);
+    expect(delivered).toHaveLength(count);
+    expect(eng.snapshot().time).toBe(sellAt + M5);
     eng.close();
   });
 
-  it('after a restart, starts in a loop later than the engine’s time', () => {
+  it('after a restart, starts in the first pass later than the engine’s time', () => {
     const eng = engine();
-    eng.onBar({ ...bars[0]!, time: T0 + 30 * M5 });
-    const feed = createDemoFeed({ engine: eng, steps, stepMs: 1000, log: () => {} });
+    // Engine time in pass 1 (Tuesday 5 March): the feed starts in pass 2, Wednesday 6 March, unmirrored.
+    eng.onBar({ ...bars[0]!, time: T0 + DAY + 5 * M5 });
+    const { feed } = feedOn(eng);
     feed.start();
-    // Loop 2 starts at T0 + 50 x M5 (span 25 bars): warm-up up to its step 18.
-    expect(eng.snapshot().time).toBe(T0 + 50 * M5 + 18 * M5);
+    expect(eng.snapshot().time).toBe(T0 + 2 * DAY + 18 * M5);
+    expect(eng.snapshot().lastPrices).toEqual({ AAA: '102' });
     feed.stop();
     eng.close();
   });

@@ -33,16 +33,11 @@ const price = (x: number) => new Big(x).round(2, Big.roundHalfEven).toString();
 export interface SmaCross {
   /** Feeds one closed bar; returns a plan when this bar makes a cross. */
   onBar(bar: Bar, barMs: number): Signal | null;
-  /** Forgets history (the feed loops back to the start of the file: no cross across the seam). */
-  reset(): void;
 }
 
 export function createSmaCross(): SmaCross {
-  let states = new Map<string, SymbolState>();
+  const states = new Map<string, SymbolState>();
   return {
-    reset() {
-      states = new Map();
-    },
     onBar(bar, barMs) {
       let s = states.get(bar.symbol);
       if (s === undefined) {
