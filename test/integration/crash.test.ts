@@ -5,12 +5,13 @@
 //
 // Crash points come from the CLI's test seam BRAID_TEST_CRASH=item:N | intent:N (the process SIGKILLs itself
 // after input item N, or right after its Nth order intent is durable and before the venue sees it), and from
-// an external SIGKILL timed by watching the journal's WAL file change (the writer holds an EXCLUSIVE lock, so
-// the journal cannot be read while it runs).
+// an external SIGKILL decided by what the journal holds: at each WAL write the process is frozen (SIGSTOP),
+// a copy of its journal read, and the process killed once the journal shows the state wanted (Linux /proc).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   appendFileSync,
+  copyFileSync,
   existsSync,
   mkdtempSync,
   readFileSync,
@@ -24,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { benchSymbols, DEFAULT_START_MS, writeBars, writePlanScript } from '../../bench/generate-bars.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'braid.js');
@@ -222,37 +224,85 @@ async function resumeAndCheck(db: string, out: string): Promise<void> {
   expect(inspect(db)).toEqual(reference.journal);
 }
 
-/** Starts the replay and SIGKILLs it from outside once its WAL file has visibly changed `changes` times. */
-async function killExternally(
+/** The process state letter Linux reports in /proc/PID/stat ('T' once a SIGSTOP has taken effect). */
+function processState(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.charAt(stat.lastIndexOf(')') + 2);
+  } catch {
+    return null;
+  }
+}
+
+/** Size and modification time of the journal's WAL, to notice a write without reading the journal. */
+function walStamp(db: string): string | null {
+  try {
+    const s = statSync(`${db}-wal`, { bigint: true });
+    return `${s.size}:${s.mtimeNs}`;
+  } catch {
+    return null;
+  }
+}
+
+/** The journal as a kill -9 at this instant would leave it. The writer is frozen (SIGSTOP) so its files do
+ *  not change while they are copied; the copy is read, since the writer's lock may keep readers out. */
+function frozenView(db: string, probe: string): JournalView | null {
+  for (const f of [probe, `${probe}-wal`, `${probe}-shm`]) rmSync(f, { force: true });
+  if (!existsSync(db)) return null;
+  copyFileSync(db, probe);
+  if (existsSync(`${db}-wal`)) copyFileSync(`${db}-wal`, `${probe}-wal`);
+  try {
+    return inspect(probe);
+  } catch {
+    return null; // no tables yet
+  }
+}
+
+/**
+ * Starts the replay and SIGKILLs it from outside at the first unfinished journal that satisfies `ready`: at each
+ * WAL write seen, the process is frozen, the journal read, and the process killed (still frozen, so the
+ * journal it leaves is the one read) or let go on. No timing: only what the journal holds decides.
+ */
+async function killWhen(
   db: string,
   out: string,
-  changes: number,
-): Promise<{ seen: number; exit: Exit }> {
-  const wal = `${db}-wal`;
-  let seen = 0;
-  let timer: NodeJS.Timeout | undefined;
-  const exit = await braid(replayArgs(db, out), {
-    onSpawn: (child) => {
-      let last = '';
-      timer = setInterval(() => {
-        let now = '';
-        try {
-          const s = statSync(wal, { bigint: true });
-          now = `${s.size}:${s.mtimeNs}`;
-        } catch {
-          now = 'none';
-        }
-        if (last !== '' && now !== last && now !== 'none') seen++;
-        last = now;
-        if (seen >= changes) {
-          clearInterval(timer);
-          child.kill('SIGKILL');
-        }
-      }, 1);
-    },
-  });
-  clearInterval(timer);
-  return { seen, exit };
+  what: string,
+  ready: (j: JournalView) => boolean,
+): Promise<{ exit: Exit; seen: JournalView; looks: number }> {
+  let child: ChildProcess | undefined;
+  let exit: Exit | undefined;
+  const exited = braid(replayArgs(db, out), { onSpawn: (c) => (child = c) }).then((e) => (exit = e));
+  const probe = join(dir, 'probe.sqlite');
+  let last: string | null = null;
+  let looks = 0;
+  for (;;) {
+    const stamp = await waitFor(
+      `a journal write before ${what}`,
+      () => {
+        if (exit !== undefined) return { ended: true as const };
+        const now = walStamp(db);
+        return now !== null && now !== last && { ended: false as const, now };
+      },
+      60_000,
+      1,
+    );
+    if (stamp.ended) {
+      throw new Error(`the replay ended (${JSON.stringify(exit)}) before ${what}, after ${looks} looks`);
+    }
+    last = stamp.now;
+    const pid = child!.pid!;
+    child!.kill('SIGSTOP');
+    await waitFor('the replay to freeze', () => exit !== undefined || processState(pid) === 'T', 60_000, 1);
+    if (exit !== undefined) continue; // it ended meanwhile: reported above
+    looks++;
+    const view = frozenView(db, probe);
+    if (view !== null && view.checkpoint?.completed === 0 && ready(view)) {
+      child!.kill('SIGKILL');
+      await exited;
+      return { exit: exit!, seen: view, looks };
+    }
+    child!.kill('SIGCONT');
+  }
 }
 
 beforeAll(async () => {
@@ -409,15 +459,26 @@ describe('braid replay --db survives kill -9', () => {
   it('an external kill -9 while journaling, twice, then resume', async () => {
     const db = freshDb();
     const out = join(dir, 'r-external.json');
-    const first = await killExternally(db, out, 40);
-    expect({ signal: first.exit.signal, seen: first.seen >= 40 }).toEqual({ signal: 'SIGKILL', seen: true });
+    // Intents commit alone, well before the first checkpoint: wait for one that committed events.
+    const first = await killWhen(db, out, 'a checkpoint with events', (v) => v.events > 0);
+    expect(first.exit.signal).toBe('SIGKILL');
     const j = inspect(db);
+    expect(j, 'the killed replay left the journal that was read before the kill').toEqual(first.seen);
     expectConsistentPrefix(j);
-    expect(j.events).toBeGreaterThan(0);
-    // The resumed run is killed too, once it has written to the journal a few times.
-    const second = await killExternally(db, out, 10);
+    expect(j.intents.length).toBeGreaterThan(0);
+    // The resumed run is killed too, once it has checkpointed further than the first cut.
+    const cut = j.checkpoint!.cursor;
+    const second = await killWhen(
+      db,
+      out,
+      `a checkpoint past item ${cut}`,
+      (v) => v.checkpoint!.cursor > cut,
+    );
     expect(second.exit.signal).toBe('SIGKILL');
-    expectConsistentPrefix(inspect(db));
+    const k = inspect(db);
+    expect(k).toEqual(second.seen);
+    expectConsistentPrefix(k);
+    expect(k.events).toBeGreaterThan(j.events);
     await resumeAndCheck(db, out);
   });
 
