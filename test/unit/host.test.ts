@@ -5,8 +5,9 @@ import { createEngine } from '../../src/main/engine/kernel.ts';
 import type { EnginePort } from '../../src/main/engine/port.ts';
 import { createHost } from '../../src/main/host/host.ts';
 import { PIN_SETTING } from '../../src/main/host/live-mode.ts';
-import { createPushHub, type Timers } from '../../src/main/host/push-hub.ts';
+import { createPushHub } from '../../src/main/host/push-hub.ts';
 import type { AppEvent, AppSnapshot, PushMessage } from '../../src/shared/contract.ts';
+import { manualTimers } from '../helpers/timers.ts';
 
 const T0 = Date.parse('2024-03-04T14:30:00Z');
 const M5 = 5 * 60_000;
@@ -21,23 +22,31 @@ function setup(options: { now?: () => number } = {}) {
   const eng = engine();
   eng.onBar({ time: T0, symbol: 'AAPL', open: '180', high: '181', low: '179', close: '180', volume: '1000' });
   let wall = T0;
+  const frames = manualTimers();
   const host = createHost({
     engine: eng,
     now: options.now ?? (() => T0 + M5),
     wallNow: () => wall,
     exportTrades,
     frameMs: 16,
+    timers: frames.timers,
     log: () => {},
   });
-  return { eng, host, advanceWall: (ms: number) => (wall += ms) };
+  return { eng, host, frames, advanceWall: (ms: number) => (wall += ms) };
 }
 
 describe('host commands', () => {
-  it('submits a manual plan with a host id; it waits in the approval queue', async () => {
+  it('submits a manual plan for review with a host id; it waits in the approval queue', async () => {
     const { host, eng } = setup();
     const plan = { symbol: 'AAPL', side: 'buy', entry: { type: 'market' }, quantity: 5, stopLoss: 175 };
-    expect(await host.invoke('submitPlan', { plan })).toEqual({ ok: true, value: { planId: 'manual-1' } });
-    expect(await host.invoke('submitPlan', { plan })).toEqual({ ok: true, value: { planId: 'manual-2' } });
+    expect(await host.invoke('submitPlan', { plan, review: true })).toEqual({
+      ok: true,
+      value: { planId: 'manual-1' },
+    });
+    expect(await host.invoke('submitPlan', { plan, review: true })).toEqual({
+      ok: true,
+      value: { planId: 'manual-2' },
+    });
     const record = eng.snapshot().plans.find((p) => p.id === 'manual-1');
     expect(record?.status).toBe('pending_approval');
     expect(record?.input.quantity).toBe('5');
@@ -190,33 +199,6 @@ describe('lessons and export', () => {
 });
 
 describe('push hub', () => {
-  /** Timers run by hand: time only moves when the test says. */
-  function manualTimers() {
-    let now = 0;
-    let queue: Array<{ at: number; fn: () => void; id: number }> = [];
-    let nextId = 1;
-    const timers: Timers = {
-      setTimeout(fn, ms) {
-        const id = nextId++;
-        queue.push({ at: now + ms, fn, id });
-        return id;
-      },
-      clearTimeout(id) {
-        queue = queue.filter((t) => t.id !== id);
-      },
-    };
-    const advance = (ms: number) => {
-      now += ms;
-      for (;;) {
-        const due = queue.filter((t) => t.at <= now).sort((a, b) => a.at - b.at)[0];
-        if (!due) break;
-        queue = queue.filter((t) => t !== due);
-        due.fn();
-      }
-    };
-    return { timers, advance, pending: () => queue.length };
-  }
-
   const ev = (n: number): AppEvent => ({
     type: 'notice',
     notice: { level: 'info', code: `n${n}`, message: '', time: n },
@@ -285,17 +267,15 @@ describe('push hub', () => {
     expect(got).toHaveLength(2);
   });
 
-  it('the host pushes engine and host events through it', async () => {
-    const { host } = setup();
+  it('the host pushes engine and host events through it, one batch at the end of the frame', async () => {
+    const { host, frames } = setup();
     const got: PushMessage[] = [];
     host.subscribe((m) => got.push(m));
     await host.invoke('kill', {});
     await host.invoke('setPin', { pin: '1234' });
-    const start = Date.now();
-    while (!got.some((m) => m.kind === 'events' && m.events.some((e) => e.type === 'host'))) {
-      if (Date.now() - start > 5000) throw new Error('no host event');
-      await new Promise((r) => setTimeout(r, 5));
-    }
+    expect(got.map((m) => m.kind)).toEqual(['snapshot']);
+    frames.advance(16);
+    expect(got.map((m) => m.kind)).toEqual(['snapshot', 'events']);
     const events = got.flatMap((m) => (m.kind === 'events' ? m.events : []));
     expect(events.some((e) => e.type === 'tradingState' && e.state === 'HALTED')).toBe(true);
     expect(events.find((e) => e.type === 'host')).toMatchObject({ host: { pinSet: true, mode: 'PAPER' } });
