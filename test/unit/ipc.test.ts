@@ -12,6 +12,7 @@ import {
   IPC_UNSUBSCRIBE,
 } from '../../src/shared/contract.ts';
 import { ok, type Result } from '../../src/shared/result.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 // The preload runs against a fake electron module: what it exposes, and how it orders pushes.
 const fakeElectron = vi.hoisted(() => {
@@ -314,7 +315,7 @@ describe('preload', () => {
     push(Number(sid) + 100, late); // another subscription's
     expect(got).toEqual([]);
     fakeElectron.answer({ ok: true, value: SNAPSHOT });
-    await new Promise((r) => setTimeout(r, 0));
+    await waitFor('the snapshot answer', () => got.length > 0);
     expect(got).toEqual([{ kind: 'snapshot', snapshot: SNAPSHOT }, early]);
     push(sid, late);
     expect(got).toHaveLength(3);
