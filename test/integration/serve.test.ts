@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,6 +58,23 @@ class Client {
     });
   }
 }
+
+/** Writes raw bytes to the server and collects everything it answers until it closes the connection. */
+function rawExchange(port: number, text: string | Buffer): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    let answer = '';
+    socket.on('data', (d) => {
+      answer += d.toString('latin1');
+    });
+    socket.on('error', () => {});
+    socket.on('close', () => resolve(answer));
+    socket.end(text);
+  });
+}
+
+/** 20,000 objects inside one another, as JSON text. */
+const DEEP = `${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`;
 
 /** The status code of a refused WebSocket upgrade. */
 function upgradeStatus(url: string): Promise<number> {
@@ -121,6 +139,17 @@ describe('braid serve --demo', () => {
     expect(lines[0]).toMatch(READY);
     expect(lines[1]).toBe('');
     expect(port).toBeGreaterThan(0);
+  });
+
+  it('follows the ready line with a hint on stderr, after a line naming approval and trading mode', () => {
+    const lines = stderr.split('\n');
+    const mode = lines.findIndex((l) => l.startsWith('braid: new journal'));
+    expect(lines[mode]).toBe(
+      `braid: new journal ${db}: approval manual, trading state ACTIVE, PAPER mode, demo feed`,
+    );
+    expect(lines[mode + 1]).toBe(
+      'Open that address in a browser (the token in it is the key to this terminal); Ctrl+C stops Braid.',
+    );
   });
 
   it('refuses /api requests without the right token with 401 and changes nothing', async () => {
@@ -192,10 +221,7 @@ describe('braid serve --demo', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
       ok: false,
-      error: {
-        code: 'invalid_input',
-        message: 'approve: planId: Invalid input: expected string, received number',
-      },
+      error: { code: 'invalid_input', message: expect.stringContaining('planId') },
     });
     const unknown = await fetch(api(`/api/invoke/approve?token=${token}`), {
       method: 'POST',
@@ -205,6 +231,104 @@ describe('braid serve --demo', () => {
       ok: false,
       error: { code: 'unknown_plan', message: 'no plan nope' },
     });
+  });
+
+  it('answers 400 to a request-target that is not a URL, upgrade or not, before the token, and lives on', async () => {
+    const upgrade = [
+      'GET http://[ HTTP/1.1',
+      `Host: 127.0.0.1:${port}`,
+      'Upgrade: websocket',
+      'Connection: Upgrade',
+      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+      'Sec-WebSocket-Version: 13',
+      '',
+      '',
+    ].join('\r\n');
+    expect((await rawExchange(port, upgrade)).split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
+    const plain = `GET http://[ HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`;
+    expect((await rawExchange(port, plain)).split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
+    const snap = await fetch(api(`/api/snapshot?token=${token}`));
+    expect(snap.status).toBe(200);
+    expect(child.exitCode).toBeNull();
+  });
+
+  it('refuses JSON nested 20,000 deep with 400 over HTTP and an error over the socket, and lives on', async () => {
+    const res = await fetch(api(`/api/invoke/approve?token=${token}`), { method: 'POST', body: DEEP });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      ok: false,
+      error: { code: 'too_deep', message: 'the request body is JSON nested deeper than 32 levels' },
+    });
+    const client = await Client.open(`ws://127.0.0.1:${port}/api/ws?token=${token}`);
+    client.ws.send(`{"kind":"invoke","id":7,"name":"approve","args":${DEEP}}`);
+    const answer = await waitFor('the answer to the deep message', () =>
+      client.messages.find(({ message }) => message.kind === 'result'),
+    );
+    expect(answer.message).toEqual({
+      kind: 'result',
+      id: null,
+      result: {
+        ok: false,
+        error: { code: 'invalid_message', message: 'the message is JSON nested deeper than 32 levels' },
+      },
+    });
+    // Nesting within the bound but inside args: refused by the schema at the edge, with the message's id.
+    const shallow = `${'['.repeat(30)}${']'.repeat(30)}`;
+    client.ws.send(`{"kind":"invoke","id":8,"name":"approve","args":{"planId":${shallow}}}`);
+    const refused = await waitFor('the answer to id 8', () =>
+      client.messages.find(({ message }) => message.kind === 'result' && message.id === 8),
+    );
+    expect(refused.message).toMatchObject({ result: { ok: false, error: { code: 'invalid_input' } } });
+    expect(await client.invoke(9, 'getSnapshot', {})).toMatchObject({ ok: true });
+    client.ws.close();
+    expect(child.exitCode).toBeNull();
+  });
+
+  it('answers a body over 1 MB with 413 and closes the connection, not a reset', async () => {
+    const res = await fetch(api(`/api/invoke/approve?token=${token}`), {
+      method: 'POST',
+      body: `{"planId":"${'x'.repeat(2 * 1024 * 1024)}"}`,
+    });
+    expect(res.status).toBe(413);
+    expect(res.headers.get('connection')).toBe('close');
+    expect(await res.json()).toEqual({
+      ok: false,
+      error: { code: 'too_large', message: 'the request body is over 1048576 bytes' },
+    });
+  });
+
+  it('refuses an HTTP API request from a foreign Origin even with the token; scripts (no Origin) work', async () => {
+    const kill = (headers: Record<string, string>) =>
+      fetch(api('/api/invoke/kill'), {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'text/plain', ...headers },
+        body: '{}',
+      });
+    for (const headers of [
+      { Origin: 'http://evil.example' },
+      { Origin: 'null' },
+      { Origin: `http://127.0.0.1:${port + 1}` },
+      { 'Sec-Fetch-Site': 'cross-site' },
+    ]) {
+      const res = await kill(headers);
+      expect(res.status, JSON.stringify(headers)).toBe(403);
+      expect(await res.json()).toEqual({
+        ok: false,
+        error: { code: 'forbidden', message: 'requests from other sites are refused' },
+      });
+    }
+    const state = async (headers: Record<string, string>) => {
+      const res = await fetch(api('/api/snapshot'), {
+        headers: { Authorization: `Bearer ${token}`, ...headers },
+      });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { value: AppSnapshot }).value.engine.tradingState;
+    };
+    // None of the refused kills happened; the UI's own origin and a script are answered.
+    expect(await state({ Origin: `http://127.0.0.1:${port}`, 'Sec-Fetch-Site': 'same-origin' })).toBe(
+      'ACTIVE',
+    );
+    expect(await state({})).toBe('ACTIVE');
   });
 
   it('serves pages with a strict Content-Security-Policy', async () => {
@@ -272,6 +396,8 @@ describe('braid serve --demo', () => {
     expect(await exit).toEqual({ code: 0, signal: null });
     await waitFor('the socket to close', () => client.closed);
     expect(stdout.trim().split('\n')).toHaveLength(1);
+    // Nothing reached the last-resort handlers.
+    expect(stderr).not.toMatch(/unexpected (error|rejection)/);
 
     const reopened = createEngine({ journalPath: db });
     expect(reopened.ok).toBe(true);

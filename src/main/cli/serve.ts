@@ -1,13 +1,15 @@
-// `braid serve [--demo] [--port N] [--db FILE] [--config FILE]` (product.md): the engine headless in a
-// worker thread, the built renderer and the API on 127.0.0.1 behind a token. Prints one line
-// `Braid UI ready at http://127.0.0.1:PORT/?token=TOKEN`, runs until SIGINT/SIGTERM, then stops the demo
-// feed, closes every socket and the journal, and returns 0.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// `braid serve [--demo] [--port N] [--db FILE [--new]] [--new-token] [--config FILE]` (product.md): the
+// engine headless in a worker thread, the built renderer and the API on 127.0.0.1 behind a token. Prints
+// one line `Braid UI ready at http://127.0.0.1:PORT/?token=TOKEN` on stdout (a hint of what to do follows
+// on stderr), runs until SIGINT/SIGTERM, then stops the demo feed, closes every socket and the journal,
+// and returns 0. The token is kept in the journal: a restart on the same journal and port keeps open tabs
+// working; `--new-token` issues another.
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { AppSnapshot } from '../../shared/contract.ts';
 import { startHostWorker } from '../host/worker-client.ts';
-import { newToken } from '../serve/auth.ts';
 import { startServer } from '../serve/server.ts';
 import { parseFlags, UsageError } from './args.ts';
 
@@ -37,6 +39,31 @@ function readConfig(path: string | undefined): unknown {
   }
 }
 
+/**
+ * Last resort for the serve process: a fault nobody caught is logged and the process goes on serving (the
+ * engine, with its kill switch, runs in its worker either way). Returns the disposer.
+ */
+function keepRunningOnFaults(log: (line: string) => void): () => void {
+  const describe = (e: unknown) => (e instanceof Error ? (e.stack ?? e.message) : String(e));
+  const onException = (error: unknown) => log(`braid serve: unexpected error: ${describe(error)}`);
+  const onRejection = (reason: unknown) => log(`braid serve: unexpected rejection: ${describe(reason)}`);
+  process.on('uncaughtException', onException);
+  process.on('unhandledRejection', onRejection);
+  return () => {
+    process.off('uncaughtException', onException);
+    process.off('unhandledRejection', onRejection);
+  };
+}
+
+/** One line saying what this run trades with, so a restart without --demo is never a surprise. */
+function modeLine(snapshot: AppSnapshot, journal: string, demo: boolean): string {
+  const { approval, tradingState } = snapshot.engine;
+  return (
+    `braid: ${journal}: approval ${approval}, trading state ${tradingState}, ${snapshot.host.mode} mode, ` +
+    `${demo ? 'demo feed' : 'no demo feed'}`
+  );
+}
+
 /** Resolves with the signal's name at the first SIGINT/SIGTERM, or when `stop` is called. */
 function untilStopped(): { stopped: Promise<string>; stop: (why: string) => void; dispose: () => void } {
   let stop: (why: string) => void = () => {};
@@ -62,10 +89,14 @@ export async function runServe(args: string[]): Promise<number> {
     demo: { type: 'boolean' },
     port: { type: 'string' },
     db: { type: 'string' },
+    new: { type: 'boolean' },
+    'new-token': { type: 'boolean' },
     config: { type: 'string' },
   });
   if (positionals.length > 0)
     throw new UsageError(`serve takes no positional arguments: ${positionals.join(' ')}`);
+  if (values.new && values.db === undefined)
+    throw new UsageError('--new needs --db FILE (without --db every run has a new temporary journal)');
   const port = parsePort(values.port);
   const config = readConfig(values.config);
   const stepMs = Number(process.env.BRAID_DEMO_STEP_MS ?? '');
@@ -73,25 +104,44 @@ export async function runServe(args: string[]): Promise<number> {
 
   // Signals are caught from here on, so a SIGTERM during start-up still shuts down cleanly.
   const signals = untilStopped();
+  const disposeFaults = keepRunningOnFaults(log);
   const tempDir = values.db ? null : mkdtempSync(join(tmpdir(), 'braid-serve-'));
+  const resumed =
+    values.db !== undefined && !values.new && existsSync(values.db) && statSync(values.db).size > 0;
   try {
     const hostResult = await startHostWorker(
       new URL('../host/worker.ts', import.meta.url),
       {
         config,
         journalPath: values.db ?? join(tempDir!, 'state.sqlite'),
+        ...(values.new ? { fresh: true } : {}),
         demo: values.demo
           ? { pricesPath: root('resources/sample/prices.csv'), ...(stepMs > 0 ? { stepMs } : {}) }
           : null,
+        serveToken: values['new-token'] ? 'rotate' : 'keep',
       },
       { onDown: (reason) => signals.stop(`engine host down: ${reason}`) },
     );
     if (!hostResult.ok) {
-      log(`braid: cannot start the engine: ${hostResult.error.message}`);
+      const hint =
+        hostResult.error.code === 'journal_refused'
+          ? '; nothing was changed (--new moves it aside and starts a new journal)'
+          : '';
+      log(`braid: cannot start the engine: ${hostResult.error.message}${hint}`);
       return 2;
     }
     const host = hostResult.value;
-    const token = newToken();
+    const token = host.info.token;
+    if (token === null) {
+      log('braid: the engine host gave no token');
+      await host.close();
+      return 2;
+    }
+    const snapshot = await host.invoke('getSnapshot', {});
+    if (snapshot.ok) {
+      const journal = values.db ? `${resumed ? 'resumed' : 'new'} journal ${values.db}` : 'temporary journal';
+      log(modeLine(snapshot.value as AppSnapshot, journal, values.demo === true));
+    }
     const server = await startServer({ host, token, port, staticRoot: root('out/renderer'), log });
     if (!server.ok) {
       log(`braid: ${server.error.message}`);
@@ -99,6 +149,7 @@ export async function runServe(args: string[]): Promise<number> {
       return 2;
     }
     process.stdout.write(`Braid UI ready at ${server.value.url}\n`);
+    log('Open that address in a browser (the token in it is the key to this terminal); Ctrl+C stops Braid.');
 
     const why = await signals.stopped;
     const clean = why === 'SIGINT' || why === 'SIGTERM';
@@ -108,6 +159,7 @@ export async function runServe(args: string[]): Promise<number> {
     return clean ? 0 : 1;
   } finally {
     signals.dispose();
+    disposeFaults();
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });
   }
 }

@@ -6,18 +6,25 @@ import { createDemoFeed } from '../demo/feed.ts';
 import { SMA_CROSS_SOURCE } from '../demo/sma-cross.ts';
 import { exportTrades } from '../engine/history/hash-chain.ts';
 import { createEngine } from '../engine/kernel.ts';
+import { journalToken } from '../serve/auth.ts';
 import { createHost } from './host.ts';
-import type { BootOptions } from './protocol.ts';
+import type { BootInfo, BootOptions } from './protocol.ts';
 import type { HostHandle } from './types.ts';
 
-function demoConfig(config: unknown): unknown {
-  // The demo's plans wait for the operator: manual approval, whatever the config file says.
+/** The demo's plans wait for the operator (manual approval) unless the config file names a mode. */
+export function demoConfig(config: unknown): unknown {
   if (config === undefined || config === null) return { approval: 'manual' };
   // Anything but an object is left for the engine to refuse with its own clear error.
-  return typeof config === 'object' && !Array.isArray(config) ? { ...config, approval: 'manual' } : config;
+  if (typeof config !== 'object' || Array.isArray(config)) return config;
+  return Object.hasOwn(config, 'approval') ? config : { ...config, approval: 'manual' };
 }
 
-export function bootHost(options: BootOptions): Result<HostHandle> {
+export interface BootedHost {
+  host: HostHandle;
+  info: BootInfo;
+}
+
+export function bootHost(options: BootOptions): Result<BootedHost> {
   const demo = options.demo ?? null;
   const steps = demo === null ? null : readBars(demo.pricesPath);
   if (steps !== null && !steps.ok) return steps;
@@ -25,11 +32,16 @@ export function bootHost(options: BootOptions): Result<HostHandle> {
   const engineResult = createEngine({
     config: demo === null ? options.config : demoConfig(options.config),
     ...(options.journalPath !== undefined ? { journalPath: options.journalPath } : {}),
+    ...(options.fresh ? { fresh: true } : {}),
   });
   if (!engineResult.ok) return engineResult;
   const engine = engineResult.value;
 
   try {
+    const token =
+      options.serveToken === undefined
+        ? null
+        : journalToken(engine.settings, options.serveToken === 'rotate');
     const feed =
       steps === null
         ? null
@@ -48,7 +60,7 @@ export function bootHost(options: BootOptions): Result<HostHandle> {
       beforeClose: () => feed?.stop(),
     });
     feed?.start();
-    return ok(host);
+    return ok({ host, info: { token } });
   } catch (error) {
     engine.close();
     return err('boot_failed', error instanceof Error ? error.message : String(error));

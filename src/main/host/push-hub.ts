@@ -76,6 +76,12 @@ export function createPushHub(options: {
       deliver(sub, { kind: 'snapshot', snapshot: options.snapshot() });
       return () => {
         subscribers.delete(sub);
+        // The last one gone: nothing is kept for no one (publish keeps nothing either while empty).
+        if (subscribers.size === 0) {
+          if (timer !== null) timers.clearTimeout(timer);
+          timer = null;
+          pending = [];
+        }
       };
     },
     dispose() {

@@ -1,9 +1,11 @@
 // The client side of the engine host worker: the same HostHandle as an in-process host, over postMessage.
 // If the worker dies, every pending and later command gets an error Result: nothing hangs, nothing throws.
+// Args the structured clone cannot copy (too deep, a function) are refused here with an error Result;
+// transports parse commands before they get here, so this is the second line, not the first.
 import { Worker } from 'node:worker_threads';
 import type { PushMessage } from '../../shared/contract.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
-import type { BootOptions, FromHost, ToHost } from './protocol.ts';
+import type { BootInfo, BootOptions, FromHost, HostStats, ToHost } from './protocol.ts';
 import type { HostHandle } from './types.ts';
 
 const CLOSE_TIMEOUT_MS = 10_000;
@@ -13,11 +15,25 @@ export interface WorkerHooks {
   onDown?: (reason: string) => void;
 }
 
+export interface ClientStats {
+  /** Commands sent to the worker and not answered yet. */
+  pending: number;
+  /** Subscribers on this side of the channel. */
+  listeners: number;
+}
+
+export interface WorkerHost extends HostHandle {
+  /** What the worker reported at boot (the serve token). */
+  readonly info: BootInfo;
+  /** Live counts on both sides of the channel; null once the worker is down. */
+  stats(): Promise<(HostStats & ClientStats) | null>;
+}
+
 export function startHostWorker(
   workerPath: string | URL,
   options: BootOptions,
   hooks: WorkerHooks = {},
-): Promise<Result<HostHandle>> {
+): Promise<Result<WorkerHost>> {
   return new Promise((resolveStart) => {
     let worker: Worker;
     try {
@@ -31,13 +47,22 @@ export function startHostWorker(
     let closing = false;
     let nextId = 1;
     let nextSid = 1;
+    let info: BootInfo = { token: null };
     const pending = new Map<number, (result: Result<unknown>) => void>();
+    const statsWaiting = new Map<number, (stats: HostStats | null) => void>();
     const listeners = new Map<number, (message: PushMessage) => void>();
     let onClosed: (() => void) | null = null;
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
 
-    const send = (message: ToHost) => {
-      if (down === null) worker.postMessage(message);
+    /** Posts a message; the reason it cannot be cloned, or null. */
+    const send = (message: ToHost): string | null => {
+      if (down !== null) return null;
+      try {
+        worker.postMessage(message);
+        return null;
+      } catch (error) {
+        return error instanceof Error ? error.message : String(error);
+      }
     };
 
     const fail = (reason: string) => {
@@ -45,6 +70,8 @@ export function startHostWorker(
       down = reason;
       for (const resolve of pending.values()) resolve(err('host_down', reason));
       pending.clear();
+      for (const resolve of statsWaiting.values()) resolve(null);
+      statsWaiting.clear();
       listeners.clear();
       onClosed?.();
       if (!started) resolveStart(err('worker_failed', reason));
@@ -56,8 +83,13 @@ export function startHostWorker(
         case 'ready':
           started = true;
           // A worker that failed to boot exits next: that is its answer, not a crash.
-          if (!message.result.ok) closing = true;
-          resolveStart(message.result.ok ? ok(handle) : message.result);
+          if (!message.result.ok) {
+            closing = true;
+            resolveStart(message.result);
+            return;
+          }
+          info = message.result.value;
+          resolveStart(ok(handle));
           return;
         case 'result':
           pending.get(message.id)?.(message.result);
@@ -65,6 +97,10 @@ export function startHostWorker(
           return;
         case 'push':
           listeners.get(message.sid)?.(message.message);
+          return;
+        case 'stats':
+          statsWaiting.get(message.id)?.(message.stats);
+          statsWaiting.delete(message.id);
           return;
         case 'closed':
           fail('the engine is shut down');
@@ -76,13 +112,20 @@ export function startHostWorker(
     );
     worker.on('exit', (code) => fail(`engine host exited (code ${code})`));
 
-    const handle: HostHandle = {
+    const handle: WorkerHost = {
+      get info() {
+        return info;
+      },
       invoke(name, args) {
         if (down !== null) return Promise.resolve(err('host_down', down));
         const id = nextId++;
         return new Promise((resolve) => {
           pending.set(id, resolve);
-          send({ kind: 'invoke', id, name, args });
+          const refused = send({ kind: 'invoke', id, name, args });
+          if (refused !== null) {
+            pending.delete(id);
+            resolve(err('invalid_input', `the command cannot be passed to the engine: ${refused}`));
+          }
         });
       },
       subscribe(listener) {
@@ -93,6 +136,16 @@ export function startHostWorker(
         return () => {
           if (listeners.delete(sid)) send({ kind: 'unsubscribe', sid });
         };
+      },
+      stats() {
+        if (down !== null) return Promise.resolve(null);
+        const id = nextId++;
+        return new Promise((resolve) => {
+          statsWaiting.set(id, (stats) =>
+            resolve(stats === null ? null : { ...stats, pending: pending.size, listeners: listeners.size }),
+          );
+          send({ kind: 'stats', id });
+        });
       },
       async close() {
         closing = true;

@@ -1,7 +1,7 @@
 // The engine host in a worker thread: journal writes, fills and risk checks never run on the thread that
 // serves the UI (Electron main, the `braid serve` HTTP server). Protocol in protocol.ts.
 import { parentPort, workerData } from 'node:worker_threads';
-import { err } from '../../shared/result.ts';
+import { err, type Result } from '../../shared/result.ts';
 import { bootHost } from './boot.ts';
 import type { BootOptions, FromHost, ToHost } from './protocol.ts';
 import type { Disposer } from './types.ts';
@@ -9,7 +9,27 @@ import type { Disposer } from './types.ts';
 const port = parentPort;
 if (port === null) throw new Error('worker.ts runs as a worker thread');
 
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const describe = (error: unknown) =>
+  error instanceof Error ? (error.stack ?? error.message) : String(error);
+
+// Last resort: a fault nobody caught is logged, and the engine (with the kill switch) keeps running.
+process.on('uncaughtException', (error) => log(`braid: engine host: unexpected error: ${describe(error)}`));
+process.on('unhandledRejection', (reason) =>
+  log(`braid: engine host: unexpected rejection: ${describe(reason)}`),
+);
+
 const post = (message: FromHost) => port.postMessage(message);
+
+/** A result that cannot be cloned (it should never happen) is answered with an error, not lost. */
+const postResult = (id: number, result: Result<unknown>) => {
+  try {
+    post({ kind: 'result', id, result });
+  } catch (error) {
+    log(`braid: engine host: cannot send a result: ${describe(error)}`);
+    post({ kind: 'result', id, result: err('internal', 'the answer could not be sent') });
+  }
+};
 
 let booted: ReturnType<typeof bootHost>;
 try {
@@ -22,14 +42,15 @@ if (!booted.ok) {
   post({ kind: 'ready', result: booted });
   port.close();
 } else {
-  const host = booted.value;
+  const { host, info } = booted.value;
   const subscriptions = new Map<number, Disposer>();
   port.on('message', (message: ToHost) => {
     switch (message.kind) {
       case 'invoke':
-        void host
-          .invoke(message.name, message.args)
-          .then((result) => post({ kind: 'result', id: message.id, result }));
+        host.invoke(message.name, message.args).then(
+          (result) => postResult(message.id, result),
+          (error: unknown) => postResult(message.id, err('internal', describe(error))),
+        );
         return;
       case 'subscribe':
         subscriptions.get(message.sid)?.();
@@ -42,14 +63,15 @@ if (!booted.ok) {
         subscriptions.get(message.sid)?.();
         subscriptions.delete(message.sid);
         return;
+      case 'stats':
+        post({ kind: 'stats', id: message.id, stats: { subscriptions: subscriptions.size } });
+        return;
       case 'close':
         for (const dispose of subscriptions.values()) dispose();
         subscriptions.clear();
         void host
           .close()
-          .catch((error: unknown) =>
-            process.stderr.write(`braid: closing the engine failed: ${String(error)}\n`),
-          )
+          .catch((error: unknown) => log(`braid: closing the engine failed: ${String(error)}`))
           .finally(() => {
             post({ kind: 'closed' });
             port.close();
@@ -57,5 +79,5 @@ if (!booted.ok) {
         return;
     }
   });
-  post({ kind: 'ready', result: { ok: true, value: null } });
+  post({ kind: 'ready', result: { ok: true, value: info } });
 }

@@ -1,5 +1,7 @@
 // The `braid serve` server on 127.0.0.1: the built renderer (with a strict CSP) and the API, over HTTP
-// and a WebSocket. Every /api request and the WebSocket upgrade need the token; without it: 401.
+// and a WebSocket. Every /api request and the WebSocket upgrade need the token; without it: 401. A request
+// that cannot even be parsed (a request-target `new URL` refuses) is a 400 before anything else: no input
+// reaches a throw outside a guard.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
@@ -7,10 +9,10 @@ import { WS_PATH } from '../../shared/contract.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import type { HostHandle } from '../host/types.ts';
 import { contentSecurityPolicy, securityHeaders } from '../security.ts';
-import { hostAllowed, originAllowed, requestToken, tokenMatches } from './auth.ts';
+import { fetchSiteAllowed, hostAllowed, originAllowed, requestToken, tokenMatches } from './auth.ts';
 import { handleApi, sendJson } from './http-api.ts';
 import { loadStatic } from './static-files.ts';
-import { attachClient } from './ws-api.ts';
+import { attachClient, type ClientLimits } from './ws-api.ts';
 
 export const LOOPBACK = '127.0.0.1';
 
@@ -27,11 +29,32 @@ export interface ServerOptions {
   port: number;
   staticRoot: string;
   log?: (line: string) => void;
+  /** Per-client WebSocket bounds (tests lower them). */
+  clientLimits?: ClientLimits;
+  /** WebSocket clients at once; one more is refused with 503 (each costs a snapshot and a queue). */
+  maxClients?: number;
 }
+
+const MAX_CLIENTS = 64;
+/** The WebSocket's largest message; a bigger one closes the socket with 1009. */
+const MAX_WS_MESSAGE = 1024 * 1024;
 
 function rejectUpgrade(socket: Duplex, status: number, reason: string): void {
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   socket.destroy();
+}
+
+/**
+ * The request-target as a URL, or null when it is not a path (`http://[`, `*`, an absolute-form target
+ * meant for a proxy) or does not parse. `new URL` throws on such input: never outside this guard.
+ */
+export function requestUrl(target: string | undefined, port: number): URL | null {
+  if (target === undefined || !target.startsWith('/') || target.startsWith('//')) return null;
+  try {
+    return new URL(target, `http://${LOOPBACK}:${port}`);
+  } catch {
+    return null;
+  }
 }
 
 export function startServer(options: ServerOptions): Promise<Result<ServeServer>> {
@@ -44,7 +67,13 @@ export function startServer(options: ServerOptions): Promise<Result<ServeServer>
     );
 
   const onRequest = async (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', `http://${LOOPBACK}:${port}`);
+    const url = requestUrl(req.url, port);
+    if (url === null) {
+      return sendJson(res, 400, err('bad_request', 'the request-target is not a path'), {
+        ...headers(),
+        Connection: 'close',
+      });
+    }
     if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
       if (!tokenMatches(requestToken(req, url), token)) {
         return sendJson(res, 401, err('unauthorized', 'a valid token is required'), {
@@ -55,6 +84,10 @@ export function startServer(options: ServerOptions): Promise<Result<ServeServer>
       // DNS-rebinding guard, on top of the token.
       if (!hostAllowed(req, port)) {
         return sendJson(res, 403, err('forbidden', 'unexpected Host header'), headers());
+      }
+      // A page of another site holding a leaked token (a text/plain POST needs no CORS preflight).
+      if (!originAllowed(req, port) || !fetchSiteAllowed(req)) {
+        return sendJson(res, 403, err('forbidden', 'requests from other sites are refused'), headers());
       }
       return handleApi(host, req, res, url, headers());
     }
@@ -75,15 +108,30 @@ export function startServer(options: ServerOptions): Promise<Result<ServeServer>
     });
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024, perMessageDeflate: false });
-  wss.on('connection', (ws) => attachClient(host, ws));
-  server.on('upgrade', (req, socket, head) => {
-    socket.on('error', () => socket.destroy());
-    const url = new URL(req.url ?? '/', `http://${LOOPBACK}:${port}`);
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_WS_MESSAGE,
+    perMessageDeflate: false,
+  });
+  wss.on('connection', (ws) => attachClient(host, ws, options.clientLimits));
+  const maxClients = options.maxClients ?? MAX_CLIENTS;
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = requestUrl(req.url, port);
+    if (url === null) return rejectUpgrade(socket, 400, 'Bad Request');
     if (url.pathname !== WS_PATH) return rejectUpgrade(socket, 404, 'Not Found');
     if (!tokenMatches(requestToken(req, url), token)) return rejectUpgrade(socket, 401, 'Unauthorized');
     if (!hostAllowed(req, port) || !originAllowed(req, port)) return rejectUpgrade(socket, 403, 'Forbidden');
+    if (wss.clients.size >= maxClients) return rejectUpgrade(socket, 503, 'Service Unavailable');
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  };
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    try {
+      onUpgrade(req, socket, head);
+    } catch (error) {
+      log(`braid serve: upgrade failed: ${error instanceof Error ? error.message : String(error)}`);
+      socket.destroy();
+    }
   });
 
   let closing: Promise<void> | null = null;
