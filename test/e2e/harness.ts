@@ -15,6 +15,7 @@ export interface Served {
   url: string;
   origin: string;
   token: string;
+  port: number;
   stop(): Promise<void>;
   /** Everything the server wrote to stderr (shown when a test fails). */
   log(): string;
@@ -34,11 +35,22 @@ function exited(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Starts `node bin/braid.js serve --demo --port 0` and waits for its ready line. */
-export async function startServe(options: { demoStepMs?: number; timeoutMs?: number } = {}): Promise<Served> {
+export interface ServeOptions {
+  demoStepMs?: number;
+  timeoutMs?: number;
+  /** The journal (`--db`); a temporary one of the server's own when absent. */
+  db?: string;
+  /** `--port`; 0 (a free port) when absent. */
+  port?: number;
+}
+
+/** Starts `node bin/braid.js serve --demo --port N [--db FILE]` and waits for its ready line. */
+export async function startServe(options: ServeOptions = {}): Promise<Served> {
   const env = { ...process.env };
   if (options.demoStepMs !== undefined) env.BRAID_DEMO_STEP_MS = String(options.demoStepMs);
-  const child = spawn(process.execPath, ['bin/braid.js', 'serve', '--demo', '--port', '0'], {
+  const args = ['bin/braid.js', 'serve', '--demo', '--port', String(options.port ?? 0)];
+  if (options.db !== undefined) args.push('--db', options.db);
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -78,7 +90,14 @@ export async function startServe(options: { demoStepMs?: number; timeoutMs?: num
   });
 
   const url = match[1]!;
-  return { url, origin: new URL(url).origin, token: match[3]!, stop, log: () => stderr };
+  return {
+    url,
+    origin: new URL(url).origin,
+    token: match[3]!,
+    port: Number(match[2]),
+    stop,
+    log: () => stderr,
+  };
 }
 
 export interface Browser {
@@ -88,13 +107,15 @@ export interface Browser {
 }
 
 /** Chromium with a fresh, throw-away profile (a new --user-data-dir every run). */
-export async function launchChromium(): Promise<Browser> {
+export async function launchChromium(
+  viewport: { width: number; height: number } = { width: 1680, height: 1000 },
+): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), 'braid-e2e-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    viewport: { width: 1680, height: 1000 },
+    viewport,
     acceptDownloads: true,
   });
   const page = context.pages()[0] ?? (await context.newPage());

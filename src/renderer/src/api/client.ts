@@ -2,7 +2,7 @@
 // `braid serve` WebSocket. Nothing else in the renderer knows which.
 import type { BraidApi, CommandArgs, CommandName, CommandResults } from '../../../shared/contract.ts';
 import { err, type Result } from '../../../shared/result.ts';
-import { connectionLost, connectionOpened, messageReceived } from '../store/connection.ts';
+import { connectionLost, connectionOpened, messageReceived, tokenRefused } from '../store/connection.ts';
 import { pageToken } from './token.ts';
 import { createWsApi } from './ws.ts';
 
@@ -23,6 +23,24 @@ function wsUrl(): string {
   return `${scheme}://${location.host}${WS_PATH}?token=${encodeURIComponent(pageToken() ?? '')}`;
 }
 
+/**
+ * A browser cannot tell a refused WebSocket from a dead server. After a failed attempt, ask the HTTP API
+ * (a HEAD-sized 401 when the token is wrong): if it answers 401, the page says the token is no longer valid
+ * instead of "reconnecting" forever.
+ */
+async function probeToken(): Promise<void> {
+  try {
+    const res = await fetch('/api/snapshot', {
+      headers: { Authorization: `Bearer ${pageToken() ?? ''}` },
+      cache: 'no-store',
+    });
+    tokenRefused(res.status === 401);
+    await res.body?.cancel();
+  } catch {
+    tokenRefused(false); // the server is down: nothing to say about the token
+  }
+}
+
 export function connectApi(): BraidApi {
   if (api) return api;
   if (window.braid) {
@@ -39,7 +57,14 @@ export function connectApi(): BraidApi {
     api = ipc;
   } else {
     pageToken(); // moves the token out of the address bar before anything else runs
-    api = createWsApi(wsUrl, { live: connectionOpened, lost: connectionLost, message: messageReceived });
+    api = createWsApi(wsUrl, {
+      live: connectionOpened,
+      lost: (attempt) => {
+        connectionLost(attempt);
+        if (attempt % 3 === 0) void probeToken();
+      },
+      message: messageReceived,
+    });
   }
   return api;
 }

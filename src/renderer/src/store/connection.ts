@@ -6,6 +6,7 @@
 //                     'reconnecting' the link dropped: everything on screen is stale until the next snapshot
 //     lastMessageAt   wall-clock ms of the last message from the engine (null before the first)
 //     attempt         reconnection attempts since the link dropped (0 while connected)
+//     refused         the server answers but refuses this page's token (a restart that rotated it)
 //   useIsConnected()  true only while 'connected'
 //   DISCONNECTED_TEXT the words every panel shows while the link is down
 //
@@ -18,6 +19,7 @@ export interface ConnectionState {
   status: ConnectionStatus;
   lastMessageAt: number | null;
   attempt: number;
+  refused: boolean;
 }
 
 export const DISCONNECTED_TEXT = 'Disconnected \u2014 reconnecting';
@@ -26,13 +28,14 @@ export const useConnection = create<ConnectionState>()(() => ({
   status: 'connecting',
   lastMessageAt: null,
   attempt: 0,
+  refused: false,
 }));
 
 export const useIsConnected = (): boolean => useConnection((s) => s.status === 'connected');
 
 /** A snapshot arrived on a live link (`now`: wall-clock ms, passed in by the transport). */
 export function connectionOpened(now: number): void {
-  useConnection.setState({ status: 'connected', lastMessageAt: now, attempt: 0 });
+  useConnection.setState({ status: 'connected', lastMessageAt: now, attempt: 0, refused: false });
 }
 
 /** The link dropped (or a connection attempt failed): `attempt` counts the tries since. */
@@ -42,6 +45,11 @@ export function connectionLost(attempt: number): void {
     status: s.status === 'connecting' && s.lastMessageAt === null ? 'connecting' : 'reconnecting',
     attempt,
   }));
+}
+
+/** What a probe of the HTTP API said about this page's token while the link is down. */
+export function tokenRefused(refused: boolean): void {
+  if (useConnection.getState().refused !== refused) useConnection.setState({ refused });
 }
 
 export function messageReceived(now: number): void {

@@ -9,7 +9,7 @@
 //   useTimeZone()          the IANA zone for formatters in components ('UTC' | 'America/New_York')
 //   currentTimeZone()      the same outside React (reads the store once)
 //   timeZoneLabel(zone)    'UTC' | 'New York': the short label shown next to times
-//   setTimeZone / setConfirmOwnTickets / setConfirmClose / setPanelSize / setPanelCollapsed / resetLayout
+//   setTimeZone / setConfirmOwnTickets / setConfirmClose / setPanelSizes / setPanelCollapsed / resetLayout
 //
 // Stored values are read back through readSettings, which keeps only well-formed fields: a hand-edited
 // or older entry can never break the page.
@@ -20,7 +20,8 @@ export const EXCHANGE_TIME_ZONE = 'America/New_York';
 export type TimeZoneName = 'UTC' | typeof EXCHANGE_TIME_ZONE;
 
 export interface LayoutSettings {
-  /** Flex weights (fr) by key: 'col:trade', 'row:Positions' ... Missing keys use the built-in default. */
+  /** Sizes by key ('col:trade' weight, 'col:side' pixels, 'row:Positions' weight ...); the layout
+   *  clamps each to its own range. Missing keys use the built-in default. */
   sizes: Readonly<Record<string, number>>;
   /** Collapsed panels by region name ('Lessons', 'Day trades' ...). */
   collapsed: Readonly<Record<string, boolean>>;
@@ -41,9 +42,9 @@ export const DEFAULT_SETTINGS: UiSettings = {
 };
 
 export const SETTINGS_KEY = 'braid.settings.v1';
-/** Bounds of a stored size weight: a panel can shrink to a tenth of its neighbours or grow tenfold. */
-export const MIN_WEIGHT = 0.1;
-export const MAX_WEIGHT = 10;
+/** Outer bounds of a stored size (weights and pixels alike); the layout applies tighter ones. */
+const MIN_SIZE = 0.01;
+const MAX_SIZE = 10_000;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -67,7 +68,7 @@ export function readSettings(raw: string | null): UiSettings {
   if (isRecord(layout.sizes)) {
     for (const [k, v] of Object.entries(layout.sizes)) {
       if (KEY_RE.test(k) && typeof v === 'number' && Number.isFinite(v)) {
-        sizes[k] = Math.min(MAX_WEIGHT, Math.max(MIN_WEIGHT, v));
+        sizes[k] = Math.min(MAX_SIZE, Math.max(MIN_SIZE, v));
       }
     }
   }
@@ -129,10 +130,13 @@ export const setTimeZone = (timeZone: TimeZoneSetting): void => useSettings.setS
 export const setConfirmOwnTickets = (on: boolean): void => useSettings.setState({ confirmOwnTickets: on });
 export const setConfirmClose = (on: boolean): void => useSettings.setState({ confirmClose: on });
 
-export function setPanelSize(key: string, weight: number): void {
-  if (!KEY_RE.test(key) || !Number.isFinite(weight)) return;
-  const w = Math.min(MAX_WEIGHT, Math.max(MIN_WEIGHT, weight));
-  useSettings.setState((s) => ({ layout: { ...s.layout, sizes: { ...s.layout.sizes, [key]: w } } }));
+/** Sets several sizes at once (a drag moves two neighbours together). */
+export function setPanelSizes(sizes: Readonly<Record<string, number>>): void {
+  const next: Record<string, number> = {};
+  for (const [key, size] of Object.entries(sizes)) {
+    if (KEY_RE.test(key) && Number.isFinite(size)) next[key] = Math.min(MAX_SIZE, Math.max(MIN_SIZE, size));
+  }
+  useSettings.setState((s) => ({ layout: { ...s.layout, sizes: { ...s.layout.sizes, ...next } } }));
 }
 
 export function setPanelCollapsed(name: string, collapsed: boolean): void {

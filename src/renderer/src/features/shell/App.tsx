@@ -1,4 +1,5 @@
-// The terminal's layout: top bar, three columns of panels, status bar.
+// The terminal's layout: top bar, the disconnected banner when the link is down, three columns of panels
+// (resizable, collapsible, remembered), status bar.
 import { ApprovalQueue } from '../approvals/ApprovalQueue.tsx';
 import { OrdersBlotter } from '../blotter/OrdersBlotter.tsx';
 import { PositionsBlotter } from '../blotter/PositionsBlotter.tsx';
@@ -7,6 +8,8 @@ import { DayTrades } from '../day-trades/DayTrades.tsx';
 import { TradeHistory } from '../history/TradeHistory.tsx';
 import { Lessons } from '../lessons/Lessons.tsx';
 import { OrderTicket } from '../ticket/OrderTicket.tsx';
+import { ConnectionBanner } from './ConnectionBanner.tsx';
+import { Columns, RowHandle, Slot } from './Layout.tsx';
 import { Progress } from './Progress.tsx';
 import { StatusBar } from './StatusBar.tsx';
 import { Toasts } from './Toasts.tsx';
@@ -17,22 +20,48 @@ export function App() {
     <div className="app">
       <Progress />
       <TopBar />
-      <main className="workspace">
-        <div className="column col-trade">
-          <ApprovalQueue />
-          <PositionsBlotter />
-          <OrdersBlotter />
-        </div>
-        <div className="column col-analysis">
-          <PriceChart />
-          <TradeHistory />
-        </div>
-        <div className="column col-side">
-          <DayTrades />
-          <OrderTicket />
-          <Lessons />
-        </div>
-      </main>
+      <ConnectionBanner />
+      <Columns
+        trade={
+          <>
+            <Slot name="Approval queue">
+              <ApprovalQueue />
+            </Slot>
+            <RowHandle above="Approval queue" below="Positions" />
+            <Slot name="Positions">
+              <PositionsBlotter />
+            </Slot>
+            <RowHandle above="Positions" below="Orders" />
+            <Slot name="Orders">
+              <OrdersBlotter />
+            </Slot>
+          </>
+        }
+        analysis={
+          <>
+            <Slot name="Chart">
+              <PriceChart />
+            </Slot>
+            <RowHandle above="Chart" below="Trade history" />
+            <Slot name="Trade history">
+              <TradeHistory />
+            </Slot>
+          </>
+        }
+        side={
+          <>
+            <Slot name="Day trades">
+              <DayTrades />
+            </Slot>
+            <Slot name="Order ticket">
+              <OrderTicket />
+            </Slot>
+            <Slot name="Lessons" fill>
+              <Lessons />
+            </Slot>
+          </>
+        }
+      />
       <StatusBar />
       <Toasts />
     </div>

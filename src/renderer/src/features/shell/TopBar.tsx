@@ -1,12 +1,16 @@
-// The always-visible strip: mode, trading state, account figures, engine clock, kill switch.
+// The always-visible strip: mode, trading state, account figures, engine clock and its time zone,
+// settings, kill switch. On a narrow screen the account figures give way first (the least important
+// drops out whole, never half-cut); the controls on the right never shrink.
 import { dec } from '../../../../shared/domain/decimal.ts';
 import * as fmt from '../../lib/format.ts';
 import { useConnection } from '../../store/connection.ts';
-import { type TimeZoneName, timeZoneLabel, useTimeZone } from '../../store/settings.ts';
+import { timeZoneLabel, useTimeZone } from '../../store/settings.ts';
 import { useTerminal } from '../../store/store.ts';
 import { KillSwitch } from '../kill-switch/KillSwitch.tsx';
 import { TradingStateBadge } from '../kill-switch/TradingState.tsx';
 import { ModeControl } from '../mode/ModeControl.tsx';
+import { dateTimeIn } from './clock.ts';
+import { SettingsButton, TimeZoneSelect } from './Settings.tsx';
 
 function Figure(props: { label: string; value: string; tone?: string }) {
   return (
@@ -32,7 +36,6 @@ function AccountFigures() {
   return (
     <div className="figures">
       <Figure label={`Equity ${a.currency}`} value={fmt.money(a.equity)} />
-      <Figure label="Cash" value={fmt.money(a.cash)} />
       <Figure label="Day P&L" value={fmt.signedMoney(day)} tone={fmt.toneClass(day)} />
       <Figure
         label="Unrealized"
@@ -40,29 +43,9 @@ function AccountFigures() {
         tone={fmt.toneClass(a.unrealizedPnl)}
       />
       <Figure label="Realized" value={fmt.signedMoney(a.realizedPnl)} tone={fmt.toneClass(a.realizedPnl)} />
+      <Figure label="Cash" value={fmt.money(a.cash)} />
     </div>
   );
-}
-
-const clockFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** "2024-03-01 09:30:00" in the chosen zone (the sv-SE locale writes ISO-like dates). */
-function clockText(time: number, zone: TimeZoneName): string {
-  let f = clockFormats.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('sv-SE', {
-      timeZone: zone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    });
-    clockFormats.set(zone, f);
-  }
-  return f.format(time);
 }
 
 function EngineClock() {
@@ -73,16 +56,19 @@ function EngineClock() {
     <div className="figure clock">
       <span className="figure-label">
         <span className={`dot ${status}`} title={`Engine connection: ${status}`} /> Engine time{' '}
-        {timeZoneLabel(zone)}
+        <TimeZoneSelect />
       </span>
-      <span className="figure-value num">{time > 0 ? clockText(time, zone) : '\u2014'}</span>
+      <span className="figure-value num" title={`Engine clock, shown in ${timeZoneLabel(zone)}`}>
+        {time > 0 ? dateTimeIn(time, zone) : '\u2014'}
+      </span>
     </div>
   );
 }
 
 export function TopBar() {
+  const stale = useConnection((s) => s.status === 'reconnecting');
   return (
-    <header className="topbar">
+    <header className={`topbar${stale ? ' stale' : ''}`}>
       <div className="brand">
         BRAID<span className="brand-sub">execution</span>
       </div>
@@ -92,8 +78,8 @@ export function TopBar() {
         <TradingStateBadge />
       </div>
       <AccountFigures />
-      <div className="spacer" />
       <EngineClock />
+      <SettingsButton />
       <KillSwitch />
     </header>
   );
