@@ -51,3 +51,8 @@ export function planLabels(sources: readonly LabelSource[], zone = 'UTC'): Map<s
   }
   return out;
 }
+
+/** An order id on screen: its plan's short label in place of the plan id (SPY-0305-1420:E1). */
+export function orderLabel(orderId: string, planId: string, planLabel: string): string {
+  return orderId.startsWith(planId) ? planLabel + orderId.slice(planId.length) : orderId;
+}

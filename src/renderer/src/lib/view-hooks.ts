@@ -8,13 +8,9 @@ import type { TerminalState } from '../store/state.ts';
 import { useTerminal } from '../store/store.ts';
 import { type LabelSource, planLabels } from './plan-labels.ts';
 
-type Instruments = Readonly<Record<string, { tick: DecStr; lot: DecStr }>>;
-
-const NO_INSTRUMENTS: Instruments = {};
-
 /** The engine's instruments (snapshot.engine.instruments), empty before the first snapshot. */
-export function instrumentsOf(state: TerminalState): Instruments {
-  return (state as TerminalState & { instruments?: Instruments }).instruments ?? NO_INSTRUMENTS;
+export function instrumentsOf(state: TerminalState): TerminalState['instruments'] {
+  return state.instruments;
 }
 
 export function tickOf(state: TerminalState, symbol: string | null | undefined): DecStr {

@@ -1,27 +1,33 @@
-// Plans waiting for the operator: size, risk, score and an expiry countdown on engine time.
-// Keyboard: arrows move the selection, A approves, R rejects (focus the queue first).
+// Plans waiting for the operator: the engine's own size and risk, score and an expiry countdown on
+// engine time. Approve is disabled while trading is blocked (HALTED, or the engine link down), and the
+// queue says why. Keyboard: arrows move the selection, A approves, R rejects (focus the queue first).
 import { type KeyboardEvent, memo, useEffect } from 'react';
 import * as fmt from '../../lib/format.ts';
+import { usePlanLabel, useTick } from '../../lib/view-hooks.ts';
 import { approvePlan, rejectPlan } from '../../store/actions.ts';
 import { useTerminal } from '../../store/store.ts';
+import { useTradingBlock } from '../../store/trading-block.ts';
 import { selectSymbol, useUi } from '../../store/ui.ts';
 import { Cell, type Column, DataGrid, GridRow, type RowProps } from '../blotter/DataGrid.tsx';
 import { Panel } from '../shell/Panel.tsx';
 import { planRisk, planSize, riskPctOfEquity } from './risk.ts';
+import './approvals.css';
 
 const COLUMNS: readonly Column[] = [
-  { key: 'plan', label: 'Plan', width: 'minmax(58px, 1.2fr)' },
+  { key: 'plan', label: 'Plan', width: 'minmax(118px, 1.2fr)' },
   { key: 'symbol', label: 'Symbol', width: 'minmax(62px, 0.8fr)' },
   { key: 'side', label: 'Side', width: '42px' },
-  { key: 'entry', label: 'Entry', width: 'minmax(78px, 1fr)', align: 'right' },
-  { key: 'qty', label: 'Qty', width: 'minmax(44px, 0.6fr)', align: 'right' },
-  { key: 'stop', label: 'Stop', width: 'minmax(60px, 0.8fr)', align: 'right' },
-  { key: 'target', label: 'Target', width: 'minmax(60px, 0.8fr)', align: 'right' },
-  { key: 'risk', label: 'Risk', width: 'minmax(68px, 0.9fr)', align: 'right' },
+  { key: 'entry', label: 'Entry', width: 'minmax(86px, 1fr)', align: 'right' },
+  { key: 'qty', label: 'Qty', width: 'minmax(64px, 0.7fr)', align: 'right' },
+  { key: 'stop', label: 'Stop', width: 'minmax(64px, 0.8fr)', align: 'right' },
+  { key: 'target', label: 'Target', width: 'minmax(64px, 0.8fr)', align: 'right' },
+  { key: 'risk', label: 'Risk', width: 'minmax(72px, 0.9fr)', align: 'right' },
   { key: 'score', label: 'Score', width: '50px', align: 'right' },
   { key: 'expires', label: 'Expires', width: '62px', align: 'right' },
   { key: 'actions', label: '', width: '112px', align: 'center' },
 ];
+
+const ESTIMATE = "The engine's sizing when the plan arrived: it sizes again when you approve";
 
 const ENTRY_TYPE = { market: 'MKT', limit: 'LMT', stop: 'STP' } as const;
 const rowDomId = (planId: string): string => `queue-${planId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
@@ -36,14 +42,16 @@ function Countdown({ expiresAt }: { expiresAt: number | undefined }) {
 const PlanRow = memo(function PlanRow({ id, rowIndex, top }: RowProps) {
   const selected = useUi((s) => s.queueSelected === id);
   const plan = useTerminal((s) => s.plans.byId[id]);
-  const last = useTerminal((s) => (plan ? s.lastPrices[plan.input.symbol] : undefined));
   const equity = useTerminal((s) => s.account?.equity);
+  const label = usePlanLabel(id);
+  const tick = useTick(plan?.input.symbol);
+  const block = useTradingBlock();
   if (!plan) return null;
   const { input } = plan;
-  const size = planSize(plan, last, equity);
-  const risk = planRisk(plan, last, equity);
+  const size = planSize(plan);
+  const risk = planRisk(plan);
   const riskPct = riskPctOfEquity(risk, equity);
-  const estimate = size?.estimated ? 'Estimate: the engine sizes the plan when it is approved' : undefined;
+  const estimate = size?.estimated ? ESTIMATE : undefined;
   return (
     <GridRow
       id={rowDomId(id)}
@@ -56,20 +64,20 @@ const PlanRow = memo(function PlanRow({ id, rowIndex, top }: RowProps) {
       }}
     >
       <Cell className="mono" title={id}>
-        {id}
+        {label}
       </Cell>
       <Cell className="sym">{input.symbol}</Cell>
       <Cell className={input.side === 'buy' ? 'up' : 'down'}>{input.side === 'buy' ? 'BUY' : 'SELL'}</Cell>
       <Cell align="right">
         <span className="dim">{ENTRY_TYPE[input.entry.type]} </span>
-        {input.entry.price === undefined ? '' : fmt.price(input.entry.price)}
+        {input.entry.price === undefined ? '' : fmt.price(input.entry.price, tick)}
       </Cell>
-      <Cell align="right" className={size?.estimated ? 'estimated' : undefined} title={estimate}>
+      <Cell align="right" className={size?.estimated ? 'whole estimated' : 'whole'} title={estimate}>
         {size?.estimated ? '\u2248' : ''}
         {fmt.qty(size?.quantity)}
       </Cell>
-      <Cell align="right">{fmt.price(input.stopLoss)}</Cell>
-      <Cell align="right">{fmt.price(input.takeProfit)}</Cell>
+      <Cell align="right">{fmt.price(input.stopLoss, tick)}</Cell>
+      <Cell align="right">{fmt.price(input.takeProfit, tick)}</Cell>
       <Cell
         align="right"
         className={size?.estimated ? 'estimated' : undefined}
@@ -88,6 +96,8 @@ const PlanRow = memo(function PlanRow({ id, rowIndex, top }: RowProps) {
         <button
           type="button"
           className="btn mini approve"
+          disabled={block.blocked}
+          title={block.why ?? undefined}
           onClick={(e) => {
             e.stopPropagation();
             void approvePlan(id);
@@ -114,6 +124,7 @@ export function ApprovalQueue() {
   const queue = useTerminal((s) => s.queue);
   const approval = useTerminal((s) => s.approval);
   const selected = useUi((s) => s.queueSelected);
+  const block = useTradingBlock();
   // The selection falls back to the oldest plan when the selected one leaves the queue.
   const current = selected !== null && queue.includes(selected) ? selected : (queue[0] ?? null);
   const index = current === null ? -1 : queue.indexOf(current);
@@ -131,7 +142,7 @@ export function ApprovalQueue() {
       const next = queue[Math.min(queue.length - 1, Math.max(0, index + step))];
       if (next !== undefined) setSelected(next);
       e.preventDefault();
-    } else if (key === 'a' && current !== null) {
+    } else if (key === 'a' && current !== null && !block.blocked) {
       void approvePlan(current);
       e.preventDefault();
     } else if (key === 'r' && current !== null) {
@@ -157,6 +168,11 @@ export function ApprovalQueue() {
         </span>
       }
     >
+      {block.blocked && (
+        <div className="queue-blocked" role="status">
+          <b>Approve is disabled.</b> {block.why}
+        </div>
+      )}
       <DataGrid
         label="Approval queue"
         columns={COLUMNS}

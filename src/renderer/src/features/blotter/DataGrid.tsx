@@ -13,6 +13,10 @@ import {
   useEffect,
   useRef,
 } from 'react';
+import './grid.css';
+import type { SortState } from './sorting.ts';
+
+export { nextSort, type SortDirection, type SortState } from './sorting.ts';
 
 export interface Column {
   /** Unique within a grid (labels may be empty, e.g. the actions column). */
@@ -21,6 +25,8 @@ export interface Column {
   /** A CSS grid track, e.g. "64px" or "minmax(70px, 1fr)". */
   width: string;
   align?: 'left' | 'right' | 'center';
+  /** The header is a button that sorts the grid by this column. */
+  sortable?: boolean;
 }
 
 export interface RowProps {
@@ -44,20 +50,51 @@ interface DataGridProps {
   focusIndex?: number;
   onKeyDown?: (e: KeyboardEvent<HTMLDivElement>) => void;
   activeDescendant?: string;
+  /** The column the rows are sorted by (aria-sort on its header); ids come already sorted. */
+  sort?: SortState | null;
+  onSort?: (key: string) => void;
 }
 
 export function columnsTemplate(columns: readonly Column[]): string {
   return columns.map((c) => c.width).join(' ');
 }
 
-const HeaderRow = memo(function HeaderRow({ columns }: { columns: readonly Column[] }) {
+const HeaderRow = memo(function HeaderRow(props: {
+  columns: readonly Column[];
+  sort: SortState | null;
+  onSort: ((key: string) => void) | undefined;
+}) {
+  const { columns, sort, onSort } = props;
   return (
     <div role="row" aria-rowindex={1} className="grid-row grid-header">
-      {columns.map((c) => (
-        <div role="columnheader" key={c.key} className={`cell ${c.align ?? 'left'}`}>
-          {c.label}
-        </div>
-      ))}
+      {columns.map((c) => {
+        const sortable = c.sortable === true && onSort !== undefined;
+        const dir = sort?.key === c.key ? sort.dir : undefined;
+        return (
+          <div
+            role="columnheader"
+            key={c.key}
+            className={`cell ${c.align ?? 'left'}${sortable ? ' sortable' : ''}`}
+            aria-sort={sortable ? (dir ?? 'none') : undefined}
+          >
+            {sortable ? (
+              <button
+                type="button"
+                className="sort-button"
+                title={`Sort by ${c.label}`}
+                onClick={() => onSort(c.key)}
+              >
+                {c.label}
+                <span className="sort-mark" aria-hidden="true">
+                  {dir === 'ascending' ? '\u25B2' : dir === 'descending' ? '\u25BC' : ''}
+                </span>
+              </button>
+            ) : (
+              c.label
+            )}
+          </div>
+        );
+      })}
     </div>
   );
 });
@@ -92,7 +129,7 @@ export function DataGrid(props: DataGridProps) {
       style={style}
     >
       <div role="rowgroup" className="grid-head">
-        <HeaderRow columns={props.columns} />
+        <HeaderRow columns={props.columns} sort={props.sort ?? null} onSort={props.onSort} />
       </div>
       <div role="rowgroup" className="grid-body" style={bodyStyle}>
         {virtualizer.getVirtualItems().map((item) => {

@@ -1,24 +1,27 @@
-// Open positions with live P&L; Close flattens one at market.
+// Open positions with live P&L; Close asks how much to close at market (the whole position by default).
 import { memo } from 'react';
 import { dec } from '../../../../shared/domain/decimal.ts';
 import type { PositionRecord } from '../../../../shared/domain/portfolio.ts';
 import * as fmt from '../../lib/format.ts';
-import { closePosition } from '../../store/actions.ts';
+import { useTick } from '../../lib/view-hooks.ts';
+import { useTimeZone } from '../../store/settings.ts';
 import { useTerminal } from '../../store/store.ts';
+import { useTradingBlock } from '../../store/trading-block.ts';
 import { selectSymbol, useUi } from '../../store/ui.ts';
 import { Panel } from '../shell/Panel.tsx';
+import { ClosePositionDialog, requestClose } from './ClosePosition.tsx';
 import { Cell, type Column, DataGrid, GridRow, type RowProps } from './DataGrid.tsx';
 
 export const POSITION_COLUMNS: readonly Column[] = [
   { key: 'symbol', label: 'Symbol', width: 'minmax(60px, 1fr)' },
   { key: 'side', label: 'Side', width: '50px' },
-  { key: 'qty', label: 'Qty', width: 'minmax(52px, 0.8fr)', align: 'right' },
-  { key: 'avg-price', label: 'Avg price', width: 'minmax(68px, 1fr)', align: 'right' },
-  { key: 'mark', label: 'Mark', width: 'minmax(68px, 1fr)', align: 'right' },
-  { key: 'mkt-value', label: 'Mkt value', width: 'minmax(80px, 1.1fr)', align: 'right' },
-  { key: 'unrealized', label: 'Unrl P&L', width: 'minmax(76px, 1.1fr)', align: 'right' },
-  { key: 'pnl-pct', label: 'P&L %', width: '60px', align: 'right' },
-  { key: 'opened', label: 'Opened', width: '68px', align: 'right' },
+  { key: 'qty', label: 'Qty', width: 'minmax(64px, 0.8fr)', align: 'right' },
+  { key: 'avg-price', label: 'Avg price', width: 'minmax(72px, 1fr)', align: 'right' },
+  { key: 'mark', label: 'Mark', width: 'minmax(72px, 1fr)', align: 'right' },
+  { key: 'mkt-value', label: 'Mkt value', width: 'minmax(84px, 1.1fr)', align: 'right' },
+  { key: 'unrealized', label: 'Unrl P&L', width: 'minmax(80px, 1.1fr)', align: 'right' },
+  { key: 'pnl-pct', label: 'P&L %', width: '64px', align: 'right' },
+  { key: 'opened', label: 'Opened', width: '106px', align: 'right' },
   { key: 'actions', label: '', width: '56px', align: 'center' },
 ];
 
@@ -43,6 +46,9 @@ function marketValue(p: PositionRecord): string | null {
 const PositionRow = memo(function PositionRow({ id, rowIndex, top }: RowProps) {
   const p = useTerminal((s) => s.positions.byId[id]);
   const selected = useUi((s) => s.symbol === id);
+  const tick = useTick(id);
+  const zone = useTimeZone();
+  const block = useTradingBlock();
   if (!p) return null;
   const pnlPct = positionPnlPct(p);
   return (
@@ -51,9 +57,11 @@ const PositionRow = memo(function PositionRow({ id, rowIndex, top }: RowProps) {
       <Cell>
         <span className={`tag ${p.side}`}>{p.side === 'long' ? 'LONG' : 'SHORT'}</span>
       </Cell>
-      <Cell align="right">{fmt.qty(p.quantity)}</Cell>
-      <Cell align="right">{fmt.price(p.avgPrice)}</Cell>
-      <Cell align="right">{fmt.price(p.markPrice)}</Cell>
+      <Cell align="right" className="whole">
+        {fmt.qty(p.quantity)}
+      </Cell>
+      <Cell align="right">{fmt.price(p.avgPrice, tick)}</Cell>
+      <Cell align="right">{fmt.price(p.markPrice, tick)}</Cell>
       <Cell align="right">{fmt.money(marketValue(p))}</Cell>
       <Cell align="right" className={fmt.toneClass(p.unrealizedPnl)}>
         {fmt.signedMoney(p.unrealizedPnl)}
@@ -61,17 +69,18 @@ const PositionRow = memo(function PositionRow({ id, rowIndex, top }: RowProps) {
       <Cell align="right" className={fmt.toneClass(pnlPct)}>
         {fmt.pct(pnlPct)}
       </Cell>
-      <Cell align="right" className="dim">
-        {fmt.clock(p.openedAt)}
+      <Cell align="right" className="dim" title={fmt.dateTime(p.openedAt, zone)}>
+        {fmt.shortDateTime(p.openedAt, zone)}
       </Cell>
       <Cell align="center">
         <button
           type="button"
           className="btn mini"
-          title={`Flatten ${p.symbol} at market`}
+          disabled={block.blocked}
+          title={block.why ?? `Close ${p.symbol} at market, all or part`}
           onClick={(e) => {
             e.stopPropagation();
-            void closePosition(p.symbol);
+            requestClose(p.symbol);
           }}
         >
           Close
@@ -84,13 +93,16 @@ const PositionRow = memo(function PositionRow({ id, rowIndex, top }: RowProps) {
 export function PositionsGrid() {
   const ids = useTerminal((s) => s.positions.ids);
   return (
-    <DataGrid
-      label="Positions"
-      columns={POSITION_COLUMNS}
-      ids={ids}
-      Row={PositionRow}
-      empty="No open positions"
-    />
+    <>
+      <DataGrid
+        label="Positions"
+        columns={POSITION_COLUMNS}
+        ids={ids}
+        Row={PositionRow}
+        empty="No open positions"
+      />
+      <ClosePositionDialog />
+    </>
   );
 }
 

@@ -1,8 +1,11 @@
-// Candles for the selected symbol with entry and exit markers; new candles are appended, not redrawn.
+// Candles for the selected symbol with a volume pane under them, fill markers (at tick precision, merged
+// where they would overlap) and the working entry, stop and target lines; new candles are appended, not
+// redrawn. After a restart the candles come back with the snapshot (recentBars).
 import {
   CandlestickSeries,
   createChart,
   createSeriesMarkers,
+  HistogramSeries,
   type IChartApi,
   type IPriceLine,
   type ISeriesApi,
@@ -14,14 +17,42 @@ import {
 import { useEffect, useMemo, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Bar } from '../../../../shared/domain/instrument.ts';
+import type { OrderRecord } from '../../../../shared/domain/order.ts';
+import type { PlanRecord } from '../../../../shared/domain/plan.ts';
 import * as fmt from '../../lib/format.ts';
+import { useTick } from '../../lib/view-hooks.ts';
+import { useTimeZone } from '../../store/settings.ts';
 import { useTerminal } from '../../store/store.ts';
 import { selectSymbol, useUi } from '../../store/ui.ts';
 import { Panel } from '../shell/Panel.tsx';
-import { fillMarkers } from './markers.ts';
+import { fillMarkers, type WorkingLine, workingLines } from './markers.ts';
 import { COLORS, chartOptions, presentational } from './theme.ts';
 
 const EMPTY: readonly Bar[] = [];
+/** The volume pane's share of the chart's height (the candles keep the rest). */
+const VOLUME_STRETCH = 0.22;
+
+const volume = (b: Bar) => ({
+  time: Math.floor(b.time / 1000) as UTCTimestamp,
+  value: Number(b.volume),
+  color: Number(b.close) >= Number(b.open) ? COLORS.volumeUp : COLORS.volumeDown,
+});
+
+const LINE_STYLE: Record<WorkingLine['role'], { color: string; title: string }> = {
+  entry: { color: COLORS.entry, title: 'ENTRY' },
+  stop: { color: COLORS.down, title: 'STOP' },
+  target: { color: COLORS.up, title: 'TARGET' },
+};
+
+/** lightweight-charts' price format for a tick: its decimals and its step. */
+function priceFormat(tick: string) {
+  const minMove = Number(tick);
+  return {
+    type: 'price' as const,
+    precision: fmt.decimalPlaces(tick),
+    minMove: Number.isFinite(minMove) && minMove > 0 ? minMove : 0.01,
+  };
+}
 
 // Prices become numbers only here, for plotting.
 const candle = (b: Bar) => ({
@@ -44,14 +75,19 @@ function Candles({ symbol }: { symbol: string }) {
   const host = useRef<HTMLDivElement>(null);
   const chart = useRef<IChartApi | null>(null);
   const series = useRef<ISeriesApi<'Candlestick'> | null>(null);
+  const volumes = useRef<ISeriesApi<'Histogram'> | null>(null);
   const markers = useRef<ISeriesMarkersPluginApi<Time> | null>(null);
   const avgLine = useRef<IPriceLine | null>(null);
+  const levelLines = useRef<IPriceLine[]>([]);
   const drawn = useRef<{ symbol: string; bars: readonly Bar[] }>({ symbol: '', bars: EMPTY });
 
   const bars = useTerminal((s) => s.bars[symbol] ?? EMPTY);
   const fills = useTerminal((s) => s.fills);
-  const orders = useTerminal((s) => s.orders.byId);
+  const orders = useTerminal((s) => s.orders);
+  const plans = useTerminal((s) => s.plans);
   const position = useTerminal((s) => s.positions.byId[symbol]);
+  const tick = useTick(symbol);
+  const zone = useTimeZone();
 
   useEffect(() => {
     if (!host.current) return;
@@ -63,19 +99,34 @@ function Candles({ symbol }: { symbol: string }) {
       wickUpColor: COLORS.up,
       wickDownColor: COLORS.down,
     });
+    // The volume pane: a histogram on a pane of its own under the candles.
+    const v = c.addSeries(
+      HistogramSeries,
+      { priceFormat: { type: 'volume' }, priceLineVisible: false, lastValueVisible: false },
+      1,
+    );
+    c.panes()[0]?.setStretchFactor(1 - VOLUME_STRETCH);
+    c.panes()[1]?.setStretchFactor(VOLUME_STRETCH);
     chart.current = c;
     presentational(host.current);
     series.current = s;
+    volumes.current = v;
     markers.current = createSeriesMarkers(s, []);
     drawn.current = { symbol: '', bars: EMPTY };
     return () => {
       c.remove();
       chart.current = null;
       series.current = null;
+      volumes.current = null;
       markers.current = null;
       avgLine.current = null;
+      levelLines.current = [];
     };
   }, []);
+
+  useEffect(() => {
+    series.current?.applyOptions({ priceFormat: priceFormat(tick) });
+  }, [tick]);
 
   useEffect(() => {
     const s = series.current;
@@ -84,23 +135,32 @@ function Candles({ symbol }: { symbol: string }) {
     const prevLast = prev.bars[prev.bars.length - 1];
     const appendable =
       prev.symbol === symbol && prevLast !== undefined && bars.length > 0 && bars[0]!.time <= prevLast.time;
+    const v = volumes.current;
     if (appendable) {
       // Only candles from the last drawn one onward changed.
-      for (const b of bars) if (b.time >= prevLast.time) s.update(candle(b));
+      for (const b of bars) {
+        if (b.time < prevLast.time) continue;
+        s.update(candle(b));
+        v?.update(volume(b));
+      }
     } else {
       s.setData(bars.map(candle));
+      v?.setData(bars.map(volume));
       chart.current?.timeScale().scrollToRealTime();
     }
     drawn.current = { symbol, bars };
   }, [symbol, bars]);
 
-  const marks = useMemo(() => fillMarkers(symbol, bars, fills, orders), [symbol, bars, fills, orders]);
+  const marks = useMemo(
+    () => fillMarkers(symbol, bars, fills, orders.byId, tick),
+    [symbol, bars, fills, orders, tick],
+  );
   useEffect(() => {
     markers.current?.setMarkers(
       marks.map(
         (m): SeriesMarker<Time> => ({
           time: m.time as UTCTimestamp,
-          position: m.side === 'buy' ? 'belowBar' : 'aboveBar',
+          position: m.position,
           shape: m.kind === 'entry' ? (m.side === 'buy' ? 'arrowUp' : 'arrowDown') : 'circle',
           color: m.kind === 'entry' ? (m.side === 'buy' ? COLORS.up : COLORS.down) : COLORS.exit,
           text: m.text,
@@ -108,6 +168,38 @@ function Candles({ symbol }: { symbol: string }) {
       ),
     );
   }, [marks]);
+
+  const levels = useMemo(() => {
+    const working: OrderRecord[] = [];
+    for (const id of orders.ids) {
+      const o = orders.byId[id];
+      if (o && o.symbol === symbol) working.push(o);
+    }
+    const active: PlanRecord[] = [];
+    for (const id of plans.ids) {
+      const p = plans.byId[id];
+      if (p && p.input.symbol === symbol) active.push(p);
+    }
+    return workingLines(symbol, working, active);
+  }, [symbol, orders, plans]);
+  // Redraw the level lines only when a level changes, not on every order update.
+  const levelsKey = levels.map((l) => `${l.role}:${l.price}:${l.pending}`).join('|');
+  // biome-ignore lint/correctness/useExhaustiveDependencies: levelsKey stands for levels (same key, same lines)
+  useEffect(() => {
+    const s = series.current;
+    if (!s) return;
+    for (const line of levelLines.current) s.removePriceLine(line);
+    levelLines.current = levels.map((l) =>
+      s.createPriceLine({
+        price: Number(l.price),
+        color: LINE_STYLE[l.role].color,
+        lineWidth: 1,
+        lineStyle: l.pending ? 3 : 0,
+        axisLabelVisible: true,
+        title: l.pending ? `${LINE_STYLE[l.role].title}?` : LINE_STYLE[l.role].title,
+      }),
+    );
+  }, [levelsKey]);
 
   const avg = position?.avgPrice;
   useEffect(() => {
@@ -133,13 +225,14 @@ function Candles({ symbol }: { symbol: string }) {
         <b>{symbol}</b>
         {last ? (
           <>
-            <span>O {fmt.price(last.open)}</span>
-            <span>H {fmt.price(last.high)}</span>
-            <span>L {fmt.price(last.low)}</span>
+            <span>O {fmt.price(last.open, tick)}</span>
+            <span>H {fmt.price(last.high, tick)}</span>
+            <span>L {fmt.price(last.low, tick)}</span>
             <span className={Number(last.close) >= Number(last.open) ? 'up' : 'down'}>
-              C {fmt.price(last.close)}
+              C {fmt.price(last.close, tick)}
             </span>
-            <span className="dim">{fmt.dateTime(last.time)}</span>
+            <span>V {fmt.qty(last.volume)}</span>
+            <span className="dim">{fmt.dateTime(last.time, zone)}</span>
           </>
         ) : (
           <span className="dim">no candles yet</span>

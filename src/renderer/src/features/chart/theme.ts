@@ -7,6 +7,8 @@ export const COLORS = {
   entry: '#4aa3ff',
   exit: '#f0b429',
   line: '#4aa3ff',
+  volumeUp: 'rgba(38, 166, 154, 0.45)',
+  volumeDown: 'rgba(239, 83, 80, 0.45)',
 } as const;
 
 export const chartOptions = (): DeepPartial<ChartOptions> => ({

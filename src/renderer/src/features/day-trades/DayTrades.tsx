@@ -1,6 +1,11 @@
 // Pattern-day-trader counter: used, remaining, when the oldest leaves the window, a warning at the limit.
+// Day-trade dates are exchange dates (New York), whatever zone the rest of the screen shows: each says so.
+import { EXCHANGE_TIME_ZONE, timeZoneLabel } from '../../store/settings.ts';
 import { useTerminal } from '../../store/store.ts';
 import { Panel } from '../shell/Panel.tsx';
+
+/** The zone day-trade dates are counted in (the engine's PDT calendar: the exchange's). */
+const DATE_ZONE = timeZoneLabel(EXCHANGE_TIME_ZONE);
 
 export function DayTrades() {
   const view = useTerminal((s) => s.dayTrades);
@@ -39,12 +44,20 @@ export function DayTrades() {
           <dt>Remaining</dt>
           <dd className="num">{view.remaining}</dd>
           <dt>Oldest leaves window</dt>
-          <dd className="num">{view.oldestLeavesOn ?? '\u2014'}</dd>
+          <dd className="num">
+            {view.oldestLeavesOn === null ? (
+              '\u2014'
+            ) : (
+              <>
+                {view.oldestLeavesOn} <span className="dim">{DATE_ZONE}</span>
+              </>
+            )}
+          </dd>
         </dl>
         {atLimit && (
           <div className="banner warning" role="alert">
             Day-trade limit reached: a new day trade will be refused until{' '}
-            {view.oldestLeavesOn ?? 'the window rolls'}.
+            {view.oldestLeavesOn === null ? 'the window rolls' : `${view.oldestLeavesOn} (${DATE_ZONE})`}.
           </div>
         )}
         {view.enabled && view.applies && view.remaining === 1 && (
@@ -53,10 +66,13 @@ export function DayTrades() {
           </div>
         )}
         {view.dayTrades.length > 0 && (
-          <ul className="pdt-list">
+          <ul className="pdt-list" aria-label={`Day trades by exchange date (${DATE_ZONE})`}>
             {view.dayTrades.map((d) => (
               <li key={`${d.date}-${d.symbol}`}>
-                <span className="num dim">{d.date}</span> <span className="sym">{d.symbol}</span>
+                <span className="num dim" title={`Exchange date, ${DATE_ZONE}`}>
+                  {d.date} {DATE_ZONE}
+                </span>{' '}
+                <span className="sym">{d.symbol}</span>
               </li>
             ))}
           </ul>

@@ -1,4 +1,4 @@
-// Equity over closed trades, as a small area chart above the history table.
+// The equity curve the engine computed for the trades the history filter keeps, as a small area chart.
 import {
   AreaSeries,
   createChart,
@@ -7,17 +7,14 @@ import {
   type UTCTimestamp,
 } from 'lightweight-charts';
 import { useEffect, useMemo, useRef } from 'react';
-import { useTerminal } from '../../store/store.ts';
 import { COLORS, chartOptions, presentational } from '../chart/theme.ts';
-import { equityCurve } from './equity.ts';
+import { chartPoints, type EquityPoint } from './curve.ts';
 
-export function EquityCurve() {
+export function EquityCurve(props: { points: readonly EquityPoint[] }) {
   const host = useRef<HTMLDivElement>(null);
   const chart = useRef<IChartApi | null>(null);
   const series = useRef<ISeriesApi<'Area'> | null>(null);
-  const trades = useTerminal((s) => s.trades);
-  const start = useTerminal((s) => s.account?.startEquity ?? null);
-  const points = useMemo(() => (start === null ? [] : equityCurve(start, trades)), [start, trades]);
+  const points = useMemo(() => chartPoints(props.points), [props.points]);
 
   useEffect(() => {
     if (!host.current) return;
@@ -36,6 +33,7 @@ export function EquityCurve() {
       topColor: 'rgba(74, 163, 255, 0.28)',
       bottomColor: 'rgba(74, 163, 255, 0.02)',
       priceLineVisible: false,
+      priceFormat: { type: 'price', precision: 2, minMove: 0.01 },
     });
     return () => {
       c.remove();
@@ -52,7 +50,7 @@ export function EquityCurve() {
   return (
     <div className="equity" aria-label="Equity curve" role="img">
       <div ref={host} className="chart-host" />
-      {points.length === 0 && <div className="equity-empty dim">Equity curve: no closed trades yet</div>}
+      {points.length < 2 && <div className="equity-empty dim">Equity curve: no closed trades yet</div>}
     </div>
   );
 }

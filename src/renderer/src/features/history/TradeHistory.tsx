@@ -1,31 +1,46 @@
-// Closed trades (newest first) with filters, the engine's performance metrics, the equity curve and
-// exports. Exports come from the engine (with their hash-chain head), not from what the table shows.
-import { memo, useMemo, useState } from 'react';
+// Closed trades with filters and sortable columns, the engine's metrics and equity curve for the trades
+// the filter keeps (queryHistory), and exports. Exports come from the engine (with their hash-chain
+// head), not from what the table shows.
+import { memo, useCallback, useMemo, useState } from 'react';
 import type { TradeRecord } from '../../../../shared/domain/portfolio.ts';
 import { downloadText } from '../../lib/download.ts';
 import * as fmt from '../../lib/format.ts';
+import { labelsOf, usePlanLabel, useTick } from '../../lib/view-hooks.ts';
 import { command } from '../../store/actions.ts';
+import { useTimeZone } from '../../store/settings.ts';
 import { pushToast, useTerminal } from '../../store/store.ts';
 import { selectSymbol, withTask } from '../../store/ui.ts';
-import { Cell, type Column, DataGrid, GridRow, type RowProps } from '../blotter/DataGrid.tsx';
+import {
+  Cell,
+  type Column,
+  DataGrid,
+  GridRow,
+  nextSort,
+  type RowProps,
+  type SortState,
+} from '../blotter/DataGrid.tsx';
 import { Panel } from '../shell/Panel.tsx';
 import { EquityCurve } from './EquityCurve.tsx';
 import { filteredIds, type HistoryFilter, NO_FILTER } from './filters.ts';
+import { useHistoryQuery } from './history-query.ts';
 import { MetricsStrip } from './Metrics.tsx';
+import { DEFAULT_TRADE_SORT, sortTradeIds } from './sort.ts';
 
 const COLUMNS: readonly Column[] = [
-  { key: 'closed', label: 'Closed', width: '106px' },
-  { key: 'plan', label: 'Plan', width: 'minmax(56px, 1fr)' },
-  { key: 'symbol', label: 'Symbol', width: 'minmax(62px, 0.8fr)' },
-  { key: 'side', label: 'Side', width: '50px' },
-  { key: 'qty', label: 'Qty', width: 'minmax(40px, 0.6fr)', align: 'right' },
-  { key: 'entry', label: 'Entry', width: 'minmax(60px, 0.9fr)', align: 'right' },
-  { key: 'exit', label: 'Exit', width: 'minmax(60px, 0.9fr)', align: 'right' },
-  { key: 'reason', label: 'Reason', width: '62px' },
-  { key: 'pnl', label: 'P&L', width: 'minmax(68px, 1fr)', align: 'right' },
-  { key: 'pnl-pct', label: 'P&L %', width: '58px', align: 'right' },
-  { key: 'fees', label: 'Fees', width: 'minmax(44px, 0.5fr)', align: 'right' },
+  { key: 'closed', label: 'Closed', width: '112px', sortable: true },
+  { key: 'plan', label: 'Plan', width: 'minmax(118px, 1.2fr)', sortable: true },
+  { key: 'symbol', label: 'Symbol', width: 'minmax(62px, 0.8fr)', sortable: true },
+  { key: 'side', label: 'Side', width: '54px', sortable: true },
+  { key: 'qty', label: 'Qty', width: 'minmax(64px, 0.7fr)', align: 'right', sortable: true },
+  { key: 'entry', label: 'Entry', width: 'minmax(72px, 0.9fr)', align: 'right', sortable: true },
+  { key: 'exit', label: 'Exit', width: 'minmax(72px, 0.9fr)', align: 'right', sortable: true },
+  { key: 'reason', label: 'Reason', width: '70px', sortable: true },
+  { key: 'pnl', label: 'P&L', width: 'minmax(78px, 1fr)', align: 'right', sortable: true },
+  { key: 'pnl-pct', label: 'P&L %', width: '70px', align: 'right', sortable: true },
+  { key: 'fees', label: 'Fees', width: 'minmax(56px, 0.5fr)', align: 'right', sortable: true },
 ];
+
+const NO_POINTS: readonly { time: number; value: string }[] = [];
 
 const REASON: Record<TradeRecord['exitReason'], string> = {
   stop_loss: 'STOP',
@@ -37,22 +52,30 @@ const REASON: Record<TradeRecord['exitReason'], string> = {
 
 const TradeRow = memo(function TradeRow({ id, rowIndex, top }: RowProps) {
   const t = useTerminal((s) => s.trades[Number(id)]);
+  const zone = useTimeZone();
+  const label = usePlanLabel(t?.planId);
+  const tick = useTick(t?.symbol);
   if (!t) return null;
   return (
     <GridRow rowIndex={rowIndex} top={top} onClick={() => selectSymbol(t.symbol)}>
-      <Cell className="dim" title={fmt.dateTime(t.exitTime)}>
-        {fmt.shortDateTime(t.exitTime)}
+      <Cell
+        className="dim"
+        title={`${fmt.dateTime(t.exitTime, zone)} (opened ${fmt.dateTime(t.entryTime, zone)})`}
+      >
+        {fmt.shortDateTime(t.exitTime, zone)}
       </Cell>
       <Cell className="mono" title={t.planId}>
-        {t.planId}
+        {label}
       </Cell>
       <Cell className="sym">{t.symbol}</Cell>
       <Cell>
         <span className={`tag ${t.side}`}>{t.side === 'long' ? 'LONG' : 'SHORT'}</span>
       </Cell>
-      <Cell align="right">{fmt.qty(t.quantity)}</Cell>
-      <Cell align="right">{fmt.price(t.entryPrice)}</Cell>
-      <Cell align="right">{fmt.price(t.exitPrice)}</Cell>
+      <Cell align="right" className="whole">
+        {fmt.qty(t.quantity)}
+      </Cell>
+      <Cell align="right">{fmt.price(t.entryPrice, tick)}</Cell>
+      <Cell align="right">{fmt.price(t.exitPrice, tick)}</Cell>
       <Cell className="dim">{REASON[t.exitReason] ?? t.exitReason}</Cell>
       <Cell align="right" className={fmt.toneClass(t.pnl)}>
         {fmt.signedMoney(t.pnl)}
@@ -119,11 +142,30 @@ function Filters(props: { filter: HistoryFilter; onChange: (f: HistoryFilter) =>
   );
 }
 
+/** Trade ids the filter keeps, in the order of the sorted column. */
+function useSortedIds(filter: HistoryFilter, sort: SortState): string[] {
+  const trades = useTerminal((s) => s.trades);
+  const zone = useTimeZone();
+  // Plan labels matter only when sorting by plan: otherwise do not re-sort on every plan update.
+  const labels = useTerminal((s) => (sort.key === 'plan' ? labelsOf(s, zone) : null));
+  return useMemo(() => {
+    const kept = filteredIds(trades, filter);
+    return sortTradeIds(trades, kept, sort, labels ? (id) => labels.get(id) ?? id : undefined);
+  }, [trades, filter, sort, labels]);
+}
+
 export function TradeHistory() {
   const [filter, setFilter] = useState<HistoryFilter>(NO_FILTER);
+  const [sort, setSort] = useState<SortState>(DEFAULT_TRADE_SORT);
+  const onSort = useCallback((key: string) => setSort((s) => nextSort(s, key)), []);
   const trades = useTerminal((s) => s.trades);
-  const ids = useMemo(() => filteredIds(trades, filter), [trades, filter]);
+  const ids = useSortedIds(filter, sort);
   const busy = useTerminal((s) => s.host?.busy ?? null);
+  const { result, error } = useHistoryQuery(filter);
+  const unfiltered = filter === NO_FILTER;
+  const snapshotMetrics = useTerminal((s) => (unfiltered ? s.metrics : null));
+  // Until the engine answers for this filter, the unfiltered strip shows the snapshot's own metrics.
+  const metrics = result?.metrics ?? snapshotMetrics;
   return (
     <Panel
       title="Trade history"
@@ -156,8 +198,13 @@ export function TradeHistory() {
       }
     >
       <div className="history-top">
-        <MetricsStrip />
-        <EquityCurve />
+        <MetricsStrip metrics={metrics} sharpeMinTrades={result?.sharpeMinTrades ?? null} />
+        <EquityCurve points={result?.equity ?? NO_POINTS} />
+        {error !== null && (
+          <p className="form-error" role="alert">
+            Metrics: {error}
+          </p>
+        )}
       </div>
       <div className="toolbar">
         <Filters filter={filter} onChange={setFilter} />
@@ -166,9 +213,10 @@ export function TradeHistory() {
         label="Trade history"
         columns={COLUMNS}
         ids={ids}
-        reverse
         Row={TradeRow}
-        empty="No closed trades"
+        empty={trades.length === 0 ? 'No closed trades' : 'No trades match the filter'}
+        sort={sort}
+        onSort={onSort}
       />
     </Panel>
   );

@@ -1,5 +1,6 @@
 // PAPER / LIVE. Arming LIVE asks for the PIN (and sets one first if none exists); disarming does not.
 import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { plainError } from '../../lib/errors.ts';
 import { command } from '../../store/actions.ts';
 import { useTerminal } from '../../store/store.ts';
 
@@ -26,14 +27,14 @@ function ArmLiveDialog(props: { pinSet: boolean; onClose: () => void }) {
       const set = await command('setPin', { pin });
       if (!set.ok) {
         setSending(false);
-        setError(set.error.message);
+        setError(plainError(set.error));
         return;
       }
     }
     const armed = await command('armLive', { pin });
     setSending(false);
     if (armed.ok) props.onClose();
-    else setError(armed.error.message);
+    else setError(plainError(armed.error));
   };
 
   return (
