@@ -1,31 +1,23 @@
+// The contract as behaviour: what the schemas accept and refuse, and that the host answers every command
+// name of the contract with a handler of its own (and only those names).
 import { describe, expect, it } from 'vitest';
-import { COMMAND_NAMES, commandSchemas, parseCommand } from '../../src/shared/contract.ts';
+import { exportTrades } from '../../src/main/engine/history/hash-chain.ts';
+import { createEngine } from '../../src/main/engine/kernel.ts';
+import { createHost } from '../../src/main/host/host.ts';
+import {
+  COMMAND_NAMES,
+  type CommandArgs,
+  type CommandName,
+  parseCommand,
+} from '../../src/shared/contract.ts';
+import type { Result } from '../../src/shared/result.ts';
 import { clientMessageSchema } from '../../src/shared/schemas.ts';
 
-const plan = { symbol: 'AAPL', side: 'buy', entry: { type: 'market' } };
+const T0 = Date.parse('2024-03-04T14:30:00Z');
+
+const plan = { symbol: 'AAPL', side: 'buy', entry: { type: 'market' } } as const;
 
 describe('command schemas', () => {
-  it('cover every command of the contract', () => {
-    expect([...COMMAND_NAMES].sort()).toEqual(
-      [
-        'approve',
-        'armLive',
-        'cancelPlan',
-        'closePosition',
-        'disarmLive',
-        'exportHistory',
-        'getSnapshot',
-        'kill',
-        'reject',
-        'resume',
-        'setLessonState',
-        'setPin',
-        'setTradingState',
-        'submitPlan',
-      ].sort(),
-    );
-  });
-
   it('accepts valid args and gives them back parsed', () => {
     expect(parseCommand('approve', { planId: 'p-1' })).toEqual({
       ok: true,
@@ -62,33 +54,18 @@ describe('command schemas', () => {
   });
 
   it('refuses wrong input with an error that names the field', () => {
-    expect(parseCommand('approve', { planId: 7 })).toEqual({
-      ok: false,
-      error: {
-        code: 'invalid_input',
-        message: 'approve: planId: Invalid input: expected string, received number',
-      },
-    });
-    const noPrice = parseCommand('submitPlan', { plan: { ...plan, entry: { type: 'limit' } } });
-    expect(noPrice).toEqual({
-      ok: false,
-      error: {
-        code: 'invalid_input',
-        message: 'submitPlan: plan.entry.price: a limit or stop entry needs a price',
-      },
-    });
-    const negative = parseCommand('submitPlan', { plan: { ...plan, quantity: -5 } });
-    expect(negative.ok ? '' : negative.error.message).toBe(
-      'submitPlan: plan.quantity: must be greater than 0',
-    );
-    const notDecimal = parseCommand('submitPlan', { plan: { ...plan, stopLoss: '12abc' } });
-    expect(notDecimal.ok ? '' : notDecimal.error.message).toBe(
-      'submitPlan: plan.stopLoss: expected a decimal number',
-    );
-    const trail = parseCommand('submitPlan', { plan: { ...plan, trailPct: 2 } });
-    expect(trail.ok ? '' : trail.error.message).toBe(
-      'submitPlan: plan.trailPct: trailPct must be below 1 (0.02 = 2%)',
-    );
+    const cases: Array<[string, unknown, string]> = [
+      ['approve', { planId: 7 }, 'planId'],
+      ['submitPlan', { plan: { ...plan, entry: { type: 'limit' } } }, 'plan.entry.price'],
+      ['submitPlan', { plan: { ...plan, quantity: -5 } }, 'plan.quantity'],
+      ['submitPlan', { plan: { ...plan, stopLoss: '12abc' } }, 'plan.stopLoss'],
+      ['submitPlan', { plan: { ...plan, trailPct: 2 } }, 'plan.trailPct'],
+    ];
+    for (const [name, args, field] of cases) {
+      const r = parseCommand(name, args);
+      expect(r.ok ? null : r.error.code, field).toBe('invalid_input');
+      expect(r.ok ? '' : r.error.message, field).toContain(`${field}: `);
+    }
   });
 
   it('refuses unknown keys instead of dropping them', () => {
@@ -116,9 +93,65 @@ describe('command schemas', () => {
     expect(parseCommand('__proto__', {}).ok).toBe(false);
     expect(parseCommand(42, {}).ok).toBe(false);
   });
+});
 
-  it('has a schema for each name and nothing else', () => {
-    for (const name of COMMAND_NAMES) expect(typeof commandSchemas[name].safeParse).toBe('function');
+describe('the host handles every command of the contract', () => {
+  // One valid call per command; the type makes the table name every command (and no other).
+  const calls: { [N in CommandName]: CommandArgs<N> } = {
+    getSnapshot: {},
+    previewPlan: { plan: { ...plan, stopLoss: 175 } },
+    submitPlan: { plan: { ...plan, stopLoss: 175 }, review: true },
+    approve: { planId: 'manual-1' },
+    reject: { planId: 'manual-1', reason: 'late' },
+    cancelPlan: { planId: 'manual-1' },
+    closePosition: { symbol: 'AAPL' },
+    setTradingState: { state: 'REDUCING' },
+    kill: {},
+    resume: {},
+    queryHistory: {},
+    setPin: { pin: '1234' },
+    armLive: { pin: '1234' },
+    disarmLive: {},
+    exportHistory: { format: 'csv' },
+    setLessonState: { lessonId: 'l-9', enabled: true },
+  };
+
+  function host() {
+    const r = createEngine({ config: { approval: 'manual' }, symbols: ['AAPL'] });
+    if (!r.ok) throw new Error(r.error.message);
+    const engine = r.value;
+    engine.onBar({
+      time: T0,
+      symbol: 'AAPL',
+      open: '180',
+      high: '181',
+      low: '179',
+      close: '180',
+      volume: '1',
+    });
+    return createHost({ engine, now: () => T0 + 60_000, wallNow: () => T0, exportTrades, log: () => {} });
+  }
+
+  it('answers each one with a Result of its own (never unknown_command or a crash)', async () => {
+    const h = host();
+    expect(COMMAND_NAMES.filter((name) => !Object.hasOwn(calls, name))).toEqual([]);
+    for (const name of COMMAND_NAMES) {
+      const r = (await h.invoke(name, calls[name] as never)) as Result<unknown> | undefined;
+      expect(typeof r?.ok, name).toBe('boolean');
+      // Refusals are the command's own (unknown_plan, pin_not_set...), after its args were accepted.
+      if (r && !r.ok)
+        expect(['unknown_command', 'invalid_input', 'internal'], name).not.toContain(r.error.code);
+    }
+    await h.close();
+  });
+
+  it('answers unknown_command to any other name', async () => {
+    const h = host();
+    for (const name of ['launchMissiles', 'toString', '__proto__', 'constructor']) {
+      const r = await h.invoke(name as CommandName, {} as never);
+      expect(r.ok ? null : r.error.code, name).toBe('unknown_command');
+    }
+    await h.close();
   });
 });
 
