@@ -1,4 +1,4 @@
-// `braid replay --prices P --script S [--config C] [--db DB] [--out REPORT]` (replay.md).
+// `braid replay --prices P --script S [--config C] [--db DB [--new]] [--out REPORT]` (replay.md).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ export function replayCommand(args: string[]): number {
     script: { type: 'string' },
     config: { type: 'string' },
     db: { type: 'string' },
+    new: { type: 'boolean' },
     out: { type: 'string' },
   });
   if (!values.prices || !values.script) throw new UsageError('replay needs --prices FILE and --script FILE');
@@ -22,6 +23,8 @@ export function replayCommand(args: string[]): number {
       script: values.script,
       ...(values.config ? { config: values.config } : {}),
       db: values.db ?? join(tempDir!, 'state.sqlite'),
+      ...(values.new ? { fresh: true, now: Date.now() } : {}),
+      log: (line) => process.stderr.write(`${line}\n`),
       clock: () => performance.now() / 1000,
       ...crash,
     });

@@ -7,7 +7,7 @@ import type { TradeRecord } from '../../shared/domain/portfolio.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { parseConfig } from './config.ts';
 import { Engine, type LiveState } from './engine.ts';
-import { Journal } from './journal/journal.ts';
+import { Journal, JournalLocked, JournalRefused } from './journal/journal.ts';
 import type { Disposer, EnginePort } from './port.ts';
 import { FieldError } from './validation.ts';
 
@@ -18,6 +18,12 @@ export interface CreateEngineOptions {
   journalPath?: string;
   /** Symbols with market data before any bar arrives. */
   symbols?: string[];
+  /** Start a new journal (`braid serve --new`): a file already at journalPath is moved aside to
+   *  `<file>.replaced-<UTC time>`, never deleted. Without it, a file that is not a healthy journal is
+   *  refused, and only a path where no file exists starts a new one. */
+  fresh?: boolean;
+  /** Where a line telling that an old journal was moved aside goes (standard error by default). */
+  log?: (line: string) => void;
 }
 
 /** Bars without events still move marks: checkpoint them now and then, not on every bar. */
@@ -123,20 +129,37 @@ export function createEngine(options: CreateEngineOptions = {}): Result<EnginePo
     throw e;
   }
   let journal: Journal | null = null;
+  const path = options.journalPath;
   try {
-    if (options.journalPath) {
-      journal = Journal.open(options.journalPath);
+    if (path) {
+      // The one wall-clock reading here: the name of a journal moved aside.
+      journal = Journal.open(path, {
+        kind: 'app',
+        ...(options.fresh ? { fresh: true, now: Date.now() } : {}),
+      });
+      if (journal.replaced !== null) {
+        const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+        log(`braid: moved the journal that was at ${path} to ${journal.replaced}; starting a new journal`);
+      }
       const kind = journal.getMeta('kind');
       if (kind === 'replay') {
         journal.close();
-        return err('wrong_journal', `${options.journalPath} is a replay journal, not the app's`);
+        return err('wrong_journal', `${path} is a replay journal, not the app's`);
       }
-      if (kind === undefined) journal.setMeta('kind', 'app');
     }
     const engine = new Engine({ config, journal, ...(options.symbols ? { symbols: options.symbols } : {}) });
     if (journal) {
-      const cp = journal.loadCheckpoint();
-      if (cp) engine.restore(cp.seq, JSON.parse(cp.state) as LiveState);
+      const cp = journal.checkpointAtOpen;
+      try {
+        if (cp) engine.restore(cp.seq, cp.live as LiveState);
+      } catch (e) {
+        throw new JournalRefused(
+          journal.path,
+          `damaged: its state cannot be rebuilt from its records (${(e as Error).message})`,
+        );
+      }
+      // A journal from before the kind was recorded is the app's.
+      if (journal.getMeta('kind') === undefined) journal.setMeta('kind', 'app');
       // Intents journaled after the checkpoint belong to a command or bar a crash cut short.
       const interrupted = journal.intentsAfter(cp?.seq ?? 0);
       if (interrupted.length > 0) {
@@ -147,6 +170,8 @@ export function createEngine(options: CreateEngineOptions = {}): Result<EnginePo
     return ok(new HostedEngine(engine, journal));
   } catch (e) {
     journal?.close();
-    return err('journal_error', (e as Error).message);
+    if (e instanceof JournalLocked) return err('journal_locked', e.message);
+    if (e instanceof JournalRefused) return err('journal_refused', e.message);
+    return err('journal_error', path ? `${path}: ${(e as Error).message}` : (e as Error).message);
   }
 }

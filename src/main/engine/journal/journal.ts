@@ -7,8 +7,25 @@
 // history records of those events. An intent is the one thing committed ahead of a checkpoint (it must be
 // durable before the venue sees the order); a crash between the two leaves an intent that the events do not
 // show yet: a resumed replay recomputes and finds it (no duplicate), the app reconciles it at start.
+//
+// A file that exists and is not a healthy journal is refused before anything is written to it
+// (health.ts); a new journal is started only at a path where none exists, or when the caller asks for a
+// fresh one, and then the old file is moved aside, never deleted. One writer per journal (writer-lock.ts);
+// readers can read beside it.
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import {
+  checkDatabase,
+  checkFileBytes,
+  JournalRefused,
+  type OpenedCheckpoint,
+  sqliteProblem,
+} from './health.ts';
 import { migrate } from './migrations.ts';
+import { lockWriter, type WriterLock } from './writer-lock.ts';
+
+export { JournalRefused } from './health.ts';
+export { JournalLocked } from './writer-lock.ts';
 
 export interface JournalEvent {
   seq: number;
@@ -33,16 +50,26 @@ export class JournalDivergence extends Error {
   }
 }
 
-export class JournalLocked extends Error {
-  constructor(path: string) {
-    super(`${path} is in use by another Braid process`);
-    this.name = 'JournalLocked';
-  }
+export interface OpenOptions {
+  /** Start a new journal: a file already at the path is moved aside to `<path>.replaced-<UTC time>`. */
+  fresh?: boolean;
+  /** Wall-clock time (ms) of the caller, for the name of a file moved aside. */
+  now?: number;
+  /** Recorded as meta `kind` when the journal is created ('app' or 'replay'). */
+  kind?: string;
 }
+
+/** Writers of a journal wait this long for a reader that happens to hold a lock (WAL recovery). */
+const BUSY_TIMEOUT_MS = 5_000;
 
 export class Journal {
   readonly path: string;
+  /** Where the file that was at `path` went, when a fresh journal replaced it; else null. */
+  readonly replaced: string | null;
+  /** The checkpoint as it was when the journal was opened (parsed and checked), or null. */
+  readonly checkpointAtOpen: OpenedCheckpoint | null;
   private readonly db: Database.Database;
+  private readonly lock: WriterLock;
   private pending: JournalEvent[] = [];
   private lastSeq: number;
   private closed = false;
@@ -61,9 +88,17 @@ export class Journal {
     intentsAfter: Database.Statement;
   };
 
-  private constructor(path: string, db: Database.Database) {
+  private constructor(
+    path: string,
+    db: Database.Database,
+    lock: WriterLock,
+    opened: { replaced: string | null; checkpoint: OpenedCheckpoint | null },
+  ) {
     this.path = path;
     this.db = db;
+    this.lock = lock;
+    this.replaced = opened.replaced;
+    this.checkpointAtOpen = opened.checkpoint;
     this.stmt = {
       insertEvent: db.prepare('INSERT INTO events (seq, at, kind, ref, body) VALUES (?, ?, ?, ?, ?)'),
       insertIntent: db.prepare(
@@ -93,28 +128,49 @@ export class Journal {
     this.lastSeq = (this.stmt.maxSeq.get() as { m: number }).m;
   }
 
-  /** Opens (creating and migrating) a journal. One writer: a second process gets JournalLocked. */
-  static open(path: string): Journal {
-    const db = new Database(path, { timeout: 0 });
+  /**
+   * Opens the journal at `path` as its one writer (a second gets JournalLocked). Where no file exists, a new
+   * journal is created; a file that is not a healthy journal is refused (JournalRefused) and left as it is,
+   * unless `fresh` asks to move it aside and start anew.
+   */
+  static open(path: string, options: OpenOptions = {}): Journal {
+    // The bytes first: a file that is plainly not a journal is refused before anything is created beside it.
+    if (!options.fresh && existsSync(path)) checkFileBytes(path);
+    const lock = lockWriter(path);
+    let db: Database.Database | null = null;
     try {
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
-      db.pragma('foreign_keys = ON');
-      // Hold the write lock for the life of the process: one writer, by construction.
-      db.pragma('locking_mode = EXCLUSIVE');
-      db.exec('BEGIN IMMEDIATE; COMMIT;');
-      migrate(db);
-    } catch (e) {
-      db.close();
-      if (
-        e instanceof Error &&
-        /SQLITE_BUSY|database is locked/i.test(`${(e as { code?: string }).code} ${e.message}`)
-      ) {
-        throw new JournalLocked(path);
+      const replaced = options.fresh ? moveAside(path, options.now ?? Date.now()) : null;
+      if (!existsSync(path)) {
+        if (existsSync(`${path}-wal`)) {
+          throw new JournalRefused(
+            path,
+            `not found, but its write-ahead log ${path}-wal is there: the journal was moved or deleted`,
+          );
+        }
+        create(path, options.kind);
       }
+      checkFileBytes(path);
+      try {
+        db = new Database(path, { fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+      } catch (e) {
+        throw new JournalRefused(path, sqliteProblem(e));
+      }
+      // Reads only until the file is known to be a journal: nothing is written to a file that is not.
+      const { checkpoint } = checkDatabase(db, path);
+      try {
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = FULL');
+        db.pragma('foreign_keys = ON');
+        migrate(db);
+      } catch (e) {
+        throw new JournalRefused(path, sqliteProblem(e));
+      }
+      return new Journal(path, db, lock, { replaced, checkpoint });
+    } catch (e) {
+      db?.close();
+      lock.release();
       throw e;
     }
-    return new Journal(path, db);
   }
 
   private writeEvent(e: JournalEvent): void {
@@ -199,19 +255,86 @@ export class Journal {
     this.closed = true;
     // Events not yet checkpointed are dropped on purpose: alone they would disagree with the live state.
     this.pending = [];
-    this.db.pragma('wal_checkpoint(TRUNCATE)');
-    this.db.close();
+    try {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      this.db.close();
+    } finally {
+      this.lock.release();
+    }
   }
 }
 
-/** Reads the closed trades of a journal without writing to it (export). Throws when it is not a journal. */
-export function readTradeHistory(path: string): string[] {
-  const db = new Database(path, { readonly: true, fileMustExist: true, timeout: 0 });
+/** `<path>.replaced-20240304T143000Z` (UTC; `-2`, `-3`… when taken). */
+function asideName(path: string, now: number): string {
+  const stamp = new Date(now)
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/[-:]/g, '');
+  const base = `${path}.replaced-${stamp}`;
+  const taken = (p: string) => existsSync(p) || existsSync(`${p}-wal`);
+  if (!taken(base)) return base;
+  for (let n = 2; ; n++) if (!taken(`${base}-${n}`)) return `${base}-${n}`;
+}
+
+/** Moves the file at `path` (with its write-ahead log, so it stays readable) out of the way. */
+function moveAside(path: string, now: number): string | null {
+  const parts = ['', '-wal', '-shm'].filter((suffix) => existsSync(`${path}${suffix}`));
+  if (parts.length === 0) return null;
+  const target = asideName(path, now);
+  for (const suffix of parts) renameSync(`${path}${suffix}`, `${target}${suffix}`);
+  return target;
+}
+
+/** Creates a journal under a temporary name and moves it into place once complete, so a crash while
+ *  creating never leaves a half-made file at `path` (which would then be refused). */
+function create(path: string, kind: string | undefined): void {
+  const temp = `${path}.new`;
+  // Left by a creation that crashed (we hold the writer lock: no one else is creating it).
+  for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(`${temp}${suffix}`, { force: true });
+  const db = new Database(temp);
   try {
-    const rows = db.prepare("SELECT body FROM events WHERE kind = 'trade' ORDER BY seq").all() as {
+    db.pragma('synchronous = FULL');
+    migrate(db);
+    if (kind !== undefined) db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('kind', kind);
+    // WAL last: the file is complete in itself (no log to carry along) when it is renamed.
+    db.pragma('journal_mode = WAL');
+  } finally {
+    db.close();
+  }
+  renameSync(temp, path);
+}
+
+/** Reads the closed trades of a journal without writing to it, beside a running writer if there is one
+ *  (export). Throws JournalRefused when the file is not a healthy journal. */
+export function readTradeHistory(path: string): unknown[] {
+  checkFileBytes(path);
+  let db: Database.Database;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+  } catch (e) {
+    throw new JournalRefused(path, sqliteProblem(e));
+  }
+  try {
+    checkDatabase(db, path);
+    const rows = db.prepare("SELECT seq, body FROM events WHERE kind = 'trade' ORDER BY seq").all() as {
+      seq: number;
       body: string;
     }[];
-    return rows.map((r) => r.body);
+    return rows.map((r) => {
+      let trade: unknown;
+      try {
+        trade = (JSON.parse(r.body) as { trade?: unknown }).trade;
+      } catch {
+        trade = undefined;
+      }
+      if (typeof trade !== 'object' || trade === null) {
+        throw new JournalRefused(path, `damaged: its record ${r.seq} is not a trade record`);
+      }
+      return trade;
+    });
+  } catch (e) {
+    if (e instanceof JournalRefused) throw e;
+    throw new JournalRefused(path, sqliteProblem(e));
   } finally {
     db.close();
   }

@@ -47,6 +47,16 @@ export const MIGRATIONS: readonly Migration[] = [
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
+/** Tables and the columns Braid reads in a journal of any version: what tells a Braid journal from another
+ *  SQLite database (health.ts). A migration that drops or renames one of them updates this list. */
+export const JOURNAL_TABLES: Readonly<Record<string, readonly string[]>> = {
+  events: ['seq', 'at', 'kind', 'ref', 'body'],
+  intents: ['client_order_id', 'plan_id', 'seq', 'at', 'body'],
+  checkpoint: ['id', 'seq', 'cursor', 'completed', 'state'],
+  meta: ['key', 'value'],
+  settings: ['key', 'value'],
+};
+
 /** Brings the database to the latest version; refuses a database from a newer Braid. */
 export function migrate(db: Database.Database): void {
   const current = db.pragma('user_version', { simple: true }) as number;

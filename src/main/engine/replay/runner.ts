@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Bar } from '../../../shared/domain/instrument.ts';
 import { Engine, type LiveState } from '../engine.ts';
-import { Journal } from '../journal/journal.ts';
+import { Journal, JournalRefused } from '../journal/journal.ts';
 import { type BarTable, InputError, readConfig, readPrices, readScript, type ScriptEvent } from './inputs.ts';
 import { buildReport, type Report } from './report.ts';
 
@@ -18,6 +18,12 @@ export interface ReplayOptions {
   db: string;
   /** Seconds since some origin, for the report's `run` block only (the one clock reading of a replay). */
   clock: () => number;
+  /** Start a new journal (`--new`): a file already at `db` is moved aside, never deleted. */
+  fresh?: boolean;
+  /** Wall-clock time (ms), for the name of a journal moved aside. */
+  now?: number;
+  /** Lines for the operator (standard error): a journal moved aside. */
+  log?: (line: string) => void;
   /** Test seams: called after each processed input item and after each durable order intent. */
   onItem?: (index: number) => void;
   onIntent?: (clientOrderId: string) => void;
@@ -44,8 +50,14 @@ export function runReplay(o: ReplayOptions): Report {
     .update(JSON.stringify(config))
     .digest('hex');
 
-  const journal = Journal.open(o.db);
+  const journal = Journal.open(o.db, {
+    kind: 'replay',
+    ...(o.fresh ? { fresh: true, ...(o.now !== undefined ? { now: o.now } : {}) } : {}),
+  });
   try {
+    if (journal.replaced !== null) {
+      o.log?.(`braid: moved the journal that was at ${o.db} to ${journal.replaced}; starting a new journal`);
+    }
     const recorded = journal.getMeta('replay.inputs');
     if (recorded !== undefined && recorded !== inputs) {
       throw new InputError(
@@ -56,10 +68,6 @@ export function runReplay(o: ReplayOptions): Report {
     }
     if (journal.getMeta('kind') === 'app')
       throw new InputError(o.db, 0, 'this journal belongs to the desktop app, not a replay');
-    if (recorded === undefined) {
-      journal.setMeta('kind', 'replay');
-      journal.setMeta('replay.inputs', inputs);
-    }
     const engine = new Engine({
       config,
       journal,
@@ -68,11 +76,22 @@ export function runReplay(o: ReplayOptions): Report {
     });
     let cursor = 0;
     let completed = false;
-    const cp = journal.loadCheckpoint();
+    const cp = journal.checkpointAtOpen;
     if (cp) {
-      engine.restore(cp.seq, JSON.parse(cp.state) as LiveState);
+      try {
+        engine.restore(cp.seq, cp.live as LiveState);
+      } catch (e) {
+        throw new JournalRefused(
+          o.db,
+          `damaged: its state cannot be rebuilt from its records (${(e as Error).message})`,
+        );
+      }
       cursor = cp.cursor;
       completed = cp.completed;
+    }
+    if (recorded === undefined) {
+      journal.setMeta('kind', 'replay');
+      journal.setMeta('replay.inputs', inputs);
     }
     const total = script.length + bars.length;
     let sinceCheckpoint = 0;

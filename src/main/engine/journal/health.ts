@@ -1,0 +1,244 @@
+// Is this file a healthy Braid journal? Checked before anything is written to it, so a file that is not
+// one (empty, truncated, another program's database, damaged pages, a checkpoint that does not parse, a
+// newer schema) is refused with one line naming it, and never migrated, reset or replaced silently.
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import type Database from 'better-sqlite3';
+import { z } from 'zod';
+import { isDecimalText } from '../../../shared/domain/decimal.ts';
+import { JOURNAL_TABLES, LATEST_VERSION } from './migrations.ts';
+
+/** The file at `path` is not a journal Braid can use as it is; nothing was written to it. */
+export class JournalRefused extends Error {
+  readonly path: string;
+  /** What is wrong, in words, without the file name. */
+  readonly problem: string;
+  constructor(path: string, problem: string) {
+    super(`${path}: ${problem}`);
+    this.path = path;
+    this.problem = problem;
+    this.name = 'JournalRefused';
+  }
+}
+
+const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
+const HEADER_BYTES = 100;
+
+function sizeOf(path: string): number | null {
+  try {
+    return statSync(path).size;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * What the bytes of the file say, before SQLite opens it: empty, not SQLite, or cut short.
+ * Throws JournalRefused; returns when the file may be a journal.
+ */
+export function checkFileBytes(path: string): void {
+  const size = sizeOf(path);
+  if (size === null) throw new JournalRefused(path, 'cannot be read');
+  if (size === 0) throw new JournalRefused(path, 'not a Braid journal: the file is empty (0 bytes)');
+  const header = Buffer.alloc(HEADER_BYTES);
+  let read = 0;
+  const fd = openSync(path, 'r');
+  try {
+    read = readSync(fd, header, 0, HEADER_BYTES, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (read < SQLITE_MAGIC.length || !header.subarray(0, SQLITE_MAGIC.length).equals(SQLITE_MAGIC)) {
+    throw new JournalRefused(path, 'not a Braid journal: not an SQLite database');
+  }
+  if (read < HEADER_BYTES) {
+    throw new JournalRefused(path, `damaged: truncated to ${size} bytes, shorter than an SQLite header`);
+  }
+  const raw = header.readUInt16BE(16);
+  const pageSize = raw === 1 ? 65_536 : raw;
+  if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) {
+    throw new JournalRefused(path, `damaged: its header gives a page size of ${raw}`);
+  }
+  // The database file only ever grows or shrinks by whole pages.
+  if (size % pageSize !== 0) {
+    throw new JournalRefused(
+      path,
+      `damaged: truncated to ${size} bytes, not a whole number of ${pageSize}-byte pages`,
+    );
+  }
+  // The header's page count is valid when its change counter matches "version-valid-for". A write-ahead
+  // log beside the file may hold pages the file does not have yet: then SQLite itself judges the size.
+  const pages = header.readUInt32BE(28);
+  const counterValid = header.readUInt32BE(24) === header.readUInt32BE(92);
+  const walFrames = (sizeOf(`${path}-wal`) ?? 0) > 32;
+  if (counterValid && pages > 0 && !walFrames && size < pages * pageSize) {
+    throw new JournalRefused(
+      path,
+      `damaged: truncated to ${size} bytes, its header says ${pages} pages of ${pageSize} bytes`,
+    );
+  }
+}
+
+/** An SQLite error met while reading the file, as the reason it is refused. */
+export function sqliteProblem(error: unknown): string {
+  const e = error as { code?: string; message?: string };
+  const message = e.message ?? String(error);
+  if (e.code === 'SQLITE_NOTADB') return 'not a Braid journal: not an SQLite database';
+  if (e.code === 'SQLITE_CORRUPT' || /malformed/.test(message)) return `damaged: ${message} (SQLite)`;
+  return `cannot be used: ${message}${e.code ? ` (${e.code})` : ''}`;
+}
+
+/** Tables and columns as SQLite reports them. */
+function tablesOf(db: Database.Database): Map<string, Set<string>> {
+  const tables = new Map<string, Set<string>>();
+  const names = db
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+    .pluck()
+    .all() as string[];
+  for (const name of names) {
+    const columns = db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all(name) as string[];
+    tables.set(name, new Set(columns));
+  }
+  return tables;
+}
+
+/** A journal's checkpoint row with its state parsed (and checked to be an engine state). */
+export interface OpenedCheckpoint {
+  seq: number;
+  cursor: number;
+  completed: boolean;
+  /** The engine's LiveState (engine.ts), as journaled. */
+  live: unknown;
+}
+
+/**
+ * Checks an open database (reads only): Braid's schema at a version this Braid knows, every page sound
+ * (SQLite's quick_check), and a checkpoint that is an engine state. Throws JournalRefused.
+ */
+export function checkDatabase(
+  db: Database.Database,
+  path: string,
+): { version: number; checkpoint: OpenedCheckpoint | null } {
+  try {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    const tables = tablesOf(db);
+    if (version > LATEST_VERSION) {
+      throw new JournalRefused(
+        path,
+        `written by a newer Braid (journal schema version ${version}; this Braid reads up to ` +
+          `${LATEST_VERSION}): upgrade Braid`,
+      );
+    }
+    if (version === 0) {
+      throw new JournalRefused(
+        path,
+        tables.size === 0
+          ? 'not a Braid journal: an empty SQLite database'
+          : `not a Braid journal: an SQLite database with tables ${[...tables.keys()].join(', ')}`,
+      );
+    }
+    for (const [table, columns] of Object.entries(JOURNAL_TABLES)) {
+      const found = tables.get(table);
+      if (!found) throw new JournalRefused(path, `not a Braid journal: it has no table "${table}"`);
+      for (const column of columns) {
+        if (!found.has(column)) {
+          throw new JournalRefused(
+            path,
+            `not a Braid journal: its table "${table}" has no column "${column}"`,
+          );
+        }
+      }
+    }
+    // One row per problem, or one row of lines; "ok" when every page is sound.
+    const problems = (db.pragma('quick_check(3)') as { quick_check: string }[])
+      .flatMap((r) => r.quick_check.split('\n'))
+      .filter((line) => line !== 'ok' && line !== '' && !line.startsWith('*** in database'));
+    if (problems.length > 0) {
+      throw new JournalRefused(path, `damaged: SQLite's check found ${oneLine(problems.join('; '))}`);
+    }
+    const row = db.prepare('SELECT seq, cursor, completed, state FROM checkpoint WHERE id = 1').get() as
+      | { seq: unknown; cursor: unknown; completed: unknown; state: unknown }
+      | undefined;
+    if (row === undefined) return { version, checkpoint: null };
+    if (
+      !Number.isSafeInteger(row.seq) ||
+      !Number.isSafeInteger(row.cursor) ||
+      (row.completed !== 0 && row.completed !== 1) ||
+      typeof row.state !== 'string'
+    ) {
+      throw new JournalRefused(path, 'damaged: its checkpoint row has values of the wrong type');
+    }
+    const live = checkCheckpointState(path, row.state);
+    return {
+      version,
+      checkpoint: {
+        seq: row.seq as number,
+        cursor: row.cursor as number,
+        completed: row.completed === 1,
+        live,
+      },
+    };
+  } catch (e) {
+    if (e instanceof JournalRefused) throw e;
+    throw new JournalRefused(path, sqliteProblem(e));
+  }
+}
+
+const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+const decimal = z.string().refine((s) => isDecimalText(s), 'expected a decimal number');
+const record = (value: z.ZodType) => z.record(z.string(), value);
+/** What restore reads of a checkpoint, field by field; fields it does not read are left to the engine. */
+const LIVE_STATE = z.object({
+  time: z.number(),
+  tradingState: z.enum(['ACTIVE', 'REDUCING', 'HALTED']),
+  tradingStateReason: z.string(),
+  cash: decimal,
+  startEquity: decimal,
+  positions: z.array(
+    z.object({
+      symbol: z.string(),
+      planId: z.string(),
+      side: z.enum(['long', 'short']),
+      qty: decimal,
+      entryQty: decimal,
+      entryNotional: decimal,
+      exitQty: decimal,
+      exitNotional: decimal,
+      fees: decimal,
+      openedAt: z.number(),
+    }),
+  ),
+  exec: record(z.object({ trailing: z.boolean() })),
+  lastClose: record(decimal),
+  orderSeq: record(z.number()),
+  orderNotional: record(decimal),
+  cancelAs: record(z.enum(['cancelled', 'expired'])),
+  fillCount: record(z.number()),
+  exchangeDay: z.string().nullable(),
+  dayStartEquity: decimal,
+  equity: z.object({}),
+  pdt: z.object({}),
+  duplicatePlanIds: z.array(z.string()),
+  notes: z.array(z.object({ time: z.number(), code: z.string(), message: z.string() })),
+  symbols: z.array(z.string()),
+});
+
+/** Parses a checkpoint's state and checks it is an engine state; throws JournalRefused when not. */
+export function checkCheckpointState(path: string, text: string): unknown {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new JournalRefused(path, `damaged: its checkpoint does not parse (${(e as Error).message})`);
+  }
+  const parsed = LIVE_STATE.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const where = issue.path.length > 0 ? issue.path.join('.') : 'the checkpoint';
+    throw new JournalRefused(
+      path,
+      `damaged: its checkpoint is not an engine state (${where}: ${oneLine(issue.message)})`,
+    );
+  }
+  return value;
+}
