@@ -180,10 +180,8 @@ describe('braid:invoke', () => {
     const { ipcMain, invokes, contents } = setup();
     expect(await ipcMain.call(IPC_INVOKE, eventFrom(contents), 'approve', { planId: 42 })).toEqual({
       ok: false,
-      error: {
-        code: 'invalid_input',
-        message: 'approve: planId: Invalid input: expected string, received number',
-      },
+      // The wording is the schema's (tested with it); here: refused, naming the field, before the host.
+      error: { code: 'invalid_input', message: expect.stringContaining('planId: ') },
     });
     expect(await ipcMain.call(IPC_INVOKE, eventFrom(contents), 'rm -rf', {})).toEqual({
       ok: false,
@@ -191,7 +189,7 @@ describe('braid:invoke', () => {
     });
     expect(await ipcMain.call(IPC_INVOKE, eventFrom(contents), 'setPin', { pin: '12' })).toEqual({
       ok: false,
-      error: { code: 'invalid_input', message: 'setPin: pin: PIN must be 4 to 12 digits' },
+      error: { code: 'invalid_input', message: expect.stringContaining('PIN must be 4 to 12 digits') },
     });
     expect(invokes).toEqual([]);
   });
