@@ -2,47 +2,31 @@
 // The engine host parses each command's args here before anything else: invalid input gets a clear
 // error and changes nothing. Strict objects: an unknown key is an error, not silently dropped.
 import { z } from 'zod';
+import {
+  describeProblems,
+  manualPlanSchema,
+  plainErrors,
+  planIdSchema,
+  positiveDecimalSchema,
+  reasonSchema,
+  symbolSchema,
+} from './input-schema.ts';
 import { err, ok, type Result } from './result.ts';
 
-const DECIMAL_TEXT = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+// The plan, ids, symbols and decimals come from the one schema source the replay and the config share.
+export type { ManualPlan } from './input-schema.ts';
+export { manualPlanSchema, planIdSchema, symbolSchema } from './input-schema.ts';
 
-/** A decimal given as a string or a finite number; always comes out as a string (no float drift later). */
-const decimal = z
-  .union([z.string().trim().regex(DECIMAL_TEXT, 'expected a decimal number'), z.number().finite()])
-  .transform((v) => (typeof v === 'number' ? String(v) : v));
+/** A decimal above 0, given as a string or a number; a canonical string after parsing. */
+const positiveDecimal = positiveDecimalSchema;
 
-const positiveDecimal = decimal.refine((v) => Number(v) > 0, 'must be greater than 0');
-
-export const planIdSchema = z.string().trim().min(1, 'planId is required').max(200);
-export const symbolSchema = z
-  .string()
-  .trim()
-  .min(1, 'symbol is required')
-  .max(32)
-  .regex(/^[A-Za-z0-9./:_-]+$/, 'symbol has invalid characters');
 export const pinSchema = z.string().regex(/^\d{4,12}$/, 'PIN must be 4 to 12 digits');
-
-/** A plan typed by the operator; the host gives it an id (`manual-<n>`). */
-export const manualPlanSchema = z
-  .strictObject({
-    symbol: symbolSchema,
-    side: z.enum(['buy', 'sell']),
-    entry: z.strictObject({ type: z.enum(['market', 'limit', 'stop']), price: positiveDecimal.optional() }),
-    quantity: positiveDecimal.optional(),
-    stopLoss: positiveDecimal.optional(),
-    takeProfit: positiveDecimal.optional(),
-    trailPct: positiveDecimal.refine((v) => Number(v) < 1, 'trailPct must be below 1 (0.02 = 2%)').optional(),
-  })
-  .refine((p) => p.entry.type === 'market' || p.entry.price !== undefined, {
-    message: 'a limit or stop entry needs a price',
-    path: ['entry', 'price'],
-  });
 
 const empty = z.strictObject({});
 
 export const commandSchemas = {
   approve: z.strictObject({ planId: planIdSchema }),
-  reject: z.strictObject({ planId: planIdSchema, reason: z.string().max(500).optional() }),
+  reject: z.strictObject({ planId: planIdSchema, reason: reasonSchema }),
   cancelPlan: z.strictObject({ planId: planIdSchema }),
   closePosition: z.strictObject({ symbol: symbolSchema, quantity: positiveDecimal.optional() }),
   kill: empty,
@@ -71,7 +55,6 @@ export type CommandName = keyof CommandSchemas;
 export type CommandArgs<N extends CommandName> = z.input<CommandSchemas[N]>;
 /** What the host works with after parsing (decimals are strings). */
 export type ParsedArgs<N extends CommandName> = z.output<CommandSchemas[N]>;
-export type ManualPlan = z.output<typeof manualPlanSchema>;
 
 export const COMMAND_NAMES = Object.keys(commandSchemas) as CommandName[];
 
@@ -79,11 +62,9 @@ export function isCommandName(name: unknown): name is CommandName {
   return typeof name === 'string' && Object.hasOwn(commandSchemas, name);
 }
 
-/** One readable line per problem, e.g. `plan.entry.price: a limit or stop entry needs a price`. */
+/** One readable line for all problems, e.g. `plan.entry.price: a limit or stop entry needs a price`. */
 export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
-    .join('; ');
+  return describeProblems(error);
 }
 
 export type ParsedCommand = { [N in CommandName]: { name: N; args: ParsedArgs<N> } }[CommandName];
@@ -91,8 +72,10 @@ export type ParsedCommand = { [N in CommandName]: { name: N; args: ParsedArgs<N>
 /** Name and args from the outside world, checked. Never throws. */
 export function parseCommand(name: unknown, args: unknown): Result<ParsedCommand> {
   if (!isCommandName(name)) return err('unknown_command', `unknown command: ${String(name).slice(0, 64)}`);
-  const parsed = commandSchemas[name].safeParse(args ?? {});
-  if (!parsed.success) return err('invalid_input', `${name}: ${describeIssues(parsed.error)}`);
+  const parsed = commandSchemas[name].safeParse(args ?? {}, { error: plainErrors });
+  // The field and what is wrong with it, in plain words; the caller knows which command it sent (and a
+  // UI that names the command adds it once: "submitPlan: submitPlan: ..." was the doubled form).
+  if (!parsed.success) return err('invalid_input', describeIssues(parsed.error));
   return ok({ name, args: parsed.data } as ParsedCommand);
 }
 

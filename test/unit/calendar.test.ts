@@ -90,6 +90,19 @@ describe('localDate', () => {
     expect(() => localDate(Number.NaN, NY)).toThrow(RangeError);
   });
 
+  it('reads instants from 1970-01-01 to 2100-12-31 and refuses the rest, saying why', () => {
+    // Both ends of the range, in zones on either side of UTC.
+    expect(localDate(0, 'UTC')).toBe('1970-01-01');
+    expect(localDate(0, NY)).toBe('1969-12-31'); // 19:00 EST the evening before
+    expect(localDate(t('2100-12-31T23:59:59.999Z'), 'UTC')).toBe('2100-12-31');
+    expect(localDate(t('2100-12-31T23:59:59.999Z'), 'Asia/Tokyo')).toBe('2101-01-01');
+    // Before: 1e15 gave "33658-09-26", which businessWindow then threw on as "not a YYYY-MM-DD date";
+    // 8.64e15 and past it threw Intl's bare "Invalid time value".
+    for (const bad of [-1, t('2101-01-01T00:00:00Z'), 1e15, 8.64e15, Number.MAX_SAFE_INTEGER]) {
+      expect(() => localDate(bad, NY)).toThrow(/outside 1970-01-01\.\.2100-12-31/);
+    }
+  });
+
   it('agrees with a fresh Intl formatter on minute sweeps across DST days and random instants', () => {
     const zones = [
       NY,

@@ -1,37 +1,38 @@
-// Reads the bundled demo bars (header time,symbol,open,high,low,close,volume) into steps: all bars of one
-// time together, in time order, so the feed can deliver a whole market moment at once.
+// The bundled demo bars in steps: all bars of one time together, in time order, so the feed can deliver a
+// whole market moment at once. Read by the replay's bar reader (one reader, one set of rules).
 import { readFileSync } from 'node:fs';
-import { isDecimalText } from '../../shared/domain/decimal.ts';
 import type { Bar } from '../../shared/domain/instrument.ts';
-import { parseTime } from '../../shared/domain/time.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
+import { InputError, readPrices } from '../engine/replay/inputs.ts';
 
 export interface Step {
   time: number;
   bars: Bar[];
 }
 
-const HEADER = 'time,symbol,open,high,low,close,volume';
-
 export function parseBars(text: string, source = 'prices.csv'): Result<Step[]> {
-  const lines = text.split(/\r?\n/);
-  if (lines[0]?.trim() !== HEADER) return err('bad_csv', `${source}:1: expected header ${HEADER}`);
+  let table: ReturnType<typeof readPrices>;
+  try {
+    table = readPrices(source, text);
+  } catch (error) {
+    if (error instanceof InputError) return err('bad_csv', error.message);
+    throw error;
+  }
   const steps: Step[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]?.trim() ?? '';
-    if (line === '') continue;
-    const [time, symbol, open, high, low, close, volume] = line.split(',');
-    const t = parseTime(time);
-    const prices = [open, high, low, close, volume];
-    if (t === null || !symbol || !prices.every((p) => p !== undefined && isDecimalText(p))) {
-      return err('bad_csv', `${source}:${i + 1}: cannot read the row`);
-    }
+  for (let i = 0; i < table.length; i++) {
+    const time = table.time[i]!;
+    const bar: Bar = {
+      time,
+      symbol: table.symbols[table.symbolIndex[i]!]!,
+      open: table.open[i]!,
+      high: table.high[i]!,
+      low: table.low[i]!,
+      close: table.close[i]!,
+      volume: table.volume[i]!,
+    };
     const last = steps[steps.length - 1];
-    if (last !== undefined && t < last.time)
-      return err('bad_csv', `${source}:${i + 1}: rows out of time order`);
-    const bar: Bar = { time: t, symbol, open: open!, high: high!, low: low!, close: close!, volume: volume! };
-    if (last !== undefined && last.time === t) last.bars.push(bar);
-    else steps.push({ time: t, bars: [bar] });
+    if (last !== undefined && last.time === time) last.bars.push(bar);
+    else steps.push({ time, bars: [bar] });
   }
   if (steps.length < 2) return err('bad_csv', `${source}: needs at least two bar times`);
   return ok(steps);

@@ -1,12 +1,22 @@
-// Small field readers for hand-validated JSON: each failure names the field, so a bad file line or API call
-// gets an error that says what and where.
-import { dec, isDecimalText, str } from '../../shared/domain/decimal.ts';
+// Input that cannot be read becomes a FieldError naming the field, so a bad file line or API call gets an
+// error that says what and where ("plan.entry.price: expected a decimal number"). The schemas themselves
+// live in src/shared/input-schema.ts (one source for the API, the replay and the config).
+import type { z } from 'zod';
+import { plainErrors, problemsOf } from '../../shared/input-schema.ts';
 
 export class FieldError extends Error {
+  /** Dotted path of the field, '' for the input as a whole. */
   readonly field: string;
-  constructor(field: string, message: string) {
-    super(`${field}: ${message}`);
+  /** The same path as keys and list positions (to find the field's line in a file). */
+  readonly path: readonly PropertyKey[];
+  constructor(
+    field: string,
+    message: string,
+    options: { path?: readonly PropertyKey[]; text?: string } = {},
+  ) {
+    super(options.text ?? (field === '' ? message : `${field}: ${message}`));
     this.field = field;
+    this.path = options.path ?? (field === '' ? [] : field.split('.'));
     this.name = 'FieldError';
   }
 }
@@ -15,34 +25,14 @@ export function isObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
-/** A number or a decimal string, as a canonical decimal string (not range-checked). */
-export function decimalField(value: unknown, field: string): string {
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new FieldError(field, 'must be a finite number');
-    return str(dec(value));
-  }
-  if (typeof value === 'string' && isDecimalText(value)) return str(dec(value.trim()));
-  throw new FieldError(field, `must be a number, got ${JSON.stringify(value)}`);
-}
-
-export function optionalDecimal(
-  obj: Record<string, unknown>,
-  key: string,
-  prefix: string,
-): string | undefined {
-  const v = obj[key];
-  return v === undefined || v === null ? undefined : decimalField(v, prefix + key);
-}
-
-export function stringField(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value.trim() === '')
-    throw new FieldError(field, 'must be a non-empty string');
-  return value.trim();
-}
-
-export function enumField<T extends string>(value: unknown, field: string, allowed: readonly T[]): T {
-  if (typeof value !== 'string' || !allowed.includes(value as T)) {
-    throw new FieldError(field, `must be one of ${allowed.join(', ')}; got ${JSON.stringify(value)}`);
-  }
-  return value as T;
+/** Parses `raw` with `schema`; throws a FieldError for the first problem (paths start at `prefix`). */
+export function parseWith<S extends z.ZodType>(
+  schema: S,
+  raw: unknown,
+  prefix: readonly PropertyKey[] = [],
+): z.output<S> {
+  const parsed = schema.safeParse(raw, { error: plainErrors });
+  if (parsed.success) return parsed.data;
+  const first = problemsOf(parsed.error, prefix)[0]!;
+  throw new FieldError(first.field, '', { path: first.path, text: first.text });
 }

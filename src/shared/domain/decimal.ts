@@ -17,7 +17,17 @@ Big.PE = 60;
 export const ZERO: Dec = new Big(0);
 export const ONE: Dec = new Big(1);
 
-const DECIMAL_RE = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+/** The one decimal pattern of Braid: optional sign, digits with an optional point, optional exponent. */
+export const DECIMAL_PATTERN = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+
+/** Longest decimal text read at the edge: a price or quantity is a few dozen characters at most. */
+export const DECIMAL_MAX_CHARS = 40;
+/**
+ * Magnitudes read at the edge: nothing traded is near these bounds, and big.js would spend memory and
+ * time on a value such as 1e999999 (floorToLot writes out every digit).
+ */
+export const DECIMAL_MAX_ABS = 1e15;
+export const DECIMAL_MIN_ABS = 1e-12;
 
 /** Parses a decimal from a string or a finite number; throws on anything else (callers validate first). */
 export function dec(x: Dec | DecStr | number): Dec {
@@ -30,7 +40,35 @@ export function dec(x: Dec | DecStr | number): Dec {
 }
 
 export function isDecimalText(s: string): boolean {
-  return DECIMAL_RE.test(s.trim());
+  return DECIMAL_PATTERN.test(s.trim());
+}
+
+/** What is wrong with a finite value's magnitude, or null when it is 0 or within the bounds above. */
+export function rangeProblem(n: number): string | null {
+  const a = Math.abs(n);
+  if (a > DECIMAL_MAX_ABS) return 'is too large (at most 1000000000000000)';
+  if (a !== 0 && a < DECIMAL_MIN_ABS) return 'is too small (at least 0.000000000001, or 0)';
+  return null;
+}
+
+/**
+ * Reads a decimal from the outside world (a JSON string or number): its canonical string, or what is
+ * wrong with it, in plain words. Never throws.
+ */
+export function readDecimal(x: unknown): { ok: true; value: DecStr } | { ok: false; problem: string } {
+  let text: string;
+  if (typeof x === 'number') {
+    if (!Number.isFinite(x)) return { ok: false, problem: 'expected a finite number' };
+    text = String(x);
+  } else if (typeof x === 'string') {
+    text = x.trim();
+    if (text.length > DECIMAL_MAX_CHARS || !DECIMAL_PATTERN.test(text))
+      return { ok: false, problem: 'expected a decimal number' };
+  } else {
+    return { ok: false, problem: 'expected a decimal number' };
+  }
+  const problem = rangeProblem(Number(text));
+  return problem === null ? { ok: true, value: str(new Big(text)) } : { ok: false, problem };
 }
 
 /** Canonical string of a decimal: plain notation, no trailing zeros. */

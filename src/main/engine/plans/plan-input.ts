@@ -1,67 +1,45 @@
-// Reads an upstream plan. Shape errors (a missing id, a field of the wrong type, an unknown enum value) make
-// the input unreadable: FieldError, and the file line or API call is refused. Values that parse but are not
-// acceptable (a negative quantity, a stop on the wrong side) are judged by validatePlan and the plan is
-// recorded as rejected with a reason code: the run goes on.
-import { type Dec, dec } from '../../../shared/domain/decimal.ts';
+// Reads an upstream plan with the shared plan schema (src/shared/input-schema.ts). Shape errors (a missing
+// id, a field of the wrong type, an unknown key or enum value, a price on a market entry, a confidence
+// outside 0..1, a time outside 1970-2100, an over-long id) make the input unreadable: FieldError, and the
+// file line or API call is refused. Values that parse but are not acceptable (a negative quantity, a stop
+// on the wrong side) are judged by validatePlan and the plan is recorded as rejected with a reason code:
+// the run goes on.
+import { type Dec, dec, str } from '../../../shared/domain/decimal.ts';
 import type { PlanInput, RejectReason } from '../../../shared/domain/plan.ts';
-import { parseTime } from '../../../shared/domain/time.ts';
-import { enumField, FieldError, isObject, optionalDecimal, stringField } from '../validation.ts';
+import { type UpstreamPlan, upstreamPlanSchema } from '../../../shared/input-schema.ts';
+import { parseWith } from '../validation.ts';
 
+/** Throws FieldError (field paths start with `prefix`, e.g. "plan.entry.price") for an unreadable plan. */
 export function parsePlanInput(raw: unknown, prefix = 'plan.'): PlanInput {
-  if (!isObject(raw)) throw new FieldError(prefix.slice(0, -1), 'must be an object');
-  const id = stringField(raw.id, `${prefix}id`);
-  const symbol = stringField(raw.symbol, `${prefix}symbol`);
-  const side = enumField(raw.side, `${prefix}side`, ['buy', 'sell'] as const);
-  const entryRaw = raw.entry ?? { type: 'market' };
-  if (!isObject(entryRaw)) throw new FieldError(`${prefix}entry`, 'must be an object');
-  const entryType = enumField(entryRaw.type, `${prefix}entry.type`, ['market', 'limit', 'stop'] as const);
-  const entryPrice = optionalDecimal(entryRaw, 'price', `${prefix}entry.`);
-  if (entryType !== 'market' && entryPrice === undefined) {
-    throw new FieldError(`${prefix}entry.price`, `is required for a ${entryType} entry`);
-  }
-  const plan: PlanInput = { id, symbol, side, entry: { type: entryType } };
-  if (entryPrice !== undefined && entryType !== 'market') plan.entry.price = entryPrice;
-  if (raw.condition !== undefined && raw.condition !== null) {
-    if (!isObject(raw.condition)) throw new FieldError(`${prefix}condition`, 'must be an object');
-    const kind = enumField(raw.condition.kind, `${prefix}condition.kind`, [
-      'price_above',
-      'price_below',
-    ] as const);
-    const price = optionalDecimal(raw.condition, 'price', `${prefix}condition.`);
-    if (price === undefined) throw new FieldError(`${prefix}condition.price`, 'is required');
-    plan.condition = { kind, price };
-  }
+  return planInputOf(
+    parseWith(
+      upstreamPlanSchema,
+      raw,
+      prefix.split('.').filter((k) => k !== ''),
+    ),
+  );
+}
+
+/** The engine's PlanInput from a plan the schema read. */
+export function planInputOf(p: UpstreamPlan): PlanInput {
+  // Built key by key, in the order plans have always been journaled, leaving absent fields out.
+  const plan: PlanInput = { id: p.id, symbol: p.symbol, side: p.side, entry: { type: p.entry.type } };
+  if (p.entry.price !== undefined) plan.entry.price = p.entry.price;
+  if (p.condition !== undefined) plan.condition = { kind: p.condition.kind, price: p.condition.price };
   for (const key of ['stopLoss', 'takeProfit', 'trailPct', 'quantity'] as const) {
-    const v = optionalDecimal(raw, key, prefix);
+    const v = p[key];
     if (v !== undefined) plan[key] = v;
   }
-  if (raw.confidence !== undefined && raw.confidence !== null) {
-    if (typeof raw.confidence !== 'number' || !Number.isFinite(raw.confidence)) {
-      throw new FieldError(`${prefix}confidence`, 'must be a number');
-    }
-    plan.confidence = raw.confidence;
-  }
-  if (raw.expected !== undefined && raw.expected !== null) {
-    if (!isObject(raw.expected)) throw new FieldError(`${prefix}expected`, 'must be an object');
+  if (p.confidence !== undefined) plan.confidence = p.confidence;
+  if (p.expected !== undefined) {
     const expected: NonNullable<PlanInput['expected']> = {};
-    for (const key of ['returnPct', 'holdMinutes'] as const) {
-      const v = raw.expected[key];
-      if (v === undefined || v === null) continue;
-      if (typeof v !== 'number' || !Number.isFinite(v))
-        throw new FieldError(`${prefix}expected.${key}`, 'must be a number');
-      expected[key] = v;
-    }
+    if (p.expected.returnPct !== undefined) expected.returnPct = p.expected.returnPct;
+    if (p.expected.holdMinutes !== undefined) expected.holdMinutes = p.expected.holdMinutes;
     plan.expected = expected;
   }
-  if (raw.expiresAt !== undefined && raw.expiresAt !== null) {
-    const t = parseTime(raw.expiresAt);
-    if (t === null)
-      throw new FieldError(`${prefix}expiresAt`, 'must be ISO 8601 with a zone or epoch milliseconds');
-    plan.expiresAt = t;
-  }
-  if (raw.venue !== undefined && raw.venue !== null) plan.venue = stringField(raw.venue, `${prefix}venue`);
-  if (raw.timeframe !== undefined && raw.timeframe !== null)
-    plan.timeframe = stringField(raw.timeframe, `${prefix}timeframe`);
+  if (p.expiresAt !== undefined) plan.expiresAt = p.expiresAt;
+  if (p.venue !== undefined) plan.venue = p.venue;
+  if (p.timeframe !== undefined) plan.timeframe = p.timeframe;
   return plan;
 }
 
@@ -88,7 +66,10 @@ export function validatePlan(
     const q = dec(plan.quantity);
     if (q.lte(0)) return { reason: 'invalid_quantity', detail: `quantity ${plan.quantity} must be positive` };
     if (!q.mod(ctx.lot).eq(0)) {
-      return { reason: 'invalid_quantity', detail: `quantity ${plan.quantity} is not a multiple of the lot` };
+      return {
+        reason: 'invalid_quantity',
+        detail: `quantity ${plan.quantity} is not a multiple of the lot ${str(ctx.lot)}`,
+      };
     }
   }
   for (const [name, value] of [

@@ -1,6 +1,8 @@
 // Exchange calendar: local trading dates and NYSE business days.
 // Dates are 'YYYY-MM-DD' strings; arithmetic runs on day numbers (days since 1970-01-01) so no
-// Date object or clock is involved. Holiday rules are computed, accurate for 1990..2100.
+// Date object or clock is involved. Holiday rules are computed, accurate for 1990..2100. Instants are
+// read only within 1970..2100 (the range every input is checked against, src/shared/domain/time.ts).
+import { END_TIME, MIN_TIME } from '../../../shared/domain/time.ts';
 
 const DAY_MS = 86_400_000;
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -88,7 +90,9 @@ function offsetAt(fmt: Intl.DateTimeFormat, t: number): number {
  * bars on one day costs one Map lookup each and about three Intl calls per new day.
  */
 export function localDate(epochMs: number, timeZone: string): string {
-  if (!Number.isFinite(epochMs)) throw new RangeError(`not a finite time: ${epochMs}`);
+  // Past 2100 the dates stop being 4-digit years, and past year 275760 Intl throws: say why instead.
+  if (!(epochMs >= MIN_TIME && epochMs < END_TIME))
+    throw new RangeError(`time ${epochMs} is outside 1970-01-01..2100-12-31, the calendar's range`);
   const z = zoneCache(timeZone);
   if (epochMs >= z.lo && epochMs < z.hi) return z.date;
 
