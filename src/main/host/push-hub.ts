@@ -20,6 +20,8 @@ export interface PushHub {
   subscribe(listener: (message: PushMessage) => void): Disposer;
   /** Drops pending events and subscribers; no message is sent after it. */
   dispose(): void;
+  /** Subscribers and events waiting for the next frame: both zero once every client has left. */
+  stats(): { subscribers: number; pending: number };
 }
 
 interface Subscriber {
@@ -91,5 +93,6 @@ export function createPushHub(options: {
       pending = [];
       subscribers.clear();
     },
+    stats: () => ({ subscribers: subscribers.size, pending: pending.length }),
   };
 }
