@@ -304,12 +304,13 @@ describe('braid serve --demo', () => {
         headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'text/plain', ...headers },
         body: '{}',
       });
-    for (const headers of [
+    const foreign: Array<Record<string, string>> = [
       { Origin: 'http://evil.example' },
       { Origin: 'null' },
       { Origin: `http://127.0.0.1:${port + 1}` },
       { 'Sec-Fetch-Site': 'cross-site' },
-    ]) {
+    ];
+    for (const headers of foreign) {
       const res = await kill(headers);
       expect(res.status, JSON.stringify(headers)).toBe(403);
       expect(await res.json()).toEqual({
