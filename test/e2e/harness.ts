@@ -42,6 +42,8 @@ export interface ServeOptions {
   db?: string;
   /** `--port`; 0 (a free port) when absent. */
   port?: number;
+  /** More flags for `braid serve` (`--new-token` ...). */
+  extraArgs?: readonly string[];
 }
 
 /** Starts `node bin/braid.js serve --demo --port N [--db FILE]` and waits for its ready line. */
@@ -50,6 +52,7 @@ export async function startServe(options: ServeOptions = {}): Promise<Served> {
   if (options.demoStepMs !== undefined) env.BRAID_DEMO_STEP_MS = String(options.demoStepMs);
   const args = ['bin/braid.js', 'serve', '--demo', '--port', String(options.port ?? 0)];
   if (options.db !== undefined) args.push('--db', options.db);
+  args.push(...(options.extraArgs ?? []));
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env,
@@ -129,6 +132,16 @@ export async function launchChromium(
   };
 }
 
+/** A command over the HTTP API as a script sends it: the token as a bearer, no Origin. */
+export async function invokeHttp(served: Served, name: string, args: unknown): Promise<unknown> {
+  const res = await fetch(`${served.origin}/api/invoke/${name}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${served.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(args),
+  });
+  return res.json();
+}
+
 export function outputPath(name: string): string {
   mkdirSync(OUTPUT_DIR, { recursive: true });
   return join(OUTPUT_DIR, name);
@@ -155,4 +168,82 @@ export function csvFields(line: string): string[] {
   }
   out.push(field);
   return out;
+}
+
+/** A button that cannot be clicked where it is drawn, and why. */
+export interface Unclickable {
+  name: string;
+  why: string;
+}
+
+/** Buttons that act on one row of a table: they must be on screen whenever their row is. */
+export const ROW_ACTIONS = ['Approve', 'Reject', 'Close', 'Cancel'] as const;
+
+/**
+ * Every button drawn on the page, checked where a pointer would click it: the element at its centre
+ * (document.elementFromPoint) must be the button or inside it, and no panel may clip it. A button scrolled
+ * out of sight inside a table (a row below the fold, a column of a wide table) is not on screen: it is
+ * reached by scrolling that table, so it is skipped, except a row's own action (Approve, Reject, Close,
+ * Cancel), which must never be scrolled sideways out of its row. Toasts are floating notices that let
+ * clicks through to what is beneath; a hit on one is the toast's, not a covered control.
+ */
+export function unclickableButtons(page: Page): Promise<{ checked: string[]; problems: Unclickable[] }> {
+  return page.evaluate((rowActions) => {
+    const checked: string[] = [];
+    const problems: { name: string; why: string }[] = [];
+    const nameOf = (el: HTMLElement): string =>
+      (el.getAttribute('aria-label') || el.textContent || '').trim().replace(/\s+/g, ' ') ||
+      el.outerHTML.slice(0, 60);
+    const clips = (el: HTMLElement): boolean => {
+      const cs = getComputedStyle(el);
+      return cs.overflowX !== 'visible' || cs.overflowY !== 'visible';
+    };
+    for (const button of Array.from(document.querySelectorAll<HTMLElement>('button'))) {
+      const r = button.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0 || getComputedStyle(button).visibility === 'hidden') continue;
+      const name = nameOf(button);
+      const cx = r.left + r.width / 2;
+      const cy = r.top + r.height / 2;
+      let skip = false;
+      let cut: string | null = null;
+      for (let p = button.parentElement; p && p !== document.body; p = p.parentElement) {
+        if (!clips(p)) continue;
+        const c = p.getBoundingClientRect();
+        const outX = r.left < c.left - 0.5 || r.right > c.right + 0.5;
+        const outY = r.top < c.top - 0.5 || r.bottom > c.bottom + 0.5;
+        if (!outX && !outY) continue;
+        const centreOutX = cx < c.left || cx > c.right;
+        const centreOutY = cy < c.top || cy > c.bottom;
+        if (p.getAttribute('role') === 'grid') {
+          // Inside a table: scrolled away with its row or column.
+          if (centreOutX && (rowActions as readonly string[]).includes(name)) {
+            cut = `scrolled sideways out of the ${p.getAttribute('aria-label')} table`;
+          } else if (centreOutX || centreOutY) skip = true;
+          else if (outX && (rowActions as readonly string[]).includes(name)) {
+            cut = `cut by the edge of the ${p.getAttribute('aria-label')} table`;
+          }
+        } else {
+          cut = `cut off by ${p.tagName.toLowerCase()}.${p.className || '(no class)'}`;
+        }
+        break;
+      }
+      if (cut) {
+        problems.push({ name, why: cut });
+        continue;
+      }
+      if (skip) continue;
+      if (cx < 0 || cy < 0 || cx >= innerWidth || cy >= innerHeight) {
+        problems.push({ name, why: `centre ${Math.round(cx)},${Math.round(cy)} is outside the window` });
+        continue;
+      }
+      checked.push(name);
+      const hit = document.elementFromPoint(cx, cy);
+      if (hit && (hit === button || button.contains(hit))) continue;
+      if (hit?.closest('.toasts')) continue;
+      const over = hit ? `${hit.tagName.toLowerCase()}.${(hit as HTMLElement).className || ''}` : 'nothing';
+      const region = hit?.closest('section[aria-label]')?.getAttribute('aria-label');
+      problems.push({ name, why: `covered by ${over}${region ? ` in ${region}` : ''}` });
+    }
+    return { checked, problems };
+  }, ROW_ACTIONS);
 }

@@ -1,17 +1,20 @@
-// The renderer store's reducer (applyPush): snapshot in, event batches patch it. Pure, so tested without
-// a DOM. Expectations are worked by hand from the fixtures below.
+// The renderer store: the reducer (applyPush: snapshot in, event batches patch it), the engine link
+// (the WebSocket transport with a fake socket and hand-run timers), the trading block, the persisted
+// settings and the token's move out of the address bar. Pure or injected, so tested without a DOM.
+// Expectations are worked by hand from the fixtures below.
 import { describe, expect, it } from 'vitest';
-import { planRisk, planSize, riskPctOfEquity } from '../../src/renderer/src/features/approvals/risk.ts';
-import { equityCurve } from '../../src/renderer/src/features/history/equity.ts';
+import { adoptToken, TOKEN_KEY } from '../../src/renderer/src/api/token.ts';
+import { backoffMs, createWsApi, type SocketLike } from '../../src/renderer/src/api/ws.ts';
 import { filteredIds, NO_FILTER } from '../../src/renderer/src/features/history/filters.ts';
-import { notesFor } from '../../src/renderer/src/lib/notes.ts';
 import { applyPush } from '../../src/renderer/src/store/reducer.ts';
+import { DEFAULT_SETTINGS, readSettings } from '../../src/renderer/src/store/settings.ts';
 import {
   initialState,
   MAX_BARS,
   MAX_TOASTS,
   type TerminalState,
 } from '../../src/renderer/src/store/state.ts';
+import { CONNECTING_TEXT, HALTED_TEXT, tradingBlock } from '../../src/renderer/src/store/trading-block.ts';
 import type { AppEvent, AppSnapshot, HostState } from '../../src/shared/contract.ts';
 import type { AccountView, DayTradesView, EngineSnapshot } from '../../src/shared/domain/engine-view.ts';
 import type { Bar } from '../../src/shared/domain/instrument.ts';
@@ -157,6 +160,7 @@ function snapshot(engine: Partial<EngineSnapshot> = {}): AppSnapshot {
       dayTrades,
       metrics,
       lastPrices: { AAPL: '100' },
+      instruments: { AAPL: { tick: '0.01', lot: '1' } },
       ...engine,
     },
     host,
@@ -348,49 +352,6 @@ describe('applyPush: events', () => {
 });
 
 describe('what the views derive from the store', () => {
-  it('risk = |entry reference - stop| x sized quantity, as an exact decimal', () => {
-    const p = plan('r', 'AAPL', 'pending_approval', T); // market entry, stop 95, quantity 10
-    expect(planRisk(p, '100.10')).toBe('51'); // |100.10 - 95| x 10 = 51.0
-    const limit: PlanRecord = {
-      ...p,
-      input: { ...p.input, side: 'sell', entry: { type: 'limit', price: '0.3' }, stopLoss: '0.4' },
-      quantity: '3',
-    };
-    expect(planRisk(limit, '1000')).toBe('0.3'); // |0.3 - 0.4| x 3, where floats would give 0.30000000000000004
-    expect(planRisk({ ...p, input: { ...p.input, stopLoss: undefined } }, '100')).toBeNull();
-    expect(planRisk(p, undefined)).toBeNull(); // market entry and no last price yet
-    expect(riskPctOfEquity('51', '100000')).toBe('0.051');
-  });
-
-  it('previews the size of a plan the engine has not sized yet with its rule and default risk settings', () => {
-    const unsized: PlanRecord = { ...plan('u', 'AAPL', 'pending_approval', T), quantity: undefined };
-    // Equity 100,000 at ref 100: max position 5% = 50 shares; 1% risk over a 5.00 stop distance = 200.
-    expect(planSize(unsized, '100', '100000')).toEqual({ quantity: '50', estimated: true });
-    expect(planRisk(unsized, '100', '100000')).toBe('250'); // 5 x 50
-    // A 25.00 stop distance: 1,000 / 25 = 40 shares, under the 50 cap; risk 25 x 40 = 1,000.
-    const wide: PlanRecord = { ...unsized, input: { ...unsized.input, stopLoss: '75' } };
-    expect(planSize(wide, '100', '100000')).toEqual({ quantity: '40', estimated: true });
-    expect(planRisk(wide, '100', '100000')).toBe('1000');
-    // A sized plan shows the engine's quantity.
-    expect(planSize(plan('s', 'AAPL', 'pending_approval', T), '100', '100000')).toEqual({
-      quantity: '10',
-      estimated: false,
-    });
-  });
-
-  it('the equity curve sums trade P&L exactly from the start equity, one point per second', () => {
-    const curve = equityCurve('100000', [
-      trade('b', 'MSFT', '-0.2', T + 120_000),
-      trade('a', 'AAPL', '0.1', T + 60_000),
-      trade('c', 'AAPL', '10.05', T + 120_000),
-    ]);
-    expect(curve).toEqual([
-      { time: (T + 0) / 1000, value: 100000 }, // the first trade's entry
-      { time: (T + 60_000) / 1000, value: 100000.1 },
-      { time: (T + 120_000) / 1000, value: 100009.95 }, // 100000 + 0.1 - 0.2 + 10.05
-    ]);
-  });
-
   it('history filters keep trades by symbol, side and outcome', () => {
     const trades = [
       trade('a', 'AAPL', '5', T),
@@ -403,19 +364,211 @@ describe('what the views derive from the store', () => {
     expect(filteredIds(trades, { ...NO_FILTER, outcome: 'loss' })).toEqual(['1']);
     expect(filteredIds(trades, { ...NO_FILTER, side: 'short' })).toEqual(['1']);
   });
+});
 
-  it('desktop notifications: fills, exits and engine rejections, not the operator’s own rejects', () => {
-    const rejected = { ...plan('x', 'TSLA', 'rejected', T), reason: 'insufficient_funds' };
-    const operator = { ...plan('y', 'TSLA', 'rejected', T), reason: 'operator' };
-    const notes = notesFor([
-      { type: 'plan', plan: rejected },
-      { type: 'plan', plan: operator },
-      { type: 'trade', trade: trade('a', 'AAPL', '-12.5', T) },
-      { type: 'account', account: account('1') },
-    ]);
-    expect(notes).toEqual([
-      { title: 'Plan rejected: TSLA', body: 'insufficient_funds' },
-      { title: 'Exit AAPL', body: 'take profit: P&L \u221212.50' },
-    ]);
+describe('applyPush: instruments', () => {
+  it("keeps each symbol's tick and lot from the snapshot (display precision), and none from an older engine", () => {
+    expect(start().instruments).toEqual({ AAPL: { tick: '0.01', lot: '1' } });
+    const older = snapshot();
+    delete (older.engine as Partial<EngineSnapshot>).instruments;
+    expect(applyPush(initialState, { kind: 'snapshot', snapshot: older }).instruments).toEqual({});
+  });
+});
+
+describe('trading block', () => {
+  it('blocks while connecting, while reconnecting and while HALTED, in that order of precedence', () => {
+    expect(tradingBlock('connected', 'ACTIVE')).toEqual({ blocked: false, why: null });
+    expect(tradingBlock('connected', 'REDUCING')).toEqual({ blocked: false, why: null });
+    expect(tradingBlock('connected', 'HALTED')).toEqual({ blocked: true, why: HALTED_TEXT });
+    expect(HALTED_TEXT).toBe('Trading is HALTED: press Resume trading first');
+    expect(tradingBlock('reconnecting', 'HALTED')).toEqual({
+      blocked: true,
+      why: 'Disconnected \u2014 reconnecting',
+    });
+    expect(tradingBlock('connecting', 'ACTIVE')).toEqual({ blocked: true, why: CONNECTING_TEXT });
+    // The same answer is the same object, so a component holding it does not re-render for nothing.
+    expect(tradingBlock('connected', 'HALTED')).toBe(tradingBlock('connected', 'HALTED'));
+  });
+});
+
+describe('settings read back from localStorage', () => {
+  it('defaults: UTC, typed tickets go straight out, Close asks first, no layout', () => {
+    expect(readSettings(null)).toEqual({
+      timeZone: 'UTC',
+      confirmOwnTickets: false,
+      confirmClose: true,
+      layout: { sizes: {}, collapsed: {} },
+    });
+  });
+
+  it('keeps well-formed fields and drops the rest, so a damaged entry never breaks the page', () => {
+    const stored = JSON.stringify({
+      timeZone: 'exchange',
+      confirmOwnTickets: true,
+      confirmClose: 'no', // not a boolean: default
+      layout: {
+        sizes: { 'col:trade': 1.5, 'row:Positions': Number.MAX_VALUE, '<script>': 1, 'col:side': 'wide' },
+        collapsed: { Lessons: true, Orders: false, ['x'.repeat(65)]: true },
+      },
+      extra: 1,
+    });
+    expect(readSettings(stored)).toEqual({
+      timeZone: 'exchange',
+      confirmOwnTickets: true,
+      confirmClose: true,
+      layout: { sizes: { 'col:trade': 1.5, 'row:Positions': 10_000 }, collapsed: { Lessons: true } },
+    });
+    for (const bad of ['', 'not json', '[]', '"UTC"', 'null', '{"timeZone":"Europe/Paris"}']) {
+      expect(readSettings(bad), bad).toEqual(DEFAULT_SETTINGS);
+    }
+  });
+});
+
+describe('the token leaves the address bar', () => {
+  function env(href: string, stored: Record<string, string> = {}) {
+    const replaced: string[] = [];
+    const storage = {
+      getItem: (k: string) => stored[k] ?? null,
+      setItem: (k: string, v: string) => {
+        stored[k] = v;
+      },
+    };
+    return {
+      replaced,
+      stored,
+      env: {
+        location: { href },
+        history: {
+          state: null,
+          replaceState: (_s: unknown, _t: string, url?: string | URL | null) => replaced.push(String(url)),
+        },
+        storage,
+      },
+    };
+  }
+
+  it('takes ?token= into sessionStorage and rewrites the URL without it, keeping the rest', () => {
+    const e = env('http://127.0.0.1:4100/?token=abc123&x=1#top');
+    expect(adoptToken(e.env)).toBe('abc123');
+    expect(e.replaced).toEqual(['/?x=1#top']);
+    expect(e.stored[TOKEN_KEY]).toBe('abc123');
+  });
+
+  it('after a reload (no token in the URL) uses the stored one and leaves the URL alone', () => {
+    const e = env('http://127.0.0.1:4100/', { [TOKEN_KEY]: 'abc123' });
+    expect(adoptToken(e.env)).toBe('abc123');
+    expect(e.replaced).toEqual([]);
+  });
+
+  it('a malformed token is still removed from the URL but never stored or used', () => {
+    const e = env('http://127.0.0.1:4100/?token=%3Cscript%3E', { [TOKEN_KEY]: 'old' });
+    expect(adoptToken(e.env)).toBe('old');
+    expect(e.replaced).toEqual(['/']);
+    expect(e.stored[TOKEN_KEY]).toBe('old');
+    expect(adoptToken(env('http://127.0.0.1:4100/').env)).toBeNull();
+  });
+});
+
+describe('WebSocket transport: drop, backoff, reconnect', () => {
+  class FakeSocket implements SocketLike {
+    onmessage: ((ev: { data: unknown }) => void) | null = null;
+    onclose: (() => void) | null = null;
+    sent: string[] = [];
+    constructor(readonly url: string) {}
+    send(text: string): void {
+      this.sent.push(text);
+    }
+    push(message: unknown): void {
+      this.onmessage?.({ data: JSON.stringify(message) });
+    }
+  }
+
+  function rig() {
+    const sockets: FakeSocket[] = [];
+    const timers: { fn: () => void; ms: number; cleared: boolean }[] = [];
+    const log: string[] = [];
+    let clock = 1_000;
+    const api = createWsApi(
+      () => `ws://h/api/ws?token=t${sockets.length}`,
+      {
+        live: (now) => log.push(`live@${now}`),
+        lost: (attempt) => log.push(`lost#${attempt}`),
+        message: () => {},
+      },
+      {
+        now: () => clock,
+        setTimer: (fn, ms) => {
+          const t = { fn, ms, cleared: false };
+          timers.push(t);
+          return t;
+        },
+        clearTimer: (t) => {
+          (t as { cleared: boolean }).cleared = true;
+        },
+        open: (url) => {
+          const s = new FakeSocket(url);
+          sockets.push(s);
+          return s;
+        },
+      },
+    );
+    const pushed: string[] = [];
+    api.subscribe((m) => pushed.push(m.kind));
+    /** Runs the pending reconnect timer (the one not cleared, not an invoke timeout) and returns its delay. */
+    const fireReconnect = (): number => {
+      const t = timers.find((x) => !x.cleared && x.ms < 30_000);
+      if (!t) throw new Error('no reconnect timer pending');
+      t.cleared = true;
+      t.fn();
+      return t.ms;
+    };
+    return { api, sockets, log, pushed, fireReconnect, tick: (ms: number) => (clock += ms) };
+  }
+
+  it('backs off 250, 500, 1000 ... ms, capped at 5 s', () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 20].map(backoffMs)).toEqual([250, 500, 1000, 2000, 4000, 5000, 5000, 5000]);
+  });
+
+  it('is live only once a snapshot arrived; refuses commands while down; reconnects with the new URL', async () => {
+    const r = rig();
+    expect(r.sockets).toHaveLength(1);
+    // Open but no snapshot yet: a command is refused at once, never queued for later.
+    expect(await r.api.invoke('kill', {})).toMatchObject({ ok: false, error: { code: 'disconnected' } });
+    expect(r.sockets[0]!.sent).toEqual([]);
+
+    r.sockets[0]!.push({ kind: 'snapshot', snapshot: {} });
+    expect(r.log).toEqual(['live@1000']);
+    expect(r.pushed).toEqual(['snapshot']);
+
+    // A command in flight when the link drops is answered "disconnected", not left hanging.
+    const inFlight = r.api.invoke('kill', {});
+    expect(JSON.parse(r.sockets[0]!.sent[0]!)).toMatchObject({ kind: 'invoke', id: 1, name: 'kill' });
+    r.sockets[0]!.onclose?.();
+    expect(await inFlight).toMatchObject({ ok: false, error: { code: 'disconnected' } });
+    expect(r.log).toEqual(['live@1000', 'lost#1']);
+    expect(await r.api.invoke('kill', {})).toMatchObject({ ok: false, error: { code: 'disconnected' } });
+
+    // Two failed attempts: the delays double.
+    expect(r.fireReconnect()).toBe(250);
+    r.sockets[1]!.onclose?.();
+    expect(r.fireReconnect()).toBe(500);
+    expect(r.log).toEqual(['live@1000', 'lost#1', 'lost#2']);
+
+    // The third socket gets a snapshot: live again, the attempt count starts over.
+    r.tick(5_000);
+    const third = r.sockets[2]!;
+    expect(third.url).toBe('ws://h/api/ws?token=t2'); // the URL is built afresh for every attempt
+    third.push({ kind: 'snapshot', snapshot: {} });
+    expect(r.log).toEqual(['live@1000', 'lost#1', 'lost#2', 'live@6000']);
+    expect(r.pushed).toEqual(['snapshot', 'snapshot']);
+    third.onclose?.();
+    expect(r.fireReconnect()).toBe(250);
+
+    // A result is matched to its invocation by id.
+    r.sockets[3]!.push({ kind: 'snapshot', snapshot: {} });
+    const answered = r.api.invoke('resume', {});
+    const id = JSON.parse(r.sockets[3]!.sent[0]!).id as number;
+    r.sockets[3]!.push({ kind: 'result', id, result: { ok: true, value: null } });
+    expect(await answered).toEqual({ ok: true, value: null });
   });
 });

@@ -17,15 +17,38 @@ export interface WsStatusSink {
   message(now: number): void;
 }
 
+/** The part of a WebSocket this transport uses (a fake one in tests). */
+export interface SocketLike {
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onclose: (() => void) | null;
+  send(text: string): void;
+}
+
+/** The transport's outside world, injectable so tests drive time and sockets by hand. */
+export interface WsDeps {
+  now: () => number;
+  setTimer: (fn: () => void, ms: number) => unknown;
+  clearTimer: (timer: unknown) => void;
+  open: (url: string) => SocketLike;
+}
+
+const browserDeps: WsDeps = {
+  now: () => Date.now(),
+  setTimer: (fn, ms) => setTimeout(fn, ms),
+  clearTimer: (timer) => clearTimeout(timer as ReturnType<typeof setTimeout>),
+  open: (url) => new WebSocket(url),
+};
+
 /** Delay before reconnection attempt `attempt` (1, 2, ...): doubling from 250 ms, capped at 5 s. */
 export function backoffMs(attempt: number): number {
   return Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS * 2 ** Math.max(0, attempt - 1));
 }
 
-export function createWsApi(url: () => string, sink: WsStatusSink, now: () => number = Date.now): BraidApi {
+export function createWsApi(url: () => string, sink: WsStatusSink, deps: WsDeps = browserDeps): BraidApi {
+  const { now, setTimer, clearTimer } = deps;
   const listeners = new Set<(m: PushMessage) => void>();
   const pending = new Map<number, (r: Result<unknown>) => void>();
-  let socket: WebSocket | null = null;
+  let socket: SocketLike | null = null;
   let live = false;
   let nextId = 1;
   let attempt = 0;
@@ -61,7 +84,7 @@ export function createWsApi(url: () => string, sink: WsStatusSink, now: () => nu
   };
 
   const connect = (): void => {
-    const ws = new WebSocket(url());
+    const ws = deps.open(url());
     socket = ws;
     ws.onmessage = (ev) => onMessage(ev.data);
     ws.onclose = () => {
@@ -71,7 +94,7 @@ export function createWsApi(url: () => string, sink: WsStatusSink, now: () => nu
       failAll('disconnected', 'connection to the engine lost; check the blotter before trying again');
       attempt += 1;
       sink.lost(attempt);
-      setTimeout(connect, backoffMs(attempt));
+      setTimer(connect, backoffMs(attempt));
     };
   };
   connect();
@@ -86,12 +109,12 @@ export function createWsApi(url: () => string, sink: WsStatusSink, now: () => nu
       const text = JSON.stringify({ kind: 'invoke', id, name, args });
       const ws = socket;
       return new Promise<Result<unknown>>((resolve) => {
-        const timer = setTimeout(() => {
+        const timer = setTimer(() => {
           pending.delete(id);
           resolve(err('timeout', `${name}: no answer from the engine`));
         }, INVOKE_TIMEOUT_MS);
         pending.set(id, (r) => {
-          clearTimeout(timer);
+          clearTimer(timer);
           resolve(r);
         });
         ws.send(text);

@@ -20,7 +20,7 @@ export function StatusBar() {
             ? 'Connecting…'
             : 'Disconnected: retrying'}
       </span>
-      <span>
+      <span className="source" title={source ? `${source.name}: ${source.rule}` : undefined}>
         Signal source: <b>{source ? source.name : 'none'}</b>
         {source && <span className="dim"> ({source.rule})</span>}
       </span>
