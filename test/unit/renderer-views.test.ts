@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { planRisk, planSize, riskPctOfEquity } from '../../src/renderer/src/features/approvals/risk.ts';
 import { closeQuantity } from '../../src/renderer/src/features/blotter/close.ts';
 import { nextSort } from '../../src/renderer/src/features/blotter/sorting.ts';
+import { appendFrom } from '../../src/renderer/src/features/chart/bars.ts';
 import { fillMarkers, workingLines } from '../../src/renderer/src/features/chart/markers.ts';
 import { chartPoints } from '../../src/renderer/src/features/history/curve.ts';
 import { filteredIds, NO_FILTER, queryArgs } from '../../src/renderer/src/features/history/filters.ts';
@@ -65,7 +66,7 @@ function trade(
 }
 
 describe('order ticket: inline checks', () => {
-  const ctx: TicketContext = { known: new Set(['SPY', 'QQQ']), last: '512.1', tick: '0.01' };
+  const ctx: TicketContext = { known: new Set(['SPY', 'QQQ']), last: '512.1', tick: '0.01', lot: '1' };
   const buy = { ...EMPTY_TICKET, symbol: 'spy' };
 
   it('a clean market buy becomes the plan to preview and send (symbol upper-cased, blanks left out)', () => {
@@ -112,6 +113,15 @@ describe('order ticket: inline checks', () => {
     expect(checkTicket({ ...buy, quantity: '0' }, ctx).problems).toEqual({
       quantity: 'Quantity: must be greater than 0',
     });
+    // Whole lots only: 1000.5 shares, or 0.15 of a 0.1 lot, is refused where it is typed.
+    expect(checkTicket({ ...buy, quantity: '1000.5' }, ctx)).toEqual({
+      plan: null,
+      problems: { quantity: 'Quantity: a whole number of lots (lot 1)' },
+    });
+    expect(checkTicket({ ...buy, quantity: '0.15' }, { ...ctx, lot: '0.10' }).problems).toEqual({
+      quantity: 'Quantity: a whole number of lots (lot 0.1)',
+    });
+    expect(checkTicket({ ...buy, quantity: '0.3' }, { ...ctx, lot: '0.1' }).plan?.quantity).toBe('0.3');
     // Before the first snapshot there is nothing to check a symbol against.
     expect(checkTicket({ ...buy, symbol: 'ZZZ' }, { ...ctx, known: null }).plan?.symbol).toBe('ZZZ');
   });
@@ -354,6 +364,18 @@ describe('chart: markers and level lines', () => {
         text: 'EXIT 5@512.0 · SELL 10@511.5',
       },
     ]);
+  });
+
+  it('streamed candles update from the last drawn one; other history (a restart) is drawn afresh', () => {
+    const drawn = [bar(0), bar(1), bar(2)];
+    expect(appendFrom(drawn, [...drawn, bar(3), bar(4)])).toBe(2); // redraw candle 2 (it may have grown), add 3, 4
+    expect(appendFrom(drawn, [bar(1), bar(2), bar(3)])).toBe(1); // the oldest dropped (MAX_BARS): still an append
+    // A snapshot after a restart carries older candles than were drawn: redraw all.
+    expect(appendFrom([bar(2)], drawn)).toBeNull();
+    // History that skips past what was drawn, or none drawn yet: redraw.
+    expect(appendFrom(drawn, [bar(5), bar(6)])).toBeNull();
+    expect(appendFrom([], drawn)).toBeNull();
+    expect(appendFrom(drawn, [bar(0), bar(1)])).toBeNull(); // the last drawn candle is gone
   });
 
   it('working entry, stop and target lines from orders, then from plans not yet filled, one per level', () => {

@@ -25,6 +25,7 @@ import { useTimeZone } from '../../store/settings.ts';
 import { useTerminal } from '../../store/store.ts';
 import { selectSymbol, useUi } from '../../store/ui.ts';
 import { Panel } from '../shell/Panel.tsx';
+import { appendFrom } from './bars.ts';
 import { fillMarkers, type WorkingLine, workingLines } from './markers.ts';
 import { COLORS, chartOptions, presentational } from './theme.ts';
 
@@ -132,14 +133,12 @@ function Candles({ symbol }: { symbol: string }) {
     const s = series.current;
     if (!s) return;
     const prev = drawn.current;
-    const prevLast = prev.bars[prev.bars.length - 1];
-    const appendable =
-      prev.symbol === symbol && prevLast !== undefined && bars.length > 0 && bars[0]!.time <= prevLast.time;
+    const from = prev.symbol === symbol ? appendFrom(prev.bars, bars) : null;
     const v = volumes.current;
-    if (appendable) {
+    if (from !== null) {
       // Only candles from the last drawn one onward changed.
-      for (const b of bars) {
-        if (b.time < prevLast.time) continue;
+      for (let i = from; i < bars.length; i++) {
+        const b = bars[i]!;
         s.update(candle(b));
         v?.update(volume(b));
       }

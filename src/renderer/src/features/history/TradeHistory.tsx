@@ -27,17 +27,17 @@ import { MetricsStrip } from './Metrics.tsx';
 import { DEFAULT_TRADE_SORT, sortTradeIds } from './sort.ts';
 
 const COLUMNS: readonly Column[] = [
-  { key: 'closed', label: 'Closed', width: '112px', sortable: true },
-  { key: 'plan', label: 'Plan', width: 'minmax(118px, 1.2fr)', sortable: true },
-  { key: 'symbol', label: 'Symbol', width: 'minmax(62px, 0.8fr)', sortable: true },
+  { key: 'closed', label: 'Closed', width: '108px', sortable: true },
+  { key: 'plan', label: 'Plan', width: 'minmax(112px, 1.2fr)', sortable: true },
+  { key: 'symbol', label: 'Symbol', width: 'minmax(58px, 0.8fr)', sortable: true },
   { key: 'side', label: 'Side', width: '54px', sortable: true },
-  { key: 'qty', label: 'Qty', width: 'minmax(64px, 0.7fr)', align: 'right', sortable: true },
-  { key: 'entry', label: 'Entry', width: 'minmax(72px, 0.9fr)', align: 'right', sortable: true },
-  { key: 'exit', label: 'Exit', width: 'minmax(72px, 0.9fr)', align: 'right', sortable: true },
-  { key: 'reason', label: 'Reason', width: '70px', sortable: true },
-  { key: 'pnl', label: 'P&L', width: 'minmax(78px, 1fr)', align: 'right', sortable: true },
-  { key: 'pnl-pct', label: 'P&L %', width: '70px', align: 'right', sortable: true },
-  { key: 'fees', label: 'Fees', width: 'minmax(56px, 0.5fr)', align: 'right', sortable: true },
+  { key: 'qty', label: 'Qty', width: 'minmax(56px, 0.7fr)', align: 'right', sortable: true },
+  { key: 'entry', label: 'Entry', width: 'minmax(68px, 0.9fr)', align: 'right', sortable: true },
+  { key: 'exit', label: 'Exit', width: 'minmax(68px, 0.9fr)', align: 'right', sortable: true },
+  { key: 'reason', label: 'Reason', width: '64px', sortable: true },
+  { key: 'pnl', label: 'P&L', width: 'minmax(72px, 1fr)', align: 'right', sortable: true },
+  { key: 'pnl-pct', label: 'P&L %', width: '64px', align: 'right', sortable: true },
+  { key: 'fees', label: 'Fees', width: 'minmax(52px, 0.5fr)', align: 'right', sortable: true },
 ];
 
 const NO_POINTS: readonly { time: number; value: string }[] = [];

@@ -9,7 +9,7 @@ import { dec } from '../../../../shared/domain/decimal.ts';
 import { invoke } from '../../api/client.ts';
 import { plainError, plainProblem } from '../../lib/errors.ts';
 import * as fmt from '../../lib/format.ts';
-import { knownSymbols, tickOf } from '../../lib/view-hooks.ts';
+import { knownSymbols, lotOf, tickOf } from '../../lib/view-hooks.ts';
 import { command } from '../../store/actions.ts';
 import { useSettings } from '../../store/settings.ts';
 import { pushToast, useTerminal } from '../../store/store.ts';
@@ -136,11 +136,15 @@ export function OrderTicket() {
   const symbol = fields.symbol.trim().toUpperCase();
   const last = useTerminal((s) => s.lastPrices[symbol]);
   const tick = useTerminal((s) => tickOf(s, symbol));
+  const lot = useTerminal((s) => lotOf(s, symbol));
   const equity = useTerminal((s) => s.account?.equity);
   const review = useSettings((s) => s.confirmOwnTickets);
   const block = useTradingBlock();
 
-  const check = useMemo(() => checkTicket(fields, { known, last, tick }), [fields, known, last, tick]);
+  const check = useMemo(
+    () => checkTicket(fields, { known, last, tick, lot }),
+    [fields, known, last, tick, lot],
+  );
   const previewState = usePlanPreview(check.plan);
   const fromEngine = engineProblems(previewState, check.problems);
   const problems: TicketProblems = { ...fromEngine, ...check.problems };
@@ -223,14 +227,20 @@ export function OrderTicket() {
             ))}
           </fieldset>
         </div>
-        <label className="field">
-          <span>Entry</span>
-          <select value={fields.type} onChange={(e) => set({ type: e.target.value as EntryType })}>
+        <div className="field">
+          <label htmlFor="ticket-entry">
+            <span>Entry</span>
+          </label>
+          <select
+            id="ticket-entry"
+            value={fields.type}
+            onChange={(e) => set({ type: e.target.value as EntryType })}
+          >
             <option value="market">Market</option>
             <option value="limit">Limit</option>
             <option value="stop">Stop</option>
           </select>
-        </label>
+        </div>
         <DecimalField
           label="Price"
           field="price"

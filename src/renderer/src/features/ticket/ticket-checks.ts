@@ -38,6 +38,8 @@ export interface TicketContext {
   /** The symbol's last price (the entry reference of a market ticket). */
   last: string | undefined;
   tick: string;
+  /** The symbol's lot: a typed quantity is a whole number of them. */
+  lot: string;
 }
 
 export interface TicketCheck {
@@ -96,6 +98,10 @@ export function checkTicket(f: TicketFields, ctx: TicketContext): TicketCheck {
     refused = true;
   }
   const quantity = field('quantity', f.quantity, 'Quantity');
+  if (quantity !== undefined && dec(ctx.lot).gt(0) && !dec(quantity).mod(ctx.lot).eq(0)) {
+    problems.quantity = `Quantity: a whole number of lots (lot ${dec(ctx.lot).toString()})`;
+    refused = true;
+  }
   const stopLoss = field('stopLoss', f.stopLoss, 'Stop loss');
   const takeProfit = field('takeProfit', f.takeProfit, 'Take profit');
   const trailPct = field('trail', f.trail, 'Trail %');
