@@ -90,6 +90,7 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 /** A copy of `source` in a folder of its own, changed by `damage`. */
@@ -305,10 +306,22 @@ describe('a file that is not a healthy journal is refused, and left as it is', (
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.error.code).toBe('journal_refused');
-      expect(r.error.message).toMatch(
-        new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: damaged: its state cannot be rebuilt`),
-      );
+      expect(r.error.message).toMatch(new RegExp(`^${literal(path)}: damaged: its state cannot be rebuilt`));
     }
+  });
+
+  it('a folder given as the journal is refused, with --new too (nothing is moved)', async () => {
+    const path = damaged(null, (p) => mkdirSync(p));
+    for (const argv of [
+      ['replay', ...SAMPLE_ARGS, '--db', path],
+      ['replay', ...SAMPLE_ARGS, '--db', path, '--new'],
+      ['export', '--db', path],
+    ]) {
+      const r = await cli(argv);
+      expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 2, stdout: '' });
+      expect(r.stderr).toMatch(new RegExp(`^${literal(path)}: not a Braid journal: not a file[^\n]*\n$`));
+    }
+    expect(readdirSync(join(path, '..')).filter((f) => f.includes('.replaced-'))).toEqual([]);
   });
 
   it('a write-ahead log without its journal is refused, not replayed into a new journal', () => {

@@ -31,22 +31,31 @@ function sizeOf(path: string): number | null {
   }
 }
 
+const errorCode = (e: unknown) => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+
 /**
  * What the bytes of the file say, before SQLite opens it: empty, not SQLite, or cut short.
  * Throws JournalRefused; returns when the file may be a journal.
  */
 export function checkFileBytes(path: string): void {
-  const size = sizeOf(path);
-  if (size === null) throw new JournalRefused(path, 'cannot be read');
-  if (size === 0) throw new JournalRefused(path, 'not a Braid journal: the file is empty (0 bytes)');
+  let size: number;
   const header = Buffer.alloc(HEADER_BYTES);
   let read = 0;
-  const fd = openSync(path, 'r');
   try {
-    read = readSync(fd, header, 0, HEADER_BYTES, 0);
-  } finally {
-    closeSync(fd);
+    const stat = statSync(path);
+    if (!stat.isFile()) throw new JournalRefused(path, 'not a Braid journal: not a file');
+    size = stat.size;
+    const fd = openSync(path, 'r');
+    try {
+      read = readSync(fd, header, 0, HEADER_BYTES, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (e) {
+    if (e instanceof JournalRefused) throw e;
+    throw new JournalRefused(path, `cannot be read (${errorCode(e)})`);
   }
+  if (size === 0) throw new JournalRefused(path, 'not a Braid journal: the file is empty (0 bytes)');
   if (read < SQLITE_MAGIC.length || !header.subarray(0, SQLITE_MAGIC.length).equals(SQLITE_MAGIC)) {
     throw new JournalRefused(path, 'not a Braid journal: not an SQLite database');
   }

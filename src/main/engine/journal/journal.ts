@@ -12,7 +12,7 @@
 // (health.ts); a new journal is started only at a path where none exists, or when the caller asks for a
 // fresh one, and then the old file is moved aside, never deleted. One writer per journal (writer-lock.ts);
 // readers can read beside it.
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import {
   checkDatabase,
@@ -280,6 +280,9 @@ function asideName(path: string, now: number): string {
 function moveAside(path: string, now: number): string | null {
   const parts = ['', '-wal', '-shm'].filter((suffix) => existsSync(`${path}${suffix}`));
   if (parts.length === 0) return null;
+  if (existsSync(path) && !statSync(path).isFile()) {
+    throw new JournalRefused(path, 'not a Braid journal: not a file (left where it is)');
+  }
   const target = asideName(path, now);
   for (const suffix of parts) renameSync(`${path}${suffix}`, `${target}${suffix}`);
   return target;
