@@ -162,7 +162,7 @@ afterAll(async () => {
       }
     }
   }
-}, 60_000);
+}, 180_000); // the clone's node_modules (~330 MB) can take a while to remove on a busy disk
 
 describe('the newcomer path: clone, npm ci, npx braid serve --demo', () => {
   it(
