@@ -35,6 +35,15 @@ const dataRows = (name: string): Locator =>
     .getByRole('row')
     .filter({ hasNot: page.getByRole('columnheader') });
 const tradingState = (): Locator => page.getByLabel('Trading state', { exact: true });
+/**
+ * Rows of a region's grid that belong to a plan. The tables show a short plan label; the full id is the
+ * title of the plan's cell (the plan id itself in the queue and history, `<planId>:E1` ... in Orders).
+ */
+const planRows = (name: string, planId: string): Locator =>
+  dataRows(name).filter({ has: page.locator(`[title="${planId}"], [title^="${planId}:"]`) });
+/** A queued plan's full id: the title of its first cell. */
+const queuedPlanId = async (row: Locator): Promise<string> =>
+  (await row.getByRole('gridcell').first().getAttribute('title')) ?? '';
 
 async function cellTexts(row: Locator): Promise<string[]> {
   return (await row.getByRole('gridcell').allTextContents()).map((t) => t.trim());
@@ -44,9 +53,10 @@ async function cellTexts(row: Locator): Promise<string[]> {
 async function newestQueuedPlan(): Promise<{ row: Locator; planId: string; symbol: string }> {
   const row = dataRows('Approval queue').last();
   await row.getByRole('button', { name: 'Approve', exact: true }).waitFor(WAIT);
-  const [planId, symbol] = await cellTexts(row);
+  const [, symbol] = await cellTexts(row);
+  const planId = await queuedPlanId(row);
   expect(planId).toMatch(/\S/);
-  return { row: dataRows('Approval queue').filter({ hasText: planId! }), planId: planId!, symbol: symbol! };
+  return { row: planRows('Approval queue', planId), planId, symbol: symbol! };
 }
 
 /** Approves the next queued plan and waits for its position; returns the plan id and symbol. */
@@ -106,7 +116,7 @@ describe('Braid terminal against braid serve --demo', () => {
 
     await expect.poll(() => row.count(), WAIT).toBe(0);
     // The entry order carries the plan id; the position appears under the plan's symbol.
-    await dataRows('Orders').filter({ hasText: planId }).first().waitFor(WAIT);
+    await planRows('Orders', planId).first().waitFor(WAIT);
     const position = dataRows('Positions').filter({ hasText: symbol });
     await position.first().waitFor(WAIT);
     const cells = await cellTexts(position.first());
@@ -117,7 +127,7 @@ describe('Braid terminal against braid serve --demo', () => {
   it('Reject removes a plan from the queue', async () => {
     const { row, planId } = await newestQueuedPlan();
     await row.getByRole('button', { name: 'Reject', exact: true }).click();
-    await expect.poll(() => dataRows('Approval queue').filter({ hasText: planId }).count(), WAIT).toBe(0);
+    await expect.poll(() => planRows('Approval queue', planId).count(), WAIT).toBe(0);
   });
 
   it('keyboard: R rejects the selected plan in the focused queue', async () => {
@@ -125,7 +135,7 @@ describe('Braid terminal against braid serve --demo', () => {
     await row.getByRole('gridcell').first().click(); // selects the row and focuses the queue
     await expect.poll(() => row.getAttribute('aria-selected')).toBe('true');
     await page.keyboard.press('r');
-    await expect.poll(() => dataRows('Approval queue').filter({ hasText: planId }).count(), WAIT).toBe(0);
+    await expect.poll(() => planRows('Approval queue', planId).count(), WAIT).toBe(0);
   });
 
   it('takes a screenshot of the living terminal', async () => {
@@ -174,10 +184,12 @@ describe('Braid terminal against braid serve --demo', () => {
     expect(records.length).toBeGreaterThan(0);
     expect(records.length).toBe(rowCount - 1);
 
-    // Every trade on screen is in the file with the same plan, symbol, side and P&L.
+    // Every trade on screen is in the file with the same plan, symbol, side and P&L. The table shows a
+    // short plan label; the full id is the cell's title.
     const shown = await dataRows('Trade history').all();
     for (const row of shown) {
-      const [, planId, symbol, side, , , , , pnl] = await cellTexts(row);
+      const [, , symbol, side, , , , , pnl] = await cellTexts(row);
+      const planId = await row.getByRole('gridcell').nth(1).getAttribute('title');
       const record = records.find((r) => r[at('planId')] === planId);
       expect(record, `plan ${planId} in the CSV`).toBeDefined();
       expect(record![at('symbol')]).toBe(symbol);
@@ -219,14 +231,19 @@ describe('Braid terminal against braid serve --demo', () => {
     }
   });
 
-  it('the order ticket sends a manual plan, which waits in the approval queue', async () => {
+  it('with "Confirm my own tickets" on, the order ticket sends a manual plan, which waits in the approval queue', async () => {
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    const settings = page.getByRole('dialog', { name: 'Settings' });
+    await settings.getByLabel('Confirm my own tickets', { exact: false }).check();
+    await settings.getByRole('button', { name: 'Done', exact: true }).click();
+    await settings.waitFor({ state: 'detached' });
     const symbol = await page.getByLabel('Chart symbol').inputValue();
     expect(symbol).toMatch(/\S/);
     const ticket = region('Order ticket');
     await ticket.getByLabel('Symbol').fill(symbol);
     await ticket.getByLabel('Qty').fill('1');
     await ticket.getByRole('button', { name: 'Send buy plan', exact: true }).click();
-    const row = dataRows('Approval queue').filter({ hasText: 'manual-' });
+    const row = dataRows('Approval queue').filter({ has: page.locator('[title^="manual-"]') });
     await row.first().waitFor(WAIT);
     const cells = await cellTexts(row.first());
     expect(cells.slice(1, 3)).toEqual([symbol, 'BUY']);
@@ -237,8 +254,11 @@ describe('Braid terminal against braid serve --demo', () => {
     const { planId, symbol } = await approveIntoPosition();
     const row = dataRows('Positions').filter({ hasText: symbol }).first();
     await row.getByRole('button', { name: 'Close', exact: true }).click();
+    // Close asks first (the default); the whole position unless a quantity is typed.
+    const confirm = page.getByRole('dialog', { name: 'Close position' });
+    await confirm.getByRole('button', { name: 'Close at market', exact: true }).click();
     await expect.poll(() => dataRows('Positions').filter({ hasText: symbol }).count(), WAIT).toBe(0);
-    const trade = dataRows('Trade history').filter({ hasText: planId });
+    const trade = planRows('Trade history', planId);
     await trade.first().waitFor(WAIT);
     expect(await trade.first().textContent()).toContain('CLOSE');
   });
@@ -284,9 +304,11 @@ describe('Braid terminal against braid serve --demo', () => {
   it('Cancel on a working entry order withdraws it: the order shows CANCELLED', async () => {
     const manualIds = async () =>
       Promise.all(
-        (await dataRows('Approval queue').filter({ hasText: 'manual-' }).all()).map(
-          async (r) => (await cellTexts(r))[0]!,
-        ),
+        (
+          await dataRows('Approval queue')
+            .filter({ has: page.locator('[title^="manual-"]') })
+            .all()
+        ).map(queuedPlanId),
       );
     const before = new Set(await manualIds());
     const symbol = await page.getByLabel('Chart symbol').inputValue();
@@ -298,9 +320,9 @@ describe('Braid terminal against braid serve --demo', () => {
     await ticket.getByRole('button', { name: 'Send buy plan', exact: true }).click();
     await expect.poll(async () => (await manualIds()).filter((id) => !before.has(id)).length, WAIT).toBe(1);
     const planId = (await manualIds()).find((id) => !before.has(id))!;
-    const queued = dataRows('Approval queue').filter({ hasText: planId });
+    const queued = planRows('Approval queue', planId);
     await queued.getByRole('button', { name: 'Approve', exact: true }).click();
-    const order = dataRows('Orders').filter({ hasText: planId }).first();
+    const order = planRows('Orders', planId).first();
     await order.getByRole('button', { name: 'Cancel', exact: true }).click();
     await expect.poll(() => order.textContent(), WAIT).toContain('CANCELLED');
   });

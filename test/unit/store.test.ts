@@ -4,7 +4,7 @@
 // Expectations are worked by hand from the fixtures below.
 import { describe, expect, it } from 'vitest';
 import { adoptToken, TOKEN_KEY } from '../../src/renderer/src/api/token.ts';
-import { backoffMs, createWsApi, type SocketLike } from '../../src/renderer/src/api/ws.ts';
+import { backoffMs, createWsApi, type SocketEvents, type SocketLike } from '../../src/renderer/src/api/ws.ts';
 import { filteredIds, NO_FILTER } from '../../src/renderer/src/features/history/filters.ts';
 import { applyPush } from '../../src/renderer/src/store/reducer.ts';
 import { DEFAULT_SETTINGS, readSettings } from '../../src/renderer/src/store/settings.ts';
@@ -471,15 +471,21 @@ describe('the token leaves the address bar', () => {
 
 describe('WebSocket transport: drop, backoff, reconnect', () => {
   class FakeSocket implements SocketLike {
-    onmessage: ((ev: { data: unknown }) => void) | null = null;
-    onclose: (() => void) | null = null;
     sent: string[] = [];
-    constructor(readonly url: string) {}
+    readonly url: string;
+    private readonly on: SocketEvents;
+    constructor(url: string, on: SocketEvents) {
+      this.url = url;
+      this.on = on;
+    }
     send(text: string): void {
       this.sent.push(text);
     }
     push(message: unknown): void {
-      this.onmessage?.({ data: JSON.stringify(message) });
+      this.on.message(JSON.stringify(message));
+    }
+    drop(): void {
+      this.on.close();
     }
   }
 
@@ -505,8 +511,8 @@ describe('WebSocket transport: drop, backoff, reconnect', () => {
         clearTimer: (t) => {
           (t as { cleared: boolean }).cleared = true;
         },
-        open: (url) => {
-          const s = new FakeSocket(url);
+        open: (url, on) => {
+          const s = new FakeSocket(url, on);
           sockets.push(s);
           return s;
         },
@@ -543,14 +549,14 @@ describe('WebSocket transport: drop, backoff, reconnect', () => {
     // A command in flight when the link drops is answered "disconnected", not left hanging.
     const inFlight = r.api.invoke('kill', {});
     expect(JSON.parse(r.sockets[0]!.sent[0]!)).toMatchObject({ kind: 'invoke', id: 1, name: 'kill' });
-    r.sockets[0]!.onclose?.();
+    r.sockets[0]!.drop();
     expect(await inFlight).toMatchObject({ ok: false, error: { code: 'disconnected' } });
     expect(r.log).toEqual(['live@1000', 'lost#1']);
     expect(await r.api.invoke('kill', {})).toMatchObject({ ok: false, error: { code: 'disconnected' } });
 
     // Two failed attempts: the delays double.
     expect(r.fireReconnect()).toBe(250);
-    r.sockets[1]!.onclose?.();
+    r.sockets[1]!.drop();
     expect(r.fireReconnect()).toBe(500);
     expect(r.log).toEqual(['live@1000', 'lost#1', 'lost#2']);
 
@@ -561,7 +567,7 @@ describe('WebSocket transport: drop, backoff, reconnect', () => {
     third.push({ kind: 'snapshot', snapshot: {} });
     expect(r.log).toEqual(['live@1000', 'lost#1', 'lost#2', 'live@6000']);
     expect(r.pushed).toEqual(['snapshot', 'snapshot']);
-    third.onclose?.();
+    third.drop();
     expect(r.fireReconnect()).toBe(250);
 
     // A result is matched to its invocation by id.

@@ -3,8 +3,8 @@
 import type { BraidApi, CommandArgs, CommandName, CommandResults } from '../../../shared/contract.ts';
 import { err, type Result } from '../../../shared/result.ts';
 import { connectionLost, connectionOpened, messageReceived, tokenRefused } from '../store/connection.ts';
-import { pageToken } from './token.ts';
-import { createWsApi } from './ws.ts';
+import { adoptToken } from './token.ts';
+import { createWsApi, type WsDeps } from './ws.ts';
 
 declare global {
   interface Window {
@@ -17,6 +17,34 @@ declare global {
 const WS_PATH = '/api/ws';
 
 let api: BraidApi | null = null;
+
+const browserDeps: WsDeps = {
+  now: () => Date.now(),
+  setTimer: (fn, ms) => setTimeout(fn, ms),
+  clearTimer: (timer) => clearTimeout(timer as ReturnType<typeof setTimeout>),
+  open: (url, on) => {
+    const ws = new WebSocket(url);
+    ws.onmessage = (ev) => on.message(ev.data);
+    ws.onclose = () => on.close();
+    return ws;
+  },
+};
+
+function sessionStore(): Storage | null {
+  try {
+    return sessionStorage;
+  } catch {
+    return null; // storage disabled: the token lives in memory for this page only
+  }
+}
+
+let token: string | null | undefined;
+
+/** The page's token: adopted from the URL on first call, read from this tab's storage after a reload. */
+function pageToken(): string | null {
+  if (token === undefined) token = adoptToken({ location, history, storage: sessionStore() });
+  return token;
+}
 
 function wsUrl(): string {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
@@ -57,14 +85,18 @@ export function connectApi(): BraidApi {
     api = ipc;
   } else {
     pageToken(); // moves the token out of the address bar before anything else runs
-    api = createWsApi(wsUrl, {
-      live: connectionOpened,
-      lost: (attempt) => {
-        connectionLost(attempt);
-        if (attempt % 3 === 0) void probeToken();
+    api = createWsApi(
+      wsUrl,
+      {
+        live: connectionOpened,
+        lost: (attempt) => {
+          connectionLost(attempt);
+          if (attempt % 3 === 0) void probeToken();
+        },
+        message: messageReceived,
       },
-      message: messageReceived,
-    });
+      browserDeps,
+    );
   }
   return api;
 }

@@ -4,10 +4,11 @@
 export const TOKEN_KEY = 'braid.token';
 const TOKEN_RE = /^[0-9A-Za-z_-]{1,256}$/;
 
+/** What adoptToken needs of the page (window.location, window.history, sessionStorage in the browser). */
 export interface TokenEnv {
-  location: Pick<Location, 'href'>;
-  history: Pick<History, 'replaceState' | 'state'>;
-  storage: Pick<Storage, 'getItem' | 'setItem'> | null;
+  location: { href: string };
+  history: { state: unknown; replaceState(data: unknown, unused: string, url?: string | null): void };
+  storage: { getItem(key: string): string | null; setItem(key: string, value: string): void } | null;
 }
 
 /** Takes the token from the URL into storage (removing it from the address bar); returns the token to use. */
@@ -32,20 +33,4 @@ export function adoptToken(env: TokenEnv): string | null {
   } catch {
     return null;
   }
-}
-
-function sessionStore(): Storage | null {
-  try {
-    return sessionStorage;
-  } catch {
-    return null;
-  }
-}
-
-let token: string | null | undefined;
-
-/** The page's token: adopted from the URL on first call, read from this tab's storage after a reload. */
-export function pageToken(): string | null {
-  if (token === undefined) token = adoptToken({ location, history, storage: sessionStore() });
-  return token;
 }

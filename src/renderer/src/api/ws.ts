@@ -19,9 +19,13 @@ export interface WsStatusSink {
 
 /** The part of a WebSocket this transport uses (a fake one in tests). */
 export interface SocketLike {
-  onmessage: ((ev: { data: unknown }) => void) | null;
-  onclose: (() => void) | null;
   send(text: string): void;
+}
+
+/** What the transport hears from a socket it opened. */
+export interface SocketEvents {
+  message(data: unknown): void;
+  close(): void;
 }
 
 /** The transport's outside world, injectable so tests drive time and sockets by hand. */
@@ -29,22 +33,16 @@ export interface WsDeps {
   now: () => number;
   setTimer: (fn: () => void, ms: number) => unknown;
   clearTimer: (timer: unknown) => void;
-  open: (url: string) => SocketLike;
+  /** Opens a socket that reports to `on`; every failure or drop ends in one `close`. */
+  open: (url: string, on: SocketEvents) => SocketLike;
 }
-
-const browserDeps: WsDeps = {
-  now: () => Date.now(),
-  setTimer: (fn, ms) => setTimeout(fn, ms),
-  clearTimer: (timer) => clearTimeout(timer as ReturnType<typeof setTimeout>),
-  open: (url) => new WebSocket(url),
-};
 
 /** Delay before reconnection attempt `attempt` (1, 2, ...): doubling from 250 ms, capped at 5 s. */
 export function backoffMs(attempt: number): number {
   return Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS * 2 ** Math.max(0, attempt - 1));
 }
 
-export function createWsApi(url: () => string, sink: WsStatusSink, deps: WsDeps = browserDeps): BraidApi {
+export function createWsApi(url: () => string, sink: WsStatusSink, deps: WsDeps): BraidApi {
   const { now, setTimer, clearTimer } = deps;
   const listeners = new Set<(m: PushMessage) => void>();
   const pending = new Map<number, (r: Result<unknown>) => void>();
@@ -84,18 +82,18 @@ export function createWsApi(url: () => string, sink: WsStatusSink, deps: WsDeps 
   };
 
   const connect = (): void => {
-    const ws = deps.open(url());
-    socket = ws;
-    ws.onmessage = (ev) => onMessage(ev.data);
-    ws.onclose = () => {
-      live = false;
-      socket = null;
-      // A command sent on a dead link may or may not have reached the engine: say so, never resend it.
-      failAll('disconnected', 'connection to the engine lost; check the blotter before trying again');
-      attempt += 1;
-      sink.lost(attempt);
-      setTimer(connect, backoffMs(attempt));
-    };
+    socket = deps.open(url(), {
+      message: onMessage,
+      close: () => {
+        live = false;
+        socket = null;
+        // A command sent on a dead link may or may not have reached the engine: say so, never resend it.
+        failAll('disconnected', 'connection to the engine lost; check the blotter before trying again');
+        attempt += 1;
+        sink.lost(attempt);
+        setTimer(connect, backoffMs(attempt));
+      },
+    });
   };
   connect();
 
