@@ -4,9 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import { planRisk, planSize, riskPctOfEquity } from '../../src/renderer/src/features/approvals/risk.ts';
 import { closeQuantity } from '../../src/renderer/src/features/blotter/close.ts';
-import { nextSort } from '../../src/renderer/src/features/blotter/sorting.ts';
+import { nextSort, sortIds } from '../../src/renderer/src/features/blotter/sorting.ts';
 import { appendFrom } from '../../src/renderer/src/features/chart/bars.ts';
 import { fillMarkers, workingLines } from '../../src/renderer/src/features/chart/markers.ts';
+import { crosshairLabel, tickMarkLabel } from '../../src/renderer/src/features/chart/time-labels.ts';
 import { chartPoints } from '../../src/renderer/src/features/history/curve.ts';
 import { filteredIds, NO_FILTER, queryArgs } from '../../src/renderer/src/features/history/filters.ts';
 import { sharpeText } from '../../src/renderer/src/features/history/sharpe.ts';
@@ -19,6 +20,7 @@ import {
 } from '../../src/renderer/src/features/ticket/ticket-checks.ts';
 import { notesFor } from '../../src/renderer/src/lib/notes.ts';
 import { orderLabel } from '../../src/renderer/src/lib/plan-labels.ts';
+import { dec } from '../../src/shared/domain/decimal.ts';
 import type { Bar } from '../../src/shared/domain/instrument.ts';
 import type { FillRecord, OrderRecord } from '../../src/shared/domain/order.ts';
 import type { PlanRecord } from '../../src/shared/domain/plan.ts';
@@ -189,6 +191,17 @@ describe('trade history: sorting and the engine query', () => {
     expect(sortTradeIds(trades, all, { key: 'pnl', dir: 'ascending' })).toEqual(['1', '0', '2']);
     expect(sortTradeIds(trades, all, { key: 'pnl', dir: 'descending' })).toEqual(['0', '2', '1']);
     expect(sortTradeIds(trades, all, { key: 'symbol', dir: 'ascending' })).toEqual(['1', '2', '0']);
+  });
+
+  it('any grid: exact decimals, times and texts; a record gone or unreadable does not break the sort', () => {
+    const rows: Record<string, { p: string }> = { a: { p: '10.5' }, b: { p: '9.75' }, c: { p: 'n/a' } };
+    const byP = (r: { p: string }) => dec(r.p);
+    expect(sortIds(['a', 'b', 'c', 'gone'], (id) => rows[id], { key: 'p', dir: 'ascending' }, byP)).toEqual([
+      'c', // unreadable: first
+      'b',
+      'a',
+    ]);
+    expect(sortIds(['a', 'b'], (id) => rows[id], { key: 'p', dir: 'descending' }, byP)).toEqual(['a', 'b']);
   });
 
   it('sorts only the trades the filter keeps; plans sort by their label', () => {
@@ -364,6 +377,20 @@ describe('chart: markers and level lines', () => {
         text: 'EXIT 5@512.0 · SELL 10@511.5',
       },
     ]);
+  });
+
+  it("the time axis and the crosshair read in the operator's zone", () => {
+    const open = Date.UTC(2024, 2, 5, 14, 30) / 1000; // 09:30 in New York (EST)
+    expect(tickMarkLabel(open, 3, 'UTC')).toBe('14:30');
+    expect(tickMarkLabel(open, 3, 'America/New_York')).toBe('09:30');
+    expect(tickMarkLabel(open + 7, 4, 'America/New_York')).toBe('09:30:07');
+    expect(tickMarkLabel(open, 2, 'America/New_York')).toBe('5');
+    // 03:00 UTC on 1 March is still 29 February in New York.
+    const night = Date.UTC(2024, 2, 1, 3, 0) / 1000;
+    expect(tickMarkLabel(night, 1, 'UTC')).toBe('Mar');
+    expect(tickMarkLabel(night, 1, 'America/New_York')).toBe('Feb');
+    expect(tickMarkLabel(night, 0, 'America/New_York')).toBe('2024');
+    expect(crosshairLabel(open, 'America/New_York')).toBe('2024-03-05 09:30');
   });
 
   it('streamed candles update from the last drawn one; other history (a restart) is drawn afresh', () => {

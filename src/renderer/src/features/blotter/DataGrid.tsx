@@ -84,7 +84,7 @@ const HeaderRow = memo(function HeaderRow(props: {
                 title={`Sort by ${c.label}`}
                 onClick={() => onSort(c.key)}
               >
-                {c.label}
+                <span className="sort-label">{c.label}</span>
                 <span className="sort-mark" aria-hidden="true">
                   {dir === 'ascending' ? '\u25B2' : dir === 'descending' ? '\u25BC' : ''}
                 </span>

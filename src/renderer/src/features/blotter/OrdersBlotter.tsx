@@ -1,6 +1,7 @@
 // Orders, newest first. Cancel withdraws a working entry (the plan behind it); exits belong to their
 // position and go with Close.
-import { memo, useMemo, useState } from 'react';
+import { memo, useCallback, useMemo, useState } from 'react';
+import { dec } from '../../../../shared/domain/decimal.ts';
 import type { OrderRecord } from '../../../../shared/domain/order.ts';
 import * as fmt from '../../lib/format.ts';
 import { orderLabel } from '../../lib/plan-labels.ts';
@@ -12,18 +13,19 @@ import { useTradingBlock } from '../../store/trading-block.ts';
 import { selectSymbol, useUi } from '../../store/ui.ts';
 import { Panel } from '../shell/Panel.tsx';
 import { Cell, type Column, DataGrid, GridRow, type RowProps } from './DataGrid.tsx';
+import { nextSort, type SortState, type SortValue, sortIds } from './sorting.ts';
 
 const COLUMNS: readonly Column[] = [
-  { key: 'time', label: 'Time', width: '106px' },
-  { key: 'order', label: 'Order', width: 'minmax(136px, 1.4fr)' },
-  { key: 'symbol', label: 'Symbol', width: 'minmax(62px, 0.8fr)' },
-  { key: 'role', label: 'Role', width: '56px' },
-  { key: 'side', label: 'Side', width: '42px' },
-  { key: 'type', label: 'Type', width: '44px' },
-  { key: 'qty', label: 'Qty', width: 'minmax(64px, 0.7fr)', align: 'right' },
-  { key: 'filled', label: 'Filled', width: 'minmax(64px, 0.7fr)', align: 'right' },
-  { key: 'price', label: 'Price', width: 'minmax(72px, 0.9fr)', align: 'right' },
-  { key: 'status', label: 'Status', width: '74px' },
+  { key: 'time', label: 'Time', width: '106px', sortable: true },
+  { key: 'order', label: 'Order', width: 'minmax(136px, 1.4fr)', sortable: true },
+  { key: 'symbol', label: 'Symbol', width: 'minmax(62px, 0.8fr)', sortable: true },
+  { key: 'role', label: 'Role', width: '56px', sortable: true },
+  { key: 'side', label: 'Side', width: '42px', sortable: true },
+  { key: 'type', label: 'Type', width: '44px', sortable: true },
+  { key: 'qty', label: 'Qty', width: 'minmax(64px, 0.7fr)', align: 'right', sortable: true },
+  { key: 'filled', label: 'Filled', width: 'minmax(64px, 0.7fr)', align: 'right', sortable: true },
+  { key: 'price', label: 'Price', width: 'minmax(72px, 0.9fr)', align: 'right', sortable: true },
+  { key: 'status', label: 'Status', width: '74px', sortable: true },
   { key: 'actions', label: '', width: '54px', align: 'center' },
 ];
 
@@ -122,14 +124,50 @@ function useWorkingIds(enabled: boolean): readonly string[] {
   );
 }
 
+/** What an Orders column sorts by. */
+export function orderSortValue(o: OrderRecord, column: string): SortValue {
+  switch (column) {
+    case 'time':
+      return o.createdAt;
+    case 'order':
+      return o.id;
+    case 'symbol':
+      return o.symbol;
+    case 'role':
+      return o.role;
+    case 'side':
+      return o.side;
+    case 'type':
+      return o.type;
+    case 'qty':
+      return dec(o.quantity);
+    case 'filled':
+      return dec(o.filledQuantity);
+    case 'price':
+      return dec(o.avgFillPrice ?? o.price ?? '0');
+    case 'status':
+      return STATUS[o.status] ?? o.status;
+    default:
+      return o.createdAt;
+  }
+}
+
 export function OrdersBlotter() {
   const [workingOnly, setWorkingOnly] = useState(false);
-  const ids = useWorkingIds(workingOnly);
-  const total = useTerminal((s) => s.orders.ids.length);
+  const kept = useWorkingIds(workingOnly);
+  const orders = useTerminal((s) => s.orders);
+  const total = orders.ids.length;
+  // Unsorted: newest first (the store keeps them oldest first).
+  const [sort, setSort] = useState<SortState | null>(null);
+  const onSort = useCallback((key: string) => setSort((s) => nextSort(s, key)), []);
+  const ids = useMemo(
+    () => (sort === null ? kept : sortIds(kept, (id) => orders.byId[id], sort, orderSortValue)),
+    [kept, orders, sort],
+  );
   return (
     <Panel
       title="Orders"
-      meta={<span>{workingOnly ? `${ids.length} working` : `${total} total`}</span>}
+      meta={<span>{workingOnly ? `${kept.length} working` : `${total} total`}</span>}
       tools={
         <label className="check">
           <input type="checkbox" checked={workingOnly} onChange={(e) => setWorkingOnly(e.target.checked)} />
@@ -137,7 +175,16 @@ export function OrdersBlotter() {
         </label>
       }
     >
-      <DataGrid label="Orders" columns={COLUMNS} ids={ids} reverse Row={OrderRow} empty="No orders" />
+      <DataGrid
+        label="Orders"
+        columns={COLUMNS}
+        ids={ids}
+        reverse={sort === null}
+        Row={OrderRow}
+        empty="No orders"
+        sort={sort}
+        onSort={onSort}
+      />
     </Panel>
   );
 }

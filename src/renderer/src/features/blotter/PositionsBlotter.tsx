@@ -1,5 +1,5 @@
 // Open positions with live P&L; Close asks how much to close at market (the whole position by default).
-import { memo } from 'react';
+import { memo, useCallback, useMemo, useState } from 'react';
 import { dec } from '../../../../shared/domain/decimal.ts';
 import type { PositionRecord } from '../../../../shared/domain/portfolio.ts';
 import * as fmt from '../../lib/format.ts';
@@ -11,17 +11,18 @@ import { selectSymbol, useUi } from '../../store/ui.ts';
 import { Panel } from '../shell/Panel.tsx';
 import { ClosePositionDialog, requestClose } from './ClosePosition.tsx';
 import { Cell, type Column, DataGrid, GridRow, type RowProps } from './DataGrid.tsx';
+import { nextSort, type SortState, type SortValue, sortIds } from './sorting.ts';
 
 export const POSITION_COLUMNS: readonly Column[] = [
-  { key: 'symbol', label: 'Symbol', width: 'minmax(60px, 1fr)' },
-  { key: 'side', label: 'Side', width: '50px' },
-  { key: 'qty', label: 'Qty', width: 'minmax(64px, 0.8fr)', align: 'right' },
-  { key: 'avg-price', label: 'Avg price', width: 'minmax(72px, 1fr)', align: 'right' },
-  { key: 'mark', label: 'Mark', width: 'minmax(72px, 1fr)', align: 'right' },
-  { key: 'mkt-value', label: 'Mkt value', width: 'minmax(84px, 1.1fr)', align: 'right' },
-  { key: 'unrealized', label: 'Unrl P&L', width: 'minmax(80px, 1.1fr)', align: 'right' },
-  { key: 'pnl-pct', label: 'P&L %', width: '64px', align: 'right' },
-  { key: 'opened', label: 'Opened', width: '106px', align: 'right' },
+  { key: 'symbol', label: 'Symbol', width: 'minmax(56px, 1fr)', sortable: true },
+  { key: 'side', label: 'Side', width: '48px', sortable: true },
+  { key: 'qty', label: 'Qty', width: 'minmax(56px, 0.8fr)', align: 'right', sortable: true },
+  { key: 'avg-price', label: 'Avg price', width: 'minmax(70px, 1fr)', align: 'right', sortable: true },
+  { key: 'mark', label: 'Mark', width: 'minmax(70px, 1fr)', align: 'right', sortable: true },
+  { key: 'mkt-value', label: 'Mkt value', width: 'minmax(80px, 1.1fr)', align: 'right', sortable: true },
+  { key: 'unrealized', label: 'Unrl P&L', width: 'minmax(76px, 1.1fr)', align: 'right', sortable: true },
+  { key: 'pnl-pct', label: 'P&L %', width: '62px', align: 'right', sortable: true },
+  { key: 'opened', label: 'Opened', width: '104px', align: 'right', sortable: true },
   { key: 'actions', label: '', width: '56px', align: 'center' },
 ];
 
@@ -90,8 +91,44 @@ const PositionRow = memo(function PositionRow({ id, rowIndex, top }: RowProps) {
   );
 });
 
+/** What a Positions column sorts by. */
+export function positionSortValue(p: PositionRecord, column: string): SortValue {
+  switch (column) {
+    case 'symbol':
+      return p.symbol;
+    case 'side':
+      return p.side;
+    case 'qty':
+      return dec(p.quantity);
+    case 'avg-price':
+      return dec(p.avgPrice);
+    case 'mark':
+      return dec(p.markPrice);
+    case 'mkt-value':
+      return dec(p.markPrice).times(p.quantity);
+    case 'unrealized':
+      return dec(p.unrealizedPnl);
+    case 'pnl-pct':
+      return dec(positionPnlPct(p) ?? '0');
+    case 'opened':
+      return p.openedAt;
+    default:
+      return p.symbol;
+  }
+}
+
 export function PositionsGrid() {
-  const ids = useTerminal((s) => s.positions.ids);
+  const positions = useTerminal((s) => s.positions);
+  // Unsorted: the store's own order (by symbol), so a P&L tick never re-sorts 10,000 rows.
+  const [sort, setSort] = useState<SortState | null>(null);
+  const onSort = useCallback((key: string) => setSort((s) => nextSort(s, key)), []);
+  const ids = useMemo(
+    () =>
+      sort === null
+        ? positions.ids
+        : sortIds(positions.ids, (id) => positions.byId[id], sort, positionSortValue),
+    [positions, sort],
+  );
   return (
     <>
       <DataGrid
@@ -100,6 +137,8 @@ export function PositionsGrid() {
         ids={ids}
         Row={PositionRow}
         empty="No open positions"
+        sort={sort}
+        onSort={onSort}
       />
       <ClosePositionDialog />
     </>

@@ -27,7 +27,7 @@ import { selectSymbol, useUi } from '../../store/ui.ts';
 import { Panel } from '../shell/Panel.tsx';
 import { appendFrom } from './bars.ts';
 import { fillMarkers, type WorkingLine, workingLines } from './markers.ts';
-import { COLORS, chartOptions, presentational } from './theme.ts';
+import { COLORS, chartOptions, presentational, zoneTimeOptions } from './theme.ts';
 
 const EMPTY: readonly Bar[] = [];
 /** The volume pane's share of the chart's height (the candles keep the rest). */
@@ -128,6 +128,10 @@ function Candles({ symbol }: { symbol: string }) {
   useEffect(() => {
     series.current?.applyOptions({ priceFormat: priceFormat(tick) });
   }, [tick]);
+
+  useEffect(() => {
+    chart.current?.applyOptions(zoneTimeOptions(zone));
+  }, [zone]);
 
   useEffect(() => {
     const s = series.current;

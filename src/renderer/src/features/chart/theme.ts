@@ -1,5 +1,6 @@
 // One look for every chart: the terminal's dark palette, small monospace labels.
-import { type ChartOptions, ColorType, type DeepPartial } from 'lightweight-charts';
+import { type ChartOptions, ColorType, type DeepPartial, type Time } from 'lightweight-charts';
+import { crosshairLabel, tickMarkLabel } from './time-labels.ts';
 
 export const COLORS = {
   up: '#26a69a',
@@ -38,3 +39,11 @@ export const chartOptions = (): DeepPartial<ChartOptions> => ({
 export function presentational(host: HTMLElement): void {
   for (const el of host.querySelectorAll('table, tr, td')) el.setAttribute('role', 'presentation');
 }
+
+const seconds = (t: Time): number => (typeof t === 'number' ? t : Number.NaN);
+
+/** Axis and crosshair times in the operator's zone (the series carry UTC seconds). */
+export const zoneTimeOptions = (zone: string): DeepPartial<ChartOptions> => ({
+  localization: { timeFormatter: (t: Time) => crosshairLabel(seconds(t), zone) },
+  timeScale: { tickMarkFormatter: (t: Time, type: number) => tickMarkLabel(seconds(t), type, zone) },
+});

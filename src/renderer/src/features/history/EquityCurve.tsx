@@ -7,7 +7,8 @@ import {
   type UTCTimestamp,
 } from 'lightweight-charts';
 import { useEffect, useMemo, useRef } from 'react';
-import { COLORS, chartOptions, presentational } from '../chart/theme.ts';
+import { useTimeZone } from '../../store/settings.ts';
+import { COLORS, chartOptions, presentational, zoneTimeOptions } from '../chart/theme.ts';
 import { chartPoints, type EquityPoint } from './curve.ts';
 
 export function EquityCurve(props: { points: readonly EquityPoint[] }) {
@@ -15,6 +16,7 @@ export function EquityCurve(props: { points: readonly EquityPoint[] }) {
   const chart = useRef<IChartApi | null>(null);
   const series = useRef<ISeriesApi<'Area'> | null>(null);
   const points = useMemo(() => chartPoints(props.points), [props.points]);
+  const zone = useTimeZone();
 
   useEffect(() => {
     if (!host.current) return;
@@ -41,6 +43,10 @@ export function EquityCurve(props: { points: readonly EquityPoint[] }) {
       series.current = null;
     };
   }, []);
+
+  useEffect(() => {
+    chart.current?.applyOptions(zoneTimeOptions(zone));
+  }, [zone]);
 
   useEffect(() => {
     series.current?.setData(points.map((p) => ({ time: p.time as UTCTimestamp, value: p.value })));

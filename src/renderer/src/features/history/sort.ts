@@ -1,13 +1,11 @@
 // Sorting the trade history by a column: pure, exact (decimals compare as big.js values, never floats).
 import { dec } from '../../../../shared/domain/decimal.ts';
 import type { TradeRecord } from '../../../../shared/domain/portfolio.ts';
-import type { SortState } from '../blotter/sorting.ts';
+import { type SortState, type SortValue, sortIds } from '../blotter/sorting.ts';
 
 export const DEFAULT_TRADE_SORT: SortState = { key: 'closed', dir: 'descending' };
 
-type Key = number | string | ReturnType<typeof dec>;
-
-function keyOf(t: TradeRecord, column: string, label: (planId: string) => string): Key {
+function keyOf(t: TradeRecord, column: string, label: (planId: string) => string): SortValue {
   switch (column) {
     case 'closed':
       return t.exitTime;
@@ -36,13 +34,6 @@ function keyOf(t: TradeRecord, column: string, label: (planId: string) => string
   }
 }
 
-function compare(a: Key, b: Key): number {
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
-  if (typeof a === 'object' && typeof b === 'object') return a.cmp(b);
-  return 0;
-}
-
 /**
  * Grid ids (indices into `trades`, oldest first) in the order of a sort. Ties keep the trades' own
  * order (oldest first), whichever the direction, so equal rows never shuffle between renders.
@@ -53,19 +44,10 @@ export function sortTradeIds(
   sort: SortState,
   label: (planId: string) => string = (id) => id,
 ): string[] {
-  const keyed: { id: string; at: number; key: Key }[] = [];
-  for (const id of ids) {
-    const t = trades[Number(id)];
-    if (!t) continue;
-    let key: Key;
-    try {
-      key = keyOf(t, sort.key, label);
-    } catch {
-      key = 0; // a malformed decimal sorts first rather than breaking the table
-    }
-    keyed.push({ id, at: Number(id), key });
-  }
-  const sign = sort.dir === 'ascending' ? 1 : -1;
-  keyed.sort((a, b) => sign * compare(a.key, b.key) || a.at - b.at);
-  return keyed.map((k) => k.id);
+  return sortIds(
+    ids,
+    (id) => trades[Number(id)],
+    sort,
+    (t, column) => keyOf(t, column, label),
+  );
 }

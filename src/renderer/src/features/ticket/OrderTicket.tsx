@@ -9,7 +9,7 @@ import { dec } from '../../../../shared/domain/decimal.ts';
 import { invoke } from '../../api/client.ts';
 import { plainError, plainProblem } from '../../lib/errors.ts';
 import * as fmt from '../../lib/format.ts';
-import { knownSymbols, lotOf, tickOf } from '../../lib/view-hooks.ts';
+import { knownSymbols, lotOf, planLabelNow, tickOf } from '../../lib/view-hooks.ts';
 import { command } from '../../store/actions.ts';
 import { useSettings } from '../../store/settings.ts';
 import { pushToast, useTerminal } from '../../store/store.ts';
@@ -174,7 +174,7 @@ export function OrderTicket() {
         'plan_submitted',
         `${plan.side.toUpperCase()} ${plan.symbol}: ${
           review ? 'waiting in the approval queue' : 'sent to the venue'
-        } (plan ${result.value.planId})`,
+        } (plan ${planLabelNow(useTerminal.getState(), result.value.planId)})`,
       );
       set({ price: '', quantity: '', stopLoss: '', takeProfit: '', trail: '' });
     } else setError(plainError(result.error));
