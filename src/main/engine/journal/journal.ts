@@ -147,7 +147,11 @@ export class Journal {
             `not found, but its write-ahead log ${path}-wal is there: the journal was moved or deleted`,
           );
         }
-        create(path, options.kind);
+        try {
+          create(path, options.kind);
+        } catch (e) {
+          throw new JournalRefused(path, `cannot be created (${(e as Error).message})`);
+        }
       }
       checkFileBytes(path);
       try {
