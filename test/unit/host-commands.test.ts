@@ -7,6 +7,9 @@ import { createEngine } from '../../src/main/engine/kernel.ts';
 import type { EnginePort } from '../../src/main/engine/port.ts';
 import { createHost } from '../../src/main/host/host.ts';
 import type { Timers } from '../../src/main/host/push-hub.ts';
+import type { HostHandle } from '../../src/main/host/types.ts';
+import type { CommandArgs, CommandName, CommandResults } from '../../src/shared/contract.ts';
+import type { Result } from '../../src/shared/result.ts';
 
 const T0 = Date.parse('2024-03-04T14:30:00Z');
 const M5 = 5 * 60_000;
@@ -64,10 +67,15 @@ function setup(config: unknown = { approval: 'manual' }) {
   return { eng, host, clock, setNow: (t: number) => (now = t) };
 }
 
+/** A command through the host, typed as the contract types its answer. */
+function call<N extends CommandName>(host: HostHandle, name: N, args: CommandArgs<N>) {
+  return host.invoke(name, args) as Promise<Result<CommandResults[N]>>;
+}
+
 const plan = (extra: Record<string, unknown> = {}) => ({
   symbol: 'AAPL',
-  side: 'buy',
-  entry: { type: 'market' },
+  side: 'buy' as const,
+  entry: { type: 'market' as const },
   quantity: 5,
   stopLoss: 175,
   ...extra,
@@ -156,17 +164,17 @@ describe('the order ticket', () => {
     // Equity 100,000, AAPL last 180, stop 175: by risk 100,000 x 0.01 / 5 = 200 shares; by position size
     // 100,000 x 0.05 / 180 = 27.7 -> 27. Notional 27 x 180 = 4,860; risk 27 x 5 = 135.
     const { quantity: _q, ...sized } = plan();
-    const r = await host.invoke('previewPlan', { plan: sized });
+    const r = await call(host, 'previewPlan', { plan: sized });
     expect(r).toEqual({
       ok: true,
       value: { quantity: '27', ref: '180', notional: '4860', risk: '135', problems: [] },
     });
     // A buy with its stop above the entry: the engine's own reason code, on the stopLoss field.
-    const wrong = await host.invoke('previewPlan', { plan: { ...sized, stopLoss: 185 } });
+    const wrong = await call(host, 'previewPlan', { plan: { ...sized, stopLoss: 185 } });
     expect(wrong.ok && wrong.value.problems.map((p) => [p.field, p.code])).toEqual([
       ['stopLoss', 'invalid_stop_loss'],
     ]);
-    const unknown = await host.invoke('previewPlan', { plan: { ...sized, symbol: 'ZZZZ' } });
+    const unknown = await call(host, 'previewPlan', { plan: { ...sized, symbol: 'ZZZZ' } });
     expect(unknown.ok && unknown.value.problems.map((p) => p.code)).toContain('unknown_symbol');
     expect(JSON.stringify(eng.snapshot())).toBe(before);
     await host.close();
@@ -256,7 +264,7 @@ describe('trade history metrics per filter', () => {
     eng.onBar(bar(2, 'MSFT', '396'));
     expect(eng.snapshot().trades.map((t) => t.pnl)).toEqual(['40', '-10']);
 
-    const all = await host.invoke('queryHistory', {});
+    const all = await call(host, 'queryHistory', {});
     expect(all.ok && all.value.count).toBe(2);
     expect(all.ok && all.value.metrics.netPnl).toBe('30');
     // Realized equity: 100,000 -> 100,040 -> 100,030; drawdown 10 / 100,040 x 100 = 0.009996...
@@ -265,11 +273,11 @@ describe('trade history metrics per filter', () => {
     // Two trades are below the minimum sample: no Sharpe.
     expect(all.ok && all.value.metrics.sharpe).toBeNull();
 
-    const losers = await host.invoke('queryHistory', { outcome: 'loss' });
+    const losers = await call(host, 'queryHistory', { outcome: 'loss' });
     expect(
       losers.ok && [losers.value.count, losers.value.metrics.netPnl, losers.value.metrics.winRate],
     ).toEqual([1, '-10', '0']);
-    const aapl = await host.invoke('queryHistory', { symbol: 'AAPL', side: 'long' });
+    const aapl = await call(host, 'queryHistory', { symbol: 'AAPL', side: 'long' });
     expect(aapl.ok && aapl.value.equity.map((p) => p.value)).toEqual(['100000', '100040']);
     const bad = await host.invoke('queryHistory', { outcome: 'draw' });
     expect(bad.ok ? '' : bad.error.code).toBe('invalid_input');
