@@ -9,11 +9,15 @@
 // empty script ("without orders") and scripts of PLANS/2 and PLANS bracketed market plans spread over the bars
 // ("with orders": the pair shows whether the cost grows linearly with the orders). Target: >= 200,000 bars/s
 // without orders.
+//
+// With csv-parse installed (`npm install --no-save csv-parse`), it also times the same prices read through
+// that library, its records fed to the same row checks (barTableBuilder), and says what the replay's
+// throughput would be with it: the measure behind keeping the hand-split reader (issue 6 item 10).
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readPrices } from '../src/main/engine/replay/inputs.ts';
+import { barTableBuilder, PRICES_HEADER, readPrices } from '../src/main/engine/replay/inputs.ts';
 import { runReplay } from '../src/main/engine/replay/runner.ts';
 import { BAR_MS, benchSymbols, DEFAULT_START_MS, writeBars, writePlanScript } from './generate-bars.ts';
 
@@ -53,13 +57,42 @@ function timeIt<T>(f: () => T): { value: T; seconds: number } {
   return { value, seconds: (performance.now() - t0) / 1000 };
 }
 
+/** Wall and CPU seconds (user + system, all threads: under a loaded machine CPU time varies less). */
+function timeCpu<T>(f: () => T): { value: T; seconds: number; cpu: number } {
+  const c0 = process.cpuUsage();
+  const { value, seconds } = timeIt(f);
+  const c = process.cpuUsage(c0);
+  return { value, seconds, cpu: (c.user + c.system) / 1e6 };
+}
+
+type CsvParseSync = (text: string, options: Record<string, unknown>) => string[][];
+
+/** csv-parse's synchronous parser when it is installed, else null (it is not a dependency). */
+async function csvParse(): Promise<CsvParseSync | null> {
+  const name = 'csv-parse/sync';
+  try {
+    return ((await import(name)) as { parse: CsvParseSync }).parse;
+  } catch {
+    return null;
+  }
+}
+
+/** The prices read by csv-parse into records, then checked row by row exactly as readPrices does. */
+function readWithLibrary(parse: CsvParseSync, file: string, text: string) {
+  const records = parse(text, { skip_empty_lines: true, relax_column_count: true });
+  if (records[0]?.join(',') !== PRICES_HEADER) throw new Error('csv-parse: unexpected header');
+  const bars = barTableBuilder(file, records.length);
+  for (let i = 1; i < records.length; i++) bars.row(records[i]!, i + 1);
+  return bars.table();
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const bars = Number(process.argv[2] ?? 1_000_000);
   const plans = Number(process.argv[3] ?? 2_000);
   mkdirSync(CACHE, { recursive: true });
@@ -95,16 +128,20 @@ function main(): void {
     // Alternated, 3 runs each after a warm-up parse; the median of each is reported.
     timeIt(() => readPrices(prices, readFileSync(prices, 'utf8')));
     const parse: number[] = [];
+    const parseCpu: number[] = [];
     const plain: number[] = [];
+    const plainCpu: number[] = [];
     for (let i = 0; i < RUNS; i++) {
-      const p = timeIt(() => readPrices(prices, readFileSync(prices, 'utf8')));
+      const p = timeCpu(() => readPrices(prices, readFileSync(prices, 'utf8')));
       if (p.value.length !== bars) throw new Error(`read ${p.value.length} bars, expected ${bars}`);
       parse.push(p.seconds);
+      parseCpu.push(p.cpu);
       const db = join(dir, `no-orders-${i}.sqlite`);
-      const r = timeIt(() => runReplay({ prices, script: empty, db, clock }));
+      const r = timeCpu(() => runReplay({ prices, script: empty, db, clock }));
       if (r.value.run.bars !== bars || r.value.orders.length !== 0)
         throw new Error('replay without orders: wrong report');
       plain.push(r.seconds);
+      plainCpu.push(r.cpu);
       rmSync(db, { force: true });
     }
     const ceiling = median(parse);
@@ -112,6 +149,33 @@ function main(): void {
     console.log(`  parse runs: ${parse.map(secs).join(', ')}; replay runs: ${plain.map(secs).join(', ')}`);
     results.push({ label: 'ceiling: read + parse CSV (readPrices)', seconds: ceiling, bars });
     results.push({ label: 'replay without orders (runReplay)', seconds: noOrders, bars });
+
+    // The same read through a CSV library, when one is installed: what keeping a library would cost.
+    const library = await csvParse();
+    let libraryNote = 'csv-parse not installed (npm install --no-save csv-parse): library comparison skipped';
+    if (library !== null) {
+      const lib: number[] = [];
+      const libCpu: number[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        const l = timeCpu(() => readWithLibrary(library, prices, readFileSync(prices, 'utf8')));
+        if (l.value.length !== bars)
+          throw new Error(`csv-parse read ${l.value.length} bars, expected ${bars}`);
+        lib.push(l.seconds);
+        libCpu.push(l.cpu);
+      }
+      const libSeconds = median(lib);
+      results.push({ label: 'csv-parse + the same row checks', seconds: libSeconds, bars });
+      const cpuRatio = median(libCpu) / median(parseCpu);
+      // Projected on CPU time, which a loaded machine disturbs less than wall time: the replay's CPU with
+      // the library's read in place of readPrices'.
+      const replayCpu = median(plainCpu);
+      const replayCpuWithLibrary = replayCpu - median(parseCpu) + median(libCpu);
+      libraryNote =
+        `csv-parse + the same checks: ${secs(libSeconds)} wall (${(libSeconds / ceiling).toFixed(2)}x readPrices), ` +
+        `CPU ${secs(median(libCpu))} vs ${secs(median(parseCpu))} (${cpuRatio.toFixed(2)}x); the replay without orders ` +
+        `(CPU ${secs(replayCpu)}) would take ${secs(replayCpuWithLibrary)} of CPU with it: ` +
+        `${((replayCpu / replayCpuWithLibrary) * 100).toFixed(0)}% of today's throughput`;
+    }
 
     // The real runner with orders: half the plans, then all of them (the pair shows how the cost scales).
     const withOrders: { plans: number; seconds: number; report: ReturnType<typeof runReplay> }[] = [];
@@ -164,9 +228,10 @@ function main(): void {
         `target >= ${fmt(TARGET_BARS_PER_S)} bars/s: ${rate >= TARGET_BARS_PER_S ? 'met' : 'NOT met'}; ` +
         `with ${fmt(plans)} plans ${fmt(bars / full.seconds)} bars/s, ${fmt(report.orders.length / full.seconds)} orders/s`,
     );
+    console.log(libraryNote);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-main();
+await main();

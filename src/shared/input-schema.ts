@@ -391,7 +391,10 @@ export const plainErrors: z.core.$ZodErrorMap = (issue) => {
     case 'invalid_value':
       return `must be ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}`;
     case 'unrecognized_keys':
-      return `unknown key ${issue.keys.map((k) => String(k).slice(0, 64)).join(', ')}`;
+      return `unknown key ${issue.keys
+        .slice(0, 3)
+        .map((k) => quoted(String(k), 64))
+        .join(', ')}`;
     default:
       return undefined;
   }
@@ -416,8 +419,14 @@ export function problemsOf(error: z.ZodError, prefix: readonly PropertyKey[] = [
     const path = [...prefix, ...issue.path];
     if (issue.code === 'unrecognized_keys') {
       const keyPath = [...path, issue.keys[0] ?? ''];
-      const keys = issue.keys.map((k) => dotted([...path, k]));
-      return { path: keyPath, field: dotted(keyPath), text: `unknown key ${keys.join(', ')}` };
+      // A few named, the rest counted: ten thousand stray keys still make one short line.
+      const keys = issue.keys.slice(0, 3).map((k) => dotted([...path, k]));
+      const more = issue.keys.length > 3 ? ` and ${issue.keys.length - 3} more` : '';
+      return {
+        path: keyPath,
+        field: dotted(keyPath),
+        text: `unknown key${issue.keys.length > 1 ? 's' : ''} ${keys.join(', ')}${more}`,
+      };
     }
     const field = dotted(path);
     return { path, field, text: field === '' ? issue.message : `${field}: ${issue.message}` };

@@ -84,6 +84,14 @@ describe('config keys are checked strictly, with the line of the key', () => {
     await expectRefused({ config: instrument }, 'config', 6, 'unknown key instruments.BBB.lots');
   });
 
+  it('an unknown key holding a deeply nested value is found on its line', async () => {
+    const config = files.file(
+      'config.json',
+      `{\n  "risk": {},\n  "extra": ${'['.repeat(50_000)}${']'.repeat(50_000)}\n}\n`,
+    );
+    await expectRefused({ config }, 'config', 3, 'unknown key extra');
+  });
+
   it('a bad value is named on its own line, even when an earlier key has the same name', async () => {
     // The second instrument's lot is on line 4; the first "lot" (line 3) is fine.
     const config = files.file(
@@ -193,6 +201,25 @@ describe('script lines: unknown keys, times, ids and bounded length', () => {
     await refusedLine(
       { at: T, type: 'plan', plan: plan({ id: 'x'.repeat(5_000_000) }) },
       'line is longer than 16384 characters',
+    );
+  });
+
+  it('an event type that is not a string, many stray keys, deep nesting: still one short line', async () => {
+    await refusedLine(
+      { at: T, type: ['kill'] },
+      'type: expected a string, got a list (expected plan, approve, reject, cancel, close, kill, resume, reduce)',
+    );
+    await refusedLine(
+      { at: T, type: 'kill', ...Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`k${i}`, i])) },
+      'unknown keys k0, k1, k2 and 497 more',
+    );
+    // 8,000 nested lists within the line-length bound (written as text: JSON.stringify would recurse).
+    const deep = `{"at":"${T}","type":"plan","plan":{"id":"p1","symbol":"AAA","side":"buy","expected":${'['.repeat(8_000)}${']'.repeat(8_000)}}}`;
+    await expectRefused(
+      { script: files.file('s.jsonl', `${deep}\n`) },
+      'script',
+      1,
+      'plan.expected: expected an object, got a list',
     );
   });
 

@@ -1,8 +1,8 @@
 // Reads the replay's inputs (replay.md "Inputs"). Anything unreadable is an InputError that names the file
 // and line; the whole input is read and checked before anything runs, so a bad line leaves nothing behind.
 // Script lines and the config go through the shared schemas (src/shared/input-schema.ts); the prices file,
-// millions of rows, through a hand reader that applies the same rules (bench/replay.bench.ts measured a
-// CSV library at several times its cost: see readPrices).
+// millions of rows, through a hand reader that applies the same rules with the shared leaves (readTime,
+// readSymbol, the one decimal pattern): a CSV library cost more, see readPrices.
 import { readFileSync } from 'node:fs';
 import type { BraidConfig } from '../../../shared/domain/config.ts';
 import { DECIMAL_MAX_CHARS, DECIMAL_PATTERN, rangeProblem } from '../../../shared/domain/decimal.ts';
@@ -80,19 +80,13 @@ function decimalCell(file: string, lineNo: number, name: string, text: string, p
 }
 
 /**
- * The one bar reader (the replay and the demo feed use it). Hand-written: at a million rows a CSV library
- * cost several times this reader (bench/replay.bench.ts prints both); fields here never hold quotes or
- * commas, so splitting on commas reads them exactly.
+ * Checks prices rows one by one (fields already split) into a BarTable: the rules of every bar reader.
+ * readPrices feeds it; bench/replay.bench.ts feeds it a CSV library's records to compare the two.
  */
-export function readPrices(file: string, text = readText(file)): BarTable {
-  const lines = text.split('\n');
-  const header = (lines[0] ?? '').replace(/^\uFEFF/, '').trim();
-  if (header !== PRICES_HEADER)
-    throw new InputError(file, 1, `header must be "${PRICES_HEADER}", got ${quoted(header, 80)}`);
+export function barTableBuilder(file: string, capacity: number) {
   let n = 0;
-  const cap = lines.length;
-  const time = new Float64Array(cap);
-  const symbolIndex = new Uint32Array(cap);
+  const time = new Float64Array(capacity);
+  const symbolIndex = new Uint32Array(capacity);
   const open: string[] = [];
   const high: string[] = [];
   const low: string[] = [];
@@ -104,6 +98,76 @@ export function readPrices(file: string, text = readText(file)): BarTable {
   let lastTime = Number.NEGATIVE_INFINITY;
   // Rows of one time come in runs (one per symbol): the time text is read once per run.
   let lastTimeText = '';
+  return {
+    row(f: readonly string[], lineNo: number): void {
+      if (f.length !== 7) throw new InputError(file, lineNo, `expected 7 fields, got ${f.length}`);
+      const timeText = f[0]!;
+      let t = lastTime;
+      if (timeText !== lastTimeText) {
+        const r = readTime(timeText);
+        if (!r.ok) throw new InputError(file, lineNo, `time ${quoted(timeText.trim())}: ${r.problem}`);
+        t = r.value;
+        if (t < lastTime) throw new InputError(file, lineNo, 'rows out of time order');
+        lastTime = t;
+        lastTimeText = timeText;
+      }
+      const symbol = f[1]!.trim();
+      let id = symbolIds.get(symbol);
+      if (id === undefined) {
+        const r = readSymbol(symbol);
+        if (!r.ok) throw new InputError(file, lineNo, `symbol ${r.problem}`);
+        id = symbols.length;
+        symbols.push(symbol);
+        symbolIds.set(symbol, id);
+      }
+      if (lastTimeOfSymbol[id] === t)
+        throw new InputError(file, lineNo, `a second ${symbol} bar at ${timeText.trim()}`);
+      lastTimeOfSymbol[id] = t;
+      const os = f[2]!.trim();
+      const hs = f[3]!.trim();
+      const ls = f[4]!.trim();
+      const cs = f[5]!.trim();
+      const vs = f[6]!.trim();
+      const o = decimalCell(file, lineNo, 'open', os, true);
+      const h = decimalCell(file, lineNo, 'high', hs, true);
+      const l = decimalCell(file, lineNo, 'low', ls, true);
+      const c = decimalCell(file, lineNo, 'close', cs, true);
+      decimalCell(file, lineNo, 'volume', vs, false);
+      // Decimal order survives the conversion to doubles (rounding is monotonic), so these checks are exact.
+      if (l > o || l > c || h < o || h < c) {
+        throw new InputError(
+          file,
+          lineNo,
+          `inconsistent bar: low ${ls} / high ${hs} do not contain open ${os} and close ${cs}`,
+        );
+      }
+      time[n] = t;
+      symbolIndex[n] = id;
+      open.push(os);
+      high.push(hs);
+      low.push(ls);
+      close.push(cs);
+      volume.push(vs);
+      n++;
+    },
+    table(): BarTable {
+      return { length: n, time, symbolIndex, symbols, open, high, low, close, volume };
+    },
+  };
+}
+
+/**
+ * The one bar reader (the replay and the demo feed use it). Hand-split: csv-parse, fed to the same
+ * checks, took 1.7x the CPU time of this reader on a million rows (bench/replay.bench.ts measures both
+ * when csv-parse is installed); fields here never hold quotes or commas, so splitting on commas reads
+ * them exactly.
+ */
+export function readPrices(file: string, text = readText(file)): BarTable {
+  const lines = text.split('\n');
+  const header = (lines[0] ?? '').replace(/^\uFEFF/, '').trim();
+  if (header !== PRICES_HEADER)
+    throw new InputError(file, 1, `header must be "${PRICES_HEADER}", got ${quoted(header, 80)}`);
+  const bars = barTableBuilder(file, lines.length);
   for (let i = 1; i < lines.length; i++) {
     let line = lines[i]!;
     if (line.endsWith('\r')) line = line.slice(0, -1);
@@ -111,58 +175,9 @@ export function readPrices(file: string, text = readText(file)): BarTable {
     if (line.length > MAX_CSV_LINE)
       throw new InputError(file, lineNo, `row is longer than ${MAX_CSV_LINE} characters`);
     if (line.trim() === '') continue;
-    const f = line.split(',');
-    if (f.length !== 7) throw new InputError(file, lineNo, `expected 7 fields, got ${f.length}`);
-    const timeText = f[0]!;
-    let t = lastTime;
-    if (timeText !== lastTimeText) {
-      const r = readTime(timeText);
-      if (!r.ok) throw new InputError(file, lineNo, `time ${quoted(timeText.trim())}: ${r.problem}`);
-      t = r.value;
-      if (t < lastTime) throw new InputError(file, lineNo, 'rows out of time order');
-      lastTime = t;
-      lastTimeText = timeText;
-    }
-    const symbol = f[1]!.trim();
-    let id = symbolIds.get(symbol);
-    if (id === undefined) {
-      const r = readSymbol(symbol);
-      if (!r.ok) throw new InputError(file, lineNo, `symbol ${r.problem}`);
-      id = symbols.length;
-      symbols.push(symbol);
-      symbolIds.set(symbol, id);
-    }
-    if (lastTimeOfSymbol[id] === t)
-      throw new InputError(file, lineNo, `a second ${symbol} bar at ${timeText.trim()}`);
-    lastTimeOfSymbol[id] = t;
-    const os = f[2]!.trim();
-    const hs = f[3]!.trim();
-    const ls = f[4]!.trim();
-    const cs = f[5]!.trim();
-    const vs = f[6]!.trim();
-    const o = decimalCell(file, lineNo, 'open', os, true);
-    const h = decimalCell(file, lineNo, 'high', hs, true);
-    const l = decimalCell(file, lineNo, 'low', ls, true);
-    const c = decimalCell(file, lineNo, 'close', cs, true);
-    decimalCell(file, lineNo, 'volume', vs, false);
-    // Decimal order survives the conversion to doubles (rounding is monotonic), so these checks are exact.
-    if (l > o || l > c || h < o || h < c) {
-      throw new InputError(
-        file,
-        lineNo,
-        `inconsistent bar: low ${ls} / high ${hs} do not contain open ${os} and close ${cs}`,
-      );
-    }
-    time[n] = t;
-    symbolIndex[n] = id;
-    open.push(os);
-    high.push(hs);
-    low.push(ls);
-    close.push(cs);
-    volume.push(vs);
-    n++;
+    bars.row(line.split(','), lineNo);
   }
-  return { length: n, time, symbolIndex, symbols, open, high, low, close, volume };
+  return bars.table();
 }
 
 export type ScriptEvent =
