@@ -3,7 +3,7 @@
 // restart on the same journal and port (same token) is picked up by the page itself, with the state the
 // journal restored, and without a reload; a restart with a new token is named as such. Waits are on what
 // the page shows, never on time.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
@@ -133,6 +133,12 @@ describe('the page and its link to the engine', () => {
     // The ticket says why its send button is off.
     await region('Order ticket').getByText(DISCONNECTED, { exact: true }).waitFor(WAIT);
     await page.getByRole('contentinfo').getByText('Disconnected: retrying').waitFor(WAIT);
+    if (process.env.BRAID_SCREENSHOTS) {
+      mkdirSync(process.env.BRAID_SCREENSHOTS, { recursive: true });
+      await page.screenshot({
+        path: join(process.env.BRAID_SCREENSHOTS, 'terminal-disconnected-1366x768.png'),
+      });
+    }
   });
 
   it('a restart on the same journal and port keeps the token; the page reconnects by itself with the restored state', async () => {

@@ -1,6 +1,7 @@
 // The terminal on laptop and desktop screens (issue 6, item 9): with plans queued, a position open and a
 // working order, every button is clickable where it is drawn at 1280x720, 1366x768 and 1920x1080 (and
-// 2560x1440), empty panels shrink to one line, and a resized or collapsed panel stays so after a reload.
+// 2560x1440), empty panels shrink to one line, a resized or collapsed panel stays so after a reload, and
+// one time-zone setting moves every time on screen.
 // The page is sized by the test, the state is made through the automation API (no waiting on the demo's
 // signals), and every wait is on something the page shows.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -111,6 +112,11 @@ describe('layout on laptop and desktop screens', () => {
   it('with queued plans, a position and a working order, every button is clickable at 1366x768', async () => {
     await submit({ symbol: 'SPY', side: 'buy', entry: { type: 'market' }, quantity: '1' }, true);
     await submit({ symbol: 'MSFT', side: 'sell', entry: { type: 'market' }, quantity: '1' }, true);
+    // A round trip on SPY for the history, then a position left open on AAPL.
+    await submit({ symbol: 'SPY', side: 'buy', entry: { type: 'market' }, quantity: '2' });
+    await dataRows('Positions').filter({ hasText: 'SPY' }).first().waitFor(WAIT);
+    expect(await invokeHttp(served, 'closePosition', { symbol: 'SPY' })).toMatchObject({ ok: true });
+    await dataRows('Trade history').filter({ hasText: 'SPY' }).first().waitFor(WAIT);
     await submit({ symbol: 'AAPL', side: 'buy', entry: { type: 'market' }, quantity: '1' });
     // Far below the market: the entry stays working, with its Cancel.
     await submit({ symbol: 'MSFT', side: 'buy', entry: { type: 'limit', price: '1' }, quantity: '1' });
@@ -165,6 +171,28 @@ describe('layout on laptop and desktop screens', () => {
 
     await page.getByRole('button', { name: 'Expand Lessons', exact: true }).click();
     await region('Lessons').getByText('No lessons yet', { exact: false }).waitFor(WAIT);
+  });
+
+  it('one time-zone setting for the whole terminal: UTC by default, New York on request, remembered', async () => {
+    const opened = () =>
+      dataRows('Positions').filter({ hasText: 'AAPL' }).first().getByRole('gridcell').nth(8).textContent();
+    const hour = (text: string | null): number => Number(/(\d\d):\d\d:\d\d/.exec(text ?? '')?.[1]);
+    const zone = page.getByLabel('Time zone', { exact: true });
+    expect(await zone.inputValue()).toBe('UTC');
+    await page.getByRole('contentinfo').getByText('Times in UTC').waitFor(WAIT);
+    const utc = hour(await opened());
+    expect(utc).toBeGreaterThanOrEqual(0);
+
+    await zone.selectOption('exchange');
+    await page.getByRole('contentinfo').getByText('Times in New York').waitFor(WAIT);
+    // The demo plays March 2024 before the switch to daylight time: New York is UTC-5.
+    await expect.poll(async () => hour(await opened())).toBe((utc + 24 - 5) % 24);
+    await page.reload();
+    await page.getByText('Connected', { exact: true }).waitFor(WAIT);
+    expect(await page.getByLabel('Time zone', { exact: true }).inputValue()).toBe('exchange');
+    await expect.poll(async () => hour(await opened())).toBe((utc + 24 - 5) % 24);
+    await page.getByLabel('Time zone', { exact: true }).selectOption('UTC');
+    await expect.poll(async () => hour(await opened())).toBe(utc);
   });
 
   it('the terminal logged no errors', () => {

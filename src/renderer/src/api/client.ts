@@ -72,17 +72,22 @@ async function probeToken(): Promise<void> {
 export function connectApi(): BraidApi {
   if (api) return api;
   if (window.braid) {
-    // IPC to our own main process: it does not drop; the first pushed snapshot makes it live.
+    // IPC to our own main process: it does not drop. Each subscription starts with its own snapshot:
+    // the first one delivered makes the link live (no second subscription just to watch it).
     const ipc = window.braid;
     let live = false;
-    ipc.subscribe((m) => {
-      messageReceived(Date.now());
-      if (!live && m.kind === 'snapshot') {
-        live = true;
-        connectionOpened(Date.now());
-      }
-    });
-    api = ipc;
+    api = {
+      invoke: (name, args) => ipc.invoke(name, args),
+      subscribe: (listener) =>
+        ipc.subscribe((m) => {
+          listener(m);
+          messageReceived(Date.now());
+          if (!live && m.kind === 'snapshot') {
+            live = true;
+            connectionOpened(Date.now());
+          }
+        }),
+    } as BraidApi;
   } else {
     pageToken(); // moves the token out of the address bar before anything else runs
     api = createWsApi(
