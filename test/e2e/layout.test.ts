@@ -135,10 +135,12 @@ describe('layout on laptop and desktop screens', () => {
     await expectAllClickable(2560, 1440);
   });
 
-  it('screenshots of the living terminal at 1366x768 and 1920x1080', async () => {
+  it('screenshots of the living terminal at 1366x768, 1920x1080, 1280x720 and 2560x1440', async () => {
     for (const [w, h] of [
       [1366, 768],
       [1920, 1080],
+      [1280, 720],
+      [2560, 1440],
     ] as const) {
       await resize(w, h);
       await page.screenshot({ path: shotPath(`terminal-${w}x${h}.png`) });
