@@ -60,6 +60,7 @@ async function tradingButtons(): Promise<Locator[]> {
   const found: Locator[] = [];
   for (const [where, name] of [
     ['Approval queue', 'Approve'],
+    ['Approval queue', 'Reject'],
     ['Positions', 'Close'],
     ['Orders', 'Cancel'],
     ['Order ticket', 'Send buy plan'],
@@ -130,6 +131,10 @@ describe('the page and its link to the engine', () => {
     for (const button of await tradingButtons()) {
       await expect.poll(() => button.isDisabled(), WAIT).toBe(true);
     }
+    // The kill switch cannot reach the engine either: it says so rather than failing with a toast.
+    const kill = page.getByRole('button', { name: 'Kill switch', exact: true });
+    await expect.poll(() => kill.isDisabled(), WAIT).toBe(true);
+    expect(await kill.getAttribute('title')).toBe(DISCONNECTED);
     // The ticket says why its send button is off.
     await region('Order ticket').getByText(DISCONNECTED, { exact: true }).waitFor(WAIT);
     await page.getByRole('contentinfo').getByText('Disconnected: retrying').waitFor(WAIT);

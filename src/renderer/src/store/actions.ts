@@ -4,6 +4,7 @@
 import type { CommandArgs, CommandName, CommandResults } from '../../../shared/contract.ts';
 import type { Result } from '../../../shared/result.ts';
 import { invoke } from '../api/client.ts';
+import { plainError } from '../lib/errors.ts';
 import { pushToast } from './store.ts';
 
 export async function command<N extends CommandName>(
@@ -11,7 +12,7 @@ export async function command<N extends CommandName>(
   args: CommandArgs<N>,
 ): Promise<Result<CommandResults[N]>> {
   const result = await invoke(name, args);
-  if (!result.ok) pushToast('error', result.error.code, `${name}: ${result.error.message}`);
+  if (!result.ok) pushToast('error', result.error.code, plainError(result.error));
   return result;
 }
 

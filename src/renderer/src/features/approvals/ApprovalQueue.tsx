@@ -5,6 +5,7 @@ import { type KeyboardEvent, memo, useEffect } from 'react';
 import * as fmt from '../../lib/format.ts';
 import { usePlanLabel, useTick } from '../../lib/view-hooks.ts';
 import { approvePlan, rejectPlan } from '../../store/actions.ts';
+import { DISCONNECTED_TEXT, useIsConnected } from '../../store/connection.ts';
 import { useTerminal } from '../../store/store.ts';
 import { useTradingBlock } from '../../store/trading-block.ts';
 import { selectSymbol, useUi } from '../../store/ui.ts';
@@ -46,6 +47,7 @@ const PlanRow = memo(function PlanRow({ id, rowIndex, top }: RowProps) {
   const label = usePlanLabel(id);
   const tick = useTick(plan?.input.symbol);
   const block = useTradingBlock();
+  const connected = useIsConnected();
   if (!plan) return null;
   const { input } = plan;
   const size = planSize(plan);
@@ -108,6 +110,9 @@ const PlanRow = memo(function PlanRow({ id, rowIndex, top }: RowProps) {
         <button
           type="button"
           className="btn mini reject"
+          // Rejecting is allowed while HALTED; it only needs the engine link.
+          disabled={!connected}
+          title={connected ? undefined : DISCONNECTED_TEXT}
           onClick={(e) => {
             e.stopPropagation();
             void rejectPlan(id);

@@ -14,7 +14,7 @@ import { Cell, type Column, DataGrid, GridRow, type RowProps } from './DataGrid.
 import { nextSort, type SortState, type SortValue, sortIds } from './sorting.ts';
 
 export const POSITION_COLUMNS: readonly Column[] = [
-  { key: 'symbol', label: 'Symbol', width: 'minmax(56px, 1fr)', sortable: true },
+  { key: 'symbol', label: 'Symbol', width: 'minmax(72px, 1fr)', sortable: true },
   { key: 'side', label: 'Side', width: '48px', sortable: true },
   { key: 'qty', label: 'Qty', width: 'minmax(56px, 0.8fr)', align: 'right', sortable: true },
   { key: 'avg-price', label: 'Avg price', width: 'minmax(70px, 1fr)', align: 'right', sortable: true },

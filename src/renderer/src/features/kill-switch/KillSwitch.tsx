@@ -2,6 +2,7 @@
 // REDUCING toggle sit next to it so the way back is where the way out was.
 import { useEffect, useRef, useState } from 'react';
 import { killSwitch, resumeTrading, setReducing } from '../../store/actions.ts';
+import { DISCONNECTED_TEXT, useIsConnected } from '../../store/connection.ts';
 import { useTerminal } from '../../store/store.ts';
 
 function ConfirmKill(props: { onClose: () => void }) {
@@ -53,26 +54,42 @@ function ConfirmKill(props: { onClose: () => void }) {
 export function KillSwitch() {
   const [asking, setAsking] = useState(false);
   const state = useTerminal((s) => s.tradingState);
+  // A command cannot reach the engine while the link is down: say so instead of failing with a toast.
   const loaded = useTerminal((s) => s.loaded);
+  const connected = useIsConnected();
+  const ready = loaded && connected;
+  const why = ready ? undefined : DISCONNECTED_TEXT;
   return (
     <div className="kill-group">
       {state === 'ACTIVE' && (
         <button
           type="button"
           className="btn"
-          disabled={!loaded}
+          disabled={!ready}
           onClick={() => void setReducing(true)}
-          title="Exits only"
+          title={why ?? 'Exits only'}
         >
           Reduce only
         </button>
       )}
       {state !== 'ACTIVE' && (
-        <button type="button" className="btn resume" disabled={!loaded} onClick={() => void resumeTrading()}>
+        <button
+          type="button"
+          className="btn resume"
+          disabled={!ready}
+          title={why}
+          onClick={() => void resumeTrading()}
+        >
           Resume trading
         </button>
       )}
-      <button type="button" className="btn kill" disabled={!loaded} onClick={() => setAsking(true)}>
+      <button
+        type="button"
+        className="btn kill"
+        disabled={!ready}
+        title={why}
+        onClick={() => setAsking(true)}
+      >
         Kill switch
       </button>
       {asking && <ConfirmKill onClose={() => setAsking(false)} />}

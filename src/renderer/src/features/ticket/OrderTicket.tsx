@@ -146,7 +146,8 @@ export function OrderTicket() {
     [fields, known, last, tick, lot],
   );
   const previewState = usePlanPreview(check.plan);
-  const fromEngine = engineProblems(previewState, check.problems);
+  // While blocked the reason stands under Send already: a failed preview would only repeat it.
+  const fromEngine = block.blocked ? {} : engineProblems(previewState, check.problems);
   const problems: TicketProblems = { ...fromEngine, ...check.problems };
   const preview = previewState?.preview ?? null;
   const hasProblems = Object.keys(problems).length > 0;
