@@ -29,6 +29,9 @@ import { appendFrom } from './bars.ts';
 import { fillMarkers, type WorkingLine, workingLines } from './markers.ts';
 import { COLORS, chartOptions, presentational, zoneTimeOptions } from './theme.ts';
 
+/** Fewer candles than this are spread over the chart's width instead of crowding its right edge. */
+const FIT_BELOW_BARS = 120;
+
 const EMPTY: readonly Bar[] = [];
 /** The volume pane's share of the chart's height (the candles keep the rest). */
 const VOLUME_STRETCH = 0.22;
@@ -149,7 +152,9 @@ function Candles({ symbol }: { symbol: string }) {
     } else {
       s.setData(bars.map(candle));
       v?.setData(bars.map(volume));
-      chart.current?.timeScale().scrollToRealTime();
+      // A short history fills the width; a long one opens on its latest candles.
+      if (bars.length < FIT_BELOW_BARS) chart.current?.timeScale().fitContent();
+      else chart.current?.timeScale().scrollToRealTime();
     }
     drawn.current = { symbol, bars };
   }, [symbol, bars]);
