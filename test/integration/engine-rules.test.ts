@@ -832,6 +832,26 @@ describe('expiry is checked at every script event (kill, resume, reduce too)', (
   });
 });
 
+describe('HALTED is left only by resume', () => {
+  it('a reduce (or ACTIVE) after the kill switch is refused and trading stays HALTED', () => {
+    const e = engine();
+    bar(e, at(0), flat(100));
+    e.kill(past(0));
+    const reduce = e.setTradingState('REDUCING', past(0) + 1);
+    expect(reduce.ok ? '' : reduce.error.code).toBe('halted');
+    const active = e.setTradingState('ACTIVE', past(0) + 2);
+    expect(active.ok ? '' : active.error.code).toBe('halted');
+    expect(e.state).toBe('HALTED');
+    // A plan arriving while halted is still recorded, rejected with the reason code (replay.md).
+    e.submitPlan(plan('p1'), past(0) + 3);
+    expect(planOf(e, 'p1')).toMatchObject({ status: 'rejected', reason: 'halted' });
+    expect(e.resume(past(0) + 4).ok).toBe(true);
+    expect(e.state).toBe('ACTIVE');
+    expect(e.setTradingState('REDUCING', past(0) + 5).ok).toBe(true);
+    expect(e.state).toBe('REDUCING');
+  });
+});
+
 describe('manual approval', () => {
   it('a plan waits in pending_approval until approve, then its entry fills from the next bar', () => {
     const e = engine({ approval: 'manual' });
