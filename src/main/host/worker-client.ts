@@ -9,6 +9,12 @@ import type { BootInfo, BootOptions, FromHost, HostStats, ToHost } from './proto
 import type { HostHandle } from './types.ts';
 
 const CLOSE_TIMEOUT_MS = 10_000;
+/**
+ * The engine thread's young generation, in MB. V8 grows it under a burst of commands (clients asking for
+ * snapshots) and gives it back only slowly; bounded, the memory a burst took returns within seconds once
+ * it is over (bench/serve-memory.bench.ts). The engine's own work allocates little that lives.
+ */
+const YOUNG_GENERATION_MB = 8;
 
 export interface WorkerHooks {
   /** The worker stopped without being asked to (a crash): the host is unusable from now on. */
@@ -37,7 +43,10 @@ export function startHostWorker(
   return new Promise((resolveStart) => {
     let worker: Worker;
     try {
-      worker = new Worker(workerPath, { workerData: options });
+      worker = new Worker(workerPath, {
+        workerData: options,
+        resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+      });
     } catch (error) {
       resolveStart(err('worker_failed', error instanceof Error ? error.message : String(error)));
       return;
