@@ -105,6 +105,35 @@ describe('clients of a worker host that leave', () => {
   });
 });
 
+describe('args the worker channel cannot carry', () => {
+  it('are refused with an error Result, not a rejection, and the host goes on', async () => {
+    const started = await startHostWorker(WORKER, {});
+    if (!started.ok) throw new Error(started.error.message);
+    const host = started.value;
+    try {
+      // 20,000 objects deep: the structured clone runs out of stack copying them.
+      let deep: Record<string, unknown> = {};
+      for (let i = 0; i < 20_000; i++) deep = { a: deep };
+      expect(await host.invoke('approve', deep)).toEqual({
+        ok: false,
+        error: {
+          code: 'invalid_input',
+          message: 'the command cannot be passed to the engine: Maximum call stack size exceeded',
+        },
+      });
+      // A function cannot be cloned at all.
+      expect(await host.invoke('approve', { planId: () => 'x' })).toMatchObject({
+        ok: false,
+        error: { code: 'invalid_input', message: expect.stringMatching(/^the command cannot be passed/) },
+      });
+      expect(await host.invoke('getSnapshot', {})).toMatchObject({ ok: true });
+      expect(await host.stats()).toEqual({ subscriptions: 0, listeners: 0, pending: 0 });
+    } finally {
+      await host.close();
+    }
+  });
+});
+
 describe('a client that stops reading', () => {
   const MAX_BUFFERED = 256 * 1024;
   const timers = manualTimers();
