@@ -190,6 +190,19 @@ describe('braid serve across restarts', () => {
     );
     expect(await fresh.stop()).toBe(0);
 
+    // A file that is not a journal is refused, named, and left alone; --new is the way out.
+    const empty = join(dir, 'empty.sqlite');
+    writeFileSync(empty, '');
+    const notJournal = await serveExit(['--db', empty, '--port', '0']);
+    expect(notJournal.code).toBe(2);
+    // One line: the file, what is wrong with it (the journal's own words), what to do.
+    const [line, ...rest] = notJournal.stderr.split('\n');
+    expect(rest).toEqual(['']);
+    expect(line!.startsWith(`braid: cannot start the engine: ${empty}: `)).toBe(true);
+    expect(line!.endsWith('; nothing was changed (--new moves it aside and starts a new journal)')).toBe(
+      true,
+    );
+
     const refused = await serveExit(['--new', '--port', '0']);
     expect(refused.code).toBe(2);
     expect(refused.stderr.split('\n')[0]).toBe(
