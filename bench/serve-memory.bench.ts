@@ -11,14 +11,15 @@
 //
 // RSS is read from /proc/PID/status (Linux), for the whole process (server and engine worker thread).
 //
-// Measured 2026-11-22, this 2-core machine, `30 16 30 2` (each client asks for ~50 snapshots a second):
+// Measured 2026-12-01, this 2-core machine, `30 16 30 2` (each client asks for ~50 snapshots a second):
 //   before the bounds (cabb1df): 155 MB, peak 500 MB, 382 MB 20 s after the clients left (+146 %);
 //     every client could queue 16 MB and any number of commands, the engine's young generation grew.
-//   now: 154 MB, peak 330-345 MB, 177 MB after round 1 and 168 MB after round 2 (+9 %), no growth
-//     from round to round (no leak). The V8 heaps come back to their starting size ~10-20 s after the
-//     load (V8's memory reducer); what stays is glibc malloc keeping freed native buffers in its arenas
-//     (its mmap threshold rises after large frees): with MALLOC_MMAP_THRESHOLD_=131072
-//     MALLOC_TRIM_THRESHOLD_=131072 in the environment, RSS ends at 130 MB from 137 MB (-5 %).
+//   with the bounds alone: 154 MB, peak 330-345 MB, 168-177 MB after the clients left (+9 to +22 %), no
+//     growth from round to round (no leak). The V8 heaps come back to their starting size ~10-20 s after
+//     the load (V8's memory reducer); what stayed was glibc malloc keeping freed native buffers in its
+//     arenas (its mmap threshold rises after large frees).
+//   now (bin/braid.js re-executes serve with MALLOC_MMAP_THRESHOLD_ / MALLOC_TRIM_THRESHOLD_ = 131072):
+//     two runs: 135.5 MB, peak 285-308 MB, 122.6 MB at the end (-9.5 %); 135.9 MB -> 127.7 MB (-6.1 %).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
