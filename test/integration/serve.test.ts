@@ -344,7 +344,6 @@ describe('braid serve --demo', () => {
 
   it('sends a snapshot on connect, a demo plan soon, and runs an approve round trip', async () => {
     const client = await Client.open(`ws://127.0.0.1:${port}/api/ws?token=${token}`);
-    const openedAt = Date.now();
     await waitFor('the first message', () => client.messages.length > 0);
     expect(client.messages[0]!.message.kind).toBe('snapshot');
 
@@ -380,10 +379,7 @@ describe('braid serve --demo', () => {
       ),
     );
 
-    // At most one event message per 16 ms frame (plus one for timing slack at each end).
-    const elapsed = Date.now() - openedAt;
-    const eventMessages = client.messages.filter(({ message }) => message.kind === 'events').length;
-    expect(eventMessages).toBeLessThanOrEqual(Math.ceil(elapsed / 16) + 2);
+    // (One event message per 16 ms frame at most is pinned on hand-run timers in test/unit/host.test.ts.)
     client.ws.close();
   });
 
