@@ -245,7 +245,7 @@ function walStamp(db: string): string | null {
 }
 
 /** The journal as a kill -9 at this instant would leave it. The writer is frozen (SIGSTOP) so its files do
- *  not change while they are copied; the copy is read, since the writer's lock may keep readers out. */
+ *  not change while they are copied; the copy is read, so the test sees exactly what the kill leaves. */
 function frozenView(db: string, probe: string): JournalView | null {
   for (const f of [probe, `${probe}-wal`, `${probe}-shm`]) rmSync(f, { force: true });
   if (!existsSync(db)) return null;
