@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Journal } from '../../src/main/engine/journal/journal.ts';
 import { createEngine, RECENT_BARS } from '../../src/main/engine/kernel.ts';
@@ -108,6 +109,52 @@ describe('hosted engine restart', () => {
     expect(recent[0]!.time).toBe(T0 + (n - RECENT_BARS) * M5);
     expect(recent[RECENT_BARS - 1]!.time).toBe(T0 + (n - 1) * M5);
     e.close();
+  });
+
+  it('shows after a restart the candles it had: the newest RECENT_BARS per symbol, kept in the journal', () => {
+    const path = journalPath();
+    const a = open(path);
+    const n = RECENT_BARS + 20;
+    for (let i = 0; i < n; i++) a.onBar(bar(i, String(100 + (i % 7))));
+    a.kill(T0 + n * M5); // a command: its checkpoint writes the bars buffered since the last one
+    a.close();
+    // The journal holds only the newest RECENT_BARS: bounded whatever the session's length.
+    const j = Journal.open(path);
+    expect(j.chartBars()).toHaveLength(RECENT_BARS);
+    j.close();
+
+    const b = open(path);
+    const recent = b.snapshot().recentBars!.AAA!;
+    expect(recent).toHaveLength(RECENT_BARS);
+    expect(recent[0]).toEqual(bar(20, String(100 + (20 % 7))));
+    expect(recent[RECENT_BARS - 1]).toEqual(bar(n - 1, String(100 + ((n - 1) % 7))));
+    // New bars carry on after the kept ones.
+    b.onBar(bar(n, '105'));
+    expect(b.snapshot().recentBars!.AAA!.at(-1)!.time).toBe(T0 + n * M5);
+    b.close();
+  });
+
+  it('a journal of schema version 1 (before chart bars) opens with its state and keeps bars from then on', () => {
+    const path = journalPath();
+    const a = open(path);
+    a.onBar(bar(0, '100'));
+    a.submitPlan({ id: 'p1', symbol: 'AAA', side: 'buy', quantity: 3 }, T0 + M5);
+    a.onBar(bar(1, '100')); // 3 bought at 100
+    a.close();
+    const old = new Database(path);
+    old.exec('DROP TABLE chart_bars');
+    old.pragma('user_version = 1');
+    old.close();
+
+    const b = open(path);
+    expect(b.snapshot().positions.map((p) => [p.symbol, p.quantity])).toEqual([['AAA', '3']]);
+    expect(b.snapshot().recentBars).toEqual({});
+    b.onBar(bar(2, '101'));
+    b.kill(T0 + 3 * M5);
+    b.close();
+    const c = open(path);
+    expect(c.snapshot().recentBars!.AAA!.map((x) => x.close)).toEqual(['101']);
+    c.close();
   });
 
   it('after a crash between an order intent and its checkpoint, spends the id and sends no duplicate', () => {

@@ -20,6 +20,7 @@ import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/main/cli/main.ts';
 import { Journal } from '../../src/main/engine/journal/journal.ts';
+import { LATEST_VERSION } from '../../src/main/engine/journal/migrations.ts';
 import { createEngine } from '../../src/main/engine/kernel.ts';
 import { runReplay } from '../../src/main/engine/replay/runner.ts';
 
@@ -233,8 +234,9 @@ const CASES: Case[] = [
     what: 'a journal from a newer Braid',
     from: 'replay',
     damage: (p) => sql(p, (db) => db.pragma('user_version = 99')),
-    reason:
-      /^written by a newer Braid \(journal schema version 99; this Braid reads up to 1\): upgrade Braid/,
+    reason: new RegExp(
+      `^written by a newer Braid \\(journal schema version 99; this Braid reads up to ${LATEST_VERSION}\\): upgrade Braid`,
+    ),
   },
 ];
 
@@ -352,7 +354,7 @@ describe('starting afresh takes --new (fresh) or a path where nothing exists', (
     if (r.ok) r.value.close();
     expect(lines).toEqual([]); // nothing was replaced, nothing to say
     sql(path, (db) => {
-      expect(db.pragma('user_version', { simple: true })).toBe(1);
+      expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
       expect(db.prepare("SELECT value FROM meta WHERE key = 'kind'").pluck().get()).toBe('app');
     });
     // It is created under a temporary name: nothing half-made is left beside it.

@@ -28,7 +28,7 @@ export interface CreateEngineOptions {
 
 /** Bars without events still move marks: checkpoint them now and then, not on every bar. */
 const BAR_CHECKPOINT_EVERY = 500;
-/** Bars per symbol a newly connected chart gets (memory only: history after a restart starts empty). */
+/** Bars per symbol a newly connected chart gets; the journal keeps as many, so a restart shows them too. */
 export const RECENT_BARS = 500;
 
 class HostedEngine implements EnginePort {
@@ -40,6 +40,22 @@ class HostedEngine implements EnginePort {
   constructor(engine: Engine, journal: Journal | null) {
     this.engine = engine;
     this.journal = journal;
+    if (journal) {
+      journal.keepChartBars(RECENT_BARS);
+      for (const row of journal.chartBars()) {
+        const bar = chartBarOf(row.body);
+        if (bar) this.recentOf(row.symbol).push(bar);
+      }
+    }
+  }
+
+  private recentOf(symbol: string): Bar[] {
+    let list = this.recent.get(symbol);
+    if (!list) {
+      list = [];
+      this.recent.set(symbol, list);
+    }
+    return list;
   }
 
   /** Runs a command and makes what it did durable before the caller is acknowledged. */
@@ -92,12 +108,9 @@ class HostedEngine implements EnginePort {
   }
   /** Keeps the last RECENT_BARS bars of each symbol; trims in chunks so a bar costs O(1) on average. */
   private remember(bar: Bar): void {
-    let list = this.recent.get(bar.symbol);
-    if (!list) {
-      list = [];
-      this.recent.set(bar.symbol, list);
-    }
+    const list = this.recentOf(bar.symbol);
     list.push(bar);
+    this.journal?.appendChartBar(bar.symbol, bar.time, JSON.stringify(bar));
     if (list.length >= 2 * RECENT_BARS) list.splice(0, list.length - RECENT_BARS);
   }
 
@@ -118,6 +131,18 @@ class HostedEngine implements EnginePort {
   close(): void {
     this.engine.close();
   }
+}
+
+/** A kept chart bar, or null if the row does not hold one (a chart is no reason to refuse a journal). */
+function chartBarOf(body: string): Bar | null {
+  try {
+    const b = JSON.parse(body) as Partial<Bar> | null;
+    const fields = [b?.symbol, b?.open, b?.high, b?.low, b?.close, b?.volume];
+    if (b && typeof b.time === 'number' && fields.every((f) => typeof f === 'string')) return b as Bar;
+  } catch {
+    // fall through
+  }
+  return null;
 }
 
 export function createEngine(options: CreateEngineOptions = {}): Result<EnginePort> {

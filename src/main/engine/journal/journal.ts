@@ -71,6 +71,9 @@ export class Journal {
   private readonly db: Database.Database;
   private readonly lock: WriterLock;
   private pending: JournalEvent[] = [];
+  /** Chart bars waiting for the next checkpoint, and how many to keep per symbol (0: none kept). */
+  private pendingBars: Array<{ symbol: string; time: number; body: string }> = [];
+  private keepBars = 0;
   private lastSeq: number;
   private closed = false;
   private readonly stmt: {
@@ -86,6 +89,9 @@ export class Journal {
     setSetting: Database.Statement;
     eventsUpTo: Database.Statement;
     intentsAfter: Database.Statement;
+    upsertBar: Database.Statement;
+    pruneBars: Database.Statement;
+    chartBars: Database.Statement;
   };
 
   private constructor(
@@ -124,6 +130,15 @@ export class Journal {
       intentsAfter: db.prepare(
         'SELECT client_order_id AS clientOrderId, body FROM intents WHERE seq >= ? ORDER BY seq, rowid',
       ),
+      upsertBar: db.prepare(
+        `INSERT INTO chart_bars (symbol, time, body) VALUES (?, ?, ?)
+         ON CONFLICT (symbol, time) DO UPDATE SET body = excluded.body`,
+      ),
+      pruneBars: db.prepare(
+        `DELETE FROM chart_bars WHERE symbol = @symbol AND time < (
+           SELECT time FROM chart_bars WHERE symbol = @symbol ORDER BY time DESC LIMIT 1 OFFSET @keep - 1)`,
+      ),
+      chartBars: db.prepare('SELECT symbol, body FROM chart_bars ORDER BY symbol, time'),
     };
     this.lastSeq = (this.stmt.maxSeq.get() as { m: number }).m;
   }
@@ -188,6 +203,21 @@ export class Journal {
     return seq;
   }
 
+  /** Keeps the last `perSymbol` chart bars of each symbol from now on (hosted engines; replay keeps none). */
+  keepChartBars(perSymbol: number): void {
+    this.keepBars = perSymbol;
+  }
+
+  /** Buffers a chart bar; it is written (and older ones pruned) with the next checkpoint. */
+  appendChartBar(symbol: string, time: number, body: string): void {
+    if (this.keepBars > 0) this.pendingBars.push({ symbol, time, body });
+  }
+
+  /** The chart bars kept, oldest first within each symbol. */
+  chartBars(): Array<{ symbol: string; body: string }> {
+    return this.stmt.chartBars.all() as Array<{ symbol: string; body: string }>;
+  }
+
   get sequence(): number {
     return this.lastSeq;
   }
@@ -209,10 +239,19 @@ export class Journal {
   /** Commits buffered events and the engine's live state at this point of the input (cursor). */
   checkpoint(state: string, cursor: number, completed: boolean): void {
     const events = this.pending;
+    const bars = this.pendingBars;
     this.pending = [];
+    this.pendingBars = [];
     this.db.transaction(() => {
       for (const e of events) this.writeEvent(e);
       this.stmt.upsertCheckpoint.run(this.lastSeq, cursor, completed ? 1 : 0, state);
+      if (bars.length === 0) return;
+      const symbols = new Set<string>();
+      for (const b of bars) {
+        this.stmt.upsertBar.run(b.symbol, b.time, b.body);
+        symbols.add(b.symbol);
+      }
+      for (const symbol of symbols) this.stmt.pruneBars.run({ symbol, keep: this.keepBars });
     })();
   }
 
@@ -259,6 +298,7 @@ export class Journal {
     this.closed = true;
     // Events not yet checkpointed are dropped on purpose: alone they would disagree with the live state.
     this.pending = [];
+    this.pendingBars = [];
     try {
       this.db.pragma('wal_checkpoint(TRUNCATE)');
       this.db.close();

@@ -43,6 +43,22 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    name: 'chart bars',
+    up(db) {
+      // The last candles of each symbol, so a chart shows after a restart what it showed before. Market
+      // data, not trading state: written with checkpoints, bounded per symbol by the writer.
+      db.exec(`
+        CREATE TABLE chart_bars (
+          symbol TEXT    NOT NULL,
+          time   INTEGER NOT NULL,
+          body   TEXT    NOT NULL,
+          PRIMARY KEY (symbol, time)
+        ) WITHOUT ROWID;
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
