@@ -535,3 +535,36 @@ describe('hash-chain malformed input', () => {
     expectFail(t, 2, 3, 'record 2: hash does not match its contents (altered)');
   });
 });
+
+describe('figures in the export', () => {
+  it('carry pnlPct at 4 decimals (half-even), prices, P&L and fees exact', () => {
+    const cases: Array<[string, string]> = [
+      ['0.9009425662546594006933250001', '0.9009'], // a division's 28 decimals, as a replay leaves them
+      ['-0.9283592043956043956043956044', '-0.9284'],
+      ['0.00005', '0'], // half to even: down to 0.0000
+      ['0.00015', '0.0002'], // half to even: up to 0.0002
+      ['12.5', '12.5'],
+    ];
+    const trades = cases.map(([pnlPct], i) => ({
+      ...TRADES[0]!,
+      planId: `p${i}`,
+      pnlPct,
+      entryPrice: '180.348033',
+      pnl: '35.7463083274',
+      fees: '0.5969656726',
+    }));
+    const csv = exportTrades(trades, 'csv').text.trimEnd().split('\n');
+    const header = csv[0]!.split(',');
+    const col = (name: string) => header.indexOf(name);
+    csv.slice(1).forEach((line, i) => {
+      const cells = line.split(',');
+      expect(cells[col('pnlPct')]).toBe(cases[i]![1]);
+      expect(cells[col('entryPrice')]).toBe('180.348033');
+      expect(cells[col('pnl')]).toBe('35.7463083274');
+      expect(cells[col('fees')]).toBe('0.5969656726');
+    });
+    // What is exported is what is hashed: the file verifies.
+    expect(verifyExport(exportTrades(trades, 'csv').text).ok).toBe(true);
+    expect(verifyExport(exportTrades(trades, 'json').text).ok).toBe(true);
+  });
+});

@@ -5,7 +5,8 @@
 //   values = the 13 fields below, in this order, each as a string:
 //     seq (1-based decimal integer, e.g. "1"), planId, symbol, side, quantity,
 //     entryTime (ISO 8601 UTC with milliseconds, e.g. "2024-03-01T14:30:00.000Z"), entryPrice,
-//     exitTime (same), exitPrice, exitReason, pnl, pnlPct, fees (decimals as their canonical strings)
+//     exitTime (same), exitPrice, exitReason, pnl, pnlPct, fees (decimals as their canonical strings;
+//     pnlPct rounded half-even to 4 decimals, the rest exact, so the exported pnl sums to the net P&L)
 //   canonical = JSON.stringify(values): a JSON array of strings, no whitespace, non-ASCII written
 //     as-is, '"' and '\' and control characters escaped as JSON requires (\b \f \n \r \t, else
 //     \u00xx in lowercase hex) — e.g. Python's json.dumps(values, separators=(',', ':'), ensure_ascii=False)
@@ -18,7 +19,12 @@
 // valid chain with a different head. Compare the verified head with one recorded elsewhere
 // (exportTrades returns it to be shown or stored) to catch that, and records cut from a CSV tail.
 import { createHash } from 'node:crypto';
+import { dec, isDecimalText, str } from '../../../shared/domain/decimal.ts';
 import type { TradeRecord } from '../../../shared/domain/portfolio.ts';
+
+const PCT_DECIMALS = 4;
+/** big.js rounding mode 2: half to even, so rounding does not lean one way over many records. */
+const ROUND_HALF_EVEN = 2;
 
 export type ExportFormat = 'csv' | 'json';
 
@@ -91,6 +97,13 @@ function text(v: unknown): string {
   return typeof v === 'string' ? v : String(v);
 }
 
+/** A percentage as a trader reads it: at most 4 decimals (a division leaves 28); a shorter one as it is. */
+function percent(v: unknown): string {
+  const t = text(v);
+  const decimals = /\.(\d+)$/.exec(t)?.[1]?.length ?? 0;
+  return decimals > PCT_DECIMALS && isDecimalText(t) ? str(dec(t).round(PCT_DECIMALS, ROUND_HALF_EVEN)) : t;
+}
+
 function fieldValues(t: TradeRecord, seq: number): string[] {
   return [
     String(seq),
@@ -104,7 +117,7 @@ function fieldValues(t: TradeRecord, seq: number): string[] {
     text(t.exitPrice),
     text(t.exitReason),
     text(t.pnl),
-    text(t.pnlPct),
+    percent(t.pnlPct),
     text(t.fees),
   ];
 }
