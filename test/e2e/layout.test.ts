@@ -122,6 +122,10 @@ describe('layout on laptop and desktop screens', () => {
     await submit({ symbol: 'MSFT', side: 'buy', entry: { type: 'limit', price: '1' }, quantity: '1' });
     await dataRows('Positions').filter({ hasText: 'AAPL' }).first().waitFor(WAIT);
     await region('Orders').getByRole('button', { name: 'Cancel', exact: true }).first().waitFor(WAIT);
+    // Two plans of the test's own in the queue (tickets for review: they never expire, unlike demo plans,
+    // so Approve and Reject are there at every screen size below).
+    await submit({ symbol: 'SPY', side: 'buy', entry: { type: 'market' }, quantity: '1' }, true);
+    await submit({ symbol: 'MSFT', side: 'sell', entry: { type: 'market' }, quantity: '1' }, true);
     await region('Approval queue').getByRole('button', { name: 'Approve', exact: true }).nth(1).waitFor(WAIT);
     await expectAllClickable(1366, 768);
   });

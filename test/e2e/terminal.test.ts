@@ -5,18 +5,20 @@ import { readFile } from 'node:fs/promises';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyExport } from '../../src/main/engine/history/hash-chain.ts';
+import type { AppSnapshot } from '../../src/shared/contract.ts';
 import { dec } from '../../src/shared/domain/decimal.ts';
 import {
   type Browser,
   csvFields,
   ensureRendererBuilt,
+  invokeHttp,
   launchChromium,
   outputPath,
   type Served,
   startServe,
 } from './harness.ts';
 
-// Four demo bars a second: plans come often enough, and expire (30 bars) slowly enough to act on.
+// Four demo bars a second: demo plans come often; the tests that act on a plan queue their own.
 const DEMO_STEP_MS = 250;
 const WAIT = { timeout: 45_000 };
 
@@ -49,19 +51,35 @@ async function cellTexts(row: Locator): Promise<string[]> {
   return (await row.getByRole('gridcell').allTextContents()).map((t) => t.trim());
 }
 
-/** Waits for a plan in the queue and returns the newest (furthest from expiry): its row, id and symbol. */
-async function newestQueuedPlan(): Promise<{ row: Locator; planId: string; symbol: string }> {
-  const row = dataRows('Approval queue').last();
+/**
+ * Queues a plan of the test's own (a ticket with review: true, no expiry) on a symbol with no position
+ * or working entry, and returns its row. Demo plans expire after 30 bars: a test that acts on one races
+ * that clock on a busy machine, so the tests that act on a plan queue their own.
+ */
+async function queuePlan(): Promise<{ row: Locator; planId: string; symbol: string }> {
+  const snap = (await invokeHttp(served, 'getSnapshot', {})) as { ok: true; value: AppSnapshot };
+  const engine = snap.value.engine;
+  const busy = new Set([
+    ...engine.positions.map((p) => p.symbol),
+    ...engine.plans.filter((p) => p.status === 'working' || p.status === 'open').map((p) => p.input.symbol),
+  ]);
+  const symbol = Object.keys(engine.lastPrices).find((s) => !busy.has(s));
+  expect(symbol, `a symbol free of positions among ${Object.keys(engine.lastPrices)}`).toBeDefined();
+  const plan = { symbol, side: 'buy', entry: { type: 'market' }, quantity: 1 };
+  const answer = (await invokeHttp(served, 'submitPlan', { plan, review: true })) as {
+    ok: boolean;
+    value?: { planId: string };
+  };
+  expect(answer, JSON.stringify(answer)).toMatchObject({ ok: true });
+  const planId = answer.value!.planId;
+  const row = planRows('Approval queue', planId);
   await row.getByRole('button', { name: 'Approve', exact: true }).waitFor(WAIT);
-  const [, symbol] = await cellTexts(row);
-  const planId = await queuedPlanId(row);
-  expect(planId).toMatch(/\S/);
-  return { row: planRows('Approval queue', planId), planId, symbol: symbol! };
+  return { row, planId, symbol: symbol! };
 }
 
 /** Approves the next queued plan and waits for its position; returns the plan id and symbol. */
 async function approveIntoPosition(): Promise<{ planId: string; symbol: string }> {
-  const { row, planId, symbol } = await newestQueuedPlan();
+  const { row, planId, symbol } = await queuePlan();
   await row.getByRole('button', { name: 'Approve', exact: true }).click();
   await expect.poll(() => row.count(), WAIT).toBe(0);
   await dataRows('Positions').filter({ hasText: symbol }).first().waitFor(WAIT);
@@ -111,7 +129,13 @@ describe('Braid terminal against braid serve --demo', () => {
   });
 
   it('a plan appears in the approval queue; Approve makes it an order, then a position', async () => {
-    const { row, planId, symbol } = await newestQueuedPlan();
+    // The demo signal source sends plans to the queue...
+    await dataRows('Approval queue')
+      .filter({ has: page.locator('[title^="demo-"]') })
+      .first()
+      .waitFor(WAIT);
+    // ...and a queued plan approved becomes an order, then a position.
+    const { row, planId, symbol } = await queuePlan();
     await row.getByRole('button', { name: 'Approve', exact: true }).click();
 
     await expect.poll(() => row.count(), WAIT).toBe(0);
@@ -125,13 +149,13 @@ describe('Braid terminal against braid serve --demo', () => {
   });
 
   it('Reject removes a plan from the queue', async () => {
-    const { row, planId } = await newestQueuedPlan();
+    const { row, planId } = await queuePlan();
     await row.getByRole('button', { name: 'Reject', exact: true }).click();
     await expect.poll(() => planRows('Approval queue', planId).count(), WAIT).toBe(0);
   });
 
   it('keyboard: R rejects the selected plan in the focused queue', async () => {
-    const { row, planId } = await newestQueuedPlan();
+    const { row, planId } = await queuePlan();
     await row.getByRole('gridcell').first().click(); // selects the row and focuses the queue
     await expect.poll(() => row.getAttribute('aria-selected')).toBe('true');
     await page.keyboard.press('r');

@@ -347,24 +347,33 @@ describe('braid serve --demo', () => {
     await waitFor('the first message', () => client.messages.length > 0);
     expect(client.messages[0]!.message.kind).toBe('snapshot');
 
-    const pending = await waitFor('a demo plan in the approval queue', () =>
-      [...client.plans().values()].find((p) => p.id.startsWith('demo-') && p.status === 'pending_approval'),
-    );
-    expect(['buy', 'sell']).toContain(pending.input.side);
-    expect(pending.input.stopLoss).toBeDefined();
-
-    expect(await client.invoke(1, 'approve', { planId: pending.id })).toEqual({ ok: true, value: null });
+    // Demo plans expire after 30 bars: approve the newest waiting one; should it expire before the approve
+    // lands (a busy machine), the answer says so and the next one is taken.
+    let pending: PlanRecord | undefined;
+    let invokeId = 100;
+    await waitFor('a demo plan approved', async () => {
+      const waiting = [...client.plans().values()]
+        .filter((p) => p.id.startsWith('demo-') && p.status === 'pending_approval')
+        .sort((a, b) => b.receivedAt - a.receivedAt)[0];
+      if (!waiting) return false;
+      const answer = await client.invoke(invokeId++, 'approve', { planId: waiting.id });
+      if (answer.ok) pending = waiting;
+      else expect(answer).toMatchObject({ ok: false, error: { code: 'not_pending' } });
+      return answer.ok;
+    });
+    expect(['buy', 'sell']).toContain(pending!.input.side);
+    expect(pending!.input.stopLoss).toBeDefined();
     const approved = await waitFor('the approved plan to work or fill', () => {
-      const p = client.plans().get(pending.id);
+      const p = client.plans().get(pending!.id);
       return p && p.status !== 'pending_approval' ? p : undefined;
     });
     expect(['working', 'open']).toContain(approved.status);
     await waitFor('its entry order', () =>
-      client.events().find((e) => e.type === 'order' && e.order.planId === pending.id),
+      client.events().find((e) => e.type === 'order' && e.order.planId === pending!.id),
     );
 
     // A second approve of the same plan is a clear error, not a second order.
-    const again = await client.invoke(2, 'approve', { planId: pending.id });
+    const again = await client.invoke(2, 'approve', { planId: pending!.id });
     expect(again.ok).toBe(false);
     // Invalid input over the socket: a clear error with the same id.
     expect(await client.invoke(3, 'setTradingState', { state: 'HALTED' })).toMatchObject({
