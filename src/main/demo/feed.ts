@@ -9,7 +9,7 @@ import { dec } from '../../shared/domain/decimal.ts';
 import type { Bar } from '../../shared/domain/instrument.ts';
 import { TERMINAL_PLAN_STATUSES } from '../../shared/domain/plan.ts';
 import type { EnginePort } from '../engine/port.ts';
-import { localDate, nextBusinessDay } from '../engine/risk/calendar.ts';
+import { localDate, nextBusinessDay, zoneOffset } from '../engine/risk/calendar.ts';
 import type { Timers } from '../host/push-hub.ts';
 import type { Step } from './csv.ts';
 import { createSmaCross, firstSignalStep, SMA_WARMUP_STEPS } from './sma-cross.ts';
@@ -46,24 +46,8 @@ function barInterval(steps: readonly Step[]): number {
   return Math.max(1, Math.min(...gaps));
 }
 
-const newYorkClock = new Intl.DateTimeFormat('en-US', {
-  timeZone: EXCHANGE_ZONE,
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-});
-
 /** New York's offset from UTC (ms) in the session of `date` (-5 h in winter, -4 h in summer). */
-function newYorkOffset(date: string): number {
-  const midday = Date.parse(`${date}T17:00:00Z`);
-  const part = (type: string) =>
-    Number(newYorkClock.formatToParts(midday).find((p) => p.type === type)!.value);
-  const wall = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'));
-  return wall - midday;
-}
+const newYorkOffset = (date: string): number => zoneOffset(Date.parse(`${date}T17:00:00Z`), EXCHANGE_ZONE);
 
 const dayStart = (date: string) => Date.parse(`${date}T00:00:00Z`);
 

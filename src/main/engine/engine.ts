@@ -450,28 +450,8 @@ export class Engine implements EnginePort {
         message: `sized quantity ${str(qty)} is below one lot (${str(lot)})`,
       });
     } else if (problems.length === 0) {
-      const paper = this.config.venues.paper;
-      const fee = feeOf(ref, qty, dec(input.entry.type === 'limit' ? paper.makerFeeBps : paper.takerFeeBps));
-      const risk = this.config.risk;
-      const reason = checkEntryRisk({
-        tradingState: this.tradingState,
-        openExposures: this.openExposures(),
-        symbolExposed: this.symbolExposed(input.symbol),
-        maxOpenPositions: risk.maxOpenPositions,
-        notional,
-        fee,
-        maxNotional: risk.maxNotional === null ? null : dec(risk.maxNotional),
-        cash: this.cash,
-        leverage: dec(this.config.account.leverage),
-        dailyLossBreached: this.dailyLossBreached(this.equity()),
-        pdtBlocks: this.pdt.blocksEntry(this.time, str(this.dayStartEquity)),
-      });
-      if (reason)
-        problems.push({
-          field: 'plan',
-          code: reason,
-          message: riskDetail(reason, { notional, fee, cash: this.cash }),
-        });
+      const { reason, detail } = this.entryRisk(input, qty, ref);
+      if (reason) problems.push({ field: 'plan', code: reason, message: detail });
     }
     const stopDistance = input.stopLoss === undefined ? null : ref.minus(input.stopLoss).abs();
     return {
@@ -637,17 +617,30 @@ export class Engine implements EnginePort {
       return;
     }
     const lot = dec(this.lotOf(input.symbol));
-    const equity = this.equity();
-    const risk = this.config.risk;
     const qty = this.sizeFor(input, ref);
     if (qty.lt(lot)) {
       this.rejectPlan(planId, 'size_below_min', `sized quantity ${str(qty)} is below one lot (${str(lot)})`);
       return;
     }
+    const { reason, detail } = this.entryRisk(input, qty, ref);
+    if (reason) {
+      this.setPlan(planId, { quantity: str(qty) });
+      this.rejectPlan(planId, reason, detail);
+      if (reason === 'daily_loss_limit') this.killAll('daily_loss_limit', 'daily loss limit reached');
+      return;
+    }
+    const order = this.newOrder(plan, 'entry', input.side, input.entry.type, qty, input.entry.price);
+    this.setPlan(planId, { status: 'working', quantity: str(qty), entryOrderId: order.id });
+    this.sendOrder(order);
+  }
+
+  /** The pre-trade checks of an entry of `qty` at `ref` (replay.md "Sizing and risk"): the first failing
+   *  reason code and its detail, or null. The same checks for a sent plan and for the ticket's preview. */
+  private entryRisk(input: PlanInput, qty: Dec, ref: Dec): { reason: RejectReason | null; detail: string } {
     const notional = qty.times(ref);
     const paper = this.config.venues.paper;
     const fee = feeOf(ref, qty, dec(input.entry.type === 'limit' ? paper.makerFeeBps : paper.takerFeeBps));
-    const dailyLossBreached = this.dailyLossBreached(equity);
+    const risk = this.config.risk;
     const reason = checkEntryRisk({
       tradingState: this.tradingState,
       openExposures: this.openExposures(),
@@ -658,18 +651,10 @@ export class Engine implements EnginePort {
       maxNotional: risk.maxNotional === null ? null : dec(risk.maxNotional),
       cash: this.cash,
       leverage: dec(this.config.account.leverage),
-      dailyLossBreached,
+      dailyLossBreached: this.dailyLossBreached(this.equity()),
       pdtBlocks: this.pdt.blocksEntry(this.time, str(this.dayStartEquity)),
     });
-    if (reason) {
-      this.setPlan(planId, { quantity: str(qty) });
-      this.rejectPlan(planId, reason, riskDetail(reason, { notional, fee, cash: this.cash }));
-      if (reason === 'daily_loss_limit') this.killAll('daily_loss_limit', 'daily loss limit reached');
-      return;
-    }
-    const order = this.newOrder(plan, 'entry', input.side, input.entry.type, qty, input.entry.price);
-    this.setPlan(planId, { status: 'working', quantity: str(qty), entryOrderId: order.id });
-    this.sendOrder(order);
+    return { reason, detail: reason === null ? '' : riskDetail(reason, { notional, fee, cash: this.cash }) };
   }
 
   private dailyLossBreached(equity: Dec): boolean {

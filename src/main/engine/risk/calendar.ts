@@ -84,6 +84,11 @@ function offsetAt(fmt: Intl.DateTimeFormat, t: number): number {
   return wall(fmt, t).wallMs - t;
 }
 
+/** A time zone's offset from UTC at an instant, in ms (New York: -5 h in winter, -4 h in summer). */
+export function zoneOffset(epochMs: number, timeZone: string): number {
+  return offsetAt(zoneCache(timeZone).fmt, epochMs);
+}
+
 /**
  * The calendar date of an instant in an IANA time zone, 'YYYY-MM-DD'.
  * Called per bar, so each zone caches the span of instants known to share the last date: a run of

@@ -1,8 +1,9 @@
 // The one banner across the terminal while the engine link is down: what happened, since when, and that
 // trading buttons wait for it (each panel also marks itself stale).
+
+import { clock } from '../../lib/format.ts';
 import { DISCONNECTED_TEXT, useConnection } from '../../store/connection.ts';
 import { useTimeZone } from '../../store/settings.ts';
-import { timeIn } from './clock.ts';
 
 export function ConnectionBanner() {
   const status = useConnection((s) => s.status);
@@ -21,7 +22,7 @@ export function ConnectionBanner() {
         </span>
       ) : (
         <span>
-          {`Prices and positions are as of the last message${last === null ? '' : ` (${timeIn(last, zone)})`}; `}
+          {`Prices and positions are as of the last message${last === null ? '' : ` (${clock(last, zone)})`}; `}
           trading buttons are off until the engine answers again.
         </span>
       )}

@@ -9,7 +9,6 @@ import { useTerminal } from '../../store/store.ts';
 import { KillSwitch } from '../kill-switch/KillSwitch.tsx';
 import { TradingStateBadge } from '../kill-switch/TradingState.tsx';
 import { ModeControl } from '../mode/ModeControl.tsx';
-import { dateTimeIn } from './clock.ts';
 import { SettingsButton, TimeZoneSelect } from './Settings.tsx';
 
 function Figure(props: { label: string; value: string; tone?: string }) {
@@ -59,7 +58,7 @@ function EngineClock() {
         <TimeZoneSelect />
       </span>
       <span className="figure-value num" title={`Engine clock, shown in ${timeZoneLabel(zone)}`}>
-        {time > 0 ? dateTimeIn(time, zone) : '\u2014'}
+        {time > 0 ? fmt.dateTime(time, zone) : '\u2014'}
       </span>
     </div>
   );
