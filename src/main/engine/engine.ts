@@ -1139,6 +1139,10 @@ export class Engine implements EnginePort {
     return [...this.tradeList];
   }
 
+  startingEquity(): string {
+    return str(this.startEquity);
+  }
+
   get duplicates(): readonly string[] {
     return this.duplicatePlanIds;
   }

@@ -122,6 +122,9 @@ class HostedEngine implements EnginePort {
   trades(): TradeRecord[] {
     return this.engine.trades();
   }
+  startingEquity(): string {
+    return this.engine.startingEquity();
+  }
   subscribe(listener: (event: EngineEvent) => void): Disposer {
     return this.engine.subscribe(listener);
   }

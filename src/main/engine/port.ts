@@ -39,6 +39,8 @@ export interface EnginePort {
   /** A market data bar for a symbol (bar open time in bar.time). */
   onBar(bar: Bar): void;
   snapshot(): EngineSnapshot;
+  /** The account's equity at the start (what the trade history's equity curve starts from). */
+  startingEquity(): string;
   /** Closed trades, oldest first (trade history, export). */
   trades(): TradeRecord[];
   subscribe(listener: (event: EngineEvent) => void): Disposer;

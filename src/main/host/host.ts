@@ -100,7 +100,7 @@ export function createHost(options: HostOptions): HostHandle {
 
   const queryHistory = (filter: TradeFilter): Result<HistoryQueryResult> => {
     const kept = engine.trades().filter((t) => keepTrade(t, filter));
-    return ok(historyView(kept, dec(engine.snapshot().account.startEquity)));
+    return ok(historyView(kept, dec(engine.startingEquity())));
   };
 
   const withHostEvent = (result: Result<null>): Result<null> => {
