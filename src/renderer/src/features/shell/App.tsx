@@ -24,7 +24,7 @@ export function App() {
       <Columns
         trade={
           <>
-            <Slot name="Approval queue">
+            <Slot name="Approval queue" keepsRoom>
               <ApprovalQueue />
             </Slot>
             <RowHandle above="Approval queue" below="Positions" />

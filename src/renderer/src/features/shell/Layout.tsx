@@ -2,7 +2,8 @@
 // handles between them (mouse, touch or arrow keys) and the sizes remembered in the layout settings.
 // Sizes are flex weights, so a layout made on a large screen keeps its proportions on a laptop; the side
 // column is the one fixed width (the ticket is a form). Collapsed and empty panels shrink to their content
-// (CSS: `.slot.collapsed`, `.slot:has(.grid-empty)`), so the others get the room.
+// (CSS: `.slot.collapsed`, `.slot:has(.grid-empty)`), so the others get the room; the approval queue keeps
+// its room empty or not.
 import { type CSSProperties, type KeyboardEvent, type PointerEvent, type ReactNode, useRef } from 'react';
 import { setPanelSizes, useSettings } from '../../store/settings.ts';
 
@@ -85,14 +86,18 @@ const DEFAULT_WEIGHTS: Readonly<Record<string, number>> = {
 
 const useWeight = (name: string): number => useSize(`row:${name}`, DEFAULT_WEIGHTS[name] ?? 1);
 
-/** One panel's place in a column: its flex weight, collapsed state from the settings. */
-export function Slot(props: { name: string; fill?: boolean; children: ReactNode }) {
+/**
+ * One panel's place in a column: its flex weight, collapsed state from the settings. `keepsRoom`: the
+ * panel keeps its share while empty (the approval queue is where plans arrive; with every panel of a
+ * column empty, the room would otherwise be left blank below them).
+ */
+export function Slot(props: { name: string; fill?: boolean; keepsRoom?: boolean; children: ReactNode }) {
   const weight = useWeight(props.name);
   const collapsed = useSettings((s) => s.layout.collapsed[props.name] === true);
   const style = { '--w': weight } as CSSProperties;
   return (
     <div
-      className={`slot${collapsed ? ' collapsed' : ''}${props.fill ? ' fill' : ''}`}
+      className={`slot${collapsed ? ' collapsed' : ''}${props.fill ? ' fill' : ''}${props.keepsRoom ? ' keeps-room' : ''}`}
       data-slot={props.name}
       data-weight={weight}
       style={style}
