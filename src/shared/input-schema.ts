@@ -299,12 +299,27 @@ function noneOrPositive(max?: number) {
     .optional();
 }
 
-function wholeNumber(min: number): Read<number> {
+function wholeNumber(min: number, max = 1_000_000): Read<number> {
   return (v) =>
-    typeof v === 'number' && Number.isInteger(v) && v >= min && v <= 1_000_000
+    typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max
       ? { ok: true, value: v }
-      : { ok: false, problem: `must be a whole number from ${min} to 1000000` };
+      : { ok: false, problem: `must be a whole number from ${min} to ${max}` };
 }
+
+/** An http(s) or ws(s) address (a venue's REST base or WebSocket). */
+const readUrl: Read<string> = (v) => {
+  const r = readText(2048)(v);
+  if (!r.ok) return r;
+  let url: URL;
+  try {
+    url = new URL(r.value);
+  } catch {
+    return { ok: false, problem: `is not an address: ${quoted(r.value, 64)}` };
+  }
+  if (!['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol))
+    return { ok: false, problem: `must be an http(s) or ws(s) address, got ${quoted(url.protocol)}` };
+  return { ok: true, value: r.value.replace(/\/+$/, '') };
+};
 
 const readBoolean: Read<boolean> = (v) =>
   typeof v === 'boolean' ? { ok: true, value: v } : { ok: false, problem: 'must be true or false' };
@@ -334,6 +349,17 @@ const paperVenue = section({
   maxVolumeShare: noneOrPositive(1),
 });
 
+/** `venues.kraken`: its key enables Kraken; every field optional (venues.md "Config"). */
+const krakenVenue = z
+  .strictObject({
+    url: optional(readUrl),
+    wsUrl: optional(readUrl),
+    deadManSeconds: optional(wholeNumber(0, 86_400)),
+    pollMs: optional(wholeNumber(100, 60_000)),
+  })
+  .nullish()
+  .transform((v) => v ?? undefined);
+
 /** The engine configuration as written (replay.md "Config"); absent fields take DEFAULT_CONFIG's value. */
 export const configSchema = z.strictObject({
   account: section({
@@ -358,9 +384,10 @@ export const configSchema = z.strictObject({
     method: optional(oneOf(['round_trips'] as const)),
   }),
   venues: z
-    .strictObject({ paper: paperVenue })
+    .strictObject({ paper: paperVenue, kraken: krakenVenue })
     .nullish()
-    .transform((v) => v ?? { paper: paperVenue.parse(undefined) }),
+    .transform((v) => v ?? { paper: paperVenue.parse(undefined), kraken: undefined }),
+  defaultVenue: optional(oneOf(['paper', 'kraken'] as const)),
   instruments: z
     .record(z.string(), z.strictObject({ lot: optional(atLeast(0, true)), tick: optional(atLeast(0, true)) }))
     .superRefine((specs, ctx) => {

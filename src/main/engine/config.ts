@@ -2,7 +2,13 @@
 // (src/shared/input-schema.ts): every field optional, defaults from DEFAULT_CONFIG, every value
 // range-checked and every key known, so a typo (a misspelt `risk.dailyLossLimtPct`) fails loudly with the
 // field's path instead of being silently dropped.
-import { type BraidConfig, DEFAULT_CONFIG, DEFAULT_LOT, DEFAULT_TICK } from '../../shared/domain/config.ts';
+import {
+  type BraidConfig,
+  DEFAULT_CONFIG,
+  DEFAULT_LOT,
+  DEFAULT_TICK,
+  KRAKEN_DEFAULTS,
+} from '../../shared/domain/config.ts';
 import { configSchema } from '../../shared/input-schema.ts';
 import { parseWith } from './validation.ts';
 
@@ -49,7 +55,19 @@ export function parseConfig(raw: unknown): BraidConfig {
         makerFeeBps: paper.makerFeeBps ?? d.venues.paper.makerFeeBps,
         maxVolumeShare: paper.maxVolumeShare ?? null,
       },
+      // Live venues only when configured: a paper config hashes as it always did.
+      ...(c.venues.kraken
+        ? {
+            kraken: {
+              url: c.venues.kraken.url ?? KRAKEN_DEFAULTS.url,
+              wsUrl: c.venues.kraken.wsUrl ?? KRAKEN_DEFAULTS.wsUrl,
+              deadManSeconds: c.venues.kraken.deadManSeconds ?? KRAKEN_DEFAULTS.deadManSeconds,
+              pollMs: c.venues.kraken.pollMs ?? KRAKEN_DEFAULTS.pollMs,
+            },
+          }
+        : {}),
     },
+    ...(c.defaultVenue !== undefined ? { defaultVenue: c.defaultVenue } : {}),
     instruments,
   };
 }

@@ -21,9 +21,31 @@ export interface BraidConfig {
   };
   venues: {
     paper: { slipBps: DecStr; takerFeeBps: DecStr; makerFeeBps: DecStr; maxVolumeShare: DecStr | null };
+    /** Present only when configured (a venue's key enables it: venues.md "Config"). */
+    kraken?: KrakenVenueConfig;
   };
+  /** Where a plan without `venue` goes in LIVE mode; absent: paper. Present only when configured. */
+  defaultVenue?: string;
   instruments: Record<string, { lot: DecStr; tick: DecStr }>;
 }
+
+export interface KrakenVenueConfig {
+  /** REST base; a simulator or testnet overrides it. */
+  url: string;
+  /** WebSocket; null: REST polling only. */
+  wsUrl: string | null;
+  /** The dead-man switch (CancelAllOrdersAfter) timeout, seconds; 0 leaves it off. */
+  deadManSeconds: number;
+  /** How often order states and fills are polled over REST, ms. */
+  pollMs: number;
+}
+
+export const KRAKEN_DEFAULTS: KrakenVenueConfig = {
+  url: 'https://api.kraken.com',
+  wsUrl: null,
+  deadManSeconds: 60,
+  pollMs: 1000,
+};
 
 export const DEFAULT_CONFIG: BraidConfig = {
   account: { cash: '100000', type: 'margin', leverage: '1', currency: 'USD' },

@@ -7,6 +7,12 @@ export type OrderStatus =
   | 'submitted'
   | 'accepted'
   | 'partially_filled'
+  /** A cancel is on its way to the venue; the order may still fill until the venue confirms. */
+  | 'pending_cancel'
+  /** A price or quantity change is on its way to the venue. */
+  | 'pending_modify'
+  /** Sent, and the answer was lost: the venue may or may not hold it. A query resolves it, never a resend. */
+  | 'unknown'
   | 'filled'
   | 'cancelled'
   | 'rejected'

@@ -3,10 +3,23 @@
 // before it saw our cancel): they are applied, not thrown away.
 import type { OrderStatus } from '../../../shared/domain/order.ts';
 
+// A live venue answers later, or not at all: `unknown` (the answer was lost) leaves only by what a query
+// says; `pending_cancel` and `pending_modify` go back to a working state when the venue refuses.
+const RESOLVED: readonly OrderStatus[] = ['accepted', 'partially_filled', 'filled', 'cancelled', 'expired'];
 const TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
-  submitted: ['accepted', 'rejected', 'cancelled', 'expired', 'partially_filled', 'filled'],
-  accepted: ['partially_filled', 'filled', 'cancelled', 'expired'],
-  partially_filled: ['partially_filled', 'filled', 'cancelled', 'expired'],
+  submitted: ['accepted', 'rejected', 'cancelled', 'expired', 'partially_filled', 'filled', 'unknown'],
+  unknown: [...RESOLVED, 'rejected', 'pending_cancel'],
+  accepted: ['partially_filled', 'filled', 'cancelled', 'expired', 'pending_cancel', 'pending_modify'],
+  partially_filled: [
+    'partially_filled',
+    'filled',
+    'cancelled',
+    'expired',
+    'pending_cancel',
+    'pending_modify',
+  ],
+  pending_cancel: [...RESOLVED, 'pending_cancel'],
+  pending_modify: [...RESOLVED, 'pending_cancel'],
   cancelled: ['partially_filled', 'filled'],
   expired: ['partially_filled', 'filled'],
   filled: [],
@@ -26,7 +39,18 @@ export class IllegalOrderTransition extends Error {
 
 /** Working = the venue may still fill it. */
 export function isWorking(status: OrderStatus): boolean {
-  return status === 'submitted' || status === 'accepted' || status === 'partially_filled';
+  switch (status) {
+    case 'submitted':
+    case 'accepted':
+    case 'partially_filled':
+    case 'pending_cancel':
+    case 'pending_modify':
+    // Unknown may be at the venue: it counts as working (exposure, the kill switch) until a query says.
+    case 'unknown':
+      return true;
+    default:
+      return false;
+  }
 }
 
 export function isTerminal(status: OrderStatus): boolean {

@@ -29,7 +29,14 @@ const COLUMNS: readonly Column[] = [
   { key: 'actions', label: '', width: '54px', align: 'center' },
 ];
 
-const WORKING = new Set<OrderRecord['status']>(['submitted', 'accepted', 'partially_filled']);
+const WORKING = new Set<OrderRecord['status']>([
+  'submitted',
+  'accepted',
+  'partially_filled',
+  'pending_cancel',
+  'pending_modify',
+  'unknown',
+]);
 const ROLE: Record<OrderRecord['role'], string> = {
   entry: 'ENTRY',
   stop_loss: 'STOP',
@@ -40,6 +47,9 @@ const STATUS: Record<OrderRecord['status'], string> = {
   submitted: 'SUBMITTED',
   accepted: 'WORKING',
   partially_filled: 'PARTIAL',
+  pending_cancel: 'CANCELLING',
+  pending_modify: 'MODIFYING',
+  unknown: 'UNKNOWN',
   filled: 'FILLED',
   cancelled: 'CANCELLED',
   rejected: 'REJECTED',
