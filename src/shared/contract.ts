@@ -19,10 +19,33 @@ export interface LessonView {
   evidence: string;
 }
 
-/** What the host (not the engine) knows: mode, PIN, demo signal source, lessons, long tasks. */
+/** A venue as the Venues panel shows it (venues.md "What the operator sees"). */
+export interface VenueView {
+  /** Registry name: `paper`, `kraken`, ... */
+  name: string;
+  /** Where orders go now: in LIVE, the connected and reconciled live venues; in PAPER, paper only. */
+  live: boolean;
+  state: 'disconnected' | 'connecting' | 'connected' | 'failed';
+  /** Reconciling after start or a reconnect: entries wait (REDUCING) until it is done. */
+  reconciling: boolean;
+  /** Epoch ms of the last finished reconciliation; null before the first. */
+  lastReconciledAt: number | null;
+  latencyMs: number | null;
+  /** Share of the tightest rate budget in use, 0..1. */
+  rateBudgetUsed: number;
+  /** Credentials are stored (never their values). Paper needs none: 'none_needed'. */
+  credentials: 'set' | 'missing' | 'none_needed';
+  /** The venue's dead-man switch: armed until triggerAt, off, or the venue has none. */
+  deadMan: { state: 'armed'; seconds: number; triggerAt: number | null } | { state: 'off' | 'unsupported' };
+  /** In words: why it is not connected, the last problem. */
+  detail?: string;
+}
+
+/** What the host (not the engine) knows: mode, PIN, demo signal source, venues, lessons, long tasks. */
 export interface HostState {
   mode: 'PAPER' | 'LIVE';
   pinSet: boolean;
+  venues: VenueView[];
   signalSource: { name: string; rule: string } | null;
   lessons: LessonView[];
   busy: { task: string; progress: number | null } | null;
@@ -60,6 +83,10 @@ export interface CommandResults {
   approve: null;
   reject: null;
   cancelPlan: null;
+  cancelOrder: null;
+  modifyOrder: null;
+  testVenue: { latencyMs: number };
+  setVenueCredentials: null;
   closePosition: null;
   kill: null;
   resume: null;

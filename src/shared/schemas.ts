@@ -24,10 +24,38 @@ export const pinSchema = z.string().regex(/^\d{4,12}$/, 'PIN must be 4 to 12 dig
 
 const empty = z.strictObject({});
 
+/** A client order id as the engine makes them (`PLAN:E1`): printable, no spaces. */
+const orderIdSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(160)
+  .regex(/^[\x21-\x7e]+$/, 'an order id has no spaces or control characters');
+const venueNameSchema = z.enum(['paper', 'kraken']);
+
 export const commandSchemas = {
   approve: z.strictObject({ planId: planIdSchema }),
   reject: z.strictObject({ planId: planIdSchema, reason: reasonSchema }),
   cancelPlan: z.strictObject({ planId: planIdSchema }),
+  /** Cancels one working order (an entry, a single bracket leg, an exit). */
+  cancelOrder: z.strictObject({ orderId: orderIdSchema }),
+  /** Changes a working order's limit/stop price and/or total quantity. */
+  modifyOrder: z
+    .strictObject({
+      orderId: orderIdSchema,
+      price: positiveDecimal.optional(),
+      quantity: positiveDecimal.optional(),
+    })
+    .refine((a) => a.price !== undefined || a.quantity !== undefined, {
+      message: 'give a new price, a new quantity or both',
+    }),
+  testVenue: z.strictObject({ venue: venueNameSchema }),
+  /** Write-only: the values never come back (venues.md "Credentials"). */
+  setVenueCredentials: z.strictObject({
+    venue: venueNameSchema,
+    apiKey: z.string().trim().min(1).max(512),
+    apiSecret: z.string().trim().min(1).max(512),
+  }),
   closePosition: z.strictObject({ symbol: symbolSchema, quantity: positiveDecimal.optional() }),
   kill: empty,
   resume: empty,

@@ -61,7 +61,14 @@ const dayTrades: DayTradesView = {
   dayTrades: [{ date: '2024-02-28', symbol: 'AAPL' }],
 };
 
-const host: HostState = { mode: 'PAPER', pinSet: false, signalSource: null, lessons: [], busy: null };
+const host: HostState = {
+  mode: 'PAPER',
+  pinSet: false,
+  venues: [],
+  signalSource: null,
+  lessons: [],
+  busy: null,
+};
 
 function plan(id: string, symbol: string, status: PlanRecord['status'], receivedAt: number): PlanRecord {
   return {

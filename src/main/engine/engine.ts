@@ -319,12 +319,90 @@ export class Engine implements EnginePort {
       return ok(null);
     }
     if (plan.status === 'working' || (plan.status === 'open' && this.entryWorking(plan))) {
-      this.cancelOrder(plan.entryOrderId!, 'cancelled');
+      this.requestCancel(plan.entryOrderId!, 'cancelled');
       if (this.plans.get(planId)!.status === 'working')
         this.setPlan(planId, { status: 'cancelled', reason: 'cancelled' });
       return ok(null);
     }
     return err('not_cancellable', `plan ${planId} is ${plan.status}: close its position instead`);
+  }
+
+  /** Cancels one working order: an entry (its plan ends if nothing filled), a single bracket leg (the
+   *  position is then unprotected on that side, and says so), or an exit. */
+  cancelOrder(orderId: string, now: number): Result<null> {
+    this.advance(now);
+    this.expirePlans();
+    const order = this.orders.get(orderId);
+    if (!order) return err('unknown_order', `no order ${orderId}`);
+    if (!isWorking(order.status)) return err('not_working', `order ${orderId} is ${order.status}`);
+    if (order.status === 'pending_cancel')
+      return err('already_cancelling', `order ${orderId} is being cancelled`);
+    this.requestCancel(orderId, 'cancelled');
+    const plan = this.plans.get(order.planId);
+    if (order.role === 'entry' && plan?.status === 'working' && !this.isOrderWorking(orderId))
+      this.setPlan(plan.id, { status: 'cancelled', reason: 'cancelled' });
+    if (order.role === 'stop_loss' && this.positions.get(order.symbol)?.planId === order.planId) {
+      this.notice(
+        'warning',
+        'no_stop',
+        `${order.symbol} has no stop: its stop ${orderId} was cancelled`,
+        order.planId,
+      );
+      this.emitPosition(order.symbol);
+    }
+    return ok(null);
+  }
+
+  /** Changes a working order's limit or stop price and/or its total quantity (in ticks and lots). An
+   *  entry's quantity may only go down: a bigger order is a new plan, through the risk checks. */
+  modifyOrder(orderId: string, change: { price?: string; quantity?: string }, now: number): Result<null> {
+    this.advance(now);
+    this.expirePlans();
+    const order = this.orders.get(orderId);
+    if (!order) return err('unknown_order', `no order ${orderId}`);
+    if (!isWorking(order.status) || order.status === 'pending_cancel' || order.status === 'unknown')
+      return err('not_working', `order ${orderId} is ${order.status}`);
+    if (order.status === 'pending_modify')
+      return err('already_modifying', `order ${orderId} has a change on its way`);
+    const next: { price?: string; quantity?: string } = {};
+    if (change.price !== undefined) {
+      if (order.type === 'market')
+        return err('invalid_order', `market order ${orderId} has no price to change`);
+      const price = dec(change.price);
+      const tick = dec(this.config.instruments[order.symbol]?.tick ?? DEFAULT_TICK);
+      if (price.lte(0) || !price.mod(tick).eq(0))
+        return err(
+          'invalid_price',
+          `price ${str(price)} is not a positive whole number of ticks (tick ${str(tick)})`,
+        );
+      if (order.price === undefined || !price.eq(order.price)) next.price = str(price);
+    }
+    if (change.quantity !== undefined) {
+      const qty = dec(change.quantity);
+      const lot = dec(this.lotOf(order.symbol));
+      const filled = dec(order.filledQuantity);
+      if (!qty.mod(lot).eq(0))
+        return err(
+          'invalid_quantity',
+          `quantity ${str(qty)} is not a whole number of lots (lot ${str(lot)})`,
+        );
+      if (qty.lte(filled))
+        return err('invalid_quantity', `quantity ${str(qty)} must be above what has filled (${str(filled)})`);
+      if (order.role === 'entry' && qty.gt(order.quantity))
+        return err(
+          'invalid_quantity',
+          `an entry can only be made smaller (now ${order.quantity}): send a new plan for more`,
+        );
+      if (order.role !== 'entry') {
+        const open = dec(this.positions.get(order.symbol)?.qty ?? '0');
+        if (qty.minus(filled).gt(open))
+          return err('invalid_quantity', `quantity ${str(qty)} would close more than the open ${str(open)}`);
+      }
+      if (!qty.eq(order.quantity)) next.quantity = str(qty);
+    }
+    if (next.price === undefined && next.quantity === undefined) return ok(null);
+    this.venue.amend(orderId, next, this.time);
+    return ok(null);
   }
 
   /** Flattens a position at market; with `quantity`, closes that much of it (a whole number of lots). */
@@ -565,7 +643,7 @@ export class Engine implements EnginePort {
       if (plan.status === 'pending_approval' || plan.status === 'armed') {
         this.setPlan(plan.id, { status: 'expired', reason: 'expired' });
       } else if (plan.entryOrderId && this.isOrderWorking(plan.entryOrderId)) {
-        this.cancelOrder(plan.entryOrderId, 'expired');
+        this.requestCancel(plan.entryOrderId, 'expired');
         if (this.plans.get(plan.id)!.status === 'working')
           this.setPlan(plan.id, { status: 'expired', reason: 'expired' });
       }
@@ -740,7 +818,7 @@ export class Engine implements EnginePort {
     return o !== undefined && isWorking(o.status);
   }
 
-  private cancelOrder(id: string, as: 'cancelled' | 'expired'): void {
+  private requestCancel(id: string, as: 'cancelled' | 'expired'): void {
     if (!this.isOrderWorking(id)) return;
     this.cancelAs.set(id, as);
     this.venue.cancel(id, this.time);
@@ -882,7 +960,7 @@ export class Engine implements EnginePort {
     }
     const plan = this.plans.get(order.planId)!;
     // Once the position starts to exit, the rest of the entry must not add to it.
-    if (plan.entryOrderId) this.cancelOrder(plan.entryOrderId, 'cancelled');
+    if (plan.entryOrderId) this.requestCancel(plan.entryOrderId, 'cancelled');
     const open = dec(book.qty);
     if (qty.gt(open)) {
       this.notice(
@@ -908,7 +986,7 @@ export class Engine implements EnginePort {
     this.positions.delete(book.symbol);
     const ex = this.exec.get(book.planId);
     for (const id of [ex?.stopOrderId, ex?.takeProfitOrderId, ex?.exitOrderId]) {
-      if (id) this.cancelOrder(id, 'cancelled');
+      if (id) this.requestCancel(id, 'cancelled');
     }
     const trade = tradeOf(book, time);
     this.tradeList.push(trade);
@@ -1000,9 +1078,9 @@ export class Engine implements EnginePort {
   private flatten(book: PositionBook, reason: ExitReason): void {
     const plan = this.plans.get(book.planId)!;
     const ex = this.execOf(plan.id);
-    if (plan.entryOrderId) this.cancelOrder(plan.entryOrderId, 'cancelled');
-    if (ex.stopOrderId) this.cancelOrder(ex.stopOrderId, 'cancelled');
-    if (ex.takeProfitOrderId) this.cancelOrder(ex.takeProfitOrderId, 'cancelled');
+    if (plan.entryOrderId) this.requestCancel(plan.entryOrderId, 'cancelled');
+    if (ex.stopOrderId) this.requestCancel(ex.stopOrderId, 'cancelled');
+    if (ex.takeProfitOrderId) this.requestCancel(ex.takeProfitOrderId, 'cancelled');
     if (ex.exitOrderId && this.isOrderWorking(ex.exitOrderId)) return;
     const open = dec(book.qty);
     if (open.lte(0)) return;
@@ -1026,7 +1104,7 @@ export class Engine implements EnginePort {
   private reduce(book: PositionBook, qty: Dec): void {
     const plan = this.plans.get(book.planId)!;
     const ex = this.execOf(plan.id);
-    if (plan.entryOrderId) this.cancelOrder(plan.entryOrderId, 'cancelled');
+    if (plan.entryOrderId) this.requestCancel(plan.entryOrderId, 'cancelled');
     const rest = dec(book.qty).minus(qty);
     if (ex.stopOrderId) this.resizeLeg(ex.stopOrderId, rest);
     if (ex.takeProfitOrderId) this.resizeLeg(ex.takeProfitOrderId, rest);
@@ -1044,7 +1122,7 @@ export class Engine implements EnginePort {
       if (plan.status === 'pending_approval' || plan.status === 'armed') {
         this.setPlan(plan.id, { status: 'cancelled', reason });
       } else if (plan.status === 'working') {
-        if (plan.entryOrderId) this.cancelOrder(plan.entryOrderId, 'cancelled');
+        if (plan.entryOrderId) this.requestCancel(plan.entryOrderId, 'cancelled');
         if (this.plans.get(plan.id)!.status === 'working')
           this.setPlan(plan.id, { status: 'cancelled', reason });
       }
@@ -1074,7 +1152,10 @@ export class Engine implements EnginePort {
   }
 
   private positionRecord(book: PositionBook): PositionRecord {
-    return positionView(book, this.markOf(book));
+    const ex = this.exec.get(book.planId);
+    const stop = ex?.stopOrderId ? this.orders.get(ex.stopOrderId) : undefined;
+    const protectedBy = stop && isWorking(stop.status) ? (stop.price ?? null) : null;
+    return { ...positionView(book, this.markOf(book)), stop: protectedBy };
   }
 
   private emitPosition(symbol: string): void {

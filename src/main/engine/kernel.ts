@@ -77,6 +77,14 @@ class HostedEngine implements EnginePort {
   cancelPlan(planId: string, now: number) {
     return this.commit(this.engine.cancelPlan(planId, now));
   }
+
+  cancelOrder(orderId: string, now: number) {
+    return this.commit(this.engine.cancelOrder(orderId, now));
+  }
+
+  modifyOrder(orderId: string, change: { price?: string; quantity?: string }, now: number) {
+    return this.commit(this.engine.modifyOrder(orderId, change, now));
+  }
   closePosition(symbol: string, now: number, quantity?: string) {
     return this.commit(this.engine.closePosition(symbol, now, quantity));
   }

@@ -22,6 +22,10 @@ export interface EnginePort {
   reject(planId: string, reason: string | undefined, now: number): Result<null>;
   /** Cancels a plan that has not filled (pending, armed or working). */
   cancelPlan(planId: string, now: number): Result<null>;
+  /** Cancels one working order (an entry, a single bracket leg, an exit). */
+  cancelOrder(orderId: string, now: number): Result<null>;
+  /** Changes a working order's price and/or total quantity. */
+  modifyOrder(orderId: string, change: { price?: string; quantity?: string }, now: number): Result<null>;
   /** Flattens a position at market; with `quantity`, closes that much of it. */
   closePosition(symbol: string, now: number, quantity?: string): Result<null>;
   /** Kill switch: cancel every working order and unfilled plan, flatten every position, HALTED. */

@@ -19,6 +19,7 @@ import { createLiveMode } from './live-mode.ts';
 import { createPushHub, type Timers } from './push-hub.ts';
 import { keepTrade, type TradeFilter } from './trade-filter.ts';
 import type { HostHandle } from './types.ts';
+import { paperOnlyDesk, type VenueDesk } from './venue-desk.ts';
 
 export type ExportTrades = (
   trades: TradeRecord[],
@@ -34,6 +35,8 @@ export interface HostOptions {
   exportTrades: ExportTrades;
   signalSource?: { name: string; rule: string } | null;
   lessons?: LessonBook;
+  /** The venues and their connections; the paper venue alone when absent. */
+  venues?: VenueDesk;
   frameMs?: number;
   timers?: Timers;
   /** How often plans are checked for expiry between bars (ms). */
@@ -58,10 +61,12 @@ export function createHost(options: HostOptions): HostHandle {
   const live = createLiveMode(engine.settings, options.wallNow);
   const lessons = options.lessons ?? createLessonBook();
   const signalSource = options.signalSource ?? null;
+  const venues = options.venues ?? paperOnlyDesk();
 
   const hostState = (): HostState => ({
     mode: live.mode(),
     pinSet: live.pinSet(),
+    venues: venues.list(),
     signalSource,
     lessons: lessons.list(),
     busy: null,
@@ -103,7 +108,7 @@ export function createHost(options: HostOptions): HostHandle {
     return ok(historyView(kept, dec(engine.startingEquity())));
   };
 
-  const withHostEvent = (result: Result<null>): Result<null> => {
+  const withHostEvent = <T>(result: Result<T>): Result<T> => {
     if (result.ok) publishHost();
     return result;
   };
@@ -118,6 +123,22 @@ export function createHost(options: HostOptions): HostHandle {
         return engine.reject(command.args.planId, command.args.reason, now);
       case 'cancelPlan':
         return engine.cancelPlan(command.args.planId, now);
+      case 'cancelOrder':
+        return engine.cancelOrder(command.args.orderId, now);
+      case 'modifyOrder': {
+        const { orderId, price, quantity } = command.args;
+        return engine.modifyOrder(
+          orderId,
+          { ...(price !== undefined ? { price } : {}), ...(quantity !== undefined ? { quantity } : {}) },
+          now,
+        );
+      }
+      case 'testVenue':
+        return withHostEvent(await venues.test(command.args.venue));
+      case 'setVenueCredentials': {
+        const { venue, apiKey, apiSecret } = command.args;
+        return withHostEvent(await venues.setCredentials(venue, apiKey, apiSecret));
+      }
       case 'closePosition':
         return engine.closePosition(command.args.symbol, now, command.args.quantity);
       case 'kill':

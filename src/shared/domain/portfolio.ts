@@ -10,6 +10,8 @@ export interface PositionRecord {
   markPrice: DecStr;
   unrealizedPnl: DecStr;
   openedAt: number;
+  /** The working stop's level; null: the position has no stop (none planned, not placed yet, or cancelled). */
+  stop?: DecStr | null;
 }
 
 export interface TradeRecord {
