@@ -845,6 +845,22 @@ export class Engine implements EnginePort {
   }
 
   private onVenueEvent(e: VenueEvent): void {
+    if (e.type === 'external_order') {
+      this.notice(
+        'warning',
+        'external_order',
+        `${e.symbol}: order ${e.venueOrderId} at the venue was not placed by Braid`,
+      );
+      return;
+    }
+    if (e.type === 'position_mismatch') {
+      this.notice(
+        'error',
+        'position_mismatch',
+        `${e.symbol}: the venue holds ${e.venueQuantity}, Braid ${e.engineQuantity}`,
+      );
+      return;
+    }
     const order = this.orders.get(e.clientOrderId);
     if (!order) {
       this.notice('error', 'unknown_order', `venue reported ${e.type} for unknown order ${e.clientOrderId}`);
@@ -872,6 +888,10 @@ export class Engine implements EnginePort {
         return;
       case 'filled':
         this.applyFill(order, e);
+        return;
+      default:
+        // unknown, cancel_rejected, modify_rejected, status: live venues only (the engine split wires them).
+        this.notice('warning', e.type, `order ${order.id}: ${e.type} from ${order.venue}`, order.planId);
         return;
     }
   }

@@ -1,5 +1,8 @@
-// The venue interface: the paper venue implements it now; IB, Kraken and Hyperliquid will later.
-// A venue never writes engine state: it reports what happened as events and the engine applies them.
+// The engine's venue port: what the engine calls (synchronously, fire and forget) and the events it gets
+// back. The paper venue implements it in-process (events in the caller's stack). A live venue
+// (src/main/venues/venue.ts, asynchronous) reaches the engine through the execution bridge
+// (src/main/venues/execution-bridge.ts), which implements this port: its events arrive later, one at a
+// time, through the host's command queue. A venue never writes engine state: it reports, the engine applies.
 import type { DecStr } from '../../../shared/domain/decimal.ts';
 import type { Bar } from '../../../shared/domain/instrument.ts';
 import type { OrderType } from '../../../shared/domain/order.ts';
@@ -31,8 +34,47 @@ export type VenueEvent =
       quantity: DecStr;
       fee: DecStr;
       liquidity: 'maker' | 'taker';
+      /** The venue's trade id (live venues): each is booked once, whatever path brings it. */
+      tradeId?: string;
+      venueOrderId?: string;
     }
-  | { type: 'amended'; clientOrderId: string; quantity: DecStr; price?: DecStr; time: number };
+  | { type: 'amended'; clientOrderId: string; quantity: DecStr; price?: DecStr; time: number }
+  /** The request went out and its answer was lost: the order is `unknown` until a `status` says. */
+  | { type: 'unknown'; clientOrderId: string; reason: string; time: number }
+  /** The venue refused a cancel or a modify: the order works on as it was. */
+  | { type: 'cancel_rejected'; clientOrderId: string; reason: string; time: number }
+  | { type: 'modify_rejected'; clientOrderId: string; reason: string; time: number }
+  /** What a query or a reconciliation found: the venue's state of one of our orders (resolves `unknown`).
+   *  `state` absent: the venue has no such order (it never arrived). */
+  | {
+      type: 'status';
+      clientOrderId: string;
+      venueOrderId?: string;
+      state?: 'open' | 'partially_filled' | 'filled' | 'cancelled' | 'expired' | 'rejected';
+      /** Total and filled as the venue holds them (fills themselves come as `filled` events). */
+      quantity?: DecStr;
+      filledQuantity?: DecStr;
+      price?: DecStr;
+      time: number;
+    }
+  /** An order at the venue that Braid did not place (or no longer knows): shown, not managed. */
+  | {
+      type: 'external_order';
+      venueOrderId: string;
+      symbol: string;
+      side: Side;
+      quantity: DecStr;
+      price?: DecStr;
+      time: number;
+    }
+  /** The venue's position disagrees with the engine's (reconciliation): a notice, trust the venue. */
+  | {
+      type: 'position_mismatch';
+      symbol: string;
+      venueQuantity: DecStr;
+      engineQuantity: DecStr;
+      time: number;
+    };
 
 export interface VenuePosition {
   symbol: string;
@@ -42,6 +84,9 @@ export interface VenuePosition {
 
 export interface Venue {
   readonly name: string;
+  /** Events arrive later than the call (a live venue through the bridge): the engine shows
+   *  `pending_cancel` / `pending_modify` while a cancel or a change is on its way. Paper: false. */
+  readonly asynchronous?: boolean;
   connect(): Promise<void>;
   disconnect(): Promise<void>;
   submit(order: VenueOrder, now: number): void;
