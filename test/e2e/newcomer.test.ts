@@ -1,6 +1,7 @@
-// The newcomer path, as the README gives it: a fresh clone of the committed tree, `npm ci`, then
-// `npx braid serve --demo`; the page opens (the install built the UI: no 503 "UI not built") and a plan of
-// the demo reaches the approval queue; Ctrl+C (SIGINT) stops Braid with exit 0.
+// The newcomer path, as the README gives it: a fresh clone of the committed tree, `npm ci`,
+// `npm run build:web`, then `npx braid serve --demo`; the page opens (no 503 "UI not built") and a plan
+// of the demo reaches the approval queue; Ctrl+C (SIGINT) stops Braid with exit 0. `npm ci` runs no
+// install script of any dependency (.npmrc), which the clone's install proves by leaving none behind.
 // Slow by nature (npm ci from the local npm cache, then a UI build): about a minute.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
@@ -164,7 +165,7 @@ afterAll(async () => {
   }
 }, 180_000); // the clone's node_modules (~330 MB) can take a while to remove on a busy disk
 
-describe('the newcomer path: clone, npm ci, npx braid serve --demo', () => {
+describe('the newcomer path: clone, npm ci, npm run build:web, npx braid serve --demo', () => {
   it(
     'the page opens and a demo plan reaches the approval queue; Ctrl+C stops Braid with exit 0',
     async (ctx) => {
@@ -173,14 +174,17 @@ describe('the newcomer path: clone, npm ci, npx braid serve --demo', () => {
         ctx.skip('the committed tree has no package-lock.json: `npm ci` cannot run on it');
         return;
       }
-      // The install alone must build what `serve` needs (the package's prepare script).
-      await runToEnd(
+      // With scripts shown (--foreground-scripts), any install script would print here: ccxt's postinstall
+      // prints its banner and fetches api.github.com. The clone's .npmrc keeps every one from running.
+      const install = await runToEnd(
         'npm',
-        ['ci', '--prefer-offline', '--no-audit', '--no-fund'],
+        ['ci', '--prefer-offline', '--no-audit', '--no-fund', '--foreground-scripts'],
         clone,
         INSTALL_MS,
         newcomerEnv({ ELECTRON_SKIP_BINARY_DOWNLOAD: '1' }),
       );
+      expect(install).not.toMatch(/postinstall|node-gyp-build|████/);
+      await runToEnd('npm', ['run', 'build:web'], clone, INSTALL_MS);
       expect(existsSync(join(clone, 'out/renderer/index.html'))).toBe(true);
 
       const serve = run(
