@@ -10,6 +10,10 @@ const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 export default defineConfig({
   main: {
     build: {
+      // Dependencies stay outside the bundle, loaded from node_modules: ccxt imports undici dynamically
+      // (hidden from bundlers) and would silently fall back to global fetch if bundled; @stoqey/ib is
+      // CommonJS with an rxjs peer.
+      externalizeDeps: true,
       outDir: here('./out/main'),
       rollupOptions: { input: { index: here('./src/main/index.ts') } },
     },
