@@ -21,6 +21,13 @@ export interface KeyLock {
 
 export type KeyLockResult = { ok: true; lock: KeyLock } | { ok: false; message: string };
 
+/**
+ * Every lock held in this process, until released. Without this reference a caller that let go of its
+ * KeyLock would lose the lock to the garbage collector (better-sqlite3 closes a collected connection,
+ * and the transaction with it), silently, a second or so later.
+ */
+const heldHere = new Set<Database.Database>();
+
 /** The lock file for `venue`'s key in `dir`, named from a SHA-256 of the key (never the key itself). */
 export function keyLockPath(dir: string, venue: string, apiKey: string): string {
   const digest = createHash('sha256').update(apiKey, 'utf8').digest('hex').slice(0, 16);
@@ -78,6 +85,7 @@ export function acquireKeyLock(
   } catch {
     // The owner file only improves the message a second process shows; the lock holds without it.
   }
+  heldHere.add(db);
   let held = true;
   return {
     ok: true,
@@ -91,6 +99,7 @@ export function acquireKeyLock(
         } catch {
           // a stale owner file is harmless: it is read only while the lock is held, and rewritten then
         }
+        heldHere.delete(db);
         db.close(); // rolls the empty transaction back and drops the lock
       },
     },
