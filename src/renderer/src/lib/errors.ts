@@ -19,6 +19,10 @@ const FIELD_NAMES: Readonly<Record<string, string>> = {
   pin: 'PIN',
   currentPin: 'Current PIN',
   reason: 'Reason',
+  orderId: 'Order',
+  venue: 'Venue',
+  apiKey: 'API key',
+  apiSecret: 'API secret',
 };
 
 // Spelled out rather than imported (the contract's runtime module pulls the schemas into the bundle);

@@ -16,9 +16,20 @@ export async function command<N extends CommandName>(
   return result;
 }
 
+/** The same without the toast: for a form that shows the refusal beside its own field. */
+export const ask = <N extends CommandName>(
+  name: N,
+  args: CommandArgs<N>,
+): Promise<Result<CommandResults[N]>> => invoke(name, args);
+
 export const approvePlan = (planId: string) => command('approve', { planId });
 export const rejectPlan = (planId: string) => command('reject', { planId, reason: 'operator' });
 export const cancelPlan = (planId: string) => command('cancelPlan', { planId });
+/** Cancels one working order: an entry, a single bracket leg, an exit. */
+export const cancelOrder = (orderId: string) => command('cancelOrder', { orderId });
+/** Moves a working order (the chart's drag): a refusal shows as a toast. */
+export const modifyOrderPrice = (orderId: string, price: string) =>
+  command('modifyOrder', { orderId, price });
 /** Closes the whole position, or `quantity` of it (a decimal string). */
 export const closePosition = (symbol: string, quantity?: string) =>
   command('closePosition', quantity === undefined ? { symbol } : { symbol, quantity });

@@ -9,15 +9,19 @@ export interface UiState {
   tasks: readonly string[];
   /** The approval queue's keyboard selection (a plan id). */
   queueSelected: string | null;
+  /** The order whose price and quantity are being changed in its Orders row (one at a time). */
+  editingOrder: string | null;
 }
 
 export const useUi = create<UiState>()(() => ({
   symbol: null,
   tasks: [],
   queueSelected: null,
+  editingOrder: null,
 }));
 
 export const selectSymbol = (symbol: string): void => useUi.setState({ symbol });
+export const editOrder = (orderId: string | null): void => useUi.setState({ editingOrder: orderId });
 
 /** Runs long work with the progress indicator shown until it settles. */
 export async function withTask<T>(task: string, work: () => Promise<T>): Promise<T> {

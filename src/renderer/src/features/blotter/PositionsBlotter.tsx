@@ -12,6 +12,7 @@ import { Panel } from '../shell/Panel.tsx';
 import { ClosePositionDialog, requestClose } from './ClosePosition.tsx';
 import { Cell, type Column, DataGrid, GridRow, type RowProps } from './DataGrid.tsx';
 import { nextSort, type SortState, type SortValue, sortIds } from './sorting.ts';
+import { stopView } from './stop.ts';
 
 export const POSITION_COLUMNS: readonly Column[] = [
   { key: 'symbol', label: 'Symbol', width: 'minmax(72px, 1fr)', sortable: true },
@@ -23,6 +24,8 @@ export const POSITION_COLUMNS: readonly Column[] = [
   { key: 'unrealized', label: 'Unrl P&L', width: 'minmax(76px, 1.1fr)', align: 'right', sortable: true },
   { key: 'pnl-pct', label: 'P&L %', width: '62px', align: 'right', sortable: true },
   { key: 'opened', label: 'Opened', width: '104px', align: 'right', sortable: true },
+  // After Opened: the columns before it keep their places.
+  { key: 'stop', label: 'Stop', width: 'minmax(70px, 0.9fr)', align: 'right', sortable: true },
   { key: 'actions', label: '', width: '56px', align: 'center' },
 ];
 
@@ -42,6 +45,18 @@ function marketValue(p: PositionRecord): string | null {
   } catch {
     return null;
   }
+}
+
+/** The working stop's level, or a warning that the position has none (never planned, or cancelled). */
+function StopCell(props: { stop: string | null | undefined; tick: string }) {
+  const stop = stopView(props.stop);
+  if (stop.kind === 'none')
+    return (
+      <Cell align="right" title="No working stop: nothing limits the loss on this position">
+        <span className="tag warning">NO STOP</span>
+      </Cell>
+    );
+  return <Cell align="right">{stop.kind === 'level' ? fmt.price(stop.level, props.tick) : '\u2014'}</Cell>;
 }
 
 const PositionRow = memo(function PositionRow({ id, rowIndex, top }: RowProps) {
@@ -73,6 +88,7 @@ const PositionRow = memo(function PositionRow({ id, rowIndex, top }: RowProps) {
       <Cell align="right" className="dim" title={fmt.dateTime(p.openedAt, zone)}>
         {fmt.shortDateTime(p.openedAt, zone)}
       </Cell>
+      <StopCell stop={p.stop} tick={tick} />
       <Cell align="center">
         <button
           type="button"
@@ -112,6 +128,11 @@ export function positionSortValue(p: PositionRecord, column: string): SortValue 
       return dec(positionPnlPct(p) ?? '0');
     case 'opened':
       return p.openedAt;
+    case 'stop': {
+      // Below every level when ascending (a level is above 0): the unprotected positions come first.
+      const stop = stopView(p.stop);
+      return stop.kind === 'level' ? dec(stop.level) : dec(stop.kind === 'none' ? 0 : -1);
+    }
     default:
       return p.symbol;
   }

@@ -1,6 +1,7 @@
 // Candles for the selected symbol with a volume pane under them, fill markers (at tick precision, merged
-// where they would overlap) and the working entry, stop and target lines; new candles are appended, not
-// redrawn. After a restart the candles come back with the snapshot (recentBars).
+// where they would overlap) and the working entry, stop and target lines, which can be dragged to move
+// their order (OrderHandles); new candles are appended, not redrawn. After a restart the candles come
+// back with the snapshot (recentBars).
 import {
   CandlestickSeries,
   createChart,
@@ -27,6 +28,7 @@ import { selectSymbol, useUi } from '../../store/ui.ts';
 import { Panel } from '../shell/Panel.tsx';
 import { appendFrom } from './bars.ts';
 import { fillMarkers, type WorkingLine, workingLines } from './markers.ts';
+import { OrderHandles } from './OrderHandles.tsx';
 import { COLORS, chartOptions, presentational, zoneTimeOptions } from './theme.ts';
 
 /** Fewer candles than this are spread over the chart's width instead of crowding its right edge. */
@@ -254,7 +256,10 @@ function Candles({ symbol }: { symbol: string }) {
           Charting by TradingView
         </a>
       </div>
-      <div ref={host} className="chart-host" />
+      <div className="chart-area">
+        <div ref={host} className="chart-host" />
+        <OrderHandles chart={chart} series={series} symbol={symbol} tick={tick} />
+      </div>
     </div>
   );
 }

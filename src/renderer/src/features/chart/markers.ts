@@ -111,7 +111,15 @@ export interface WorkingLine {
   pending: boolean;
 }
 
-const WORKING_ORDER = new Set<OrderRecord['status']>(['submitted', 'accepted', 'partially_filled']);
+/** At the venue: a cancel or change on its way, or an outcome being checked, may still fill as it is. */
+const WORKING_ORDER = new Set<OrderRecord['status']>([
+  'submitted',
+  'accepted',
+  'partially_filled',
+  'pending_cancel',
+  'pending_modify',
+  'unknown',
+]);
 /** Plans whose levels are not all working orders yet: waiting, armed, or entry working (no brackets). */
 const PLAN_LEVELS = new Set<PlanRecord['status']>(['pending_approval', 'armed', 'working']);
 const ORDER_ROLE: Partial<Record<OrderRecord['role'], WorkingLine['role']>> = {

@@ -1,8 +1,10 @@
-// PAPER / LIVE. Arming LIVE asks for the PIN (and sets one first if none exists); disarming does not.
+// PAPER / LIVE, and in LIVE the venues that are live. Arming LIVE asks for the PIN (and sets one first
+// if none exists); disarming does not.
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { plainError } from '../../lib/errors.ts';
 import { command } from '../../store/actions.ts';
 import { useTerminal } from '../../store/store.ts';
+import { liveVenuesText } from '../venues/venue-view.ts';
 
 function ArmLiveDialog(props: { pinSet: boolean; onClose: () => void }) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -93,6 +95,27 @@ function ArmLiveDialog(props: { pinSet: boolean; onClose: () => void }) {
   );
 }
 
+/** In LIVE, the venues orders go to (the host's VenueView.live), or that none is live. */
+function LiveVenues() {
+  const text = useTerminal((s) => liveVenuesText(s.host));
+  if (text === null) return null;
+  const none = text === 'no live venue';
+  return (
+    <span
+      role="status"
+      className={`live-venues${none ? ' warn' : ''}`}
+      aria-label="Live venues"
+      title={
+        none
+          ? 'LIVE is armed but no live venue is connected and reconciled: orders for one are refused'
+          : 'LIVE orders go to these venues'
+      }
+    >
+      {text}
+    </span>
+  );
+}
+
 export function ModeControl() {
   const mode = useTerminal((s) => s.host?.mode ?? 'PAPER');
   const pinSet = useTerminal((s) => s.host?.pinSet ?? false);
@@ -103,6 +126,7 @@ export function ModeControl() {
       <span role="status" className={`badge mode-${mode.toLowerCase()}`} aria-label="Mode">
         {mode}
       </span>
+      <LiveVenues />
       {mode === 'PAPER' ? (
         <button type="button" className="btn ghost" disabled={!loaded} onClick={() => setArming(true)}>
           Arm LIVE…

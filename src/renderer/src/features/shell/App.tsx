@@ -1,5 +1,5 @@
 // The terminal's layout: top bar, the disconnected banner when the link is down, three columns of panels
-// (resizable, collapsible, remembered), status bar.
+// (resizable, collapsible, remembered; the Venues list under the history, as high as it needs), status bar.
 import { ApprovalQueue } from '../approvals/ApprovalQueue.tsx';
 import { OrdersBlotter } from '../blotter/OrdersBlotter.tsx';
 import { PositionsBlotter } from '../blotter/PositionsBlotter.tsx';
@@ -8,6 +8,7 @@ import { DayTrades } from '../day-trades/DayTrades.tsx';
 import { TradeHistory } from '../history/TradeHistory.tsx';
 import { Lessons } from '../lessons/Lessons.tsx';
 import { OrderTicket } from '../ticket/OrderTicket.tsx';
+import { Venues } from '../venues/Venues.tsx';
 import { ConnectionBanner } from './ConnectionBanner.tsx';
 import { Columns, RowHandle, Slot } from './Layout.tsx';
 import { Progress } from './Progress.tsx';
@@ -45,6 +46,9 @@ export function App() {
             <RowHandle above="Chart" below="Trade history" />
             <Slot name="Trade history">
               <TradeHistory />
+            </Slot>
+            <Slot name="Venues" fit>
+              <Venues />
             </Slot>
           </>
         }

@@ -89,15 +89,22 @@ const useWeight = (name: string): number => useSize(`row:${name}`, DEFAULT_WEIGH
 /**
  * One panel's place in a column: its flex weight, collapsed state from the settings. `keepsRoom`: the
  * panel keeps its share while empty (the approval queue is where plans arrive; with every panel of a
- * column empty, the room would otherwise be left blank below them).
+ * column empty, the room would otherwise be left blank below them). `fit`: as high as its content, no
+ * share to trade (the Venues list: a line or two per venue).
  */
-export function Slot(props: { name: string; fill?: boolean; keepsRoom?: boolean; children: ReactNode }) {
+export function Slot(props: {
+  name: string;
+  fill?: boolean;
+  keepsRoom?: boolean;
+  fit?: boolean;
+  children: ReactNode;
+}) {
   const weight = useWeight(props.name);
   const collapsed = useSettings((s) => s.layout.collapsed[props.name] === true);
   const style = { '--w': weight } as CSSProperties;
   return (
     <div
-      className={`slot${collapsed ? ' collapsed' : ''}${props.fill ? ' fill' : ''}${props.keepsRoom ? ' keeps-room' : ''}`}
+      className={`slot${collapsed ? ' collapsed' : ''}${props.fill ? ' fill' : ''}${props.keepsRoom ? ' keeps-room' : ''}${props.fit ? ' fit' : ''}`}
       data-slot={props.name}
       data-weight={weight}
       style={style}

@@ -1,0 +1,91 @@
+// How an order reads in the Orders blotter and what a trader may do with it (pure, so tests pin it):
+// the status word and its style, the role and type words, and whether Cancel and Modify apply.
+// The engine decides again; these only keep a button off a row where it could not work.
+import type { OrderRecord } from '../../../../shared/domain/order.ts';
+
+type Status = OrderRecord['status'];
+
+export const STATUS_LABEL: Readonly<Record<Status, string>> = {
+  submitted: 'SUBMITTED',
+  accepted: 'WORKING',
+  partially_filled: 'PARTIAL',
+  pending_cancel: 'CANCELLING',
+  pending_modify: 'MODIFYING',
+  unknown: 'UNKNOWN',
+  filled: 'FILLED',
+  cancelled: 'CANCELLED',
+  rejected: 'REJECTED',
+  expired: 'EXPIRED',
+};
+
+/**
+ * The status's style class: `working` (at the venue), `pending` (a cancel or change on its way: the
+ * order may still fill as it was), `unknown` (the warning colour: the answer was lost), then the ends.
+ */
+export type StatusTone = 'working' | 'pending' | 'unknown' | 'filled' | 'ended' | 'rejected';
+
+const TONE: Readonly<Record<Status, StatusTone>> = {
+  submitted: 'working',
+  accepted: 'working',
+  partially_filled: 'working',
+  pending_cancel: 'pending',
+  pending_modify: 'pending',
+  unknown: 'unknown',
+  filled: 'filled',
+  cancelled: 'ended',
+  expired: 'ended',
+  rejected: 'rejected',
+};
+
+/** What a status means, for the status cell's tooltip (the codes that need saying). */
+const MEANING: Partial<Readonly<Record<Status, string>>> = {
+  submitted: 'Sent, not yet acknowledged by the venue',
+  pending_cancel: 'Cancel on its way to the venue: the order may still fill until the venue confirms',
+  pending_modify: 'Change on its way to the venue: the order works as it was until the venue confirms',
+  unknown: 'Outcome unknown, checking with the venue (never resent)',
+  expired: 'Expired at the venue',
+};
+
+export const ROLE_LABEL: Readonly<Record<OrderRecord['role'], string>> = {
+  entry: 'ENTRY',
+  stop_loss: 'STOP',
+  take_profit: 'TARGET',
+  exit: 'EXIT',
+};
+
+export const TYPE_LABEL: Readonly<Record<OrderRecord['type'], string>> = {
+  market: 'MKT',
+  limit: 'LMT',
+  stop: 'STP',
+};
+
+export const statusLabel = (status: Status): string => STATUS_LABEL[status] ?? String(status).toUpperCase();
+export const statusTone = (status: Status): StatusTone => TONE[status] ?? 'ended';
+
+/** The status cell's tooltip: why it was rejected, else what the status means, else nothing. */
+export function statusTitle(o: Pick<OrderRecord, 'status' | 'rejectReason'>): string | undefined {
+  if (o.rejectReason) return o.rejectReason;
+  return MEANING[o.status];
+}
+
+const WORKING = new Set<Status>([
+  'submitted',
+  'accepted',
+  'partially_filled',
+  'pending_cancel',
+  'pending_modify',
+  'unknown',
+]);
+
+/** The venue may still fill it (a pending cancel or change, or an unknown outcome, included). */
+export const isWorking = (o: Pick<OrderRecord, 'status'>): boolean => WORKING.has(o.status);
+
+/** Cancel applies to any working order (an entry, one bracket leg, an exit) not already being cancelled. */
+export const canCancel = (o: Pick<OrderRecord, 'status'>): boolean =>
+  isWorking(o) && o.status !== 'pending_cancel';
+
+/** Modify applies to a working limit or stop order with nothing on its way to the venue. */
+export function canModify(o: Pick<OrderRecord, 'status' | 'type' | 'price'>): boolean {
+  const settled = o.status === 'submitted' || o.status === 'accepted' || o.status === 'partially_filled';
+  return settled && o.type !== 'market' && o.price !== undefined;
+}
