@@ -6,7 +6,14 @@ import { DEFAULT_LOT, DEFAULT_TICK } from '../../shared/domain/config.ts';
 import { type Dec, dec, str, ZERO } from '../../shared/domain/decimal.ts';
 import type { AccountView, EngineEvent, EngineSnapshot, Notice } from '../../shared/domain/engine-view.ts';
 import type { Bar } from '../../shared/domain/instrument.ts';
-import type { ExitReason, FillRecord, OrderRecord, OrderRole, OrderType } from '../../shared/domain/order.ts';
+import type {
+  ExitReason,
+  FillRecord,
+  OrderRecord,
+  OrderRole,
+  OrderStatus,
+  OrderType,
+} from '../../shared/domain/order.ts';
 import type {
   PlanInput,
   PlanPreview,
@@ -20,7 +27,7 @@ import { err, ok, type Result } from '../../shared/result.ts';
 import type { Journal } from './journal/journal.ts';
 import { canTransition, IllegalOrderTransition, isWorking } from './orders/order-state.ts';
 import { checkBracketSides, entryRef, parsePlanInput, validatePlan } from './plans/plan-input.ts';
-import type { Disposer, EnginePort } from './port.ts';
+import type { Disposer, EnginePort, Quote } from './port.ts';
 import { computeMetrics, EquityCurve, type EquityCurveState } from './portfolio/metrics.ts';
 import {
   avgEntryPrice,
@@ -39,7 +46,7 @@ import { sizePosition } from './risk/sizing.ts';
 import { FieldError } from './validation.ts';
 import { feeOf } from './venues/paper/fill-model.ts';
 import { PaperVenue } from './venues/paper/paper-venue.ts';
-import type { CheckpointedVenue, VenueEvent } from './venues/venue.ts';
+import type { CheckpointedVenue, Venue, VenueEvent } from './venues/venue.ts';
 
 /** What the engine tracks for a plan while it trades: its bracket legs and exit. */
 interface PlanExec {
@@ -48,6 +55,9 @@ interface PlanExec {
   exitOrderId?: string;
   /** The stop has been set or moved by the trailing rule. */
   trailing: boolean;
+  /** Live venues: the last stop level asked for (the venue rounds to its tick; a level no better than what
+   *  was asked is not asked again). */
+  trailAsked?: string;
 }
 
 /** The live state a checkpoint carries (history is rebuilt from the journal's records). */
@@ -72,6 +82,25 @@ export interface LiveState {
   duplicatePlanIds: string[];
   notes: EngineNote[];
   symbols: string[];
+  /** Venue trade ids booked, per venue (absent in checkpoints from before live venues). */
+  bookedTrades?: Record<string, BookedTrade[]>;
+}
+
+/** A venue trade id booked, and the order it filled: kept while the order works, then among the last
+ *  BOOKED_TRADES_KEPT of its venue (a venue re-sends only recent fills: a report since a cursor, a
+ *  reconnect's catch-up). */
+export type BookedTrade = [tradeId: string, orderId: string];
+const BOOKED_TRADES_KEPT = 1_000;
+
+/** An order at a live venue that Braid did not place (reconciliation): shown, never managed. */
+export interface ExternalOrder {
+  venue: string;
+  venueOrderId: string;
+  symbol: string;
+  side: Side;
+  quantity: string;
+  price?: string;
+  time: number;
 }
 
 export interface EngineOptions {
@@ -79,8 +108,10 @@ export interface EngineOptions {
   journal?: Journal | null;
   /** Symbols with market data (replay: every symbol in the prices file). */
   symbols?: Iterable<string>;
-  /** The venue orders go to; the paper venue of the config by default. */
+  /** The paper venue (always present, checkpointed with the engine); the config's by default. */
   venue?: CheckpointedVenue;
+  /** Live venues (the execution bridges around adapters): orders reach them only in LIVE routing. */
+  venues?: Venue[];
   /** Called after an order intent is durable and before the venue sees it (crash tests use this seam). */
   onIntentCommitted?: (clientOrderId: string) => void;
 }
@@ -97,6 +128,13 @@ export interface EngineNote {
   message: string;
 }
 
+/** A venue that also fills on live quotes (the paper venue in PAPER mode with live market data). */
+type QuoteFilled = CheckpointedVenue & { onQuote?(quote: Quote): void };
+
+/** Venue reports about one of the engine's orders. */
+type OrderEvent = Exclude<VenueEvent, { type: 'external_order' | 'position_mismatch' }>;
+const EXTERNAL_ORDERS_KEPT = 500;
+
 const ROLE_CODE: Record<OrderRole, string> = { entry: 'E', stop_loss: 'SL', take_profit: 'TP', exit: 'X' };
 const JOURNALED: ReadonlySet<EngineEvent['type']> = new Set([
   'plan',
@@ -111,11 +149,23 @@ export class Engine implements EnginePort {
   readonly config: BraidConfig;
   private readonly journal: Journal | null;
   private readonly venue: CheckpointedVenue;
+  /** Live venues by name. */
+  private readonly liveVenues = new Map<string, Venue>();
   private pdt: DayTradeCounter;
   private listeners: Array<(event: EngineEvent) => void> = [];
   private readonly memorySettings = new Map<string, string>();
-  private disposeVenue: Disposer;
+  private disposeVenues: Disposer[] = [];
   private closed = false;
+  /** null: PAPER (every order to paper); a list: LIVE with those venues. Never checkpointed: PAPER after
+   *  every start (venues.md "Modes"). */
+  private routing: string[] | null = null;
+  /** Live venues reconciling (start, reconnect): entries refused there, exits allowed. */
+  private readonly reconciling = new Set<string>();
+  private bookedTrades = new Map<string, BookedTrade[]>();
+  private bookedIndex = new Set<string>();
+  /** Fills ignored because their trade id was booked already (a debug figure). */
+  private duplicateFillCount = 0;
+  private externals: ExternalOrder[] = [];
 
   // Live state (checkpointed).
   private time = 0;
@@ -169,7 +219,14 @@ export class Engine implements EnginePort {
         maxVolumeShare: paper.maxVolumeShare,
         lotOf: (symbol) => this.lotOf(symbol),
       });
-    this.disposeVenue = this.venue.onEvent((e) => this.onVenueEvent(e));
+    const paperName = this.venue.name;
+    this.disposeVenues.push(this.venue.onEvent((e) => this.onVenueEvent(paperName, e)));
+    for (const v of options.venues ?? []) {
+      if (v.name === paperName || this.liveVenues.has(v.name))
+        throw new Error(`venue ${v.name} is registered twice`);
+      this.liveVenues.set(v.name, v);
+      this.disposeVenues.push(v.onEvent((e) => this.onVenueEvent(v.name, e)));
+    }
   }
 
   private pdtConfig() {
@@ -264,7 +321,7 @@ export class Engine implements EnginePort {
     const lastClose = this.lastClose.get(input.symbol);
     const rejection = validatePlan(input, {
       knownSymbol: this.symbols.has(input.symbol),
-      knownVenue: input.venue === undefined || input.venue === this.venue.name,
+      knownVenue: this.knownVenue(input.venue),
       lot: dec(this.lotOf(input.symbol)),
       // A conditional plan enters near its trigger price, not at today's price: judge its stops there.
       ref: input.condition
@@ -364,6 +421,8 @@ export class Engine implements EnginePort {
       return err('not_working', `order ${orderId} is ${order.status}`);
     if (order.status === 'pending_modify')
       return err('already_modifying', `order ${orderId} has a change on its way`);
+    if (this.isAsync(order.venue) && order.status === 'submitted')
+      return err('not_working', `order ${orderId} is not yet acknowledged by ${order.venue}`);
     const next: { price?: string; quantity?: string } = {};
     if (change.price !== undefined) {
       if (order.type === 'market')
@@ -401,7 +460,7 @@ export class Engine implements EnginePort {
       if (!qty.eq(order.quantity)) next.quantity = str(qty);
     }
     if (next.price === undefined && next.quantity === undefined) return ok(null);
-    this.venue.amend(orderId, next, this.time);
+    this.requestAmend(orderId, next);
     return ok(null);
   }
 
@@ -471,6 +530,70 @@ export class Engine implements EnginePort {
     return ok(null);
   }
 
+  /** Where new entries go: PAPER (null, every order to the paper venue) or LIVE with these live venues,
+   *  connected and reconciled. Orders already working stay on their venue, managed there. */
+  setRouting(live: string[] | null, now: number): Result<null> {
+    this.advance(now);
+    for (const name of live ?? []) {
+      if (!this.liveVenues.has(name)) return err('unknown_venue', `no live venue ${name} is registered`);
+    }
+    const next = live === null ? null : [...new Set(live)];
+    if (JSON.stringify(next) === JSON.stringify(this.routing)) return ok(null);
+    this.routing = next;
+    this.notice(
+      'info',
+      'routing',
+      next === null ? 'PAPER: new orders go to the paper venue' : `LIVE: new orders go to ${next.join(', ')}`,
+    );
+    return ok(null);
+  }
+
+  /** A live venue is reconciling (start, reconnect) or done: while it is, entries there are refused
+   *  (`venue_unavailable`) and exits go through. */
+  setVenueReconciling(name: string, reconciling: boolean, now: number): Result<null> {
+    this.advance(now);
+    if (!this.liveVenues.has(name)) return err('unknown_venue', `no live venue ${name} is registered`);
+    if (reconciling === this.reconciling.has(name)) return ok(null);
+    if (reconciling) this.reconciling.add(name);
+    else this.reconciling.delete(name);
+    this.notice(
+      'info',
+      reconciling ? 'venue_reconciling' : 'venue_reconciled',
+      reconciling ? `${name} is reconciling: exits only there` : `${name} is reconciled`,
+    );
+    return ok(null);
+  }
+
+  /** The venue a new entry for this plan goes to (venues.md "Modes"). */
+  private entryVenue(input: PlanInput): string {
+    if (this.routing === null) return this.venue.name;
+    return input.venue ?? this.config.defaultVenue ?? this.venue.name;
+  }
+
+  /** Why entries cannot go to this venue now, or null. */
+  private venueProblem(name: string): string | null {
+    if (name === this.venue.name) return null;
+    if (!this.liveVenues.has(name)) return `${name} is not connected`;
+    if (this.routing === null || !this.routing.includes(name)) return `${name} is not live`;
+    if (this.reconciling.has(name)) return `${name} is reconciling`;
+    return null;
+  }
+
+  /** The venue a plan's exits and legs go to: where its entry is. */
+  private planVenue(plan: PlanRecord): string {
+    const entry = plan.entryOrderId === undefined ? undefined : this.orders.get(plan.entryOrderId);
+    return entry?.venue ?? this.venue.name;
+  }
+
+  private venueNamed(name: string): Venue | undefined {
+    return name === this.venue.name ? this.venue : this.liveVenues.get(name);
+  }
+
+  /** Reports from this venue arrive later than the calls: pending states, engine-side OCO. */
+  private isAsync(name: string): boolean {
+    return this.liveVenues.get(name)?.asynchronous === true;
+  }
+
   /** Runs plan expiry at `now` (hosts call it on a timer, so a queue never freezes between bars).
    *  Returns whether anything expired. */
   expireDue(now: number): boolean {
@@ -505,7 +628,7 @@ export class Engine implements EnginePort {
       : entryRef(input, last === undefined ? undefined : dec(last));
     const rejection = validatePlan(input, {
       knownSymbol: this.symbols.has(input.symbol),
-      knownVenue: input.venue === undefined || input.venue === this.venue.name,
+      knownVenue: this.knownVenue(input.venue),
       lot: dec(this.lotOf(input.symbol)),
       ref,
     });
@@ -529,7 +652,7 @@ export class Engine implements EnginePort {
       });
     } else if (problems.length === 0) {
       const { reason, detail } = this.entryRisk(input, qty, ref);
-      if (reason) problems.push({ field: 'plan', code: reason, message: detail });
+      if (reason) problems.push({ field: fieldOf(reason), code: reason, message: detail });
     }
     const stopDistance = input.stopLoss === undefined ? null : ref.minus(input.stopLoss).abs();
     return {
@@ -561,6 +684,28 @@ export class Engine implements EnginePort {
     if (this.listeners.length > 0) {
       this.emit({ type: 'bar', bar });
       if (book) this.emitPosition(bar.symbol);
+      this.emit({ type: 'account', account: this.account() });
+    }
+  }
+
+  /** A live quote (a live venue's ticker): marks, equity, entry conditions and trailing stops move on its
+   *  last price, and the paper venue fills on it (venues.md "Modes") without any bar. */
+  onQuote(quote: Quote): void {
+    this.advance(quote.time);
+    if (!this.symbols.has(quote.symbol)) this.symbols.add(quote.symbol);
+    (this.venue as QuoteFilled).onQuote?.(quote);
+    this.lastClose.set(quote.symbol, quote.last);
+    const last = dec(quote.last);
+    const book = this.positions.get(quote.symbol);
+    if (book) {
+      this.syncBrackets(book);
+      this.trail(book, last);
+    }
+    this.expirePlans();
+    this.triggerConditions(quote.symbol, last);
+    this.curve.mark(quote.time, this.equity());
+    if (this.listeners.length > 0) {
+      if (book) this.emitPosition(quote.symbol);
       this.emit({ type: 'account', account: this.account() });
     }
   }
@@ -719,6 +864,10 @@ export class Engine implements EnginePort {
     const paper = this.config.venues.paper;
     const fee = feeOf(ref, qty, dec(input.entry.type === 'limit' ? paper.makerFeeBps : paper.takerFeeBps));
     const risk = this.config.risk;
+    const venueProblem = checkTradingState(this.tradingState)
+      ? null
+      : this.venueProblem(this.entryVenue(input));
+    if (venueProblem) return { reason: 'venue_unavailable', detail: venueProblem };
     const reason = checkEntryRisk({
       tradingState: this.tradingState,
       openExposures: this.openExposures(),
@@ -733,6 +882,10 @@ export class Engine implements EnginePort {
       pdtBlocks: this.pdt.blocksEntry(this.time, str(this.dayStartEquity)),
     });
     return { reason, detail: reason === null ? '' : riskDetail(reason, { notional, fee, cash: this.cash }) };
+  }
+
+  private knownVenue(name: string | undefined): boolean {
+    return name === undefined || this.venueNamed(name) !== undefined;
   }
 
   private dailyLossBreached(equity: Dec): boolean {
@@ -778,7 +931,7 @@ export class Engine implements EnginePort {
       id: `${key}${n}`,
       planId: plan.id,
       symbol: plan.input.symbol,
-      venue: this.venue.name,
+      venue: role === 'entry' ? this.entryVenue(plan.input) : this.planVenue(plan),
       role,
       side,
       type,
@@ -798,7 +951,13 @@ export class Engine implements EnginePort {
     this.emit({ type: 'order', order });
     this.journal?.commitIntent(order.id, order.planId, this.time, JSON.stringify(order));
     this.onIntentCommitted?.(order.id);
-    this.venue.submit(
+    const venue = this.venueNamed(order.venue);
+    if (!venue) {
+      this.setOrder(order.id, { status: 'rejected', rejectReason: `venue ${order.venue} is not registered` });
+      this.onOrderRejected(this.orders.get(order.id)!, `venue ${order.venue} is not registered`);
+      return;
+    }
+    venue.submit(
       {
         clientOrderId: order.id,
         symbol: order.symbol,
@@ -818,10 +977,42 @@ export class Engine implements EnginePort {
     return o !== undefined && isWorking(o.status);
   }
 
+  /** Asks the order's venue to cancel. A live venue's order shows `pending_cancel` until the venue says;
+   *  an `unknown` one stays unknown (only a query says whether it exists), its cancel sent all the same. */
   private requestCancel(id: string, as: 'cancelled' | 'expired'): void {
-    if (!this.isOrderWorking(id)) return;
-    this.cancelAs.set(id, as);
-    this.venue.cancel(id, this.time);
+    const order = this.orders.get(id);
+    if (!order || !isWorking(order.status)) return;
+    const venue = this.venueNamed(order.venue);
+    if (!venue) return;
+    if (this.isAsync(order.venue)) {
+      if (order.status === 'pending_cancel' || (order.status === 'unknown' && this.cancelAs.has(id))) return;
+      this.cancelAs.set(id, as);
+      if (order.status !== 'unknown') this.setOrder(id, { status: 'pending_cancel' });
+    } else {
+      this.cancelAs.set(id, as);
+    }
+    venue.cancel(id, this.time);
+  }
+
+  /** Asks the order's venue to change it; false when a live venue's order cannot take a change now (not
+   *  acknowledged yet, or a request on its way: the next sync tries again). */
+  private requestAmend(id: string, change: { quantity?: string; price?: string }): boolean {
+    const order = this.orders.get(id)!;
+    const venue = this.venueNamed(order.venue);
+    if (!venue) return false;
+    if (this.isAsync(order.venue)) {
+      if (order.status !== 'accepted' && order.status !== 'partially_filled') return false;
+      this.setOrder(id, { status: 'pending_modify' });
+    }
+    venue.amend(id, change, this.time);
+    return true;
+  }
+
+  /** Whether a change may go to the order's venue now. */
+  private amendable(order: OrderRecord): boolean {
+    if (!isWorking(order.status)) return false;
+    if (!this.isAsync(order.venue)) return true;
+    return order.status === 'accepted' || order.status === 'partially_filled';
   }
 
   private setOrder(id: string, patch: Partial<OrderRecord>): OrderRecord {
@@ -844,13 +1035,12 @@ export class Engine implements EnginePort {
     return next;
   }
 
-  private onVenueEvent(e: VenueEvent): void {
+  private onVenueEvent(venueName: string, e: VenueEvent): void {
+    const live = this.isAsync(venueName);
+    // A live venue reports later, outside any command: its time moves the engine's on (never back).
+    if (live) this.advance(e.time);
     if (e.type === 'external_order') {
-      this.notice(
-        'warning',
-        'external_order',
-        `${e.symbol}: order ${e.venueOrderId} at the venue was not placed by Braid`,
-      );
+      this.noteExternal(venueName, e);
       return;
     }
     if (e.type === 'position_mismatch') {
@@ -861,9 +1051,26 @@ export class Engine implements EnginePort {
       );
       return;
     }
-    const order = this.orders.get(e.clientOrderId);
+    const known = this.orders.get(e.clientOrderId);
+    const order = known && known.venue === venueName ? known : undefined;
     if (!order) {
+      if (e.type === 'filled') {
+        // Never a silent change: a fill Braid cannot place is shown, not booked.
+        this.notice(
+          'error',
+          'external_fill',
+          `${venueName} filled ${e.quantity} at ${e.price} for order ${e.clientOrderId}, which Braid did not place: not booked`,
+        );
+        return;
+      }
       this.notice('error', 'unknown_order', `venue reported ${e.type} for unknown order ${e.clientOrderId}`);
+      return;
+    }
+    if (live) {
+      this.applyLiveEvent(order, e);
+      // Brackets follow at once what the venue reported (an entry's fill, a leg's fill or change).
+      const book = this.positions.get(order.symbol);
+      if (book && book.planId === order.planId) this.syncBrackets(book);
       return;
     }
     switch (e.type) {
@@ -890,10 +1097,205 @@ export class Engine implements EnginePort {
         this.applyFill(order, e);
         return;
       default:
-        // unknown, cancel_rejected, modify_rejected, status: live venues only (the engine split wires them).
+        // unknown, cancel_rejected, modify_rejected, status: asynchronous venues only.
         this.notice('warning', e.type, `order ${order.id}: ${e.type} from ${order.venue}`, order.planId);
         return;
     }
+  }
+
+  /** A live venue's report, applied through the order state machine. Never throws: a report that does not
+   *  fit the order's state is a notice. */
+  private applyLiveEvent(order: OrderRecord, e: OrderEvent): void {
+    const id = order.id;
+    switch (e.type) {
+      case 'accepted':
+        if (order.status === 'submitted' || order.status === 'unknown')
+          this.setOrder(id, { status: 'accepted', venueOrderId: e.venueOrderId });
+        else if (order.venueOrderId === undefined) this.setOrder(id, { venueOrderId: e.venueOrderId });
+        return;
+      case 'rejected':
+        if (!this.tryStatus(order, 'rejected', { rejectReason: e.reason })) return;
+        this.onOrderRejected(order, e.reason);
+        return;
+      case 'cancelled':
+        this.endAsVenueSays(order, this.cancelAs.get(id) ?? 'cancelled');
+        return;
+      case 'amended': {
+        const back = order.status === 'pending_modify' ? { status: workingStatus(order) } : {};
+        this.setOrder(id, {
+          ...back,
+          quantity: e.quantity,
+          ...(e.price !== undefined ? { price: e.price } : {}),
+        });
+        return;
+      }
+      case 'filled':
+        this.applyFill(order, e);
+        return;
+      case 'unknown':
+        if (!isWorking(order.status) || order.status === 'unknown') return;
+        this.setOrder(id, { status: 'unknown' });
+        this.notice(
+          'warning',
+          'order_unknown',
+          `order ${id}: the answer from ${order.venue} was lost (${e.reason}); unknown until ${order.venue} is asked`,
+          order.planId,
+        );
+        return;
+      case 'cancel_rejected':
+        if (order.status !== 'pending_cancel') return;
+        this.cancelAs.delete(id);
+        this.setOrder(id, { status: workingStatus(order) });
+        this.notice(
+          'warning',
+          'cancel_rejected',
+          `${order.venue} refused to cancel ${id}: ${e.reason}`,
+          order.planId,
+        );
+        return;
+      case 'modify_rejected':
+        if (order.status !== 'pending_modify') return;
+        this.setOrder(id, { status: workingStatus(order) });
+        this.notice(
+          'warning',
+          'modify_rejected',
+          `${order.venue} refused to change ${id}: ${e.reason}`,
+          order.planId,
+        );
+        return;
+      case 'status':
+        this.applyStatus(order, e);
+        return;
+    }
+  }
+
+  /** What a query or a reconciliation found. Quantities come from the fill events, never from here. */
+  private applyStatus(order: OrderRecord, e: Extract<VenueEvent, { type: 'status' }>): void {
+    const id = order.id;
+    if (e.venueOrderId !== undefined && order.venueOrderId === undefined)
+      this.setOrder(id, { venueOrderId: e.venueOrderId });
+    const now = this.orders.get(id)!;
+    if (!isWorking(now.status)) return;
+    switch (e.state) {
+      case undefined:
+        if (dec(now.filledQuantity).eq(0) && (now.status === 'unknown' || now.status === 'submitted')) {
+          // The request never reached the venue: nothing works there, nothing is sent again.
+          this.setOrder(id, { status: 'rejected', rejectReason: 'not at the venue' });
+          this.onOrderRejected(now, 'not at the venue');
+        } else {
+          this.notice('warning', 'order_missing', `${now.venue} no longer holds ${id}: ended`, now.planId);
+          this.endAsVenueSays(now, this.cancelAs.get(id) ?? 'cancelled');
+        }
+        return;
+      case 'open':
+      case 'partially_filled':
+      case 'filled':
+        // At the venue: an unknown order resolves to working (its fills arrive as fill events).
+        if (now.status === 'unknown' || now.status === 'submitted') {
+          this.setOrder(id, {
+            status: workingStatus(now),
+            ...(e.quantity !== undefined ? { quantity: e.quantity } : {}),
+            ...(e.price !== undefined ? { price: e.price } : {}),
+          });
+          if (this.cancelAs.has(id) && e.state !== 'filled') {
+            this.notice(
+              'error',
+              'cancel_lost',
+              `${id} still works at ${now.venue}: the answer to its cancel was lost; cancel it again`,
+              now.planId,
+            );
+            this.cancelAs.delete(id);
+          }
+        }
+        return;
+      case 'cancelled':
+      case 'expired':
+        this.endAsVenueSays(now, e.state);
+        return;
+      case 'rejected':
+        if (this.tryStatus(now, 'rejected', { rejectReason: 'rejected by the venue' }, true)) {
+          this.onOrderRejected(now, 'rejected by the venue');
+        } else {
+          this.endAsVenueSays(now, 'cancelled');
+        }
+        return;
+    }
+  }
+
+  /** Sets a status if the state machine allows it; otherwise a notice (live reports never throw). */
+  private tryStatus(
+    order: OrderRecord,
+    status: OrderStatus,
+    patch: Partial<OrderRecord>,
+    quiet = false,
+  ): boolean {
+    const now = this.orders.get(order.id)!;
+    if (now.status !== status && !canTransition(now.status, status)) {
+      if (!quiet)
+        this.notice(
+          'warning',
+          'venue_report_ignored',
+          `${now.venue} reported ${status} for ${now.id}, which is ${now.status}`,
+          now.planId,
+        );
+      return false;
+    }
+    this.setOrder(order.id, { ...patch, status });
+    return true;
+  }
+
+  /** The venue ended a working order (cancelled or expired, asked for or not); its plan follows. */
+  private endAsVenueSays(order: OrderRecord, as: 'cancelled' | 'expired'): void {
+    const id = order.id;
+    const asked = this.cancelAs.get(id);
+    this.cancelAs.delete(id);
+    const now = this.orders.get(id)!;
+    if (!isWorking(now.status)) return;
+    this.setOrder(id, { status: as });
+    const plan = this.plans.get(order.planId);
+    if (!plan) return;
+    if (order.role === 'entry' && plan.status === 'working' && plan.entryOrderId === id) {
+      if (asked === undefined)
+        this.notice('warning', 'venue_cancelled', `${order.venue} ended the entry ${id} (${as})`, plan.id);
+      this.setPlan(plan.id, { status: as, reason: asked ?? `venue_${as}` });
+    } else if (
+      order.role === 'stop_loss' &&
+      asked === undefined &&
+      this.positions.get(order.symbol)?.planId === plan.id
+    ) {
+      this.notice(
+        'warning',
+        'no_stop',
+        `${order.symbol} has no stop: ${order.venue} ended its stop ${id}`,
+        plan.id,
+      );
+      this.emitPosition(order.symbol);
+    }
+  }
+
+  /** An order at a live venue that Braid did not place: listed and shown, never managed. */
+  private noteExternal(venue: string, e: Extract<VenueEvent, { type: 'external_order' }>): void {
+    const seen = this.externals.findIndex((x) => x.venue === venue && x.venueOrderId === e.venueOrderId);
+    const entry: ExternalOrder = {
+      venue,
+      venueOrderId: e.venueOrderId,
+      symbol: e.symbol,
+      side: e.side,
+      quantity: e.quantity,
+      ...(e.price !== undefined ? { price: e.price } : {}),
+      time: e.time,
+    };
+    if (seen >= 0) {
+      this.externals[seen] = entry;
+      return;
+    }
+    this.externals.push(entry);
+    if (this.externals.length > EXTERNAL_ORDERS_KEPT) this.externals.shift();
+    this.notice(
+      'warning',
+      'external_order',
+      `${e.symbol}: order ${e.venueOrderId} at ${venue} was not placed by Braid (${e.side} ${e.quantity}${e.price !== undefined ? ` at ${e.price}` : ''}): shown, not managed`,
+    );
   }
 
   /** The filled notional of an order from its fills (a late fill on a finished order). */
@@ -918,6 +1320,10 @@ export class Engine implements EnginePort {
   // ---------------------------------------------------------------- fills and positions
 
   private applyFill(order: OrderRecord, e: Extract<VenueEvent, { type: 'filled' }>): void {
+    if (e.tradeId !== undefined && !this.bookTrade(order.venue, e.tradeId, order.id)) {
+      this.duplicateFillCount++;
+      return;
+    }
     const qty = dec(e.quantity);
     const price = dec(e.price);
     const fee = dec(e.fee);
@@ -929,10 +1335,18 @@ export class Engine implements EnginePort {
       this.notice('warning', 'late_fill', `fill on ${order.status} order ${order.id} applied`, order.planId);
     }
     this.setOrder(order.id, {
-      status: filled.gte(order.quantity) ? 'filled' : 'partially_filled',
+      ...this.statusAfterFill(order, filled),
       filledQuantity: str(filled),
       avgFillPrice: str(notional.div(filled)),
     });
+    if (filled.gt(order.quantity)) {
+      this.notice(
+        'error',
+        'overfill',
+        `${order.venue} filled ${str(filled)} of order ${order.id} for ${order.quantity}: booked`,
+        order.planId,
+      );
+    }
     const n = (this.fillCount.get(order.id) ?? this.fills.filter((f) => f.orderId === order.id).length) + 1;
     this.fillCount.set(order.id, n);
     const fill: FillRecord = {
@@ -954,6 +1368,46 @@ export class Engine implements EnginePort {
     if (order.role === 'entry') this.applyEntryFill(order, qty, value, fee, e.time);
     else this.applyExitFill(order, qty, value, fee, e.time);
     this.emitPosition(order.symbol);
+  }
+
+  /** Filled when complete; a partial fill keeps a request on its way shown (`pending_cancel`,
+   *  `pending_modify`); a fill on an order believed never to have arrived is booked, its status kept. */
+  private statusAfterFill(order: OrderRecord, filled: Dec): { status?: OrderStatus } {
+    if (order.status === 'rejected') {
+      this.notice(
+        'error',
+        'fill_on_rejected',
+        `${order.venue} filled ${order.id}, recorded as rejected: booked`,
+      );
+      return {};
+    }
+    if (filled.gte(order.quantity)) return { status: 'filled' };
+    if (order.status === 'pending_cancel' || order.status === 'pending_modify') return {};
+    return { status: 'partially_filled' };
+  }
+
+  /** Books a venue trade id once; false when it was booked before. */
+  private bookTrade(venue: string, tradeId: string, orderId: string): boolean {
+    const key = `${venue}\u0000${tradeId}`;
+    if (this.bookedIndex.has(key)) return false;
+    this.bookedIndex.add(key);
+    let list = this.bookedTrades.get(venue);
+    if (!list) {
+      list = [];
+      this.bookedTrades.set(venue, list);
+    }
+    list.push([tradeId, orderId]);
+    if (list.length > 2 * BOOKED_TRADES_KEPT) this.pruneBooked(venue, list);
+    return true;
+  }
+
+  /** Keeps the trade ids of working orders and the last BOOKED_TRADES_KEPT of the venue. */
+  private pruneBooked(venue: string, list: BookedTrade[]): void {
+    const cut = list.length - BOOKED_TRADES_KEPT;
+    const kept = list.filter(([, orderId], i) => i >= cut || this.isOrderWorking(orderId));
+    for (const [tradeId] of list) this.bookedIndex.delete(`${venue}\u0000${tradeId}`);
+    for (const [tradeId] of kept) this.bookedIndex.add(`${venue}\u0000${tradeId}`);
+    this.bookedTrades.set(venue, kept);
   }
 
   private applyEntryFill(order: OrderRecord, qty: Dec, value: Dec, fee: Dec, time: number): void {
@@ -1070,9 +1524,9 @@ export class Engine implements EnginePort {
   /** A bracket leg covers what is open: its total = what it filled + the open quantity. */
   private resizeLeg(orderId: string, open: Dec): void {
     const o = this.orders.get(orderId);
-    if (!o || !isWorking(o.status)) return;
+    if (!o || !this.amendable(o)) return;
     const want = dec(o.filledQuantity).plus(open);
-    if (!want.eq(o.quantity)) this.venue.amend(orderId, { quantity: str(want) }, this.time);
+    if (!want.eq(o.quantity)) this.requestAmend(orderId, { quantity: str(want) });
   }
 
   /** After each bar close, a long's stop rises to close x (1 - trail); a short's falls to close x (1 + trail). */
@@ -1083,15 +1537,20 @@ export class Engine implements EnginePort {
     const stop = ex.stopOrderId ? this.orders.get(ex.stopOrderId) : undefined;
     if (!stop || !isWorking(stop.status) || stop.price === undefined) return;
     const t = dec(plan.input.trailPct);
-    const current = dec(stop.price);
+    let current = dec(stop.price);
+    if (ex.trailAsked !== undefined) {
+      const asked = dec(ex.trailAsked);
+      if (book.side === 'long' ? asked.gt(current) : asked.lt(current)) current = asked;
+    }
     const candidate = book.side === 'long' ? close.times(dec(1).minus(t)) : close.times(dec(1).plus(t));
     const better = book.side === 'long' ? candidate.gt(current) : candidate.lt(current);
-    if (!better) return;
+    if (!better || !this.amendable(stop)) return;
     if (!ex.trailing) {
       ex.trailing = true;
       this.setOrder(stop.id, { trailing: true, exitReason: 'trailing_stop' });
     }
-    this.venue.amend(stop.id, { price: str(candidate) }, this.time);
+    if (this.requestAmend(stop.id, { price: str(candidate) }) && this.isAsync(stop.venue))
+      ex.trailAsked = str(candidate);
   }
 
   /** Flattens a position at market: brackets and the rest of the entry are cancelled first. */
@@ -1148,6 +1607,13 @@ export class Engine implements EnginePort {
       }
     }
     for (const book of [...this.positions.values()]) this.flatten(book, 'kill_switch');
+    // Whatever else still works at a live venue (a leg whose cancel was refused, an order of a finished
+    // plan): cancelled too. The flattening orders just sent stay.
+    for (const o of [...this.orders.values()]) {
+      if (!isWorking(o.status) || !this.isAsync(o.venue)) continue;
+      if (o.role === 'exit' && this.exec.get(o.planId)?.exitOrderId === o.id) continue;
+      this.requestCancel(o.id, 'cancelled');
+    }
   }
 
   private changeTradingState(state: TradingState, reason: string): void {
@@ -1244,6 +1710,21 @@ export class Engine implements EnginePort {
     return str(this.startEquity);
   }
 
+  /** Fills ignored because their venue trade id was booked already. */
+  get duplicateFills(): number {
+    return this.duplicateFillCount;
+  }
+
+  /** Orders at live venues that Braid did not place (the last EXTERNAL_ORDERS_KEPT reported). */
+  externalOrders(): readonly ExternalOrder[] {
+    return this.externals;
+  }
+
+  /** The routing now: null for PAPER, else the live venues. */
+  get liveRouting(): readonly string[] | null {
+    return this.routing;
+  }
+
   get duplicates(): readonly string[] {
     return this.duplicatePlanIds;
   }
@@ -1297,6 +1778,16 @@ export class Engine implements EnginePort {
       duplicatePlanIds: [...this.duplicatePlanIds],
       notes: this.notes.map((n) => ({ ...n })),
       symbols: [...this.symbols],
+      ...(this.bookedTrades.size > 0
+        ? {
+            bookedTrades: Object.fromEntries(
+              [...this.bookedTrades].map(([venue, list]) => [
+                venue,
+                list.map(([t, o]) => [t, o] as BookedTrade),
+              ]),
+            ),
+          }
+        : {}),
     };
   }
 
@@ -1330,23 +1821,72 @@ export class Engine implements EnginePort {
     this.notes = live.notes.map((n) => ({ ...n }));
     this.symbols = new Set(live.symbols);
     this.fillCount = new Map(Object.entries(live.fillCount));
+    this.bookedTrades = new Map(
+      Object.entries(live.bookedTrades ?? {}).map(([venue, list]) => [venue, list.map(([t, o]) => [t, o])]),
+    );
+    this.bookedIndex = new Set();
+    for (const [venue, list] of this.bookedTrades)
+      for (const [tradeId] of list) this.bookedIndex.add(`${venue}\u0000${tradeId}`);
     this.active = new Set([...this.plans.values()].filter((p) => !isTerminalPlan(p.status)).map((p) => p.id));
   }
 
   /** Order intents journaled after the last checkpoint: a command or bar cut short by a crash, never
    *  acknowledged. The state is the checkpoint's (the venue's too, for paper), so those orders never
-   *  reached a venue; their ids stay spent (unique for life) and the operator is told. A live venue will
-   *  be asked for them by client order id instead (venue reconciliation). */
-  recoverInterrupted(clientOrderIds: string[]): void {
-    for (const id of clientOrderIds) {
+   *  reached the paper venue; their ids stay spent (unique for life) and the operator is told. An order for
+   *  a live venue may have reached it: it is recorded `unknown` (with its plan, as far as the order says,
+   *  when the plan itself was lost) for the venue to be asked by client order id; it is never sent again. */
+  recoverInterrupted(intents: ReadonlyArray<{ clientOrderId: string; body: string }>): void {
+    for (const { clientOrderId: id, body } of intents) {
       if (this.orders.has(id)) continue;
       this.reserveOrderId(id);
+      const order = orderOfIntent(body);
+      if (order && this.isAsync(order.venue)) {
+        this.recoverLiveIntent(order);
+        continue;
+      }
       this.notice(
         'error',
         'order_interrupted',
         `order ${id} was journaled but a crash stopped it before the venue`,
       );
     }
+  }
+
+  private recoverLiveIntent(order: OrderRecord): void {
+    const record: OrderRecord = { ...order, status: 'unknown', updatedAt: this.time };
+    let plan = this.plans.get(order.planId);
+    if (!plan && order.role === 'entry') {
+      // The plan's own record was lost with the command: rebuilt from its entry, so that an upstream
+      // sending it again (same id) is recognised and nothing is sent twice.
+      const input: PlanInput = {
+        id: order.planId,
+        symbol: order.symbol,
+        side: order.side,
+        entry: { type: order.type, ...(order.price !== undefined ? { price: order.price } : {}) },
+        quantity: order.quantity,
+        venue: order.venue,
+      };
+      plan = { id: order.planId, input, status: 'working', receivedAt: this.time, updatedAt: this.time };
+      this.plans.set(plan.id, plan);
+      this.emitPlan(plan.id);
+    }
+    this.orders.set(record.id, record);
+    this.emit({ type: 'order', order: record });
+    if (plan) {
+      if (order.role === 'entry' && plan.entryOrderId === undefined && !isTerminalPlan(plan.status))
+        this.setPlan(plan.id, { status: 'working', quantity: order.quantity, entryOrderId: order.id });
+      const ex = isTerminalPlan(plan.status) ? undefined : this.execOf(plan.id);
+      if (ex && order.role === 'stop_loss' && ex.stopOrderId === undefined) ex.stopOrderId = order.id;
+      if (ex && order.role === 'take_profit' && ex.takeProfitOrderId === undefined)
+        ex.takeProfitOrderId = order.id;
+      if (ex && order.role === 'exit' && ex.exitOrderId === undefined) ex.exitOrderId = order.id;
+    }
+    this.notice(
+      'error',
+      'order_interrupted',
+      `order ${order.id} was journaled and a crash came before ${order.venue} answered: unknown until ${order.venue} is asked`,
+      order.planId,
+    );
   }
 
   private reserveOrderId(id: string): void {
@@ -1379,12 +1919,29 @@ export class Engine implements EnginePort {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.disposeVenue();
+    for (const dispose of this.disposeVenues) dispose();
     if (this.journal) {
       this.checkpoint(0, false);
       this.journal.close();
     }
   }
+}
+
+/** The order an intent's body holds, or null if it does not read as one. */
+function orderOfIntent(body: string): OrderRecord | null {
+  try {
+    const o = JSON.parse(body) as Partial<OrderRecord> | null;
+    if (o && typeof o.id === 'string' && typeof o.venue === 'string' && typeof o.planId === 'string')
+      return o as OrderRecord;
+  } catch {
+    // not an order
+  }
+  return null;
+}
+
+/** Where an order works when nothing is on its way: accepted, or partially filled. */
+function workingStatus(order: OrderRecord): OrderStatus {
+  return dec(order.filledQuantity).gt(0) ? 'partially_filled' : 'accepted';
 }
 
 function isTerminalPlan(status: PlanStatus): boolean {
@@ -1429,6 +1986,7 @@ function fieldOf(reason: string): string {
     case 'unknown_symbol':
       return 'symbol';
     case 'unknown_venue':
+    case 'venue_unavailable':
       return 'venue';
     case 'invalid_quantity':
     case 'size_below_min':

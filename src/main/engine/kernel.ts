@@ -8,8 +8,9 @@ import { err, ok, type Result } from '../../shared/result.ts';
 import { parseConfig } from './config.ts';
 import { Engine, type LiveState } from './engine.ts';
 import { Journal, JournalLocked, JournalRefused } from './journal/journal.ts';
-import type { Disposer, EnginePort } from './port.ts';
+import type { Disposer, EnginePort, Quote } from './port.ts';
 import { FieldError } from './validation.ts';
+import type { Venue } from './venues/venue.ts';
 
 export interface CreateEngineOptions {
   /** Raw config JSON as in replay.md "Config" (validated here). */
@@ -24,6 +25,8 @@ export interface CreateEngineOptions {
   fresh?: boolean;
   /** Where a line telling that an old journal was moved aside goes (standard error by default). */
   log?: (line: string) => void;
+  /** Live venues beside paper (the execution bridges); their reports arrive outside commands. */
+  venues?: Venue[];
 }
 
 /** Bars without events still move marks: checkpoint them now and then, not on every bar. */
@@ -36,10 +39,22 @@ class HostedEngine implements EnginePort {
   private readonly journal: Journal | null;
   private barsSinceCheckpoint = 0;
   private readonly recent = new Map<string, Bar[]>();
+  /** Inside a command, a bar or a quote: what a venue reports then is made durable with it. */
+  private depth = 0;
+  private readonly disposeVenues: Disposer[] = [];
 
-  constructor(engine: Engine, journal: Journal | null) {
+  constructor(engine: Engine, journal: Journal | null, venues: readonly Venue[]) {
     this.engine = engine;
     this.journal = journal;
+    // Registered after the engine's own listener: the engine has applied the report when this runs. A
+    // report from a live venue's own callbacks (outside any command) is committed at once.
+    for (const v of venues) {
+      this.disposeVenues.push(
+        v.onEvent(() => {
+          if (this.depth === 0) this.commit(null);
+        }),
+      );
+    }
     if (journal) {
       journal.keepChartBars(RECENT_BARS);
       for (const row of journal.chartBars()) {
@@ -58,50 +73,73 @@ class HostedEngine implements EnginePort {
     return list;
   }
 
-  /** Runs a command and makes what it did durable before the caller is acknowledged. */
+  /** Makes what the engine did durable (before the caller is acknowledged). */
   private commit<T>(result: T): T {
     this.engine.checkpoint(0, false);
     this.barsSinceCheckpoint = 0;
     return result;
   }
 
+  /** Runs a command; venue reports it causes are committed with it, once. */
+  private command<T>(run: () => T): T {
+    this.depth++;
+    try {
+      return this.commit(run());
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private inside<T>(run: () => T): T {
+    this.depth++;
+    try {
+      return run();
+    } finally {
+      this.depth--;
+    }
+  }
+
   submitPlan(input: unknown, now: number, options?: { approved?: boolean }) {
-    return this.commit(this.engine.submitPlan(input, now, options));
+    return this.command(() => this.engine.submitPlan(input, now, options));
   }
   approve(planId: string, now: number) {
-    return this.commit(this.engine.approve(planId, now));
+    return this.command(() => this.engine.approve(planId, now));
   }
   reject(planId: string, reason: string | undefined, now: number) {
-    return this.commit(this.engine.reject(planId, reason, now));
+    return this.command(() => this.engine.reject(planId, reason, now));
   }
   cancelPlan(planId: string, now: number) {
-    return this.commit(this.engine.cancelPlan(planId, now));
+    return this.command(() => this.engine.cancelPlan(planId, now));
   }
-
   cancelOrder(orderId: string, now: number) {
-    return this.commit(this.engine.cancelOrder(orderId, now));
+    return this.command(() => this.engine.cancelOrder(orderId, now));
   }
-
   modifyOrder(orderId: string, change: { price?: string; quantity?: string }, now: number) {
-    return this.commit(this.engine.modifyOrder(orderId, change, now));
+    return this.command(() => this.engine.modifyOrder(orderId, change, now));
   }
   closePosition(symbol: string, now: number, quantity?: string) {
-    return this.commit(this.engine.closePosition(symbol, now, quantity));
+    return this.command(() => this.engine.closePosition(symbol, now, quantity));
   }
   kill(now: number) {
-    return this.commit(this.engine.kill(now));
+    return this.command(() => this.engine.kill(now));
   }
   resume(now: number) {
-    return this.commit(this.engine.resume(now));
+    return this.command(() => this.engine.resume(now));
   }
   setTradingState(state: 'ACTIVE' | 'REDUCING', now: number) {
-    return this.commit(this.engine.setTradingState(state, now));
+    return this.command(() => this.engine.setTradingState(state, now));
+  }
+  setRouting(live: string[] | null, now: number) {
+    return this.command(() => this.engine.setRouting(live, now));
+  }
+  setVenueReconciling(venue: string, reconciling: boolean, now: number) {
+    return this.command(() => this.engine.setVenueReconciling(venue, reconciling, now));
   }
   get state() {
     return this.engine.state;
   }
   expireDue(now: number): boolean {
-    const expired = this.engine.expireDue(now);
+    const expired = this.inside(() => this.engine.expireDue(now));
     if (expired) this.commit(null);
     return expired;
   }
@@ -109,10 +147,15 @@ class HostedEngine implements EnginePort {
     return this.engine.previewPlan(input);
   }
   onBar(bar: Bar): void {
-    this.engine.onBar(bar);
+    this.inside(() => this.engine.onBar(bar));
     this.remember(bar);
     this.barsSinceCheckpoint++;
     if (this.journal?.hasPending || this.barsSinceCheckpoint >= BAR_CHECKPOINT_EVERY) this.commit(null);
+  }
+  /** Quotes come every second or so: committed when they changed something (a fill, an order). */
+  onQuote(quote: Quote): void {
+    this.inside(() => this.engine.onQuote(quote));
+    if (this.journal?.hasPending) this.commit(null);
   }
   /** Keeps the last RECENT_BARS bars of each symbol; trims in chunks so a bar costs O(1) on average. */
   private remember(bar: Bar): void {
@@ -140,6 +183,7 @@ class HostedEngine implements EnginePort {
     return this.engine.settings;
   }
   close(): void {
+    for (const dispose of this.disposeVenues) dispose();
     this.engine.close();
   }
 }
@@ -183,7 +227,21 @@ export function createEngine(options: CreateEngineOptions = {}): Result<EnginePo
         return err('wrong_journal', `${path} is a replay journal, not the app's`);
       }
     }
-    const engine = new Engine({ config, journal, ...(options.symbols ? { symbols: options.symbols } : {}) });
+    const venues = options.venues ?? [];
+    const names = new Set<string>(['paper']);
+    for (const v of venues) {
+      if (names.has(v.name)) {
+        journal?.close();
+        return err('invalid_venues', `venue ${v.name} is given twice (or is the paper venue's name)`);
+      }
+      names.add(v.name);
+    }
+    const engine = new Engine({
+      config,
+      journal,
+      venues,
+      ...(options.symbols ? { symbols: options.symbols } : {}),
+    });
     if (journal) {
       const cp = journal.checkpointAtOpen;
       try {
@@ -199,11 +257,11 @@ export function createEngine(options: CreateEngineOptions = {}): Result<EnginePo
       // Intents journaled after the checkpoint belong to a command or bar a crash cut short.
       const interrupted = journal.intentsAfter(cp?.seq ?? 0);
       if (interrupted.length > 0) {
-        engine.recoverInterrupted(interrupted.map((i) => i.clientOrderId));
+        engine.recoverInterrupted(interrupted);
         engine.checkpoint(0, false);
       }
     }
-    return ok(new HostedEngine(engine, journal));
+    return ok(new HostedEngine(engine, journal, venues));
   } catch (e) {
     journal?.close();
     if (e instanceof JournalLocked) return err('journal_locked', e.message);

@@ -2,6 +2,7 @@
 // Commands in, events out: a command returns an acknowledgement (a Result); what changes arrives as events.
 // Time is always passed in (epoch ms): the engine never reads the clock.
 
+import type { DecStr } from '../../shared/domain/decimal.ts';
 import type { EngineEvent, EngineSnapshot } from '../../shared/domain/engine-view.ts';
 import type { Bar } from '../../shared/domain/instrument.ts';
 import type { PlanPreview } from '../../shared/domain/plan.ts';
@@ -9,6 +10,16 @@ import type { TradeRecord, TradingState } from '../../shared/domain/portfolio.ts
 import type { Result } from '../../shared/result.ts';
 
 export type Disposer = () => void;
+
+/** A live venue's top of book and last trade for a symbol (a ticker). */
+export interface Quote {
+  symbol: string;
+  bid: DecStr;
+  ask: DecStr;
+  last: DecStr;
+  /** Epoch ms. */
+  time: number;
+}
 
 export interface EnginePort {
   /** An upstream plan (raw JSON, validated here). Idempotent on plan id. */
@@ -42,6 +53,15 @@ export interface EnginePort {
   previewPlan(input: unknown): PlanPreview;
   /** A market data bar for a symbol (bar open time in bar.time). */
   onBar(bar: Bar): void;
+  /** A live quote: marks, equity, entry conditions and trailing stops move on `last`; the paper venue
+   *  fills on bid and ask (venues.md "Modes"). */
+  onQuote(quote: Quote): void;
+  /** PAPER (null: every new order to the paper venue) or LIVE with these live venues, each connected and
+   *  reconciled; `unknown_venue` for a name not registered. Working orders stay on their venue. */
+  setRouting(live: string[] | null, now: number): Result<null>;
+  /** A live venue starts (true) or ends (false) reconciling: meanwhile entries there are refused
+   *  `venue_unavailable`, exits go through. */
+  setVenueReconciling(venue: string, reconciling: boolean, now: number): Result<null>;
   snapshot(): EngineSnapshot;
   /** The account's equity at the start (what the trade history's equity curve starts from). */
   startingEquity(): string;

@@ -60,6 +60,8 @@ export type RejectReason =
   | 'daily_loss_limit'
   | 'pdt_limit'
   | 'no_price'
+  // routing: the plan's venue is not live, not connected or still reconciling
+  | 'venue_unavailable'
   // operator
   | 'operator';
 

@@ -5,11 +5,32 @@ import type { OrderStatus } from '../../../shared/domain/order.ts';
 
 // A live venue answers later, or not at all: `unknown` (the answer was lost) leaves only by what a query
 // says; `pending_cancel` and `pending_modify` go back to a working state when the venue refuses.
+// A cancel or a change may go out before the venue acknowledged the order, and any request's answer may be
+// lost (`unknown`). An order still `submitted`, or with a request on its way, may turn out never to have
+// reached the venue: `rejected` ('not at the venue').
 const RESOLVED: readonly OrderStatus[] = ['accepted', 'partially_filled', 'filled', 'cancelled', 'expired'];
 const TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
-  submitted: ['accepted', 'rejected', 'cancelled', 'expired', 'partially_filled', 'filled', 'unknown'],
+  submitted: [
+    'accepted',
+    'rejected',
+    'cancelled',
+    'expired',
+    'partially_filled',
+    'filled',
+    'unknown',
+    'pending_cancel',
+    'pending_modify',
+  ],
   unknown: [...RESOLVED, 'rejected', 'pending_cancel'],
-  accepted: ['partially_filled', 'filled', 'cancelled', 'expired', 'pending_cancel', 'pending_modify'],
+  accepted: [
+    'partially_filled',
+    'filled',
+    'cancelled',
+    'expired',
+    'pending_cancel',
+    'pending_modify',
+    'unknown',
+  ],
   partially_filled: [
     'partially_filled',
     'filled',
@@ -17,9 +38,10 @@ const TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
     'expired',
     'pending_cancel',
     'pending_modify',
+    'unknown',
   ],
-  pending_cancel: [...RESOLVED, 'pending_cancel'],
-  pending_modify: [...RESOLVED, 'pending_cancel'],
+  pending_cancel: [...RESOLVED, 'pending_cancel', 'unknown', 'rejected'],
+  pending_modify: [...RESOLVED, 'pending_cancel', 'unknown', 'rejected'],
   cancelled: ['partially_filled', 'filled'],
   expired: ['partially_filled', 'filled'],
   filled: [],

@@ -69,3 +69,31 @@ export function quoteFill(
   }
   return null;
 }
+
+/** A live quote's prices (venues.md "Modes"). */
+export interface QuotePrices {
+  bid: Dec;
+  ask: Dec;
+  last: Dec;
+}
+
+/** The fill of a working order on a live quote, or null: a market order takes the ask (buy) or the bid
+ *  (sell) with slippage; a limit fills when the opposite quote reaches it, at that quote (never worse than
+ *  the limit), without slippage; a stop triggers when the last price crosses it and fills as a market. */
+export function quoteTouch(
+  type: OrderType,
+  side: Side,
+  level: Dec | undefined,
+  q: QuotePrices,
+  slipBps: Dec,
+): { price: Dec; liquidity: 'maker' | 'taker' } | null {
+  const opposite = side === 'buy' ? q.ask : q.bid;
+  if (type === 'market' || level === undefined)
+    return { price: slipped(opposite, side, slipBps), liquidity: 'taker' };
+  if (type === 'limit') {
+    const reached = side === 'buy' ? opposite.lte(level) : opposite.gte(level);
+    return reached ? { price: opposite, liquidity: 'maker' } : null;
+  }
+  const crossed = side === 'buy' ? q.last.gte(level) : q.last.lte(level);
+  return crossed ? { price: slipped(opposite, side, slipBps), liquidity: 'taker' } : null;
+}

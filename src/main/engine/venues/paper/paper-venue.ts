@@ -10,9 +10,17 @@ import {
   ZERO,
 } from '../../../../shared/domain/decimal.ts';
 import type { Bar } from '../../../../shared/domain/instrument.ts';
-import type { Disposer } from '../../port.ts';
+import type { Disposer, Quote } from '../../port.ts';
 import type { CheckpointedVenue, VenueEvent, VenueOrder, VenuePosition } from '../venue.ts';
-import { type BarPrices, feeOf, quoteFill, reachesAtOpen, reachesInRange } from './fill-model.ts';
+import {
+  type BarPrices,
+  feeOf,
+  type QuotePrices,
+  quoteFill,
+  quoteTouch,
+  reachesAtOpen,
+  reachesInRange,
+} from './fill-model.ts';
 
 export interface PaperVenueConfig {
   slipBps: string;
@@ -174,6 +182,37 @@ export class PaperVenue implements CheckpointedVenue {
     }
   }
 
+  /** Fills on a live quote (PAPER mode priced by a live venue): every order working before it that the
+   *  quote reaches fills whole (a quote has no volume). One-cancels-other as on a bar: the stop-loss first. */
+  onQuote(quote: Quote): void {
+    if (!this.working.some((w) => w.order.symbol === quote.symbol)) return;
+    const q: QuotePrices = { bid: dec(quote.bid), ask: dec(quote.ask), last: dec(quote.last) };
+    const touch = (w: WorkingOrder) =>
+      quoteTouch(
+        w.order.type,
+        w.order.side,
+        w.order.price === undefined ? undefined : dec(w.order.price),
+        q,
+        this.slipBps,
+      );
+    const seenGroups = new Set<string>();
+    for (const w of [...this.working]) {
+      if (w.order.symbol !== quote.symbol || !this.isStillWorking(w)) continue;
+      let chosen: WorkingOrder | undefined = w;
+      if (w.order.ocoGroup !== undefined) {
+        if (seenGroups.has(w.order.ocoGroup)) continue;
+        seenGroups.add(w.order.ocoGroup);
+        const reached = this.working.filter(
+          (x) => x.order.ocoGroup === w.order.ocoGroup && touch(x) !== null,
+        );
+        chosen = reached.find((x) => x.order.bracketLeg === 'stop_loss') ?? reached[0];
+        if (!chosen) continue;
+      }
+      const fill = touch(chosen);
+      if (fill) this.fillAt(chosen, fill.price, fill.liquidity, quote.time, null);
+    }
+  }
+
   private isStillWorking(w: WorkingOrder): boolean {
     return this.working.includes(w);
   }
@@ -203,6 +242,19 @@ export class PaperVenue implements CheckpointedVenue {
       this.slipBps,
     );
     if (!quote) return ZERO;
+    return this.fillAt(w, quote.price, quote.liquidity, time, capacity);
+  }
+
+  /** Fills what is left of an order (at most `capacity`) at a price; returns the quantity filled. */
+  private fillAt(
+    w: WorkingOrder,
+    price: Dec,
+    liquidity: 'maker' | 'taker',
+    time: number,
+    capacity: Dec | null,
+  ): Dec {
+    const o = w.order;
+    const quote = { price, liquidity };
     const remaining = dec(o.quantity).minus(w.filled);
     const qty = capacity === null ? remaining : min(remaining, capacity);
     if (qty.lte(0)) return ZERO;
