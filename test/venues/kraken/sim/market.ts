@@ -1,0 +1,127 @@
+// The simulated venue's pairs and assets, as Kraken names and describes them, and the small number
+// formatting and id helpers the wire shapes need.
+import { randomInt } from 'node:crypto';
+import Big from 'big.js';
+import { type Dec, dec } from '../../../../src/shared/domain/decimal.ts';
+
+export interface SimPairConfig {
+  /** ccxt's unified symbol, e.g. 'BTC/USD'. */
+  symbol: string;
+  /** Kraken's pair name, the key of AssetPairs, e.g. 'XXBTZUSD'. */
+  name: string;
+  altname: string;
+  wsname: string;
+  /** Asset ids, e.g. 'XXBT' and 'ZUSD'. */
+  base: string;
+  quote: string;
+  pairDecimals: number;
+  lotDecimals: number;
+  costDecimals: number;
+  tickSize: string;
+  ordermin: string;
+  costmin: string;
+}
+
+export interface SimAssetConfig {
+  id: string;
+  altname: string;
+  decimals: number;
+  displayDecimals: number;
+}
+
+export const DEFAULT_PAIRS: SimPairConfig[] = [
+  {
+    symbol: 'BTC/USD',
+    name: 'XXBTZUSD',
+    altname: 'XBTUSD',
+    wsname: 'XBT/USD',
+    base: 'XXBT',
+    quote: 'ZUSD',
+    pairDecimals: 1,
+    lotDecimals: 8,
+    costDecimals: 5,
+    tickSize: '0.1',
+    ordermin: '0.0001',
+    costmin: '0.5',
+  },
+  {
+    symbol: 'ETH/USD',
+    name: 'XETHZUSD',
+    altname: 'ETHUSD',
+    wsname: 'ETH/USD',
+    base: 'XETH',
+    quote: 'ZUSD',
+    pairDecimals: 2,
+    lotDecimals: 8,
+    costDecimals: 5,
+    tickSize: '0.01',
+    ordermin: '0.002',
+    costmin: '0.5',
+  },
+];
+
+export const DEFAULT_ASSETS: SimAssetConfig[] = [
+  { id: 'XXBT', altname: 'XBT', decimals: 10, displayDecimals: 5 },
+  { id: 'XETH', altname: 'ETH', decimals: 10, displayDecimals: 5 },
+  { id: 'ZUSD', altname: 'USD', decimals: 4, displayDecimals: 2 },
+];
+
+export const DEFAULT_PRICES: Record<string, { bid: string; ask: string; last: string }> = {
+  'BTC/USD': { bid: '50000', ask: '50000.1', last: '50000' },
+  'ETH/USD': { bid: '3000', ask: '3000.01', last: '3000' },
+};
+
+/** A pair with its decimals as Big values, ready for checks. */
+export interface Pair extends SimPairConfig {
+  tick: Dec;
+  lot: Dec;
+  min: Dec;
+  minCost: Dec;
+}
+
+export function toPair(c: SimPairConfig): Pair {
+  return {
+    ...c,
+    tick: dec(c.tickSize),
+    lot: dec(1).div(dec(10).pow(c.lotDecimals)),
+    min: dec(c.ordermin),
+    minCost: dec(c.costmin),
+  };
+}
+
+/** Fixed-point text with at least `places` decimals and never fewer than the value needs (exact). */
+export function fixed(x: Dec, places: number): string {
+  const needed = Math.max(0, -x.e + (x.c.length - 1));
+  return x.toFixed(Math.max(places, needed));
+}
+
+/** Decimal places a decimal text carries ('0.10' → 2). */
+export function placesOf(text: string): number {
+  const dot = text.indexOf('.');
+  return dot < 0 ? 0 : text.length - dot - 1;
+}
+
+export function roundUp(x: Dec, places: number): Dec {
+  return x.round(places, Big.roundUp);
+}
+
+export function roundHalfUp(x: Dec, places: number): Dec {
+  return x.round(places, Big.roundHalfUp);
+}
+
+const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+function idPart(n: number): string {
+  let s = '';
+  for (let i = 0; i < n; i++) s += ID_ALPHABET[randomInt(ID_ALPHABET.length)];
+  return s;
+}
+
+/** A Kraken-style id: `OXXXXX-XXXXX-XXXXXX` for orders, `T…` for trades and amends. */
+export function krakenId(prefix: 'O' | 'T'): string {
+  return `${prefix}${idPart(5)}-${idPart(5)}-${idPart(6)}`;
+}
+
+/** Kraken's ISO time without milliseconds, as CancelAllOrdersAfter answers it. */
+export function isoSeconds(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
