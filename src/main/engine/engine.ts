@@ -4,7 +4,7 @@
 import type { BraidConfig } from '../../shared/domain/config.ts';
 import { DEFAULT_LOT, DEFAULT_TICK } from '../../shared/domain/config.ts';
 import { type Dec, dec, str, ZERO } from '../../shared/domain/decimal.ts';
-import type { AccountView, EngineEvent, EngineSnapshot, Notice } from '../../shared/domain/engine-view.ts';
+import type { EngineEvent, EngineSnapshot } from '../../shared/domain/engine-view.ts';
 import type { Bar } from '../../shared/domain/instrument.ts';
 import type {
   ExitReason,
@@ -22,27 +22,28 @@ import type {
   RejectReason,
   Side,
 } from '../../shared/domain/plan.ts';
-import type { PositionRecord, TradeRecord, TradingState } from '../../shared/domain/portfolio.ts';
+import type { TradeRecord, TradingState } from '../../shared/domain/portfolio.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
+import { Clock } from './clock.ts';
+import { EventSink } from './events.ts';
 import type { Journal } from './journal/journal.ts';
 import { canTransition, IllegalOrderTransition, isWorking } from './orders/order-state.ts';
 import { checkBracketSides, entryRef, parsePlanInput, validatePlan } from './plans/plan-input.ts';
 import type { Disposer, EnginePort, Quote } from './port.ts';
-import { computeMetrics, EquityCurve, type EquityCurveState } from './portfolio/metrics.ts';
+import { computeMetrics, type EquityCurveState } from './portfolio/metrics.ts';
+import { Portfolio } from './portfolio/portfolio.ts';
 import {
   avgEntryPrice,
   bookEntry,
   bookExit,
-  markedValue,
   openBook,
   type PositionBook,
-  positionView,
   tradeOf,
 } from './portfolio/position-book.ts';
-import { localDate } from './risk/calendar.ts';
 import { DayTradeCounter, type DayTradeState } from './risk/day-trades.ts';
 import { checkEntryRisk, checkTradingState } from './risk/risk-checks.ts';
 import { sizePosition } from './risk/sizing.ts';
+import { Store } from './store/store.ts';
 import { FieldError } from './validation.ts';
 import { feeOf } from './venues/paper/fill-model.ts';
 import { PaperVenue } from './venues/paper/paper-venue.ts';
@@ -136,15 +137,6 @@ type OrderEvent = Exclude<VenueEvent, { type: 'external_order' | 'position_misma
 const EXTERNAL_ORDERS_KEPT = 500;
 
 const ROLE_CODE: Record<OrderRole, string> = { entry: 'E', stop_loss: 'SL', take_profit: 'TP', exit: 'X' };
-const JOURNALED: ReadonlySet<EngineEvent['type']> = new Set([
-  'plan',
-  'order',
-  'fill',
-  'trade',
-  'tradingState',
-  'notice',
-]);
-
 export class Engine implements EnginePort {
   readonly config: BraidConfig;
   private readonly journal: Journal | null;
@@ -152,7 +144,10 @@ export class Engine implements EnginePort {
   /** Live venues by name. */
   private readonly liveVenues = new Map<string, Venue>();
   private pdt: DayTradeCounter;
-  private listeners: Array<(event: EngineEvent) => void> = [];
+  private readonly clock: Clock;
+  private readonly events: EventSink;
+  private readonly store = new Store();
+  private readonly portfolio: Portfolio;
   private readonly memorySettings = new Map<string, string>();
   private disposeVenues: Disposer[] = [];
   private closed = false;
@@ -168,44 +163,33 @@ export class Engine implements EnginePort {
   private externals: ExternalOrder[] = [];
 
   // Live state (checkpointed).
-  private time = 0;
   private tradingState: TradingState = 'ACTIVE';
   private tradingStateReason = 'start';
-  private cash: Dec;
-  private startEquity: Dec;
-  private positions = new Map<string, PositionBook>();
   private exec = new Map<string, PlanExec>();
-  private lastClose = new Map<string, string>();
   private orderSeq = new Map<string, number>();
   private orderNotional = new Map<string, string>();
   private cancelAs = new Map<string, 'cancelled' | 'expired'>();
   private fillCount = new Map<string, number>();
-  private exchangeDay: string | null = null;
-  private dayStartEquity: Dec;
-  private curve: EquityCurve;
   private duplicatePlanIds: string[] = [];
   private notes: EngineNote[] = [];
   private readonly onIntentCommitted: ((id: string) => void) | undefined;
   private symbols = new Set<string>();
 
-  // History (rebuilt from the journal's records).
-  private plans = new Map<string, PlanRecord>();
+  // History (rebuilt from the journal's records): in the store.
   /** Plans not yet terminal, in arrival order: what bars and commands must look at. */
   private active = new Set<string>();
-  private orders = new Map<string, OrderRecord>();
-  private fills: FillRecord[] = [];
-  private tradeList: TradeRecord[] = [];
-  /** Sum of closed trades' P&L, kept as trades close (the account view is built on every bar). */
-  private realized: Dec = ZERO;
 
   constructor(options: EngineOptions) {
     this.config = options.config;
     this.journal = options.journal ?? null;
     this.onIntentCommitted = options.onIntentCommitted;
-    this.cash = dec(this.config.account.cash);
-    this.startEquity = this.cash;
-    this.dayStartEquity = this.cash;
-    this.curve = new EquityCurve(this.startEquity);
+    this.clock = new Clock(this.config.pdt.timezone);
+    this.events = new EventSink(this.journal, this.clock);
+    this.portfolio = new Portfolio(this.config.account.cash, this.config.account.currency, (book) => {
+      const ex = this.exec.get(book.planId);
+      const stop = ex?.stopOrderId ? this.store.orders.get(ex.stopOrderId) : undefined;
+      return stop && isWorking(stop.status) ? (stop.price ?? null) : null;
+    });
     for (const s of options.symbols ?? []) this.symbols.add(s);
     for (const s of Object.keys(this.config.instruments)) this.symbols.add(s);
     this.pdt = new DayTradeCounter(this.pdtConfig());
@@ -248,40 +232,18 @@ export class Engine implements EnginePort {
   // ---------------------------------------------------------------- events out
 
   subscribe(listener: (event: EngineEvent) => void): Disposer {
-    this.listeners.push(listener);
-    return () => {
-      this.listeners = this.listeners.filter((l) => l !== listener);
-    };
-  }
-
-  private emit(event: EngineEvent): void {
-    if (this.journal && JOURNALED.has(event.type)) {
-      this.journal.append(this.time, event.type, refOf(event), JSON.stringify(event));
-    }
-    for (const l of this.listeners) l(event);
-  }
-
-  private notice(level: Notice['level'], code: string, message: string, planId?: string): void {
-    this.emit({
-      type: 'notice',
-      notice: { level, code, message, time: this.time, ...(planId !== undefined ? { planId } : {}) },
-    });
+    return this.events.subscribe(listener);
   }
 
   // ---------------------------------------------------------------- time
 
   /** Moves engine time forward; a new exchange day fixes the day's starting equity. */
   private advance(now: number): void {
-    if (now > this.time) this.time = now;
-    const day = localDate(this.time, this.config.pdt.timezone);
-    if (day !== this.exchangeDay) {
-      this.exchangeDay = day;
-      this.dayStartEquity = this.equity();
-    }
+    if (this.clock.advance(now)) this.portfolio.startDay();
   }
 
   get now(): number {
-    return this.time;
+    return this.clock.time;
   }
 
   // ---------------------------------------------------------------- commands
@@ -301,11 +263,16 @@ export class Engine implements EnginePort {
     }
     this.advance(now);
     this.expirePlans();
-    const existing = this.plans.get(input.id);
+    const existing = this.store.plans.get(input.id);
     if (existing) {
       if (!this.duplicatePlanIds.includes(input.id)) {
         this.duplicatePlanIds.push(input.id);
-        this.notice('warning', 'duplicate_plan', `plan ${input.id} was received before: ignored`, input.id);
+        this.events.notice(
+          'warning',
+          'duplicate_plan',
+          `plan ${input.id} was received before: ignored`,
+          input.id,
+        );
       }
       return ok({ planId: input.id, status: existing.status });
     }
@@ -313,12 +280,12 @@ export class Engine implements EnginePort {
       id: input.id,
       input,
       status: 'pending_approval',
-      receivedAt: this.time,
-      updatedAt: this.time,
+      receivedAt: this.clock.time,
+      updatedAt: this.clock.time,
     };
-    this.plans.set(plan.id, plan);
+    this.store.plans.set(plan.id, plan);
     this.active.add(plan.id);
-    const lastClose = this.lastClose.get(input.symbol);
+    const lastClose = this.portfolio.lastClose.get(input.symbol);
     const rejection = validatePlan(input, {
       knownSymbol: this.symbols.has(input.symbol),
       knownVenue: this.knownVenue(input.venue),
@@ -330,7 +297,7 @@ export class Engine implements EnginePort {
     });
     if (rejection) {
       this.rejectPlan(plan.id, rejection.reason, rejection.detail);
-    } else if (input.expiresAt !== undefined && input.expiresAt <= this.time) {
+    } else if (input.expiresAt !== undefined && input.expiresAt <= this.clock.time) {
       this.setPlan(plan.id, { status: 'expired', reason: 'expired_on_arrival' });
     } else if (this.config.approval === 'manual' && options.approved !== true) {
       const preview = this.previewSize(input);
@@ -339,13 +306,13 @@ export class Engine implements EnginePort {
       this.emitPlan(plan.id);
       this.proceed(plan.id);
     }
-    return ok({ planId: plan.id, status: this.plans.get(plan.id)!.status });
+    return ok({ planId: plan.id, status: this.store.plans.get(plan.id)!.status });
   }
 
   approve(planId: string, now: number): Result<null> {
     this.advance(now);
     this.expirePlans();
-    const plan = this.plans.get(planId);
+    const plan = this.store.plans.get(planId);
     if (!plan) return err('unknown_plan', `no plan ${planId}`);
     if (plan.status !== 'pending_approval') {
       return err('not_pending', `plan ${planId} is ${plan.status}, not waiting for approval`);
@@ -357,7 +324,7 @@ export class Engine implements EnginePort {
   reject(planId: string, reason: string | undefined, now: number): Result<null> {
     this.advance(now);
     this.expirePlans();
-    const plan = this.plans.get(planId);
+    const plan = this.store.plans.get(planId);
     if (!plan) return err('unknown_plan', `no plan ${planId}`);
     if (plan.status !== 'pending_approval') {
       return err('not_pending', `plan ${planId} is ${plan.status}, not waiting for approval`);
@@ -369,7 +336,7 @@ export class Engine implements EnginePort {
   cancelPlan(planId: string, now: number): Result<null> {
     this.advance(now);
     this.expirePlans();
-    const plan = this.plans.get(planId);
+    const plan = this.store.plans.get(planId);
     if (!plan) return err('unknown_plan', `no plan ${planId}`);
     if (plan.status === 'pending_approval' || plan.status === 'armed') {
       this.setPlan(planId, { status: 'cancelled', reason: 'cancelled' });
@@ -377,7 +344,7 @@ export class Engine implements EnginePort {
     }
     if (plan.status === 'working' || (plan.status === 'open' && this.entryWorking(plan))) {
       this.requestCancel(plan.entryOrderId!, 'cancelled');
-      if (this.plans.get(planId)!.status === 'working')
+      if (this.store.plans.get(planId)!.status === 'working')
         this.setPlan(planId, { status: 'cancelled', reason: 'cancelled' });
       return ok(null);
     }
@@ -389,17 +356,17 @@ export class Engine implements EnginePort {
   cancelOrder(orderId: string, now: number): Result<null> {
     this.advance(now);
     this.expirePlans();
-    const order = this.orders.get(orderId);
+    const order = this.store.orders.get(orderId);
     if (!order) return err('unknown_order', `no order ${orderId}`);
     if (!isWorking(order.status)) return err('not_working', `order ${orderId} is ${order.status}`);
     if (order.status === 'pending_cancel')
       return err('already_cancelling', `order ${orderId} is being cancelled`);
     this.requestCancel(orderId, 'cancelled');
-    const plan = this.plans.get(order.planId);
+    const plan = this.store.plans.get(order.planId);
     if (order.role === 'entry' && plan?.status === 'working' && !this.isOrderWorking(orderId))
       this.setPlan(plan.id, { status: 'cancelled', reason: 'cancelled' });
-    if (order.role === 'stop_loss' && this.positions.get(order.symbol)?.planId === order.planId) {
-      this.notice(
+    if (order.role === 'stop_loss' && this.portfolio.positions.get(order.symbol)?.planId === order.planId) {
+      this.events.notice(
         'warning',
         'no_stop',
         `${order.symbol} has no stop: its stop ${orderId} was cancelled`,
@@ -415,7 +382,7 @@ export class Engine implements EnginePort {
   modifyOrder(orderId: string, change: { price?: string; quantity?: string }, now: number): Result<null> {
     this.advance(now);
     this.expirePlans();
-    const order = this.orders.get(orderId);
+    const order = this.store.orders.get(orderId);
     if (!order) return err('unknown_order', `no order ${orderId}`);
     if (!isWorking(order.status) || order.status === 'pending_cancel' || order.status === 'unknown')
       return err('not_working', `order ${orderId} is ${order.status}`);
@@ -453,7 +420,7 @@ export class Engine implements EnginePort {
           `an entry can only be made smaller (now ${order.quantity}): send a new plan for more`,
         );
       if (order.role !== 'entry') {
-        const open = dec(this.positions.get(order.symbol)?.qty ?? '0');
+        const open = dec(this.portfolio.positions.get(order.symbol)?.qty ?? '0');
         if (qty.minus(filled).gt(open))
           return err('invalid_quantity', `quantity ${str(qty)} would close more than the open ${str(open)}`);
       }
@@ -468,7 +435,7 @@ export class Engine implements EnginePort {
   closePosition(symbol: string, now: number, quantity?: string): Result<null> {
     this.advance(now);
     this.expirePlans();
-    const book = this.positions.get(symbol);
+    const book = this.portfolio.positions.get(symbol);
     if (!book) return err('no_position', `no open position in ${symbol}`);
     const ex = this.execOf(book.planId);
     if (ex.exitOrderId && this.isOrderWorking(ex.exitOrderId)) {
@@ -540,7 +507,7 @@ export class Engine implements EnginePort {
     const next = live === null ? null : [...new Set(live)];
     if (JSON.stringify(next) === JSON.stringify(this.routing)) return ok(null);
     this.routing = next;
-    this.notice(
+    this.events.notice(
       'info',
       'routing',
       next === null ? 'PAPER: new orders go to the paper venue' : `LIVE: new orders go to ${next.join(', ')}`,
@@ -556,7 +523,7 @@ export class Engine implements EnginePort {
     if (reconciling === this.reconciling.has(name)) return ok(null);
     if (reconciling) this.reconciling.add(name);
     else this.reconciling.delete(name);
-    this.notice(
+    this.events.notice(
       'info',
       reconciling ? 'venue_reconciling' : 'venue_reconciled',
       reconciling ? `${name} is reconciling: exits only there` : `${name} is reconciled`,
@@ -581,7 +548,7 @@ export class Engine implements EnginePort {
 
   /** The venue a plan's exits and legs go to: where its entry is. */
   private planVenue(plan: PlanRecord): string {
-    const entry = plan.entryOrderId === undefined ? undefined : this.orders.get(plan.entryOrderId);
+    const entry = plan.entryOrderId === undefined ? undefined : this.store.orders.get(plan.entryOrderId);
     return entry?.venue ?? this.venue.name;
   }
 
@@ -600,8 +567,8 @@ export class Engine implements EnginePort {
     // Nothing due: nothing changes, not even the engine's time.
     let due = false;
     for (const id of this.active) {
-      const at = this.plans.get(id)!.input.expiresAt;
-      if (at !== undefined && at <= Math.max(now, this.time)) due = true;
+      const at = this.store.plans.get(id)!.input.expiresAt;
+      if (at !== undefined && at <= Math.max(now, this.clock.time)) due = true;
     }
     if (!due) return false;
     const before = this.active.size;
@@ -622,7 +589,7 @@ export class Engine implements EnginePort {
       throw e;
     }
     const problems: PlanPreview['problems'] = [];
-    const last = this.lastClose.get(input.symbol);
+    const last = this.portfolio.lastClose.get(input.symbol);
     const ref = input.condition
       ? dec(input.entry.price ?? input.condition.price)
       : entryRef(input, last === undefined ? undefined : dec(last));
@@ -672,19 +639,19 @@ export class Engine implements EnginePort {
     this.advance(bar.time);
     if (!this.symbols.has(bar.symbol)) this.symbols.add(bar.symbol);
     this.venue.onBar?.(bar);
-    this.lastClose.set(bar.symbol, bar.close);
-    const book = this.positions.get(bar.symbol);
+    this.portfolio.lastClose.set(bar.symbol, bar.close);
+    const book = this.portfolio.positions.get(bar.symbol);
     if (book) {
       this.syncBrackets(book);
       this.trail(book, dec(bar.close));
     }
     this.expirePlans();
     this.triggerConditions(bar.symbol, dec(bar.close));
-    this.curve.mark(bar.time, this.equity());
-    if (this.listeners.length > 0) {
-      this.emit({ type: 'bar', bar });
+    this.portfolio.curve.mark(bar.time, this.portfolio.equity());
+    if (this.events.listening) {
+      this.events.emit({ type: 'bar', bar });
       if (book) this.emitPosition(bar.symbol);
-      this.emit({ type: 'account', account: this.account() });
+      this.events.emit({ type: 'account', account: this.portfolio.account() });
     }
   }
 
@@ -694,19 +661,19 @@ export class Engine implements EnginePort {
     this.advance(quote.time);
     if (!this.symbols.has(quote.symbol)) this.symbols.add(quote.symbol);
     (this.venue as QuoteFilled).onQuote?.(quote);
-    this.lastClose.set(quote.symbol, quote.last);
+    this.portfolio.lastClose.set(quote.symbol, quote.last);
     const last = dec(quote.last);
-    const book = this.positions.get(quote.symbol);
+    const book = this.portfolio.positions.get(quote.symbol);
     if (book) {
       this.syncBrackets(book);
       this.trail(book, last);
     }
     this.expirePlans();
     this.triggerConditions(quote.symbol, last);
-    this.curve.mark(quote.time, this.equity());
-    if (this.listeners.length > 0) {
+    this.portfolio.curve.mark(quote.time, this.portfolio.equity());
+    if (this.events.listening) {
       if (book) this.emitPosition(quote.symbol);
-      this.emit({ type: 'account', account: this.account() });
+      this.events.emit({ type: 'account', account: this.portfolio.account() });
     }
   }
 
@@ -715,7 +682,7 @@ export class Engine implements EnginePort {
   /** A copy, so that plans may change status while the caller walks the list. */
   private activePlans(): PlanRecord[] {
     const list: PlanRecord[] = [];
-    for (const id of this.active) list.push(this.plans.get(id)!);
+    for (const id of this.active) list.push(this.store.plans.get(id)!);
     return list;
   }
 
@@ -729,9 +696,9 @@ export class Engine implements EnginePort {
   }
 
   private setPlan(planId: string, patch: Partial<PlanRecord>): void {
-    const plan = this.plans.get(planId)!;
-    const next: PlanRecord = { ...plan, ...patch, updatedAt: this.time };
-    this.plans.set(planId, next);
+    const plan = this.store.plans.get(planId)!;
+    const next: PlanRecord = { ...plan, ...patch, updatedAt: this.clock.time };
+    this.store.plans.set(planId, next);
     if (isTerminalPlan(next.status)) {
       this.exec.delete(planId);
       this.active.delete(planId);
@@ -741,24 +708,24 @@ export class Engine implements EnginePort {
       this.active.add(planId);
       if (isTerminalPlan(plan.status)) {
         // A late fill reopened a finished plan: its spent order ids must stay spent.
-        for (const o of this.orders.values()) if (o.planId === planId) this.reserveOrderId(o.id);
+        for (const o of this.store.orders.values()) if (o.planId === planId) this.reserveOrderId(o.id);
       }
     }
-    this.emit({ type: 'plan', plan: next });
+    this.events.emit({ type: 'plan', plan: next });
   }
 
   private emitPlan(planId: string): void {
-    this.emit({ type: 'plan', plan: this.plans.get(planId)! });
+    this.events.emit({ type: 'plan', plan: this.store.plans.get(planId)! });
   }
 
   private rejectPlan(planId: string, reason: RejectReason, detail: string): void {
     this.setPlan(planId, { status: 'rejected', reason });
-    this.notice('warning', reason, `plan ${planId} rejected: ${detail}`, planId);
+    this.events.notice('warning', reason, `plan ${planId} rejected: ${detail}`, planId);
   }
 
   /** After approval (or at once in auto mode): arm a conditional plan, else submit its entry. */
   private proceed(planId: string): void {
-    const plan = this.plans.get(planId)!;
+    const plan = this.store.plans.get(planId)!;
     const blocked = checkTradingState(this.tradingState);
     if (blocked) {
       this.rejectPlan(planId, blocked, `trading is ${this.tradingState}`);
@@ -784,12 +751,12 @@ export class Engine implements EnginePort {
   private expirePlans(): void {
     for (const plan of this.activePlans()) {
       const at = plan.input.expiresAt;
-      if (at === undefined || this.time < at) continue;
+      if (at === undefined || this.clock.time < at) continue;
       if (plan.status === 'pending_approval' || plan.status === 'armed') {
         this.setPlan(plan.id, { status: 'expired', reason: 'expired' });
       } else if (plan.entryOrderId && this.isOrderWorking(plan.entryOrderId)) {
         this.requestCancel(plan.entryOrderId, 'expired');
-        if (this.plans.get(plan.id)!.status === 'working')
+        if (this.store.plans.get(plan.id)!.status === 'working')
           this.setPlan(plan.id, { status: 'expired', reason: 'expired' });
       }
     }
@@ -797,7 +764,7 @@ export class Engine implements EnginePort {
 
   /** What the plan would be sized to now, for the approval queue (sizing runs again at approval). */
   private previewSize(input: PlanInput): PlanRecord['preview'] | null {
-    const last = this.lastClose.get(input.symbol);
+    const last = this.portfolio.lastClose.get(input.symbol);
     const ref = input.entry.price ?? input.condition?.price ?? last;
     if (ref === undefined) return null;
     const r = dec(ref);
@@ -810,7 +777,7 @@ export class Engine implements EnginePort {
     if (input.quantity !== undefined) return dec(input.quantity);
     const risk = this.config.risk;
     return sizePosition({
-      equity: this.equity(),
+      equity: this.portfolio.equity(),
       riskPct: dec(risk.riskPct),
       maxPositionPct: dec(risk.maxPositionPct),
       ref,
@@ -821,9 +788,9 @@ export class Engine implements EnginePort {
 
   /** Sizes the entry, runs the pre-trade checks and sends the order; or rejects the plan with a reason. */
   private submitEntry(planId: string): void {
-    const plan = this.plans.get(planId)!;
+    const plan = this.store.plans.get(planId)!;
     const input = plan.input;
-    const last = this.lastClose.get(input.symbol);
+    const last = this.portfolio.lastClose.get(input.symbol);
     const ref = entryRef(input, last === undefined ? undefined : dec(last));
     if (ref === undefined) {
       this.rejectPlan(planId, 'no_price', `no price yet for ${input.symbol} to size a market entry`);
@@ -876,12 +843,15 @@ export class Engine implements EnginePort {
       notional,
       fee,
       maxNotional: risk.maxNotional === null ? null : dec(risk.maxNotional),
-      cash: this.cash,
+      cash: this.portfolio.cash,
       leverage: dec(this.config.account.leverage),
-      dailyLossBreached: this.dailyLossBreached(this.equity()),
-      pdtBlocks: this.pdt.blocksEntry(this.time, str(this.dayStartEquity)),
+      dailyLossBreached: this.dailyLossBreached(this.portfolio.equity()),
+      pdtBlocks: this.pdt.blocksEntry(this.clock.time, str(this.portfolio.dayStartEquity)),
     });
-    return { reason, detail: reason === null ? '' : riskDetail(reason, { notional, fee, cash: this.cash }) };
+    return {
+      reason,
+      detail: reason === null ? '' : riskDetail(reason, { notional, fee, cash: this.portfolio.cash }),
+    };
   }
 
   private knownVenue(name: string | undefined): boolean {
@@ -891,18 +861,18 @@ export class Engine implements EnginePort {
   private dailyLossBreached(equity: Dec): boolean {
     const pct = this.config.risk.dailyLossLimitPct;
     if (pct === null) return false;
-    return equity.lte(this.dayStartEquity.times(dec(1).minus(pct)));
+    return equity.lte(this.portfolio.dayStartEquity.times(dec(1).minus(pct)));
   }
 
   /** Positions plus working entries: both count against the open-position limit. */
   private openExposures(): number {
-    const symbols = new Set(this.positions.keys());
+    const symbols = new Set(this.portfolio.positions.keys());
     for (const plan of this.activePlans()) if (plan.status === 'working') symbols.add(plan.input.symbol);
     return symbols.size;
   }
 
   private symbolExposed(symbol: string): boolean {
-    if (this.positions.has(symbol)) return true;
+    if (this.portfolio.positions.has(symbol)) return true;
     for (const plan of this.activePlans()) {
       if (plan.status === 'working' && plan.input.symbol === symbol) return true;
     }
@@ -939,22 +909,22 @@ export class Engine implements EnginePort {
       ...(price !== undefined ? { price } : {}),
       status: 'submitted',
       filledQuantity: '0',
-      createdAt: this.time,
-      updatedAt: this.time,
+      createdAt: this.clock.time,
+      updatedAt: this.clock.time,
       ...extra,
     };
   }
 
   /** Journals the intent (durably) and only then hands the order to the venue. */
   private sendOrder(order: OrderRecord): void {
-    this.orders.set(order.id, order);
-    this.emit({ type: 'order', order });
-    this.journal?.commitIntent(order.id, order.planId, this.time, JSON.stringify(order));
+    this.store.orders.set(order.id, order);
+    this.events.emit({ type: 'order', order });
+    this.journal?.commitIntent(order.id, order.planId, this.clock.time, JSON.stringify(order));
     this.onIntentCommitted?.(order.id);
     const venue = this.venueNamed(order.venue);
     if (!venue) {
       this.setOrder(order.id, { status: 'rejected', rejectReason: `venue ${order.venue} is not registered` });
-      this.onOrderRejected(this.orders.get(order.id)!, `venue ${order.venue} is not registered`);
+      this.onOrderRejected(this.store.orders.get(order.id)!, `venue ${order.venue} is not registered`);
       return;
     }
     venue.submit(
@@ -968,19 +938,19 @@ export class Engine implements EnginePort {
         ...(order.ocoGroup !== undefined ? { ocoGroup: order.ocoGroup } : {}),
         ...(order.role === 'stop_loss' || order.role === 'take_profit' ? { bracketLeg: order.role } : {}),
       },
-      this.time,
+      this.clock.time,
     );
   }
 
   private isOrderWorking(id: string): boolean {
-    const o = this.orders.get(id);
+    const o = this.store.orders.get(id);
     return o !== undefined && isWorking(o.status);
   }
 
   /** Asks the order's venue to cancel. A live venue's order shows `pending_cancel` until the venue says;
    *  an `unknown` one stays unknown (only a query says whether it exists), its cancel sent all the same. */
   private requestCancel(id: string, as: 'cancelled' | 'expired'): void {
-    const order = this.orders.get(id);
+    const order = this.store.orders.get(id);
     if (!order || !isWorking(order.status)) return;
     const venue = this.venueNamed(order.venue);
     if (!venue) return;
@@ -991,20 +961,20 @@ export class Engine implements EnginePort {
     } else {
       this.cancelAs.set(id, as);
     }
-    venue.cancel(id, this.time);
+    venue.cancel(id, this.clock.time);
   }
 
   /** Asks the order's venue to change it; false when a live venue's order cannot take a change now (not
    *  acknowledged yet, or a request on its way: the next sync tries again). */
   private requestAmend(id: string, change: { quantity?: string; price?: string }): boolean {
-    const order = this.orders.get(id)!;
+    const order = this.store.orders.get(id)!;
     const venue = this.venueNamed(order.venue);
     if (!venue) return false;
     if (this.isAsync(order.venue)) {
       if (order.status !== 'accepted' && order.status !== 'partially_filled') return false;
       this.setOrder(id, { status: 'pending_modify' });
     }
-    venue.amend(id, change, this.time);
+    venue.amend(id, change, this.clock.time);
     return true;
   }
 
@@ -1016,7 +986,7 @@ export class Engine implements EnginePort {
   }
 
   private setOrder(id: string, patch: Partial<OrderRecord>): OrderRecord {
-    const order = this.orders.get(id)!;
+    const order = this.store.orders.get(id)!;
     if (
       patch.status !== undefined &&
       patch.status !== order.status &&
@@ -1024,14 +994,14 @@ export class Engine implements EnginePort {
     ) {
       throw new IllegalOrderTransition(id, order.status, patch.status);
     }
-    const next: OrderRecord = { ...order, ...patch, updatedAt: this.time };
-    this.orders.set(id, next);
+    const next: OrderRecord = { ...order, ...patch, updatedAt: this.clock.time };
+    this.store.orders.set(id, next);
     if (!isWorking(next.status)) {
       // Keep the checkpoint small: a finished order needs no running sums (a late fill recounts them).
       this.orderNotional.delete(id);
       this.fillCount.delete(id);
     }
-    this.emit({ type: 'order', order: next });
+    this.events.emit({ type: 'order', order: next });
     return next;
   }
 
@@ -1044,32 +1014,36 @@ export class Engine implements EnginePort {
       return;
     }
     if (e.type === 'position_mismatch') {
-      this.notice(
+      this.events.notice(
         'error',
         'position_mismatch',
         `${e.symbol}: the venue holds ${e.venueQuantity}, Braid ${e.engineQuantity}`,
       );
       return;
     }
-    const known = this.orders.get(e.clientOrderId);
+    const known = this.store.orders.get(e.clientOrderId);
     const order = known && known.venue === venueName ? known : undefined;
     if (!order) {
       if (e.type === 'filled') {
         // Never a silent change: a fill Braid cannot place is shown, not booked.
-        this.notice(
+        this.events.notice(
           'error',
           'external_fill',
           `${venueName} filled ${e.quantity} at ${e.price} for order ${e.clientOrderId}, which Braid did not place: not booked`,
         );
         return;
       }
-      this.notice('error', 'unknown_order', `venue reported ${e.type} for unknown order ${e.clientOrderId}`);
+      this.events.notice(
+        'error',
+        'unknown_order',
+        `venue reported ${e.type} for unknown order ${e.clientOrderId}`,
+      );
       return;
     }
     if (live) {
       this.applyLiveEvent(order, e);
       // Brackets follow at once what the venue reported (an entry's fill, a leg's fill or change).
-      const book = this.positions.get(order.symbol);
+      const book = this.portfolio.positions.get(order.symbol);
       if (book && book.planId === order.planId) this.syncBrackets(book);
       return;
     }
@@ -1098,7 +1072,12 @@ export class Engine implements EnginePort {
         return;
       default:
         // unknown, cancel_rejected, modify_rejected, status: asynchronous venues only.
-        this.notice('warning', e.type, `order ${order.id}: ${e.type} from ${order.venue}`, order.planId);
+        this.events.notice(
+          'warning',
+          e.type,
+          `order ${order.id}: ${e.type} from ${order.venue}`,
+          order.planId,
+        );
         return;
     }
   }
@@ -1135,7 +1114,7 @@ export class Engine implements EnginePort {
       case 'unknown':
         if (!isWorking(order.status) || order.status === 'unknown') return;
         this.setOrder(id, { status: 'unknown' });
-        this.notice(
+        this.events.notice(
           'warning',
           'order_unknown',
           `order ${id}: the answer from ${order.venue} was lost (${e.reason}); unknown until ${order.venue} is asked`,
@@ -1146,7 +1125,7 @@ export class Engine implements EnginePort {
         if (order.status !== 'pending_cancel') return;
         this.cancelAs.delete(id);
         this.setOrder(id, { status: workingStatus(order) });
-        this.notice(
+        this.events.notice(
           'warning',
           'cancel_rejected',
           `${order.venue} refused to cancel ${id}: ${e.reason}`,
@@ -1156,7 +1135,7 @@ export class Engine implements EnginePort {
       case 'modify_rejected':
         if (order.status !== 'pending_modify') return;
         this.setOrder(id, { status: workingStatus(order) });
-        this.notice(
+        this.events.notice(
           'warning',
           'modify_rejected',
           `${order.venue} refused to change ${id}: ${e.reason}`,
@@ -1174,7 +1153,7 @@ export class Engine implements EnginePort {
     const id = order.id;
     if (e.venueOrderId !== undefined && order.venueOrderId === undefined)
       this.setOrder(id, { venueOrderId: e.venueOrderId });
-    const now = this.orders.get(id)!;
+    const now = this.store.orders.get(id)!;
     if (!isWorking(now.status)) return;
     switch (e.state) {
       case undefined:
@@ -1183,7 +1162,12 @@ export class Engine implements EnginePort {
           this.setOrder(id, { status: 'rejected', rejectReason: 'not at the venue' });
           this.onOrderRejected(now, 'not at the venue');
         } else {
-          this.notice('warning', 'order_missing', `${now.venue} no longer holds ${id}: ended`, now.planId);
+          this.events.notice(
+            'warning',
+            'order_missing',
+            `${now.venue} no longer holds ${id}: ended`,
+            now.planId,
+          );
           this.endAsVenueSays(now, this.cancelAs.get(id) ?? 'cancelled');
         }
         return;
@@ -1198,7 +1182,7 @@ export class Engine implements EnginePort {
             ...(e.price !== undefined ? { price: e.price } : {}),
           });
           if (this.cancelAs.has(id) && e.state !== 'filled') {
-            this.notice(
+            this.events.notice(
               'error',
               'cancel_lost',
               `${id} still works at ${now.venue}: the answer to its cancel was lost; cancel it again`,
@@ -1229,10 +1213,10 @@ export class Engine implements EnginePort {
     patch: Partial<OrderRecord>,
     quiet = false,
   ): boolean {
-    const now = this.orders.get(order.id)!;
+    const now = this.store.orders.get(order.id)!;
     if (now.status !== status && !canTransition(now.status, status)) {
       if (!quiet)
-        this.notice(
+        this.events.notice(
           'warning',
           'venue_report_ignored',
           `${now.venue} reported ${status} for ${now.id}, which is ${now.status}`,
@@ -1249,21 +1233,26 @@ export class Engine implements EnginePort {
     const id = order.id;
     const asked = this.cancelAs.get(id);
     this.cancelAs.delete(id);
-    const now = this.orders.get(id)!;
+    const now = this.store.orders.get(id)!;
     if (!isWorking(now.status)) return;
     this.setOrder(id, { status: as });
-    const plan = this.plans.get(order.planId);
+    const plan = this.store.plans.get(order.planId);
     if (!plan) return;
     if (order.role === 'entry' && plan.status === 'working' && plan.entryOrderId === id) {
       if (asked === undefined)
-        this.notice('warning', 'venue_cancelled', `${order.venue} ended the entry ${id} (${as})`, plan.id);
+        this.events.notice(
+          'warning',
+          'venue_cancelled',
+          `${order.venue} ended the entry ${id} (${as})`,
+          plan.id,
+        );
       this.setPlan(plan.id, { status: as, reason: asked ?? `venue_${as}` });
     } else if (
       order.role === 'stop_loss' &&
       asked === undefined &&
-      this.positions.get(order.symbol)?.planId === plan.id
+      this.portfolio.positions.get(order.symbol)?.planId === plan.id
     ) {
-      this.notice(
+      this.events.notice(
         'warning',
         'no_stop',
         `${order.symbol} has no stop: ${order.venue} ended its stop ${id}`,
@@ -1291,7 +1280,7 @@ export class Engine implements EnginePort {
     }
     this.externals.push(entry);
     if (this.externals.length > EXTERNAL_ORDERS_KEPT) this.externals.shift();
-    this.notice(
+    this.events.notice(
       'warning',
       'external_order',
       `${e.symbol}: order ${e.venueOrderId} at ${venue} was not placed by Braid (${e.side} ${e.quantity}${e.price !== undefined ? ` at ${e.price}` : ''}): shown, not managed`,
@@ -1301,18 +1290,19 @@ export class Engine implements EnginePort {
   /** The filled notional of an order from its fills (a late fill on a finished order). */
   private notionalFromFills(orderId: string): string {
     let sum = ZERO;
-    for (const f of this.fills) if (f.orderId === orderId) sum = sum.plus(dec(f.price).times(f.quantity));
+    for (const f of this.store.fills)
+      if (f.orderId === orderId) sum = sum.plus(dec(f.price).times(f.quantity));
     return str(sum);
   }
 
   private onOrderRejected(order: OrderRecord, reason: string): void {
-    this.notice(
+    this.events.notice(
       'error',
       'order_rejected',
       `order ${order.id} rejected by ${order.venue}: ${reason}`,
       order.planId,
     );
-    const plan = this.plans.get(order.planId);
+    const plan = this.store.plans.get(order.planId);
     if (order.role === 'entry' && plan?.status === 'working')
       this.setPlan(plan.id, { status: 'rejected', reason: 'venue_rejected' });
   }
@@ -1332,7 +1322,12 @@ export class Engine implements EnginePort {
     const notional = dec(before).plus(price.times(qty));
     this.orderNotional.set(order.id, str(notional));
     if (!isWorking(order.status)) {
-      this.notice('warning', 'late_fill', `fill on ${order.status} order ${order.id} applied`, order.planId);
+      this.events.notice(
+        'warning',
+        'late_fill',
+        `fill on ${order.status} order ${order.id} applied`,
+        order.planId,
+      );
     }
     this.setOrder(order.id, {
       ...this.statusAfterFill(order, filled),
@@ -1340,14 +1335,15 @@ export class Engine implements EnginePort {
       avgFillPrice: str(notional.div(filled)),
     });
     if (filled.gt(order.quantity)) {
-      this.notice(
+      this.events.notice(
         'error',
         'overfill',
         `${order.venue} filled ${str(filled)} of order ${order.id} for ${order.quantity}: booked`,
         order.planId,
       );
     }
-    const n = (this.fillCount.get(order.id) ?? this.fills.filter((f) => f.orderId === order.id).length) + 1;
+    const n =
+      (this.fillCount.get(order.id) ?? this.store.fills.filter((f) => f.orderId === order.id).length) + 1;
     this.fillCount.set(order.id, n);
     const fill: FillRecord = {
       id: `${order.id}#${n}`,
@@ -1361,10 +1357,10 @@ export class Engine implements EnginePort {
       fee: e.fee,
       liquidity: e.liquidity,
     };
-    this.fills.push(fill);
-    this.emit({ type: 'fill', fill });
+    this.store.fills.push(fill);
+    this.events.emit({ type: 'fill', fill });
     const value = price.times(qty);
-    this.cash = order.side === 'buy' ? this.cash.minus(value).minus(fee) : this.cash.plus(value).minus(fee);
+    this.portfolio.bookCash(order.side, value, fee);
     if (order.role === 'entry') this.applyEntryFill(order, qty, value, fee, e.time);
     else this.applyExitFill(order, qty, value, fee, e.time);
     this.emitPosition(order.symbol);
@@ -1374,7 +1370,7 @@ export class Engine implements EnginePort {
    *  `pending_modify`); a fill on an order believed never to have arrived is booked, its status kept. */
   private statusAfterFill(order: OrderRecord, filled: Dec): { status?: OrderStatus } {
     if (order.status === 'rejected') {
-      this.notice(
+      this.events.notice(
         'error',
         'fill_on_rejected',
         `${order.venue} filled ${order.id}, recorded as rejected: booked`,
@@ -1411,10 +1407,10 @@ export class Engine implements EnginePort {
   }
 
   private applyEntryFill(order: OrderRecord, qty: Dec, value: Dec, fee: Dec, time: number): void {
-    let book = this.positions.get(order.symbol);
+    let book = this.portfolio.positions.get(order.symbol);
     if (!book) {
       book = openBook(order.symbol, order.planId, order.side, time);
-      this.positions.set(order.symbol, book);
+      this.portfolio.positions.set(order.symbol, book);
       this.pdt.positionOpened(order.symbol, time);
       this.setPlan(order.planId, { status: 'open' });
     }
@@ -1422,9 +1418,9 @@ export class Engine implements EnginePort {
   }
 
   private applyExitFill(order: OrderRecord, qty: Dec, value: Dec, fee: Dec, time: number): void {
-    const book = this.positions.get(order.symbol);
+    const book = this.portfolio.positions.get(order.symbol);
     if (!book || book.planId !== order.planId) {
-      this.notice(
+      this.events.notice(
         'error',
         'orphan_exit_fill',
         `exit fill on ${order.id} with no position in ${order.symbol}`,
@@ -1432,12 +1428,12 @@ export class Engine implements EnginePort {
       );
       return;
     }
-    const plan = this.plans.get(order.planId)!;
+    const plan = this.store.plans.get(order.planId)!;
     // Once the position starts to exit, the rest of the entry must not add to it.
     if (plan.entryOrderId) this.requestCancel(plan.entryOrderId, 'cancelled');
     const open = dec(book.qty);
     if (qty.gt(open)) {
-      this.notice(
+      this.events.notice(
         'error',
         'overfill',
         `exit ${order.id} filled ${str(qty)} against an open ${str(open)}`,
@@ -1448,7 +1444,7 @@ export class Engine implements EnginePort {
     if (dec(book.qty).gt(0)) {
       // A bracket leg done while the entry grew in the same bar: its sibling is gone, so the rest of the
       // position is exited at market for the same reason rather than left without a stop.
-      const done = this.orders.get(order.id)!.status === 'filled';
+      const done = this.store.orders.get(order.id)!.status === 'filled';
       if (done && (order.role === 'stop_loss' || order.role === 'take_profit'))
         this.flatten(book, book.lastExitReason!);
       return;
@@ -1457,28 +1453,28 @@ export class Engine implements EnginePort {
   }
 
   private closeTrade(book: PositionBook, time: number): void {
-    this.positions.delete(book.symbol);
+    this.portfolio.positions.delete(book.symbol);
     const ex = this.exec.get(book.planId);
     for (const id of [ex?.stopOrderId, ex?.takeProfitOrderId, ex?.exitOrderId]) {
       if (id) this.requestCancel(id, 'cancelled');
     }
     const trade = tradeOf(book, time);
-    this.tradeList.push(trade);
-    this.realized = this.realized.plus(trade.pnl);
-    this.emit({ type: 'trade', trade });
+    this.store.trades.push(trade);
+    this.portfolio.addRealized(trade);
+    this.events.emit({ type: 'trade', trade });
     const dayTrade = this.pdt.positionFlat(book.symbol, time);
     this.setPlan(book.planId, { status: 'closed' });
-    if (dayTrade && this.listeners.length > 0)
-      this.emit({ type: 'dayTrades', dayTrades: this.dayTradesView() });
-    if (this.listeners.length > 0)
-      this.emit({ type: 'metrics', metrics: computeMetrics(this.tradeList, this.curve) });
+    if (dayTrade && this.events.listening)
+      this.events.emit({ type: 'dayTrades', dayTrades: this.dayTradesView() });
+    if (this.events.listening)
+      this.events.emit({ type: 'metrics', metrics: computeMetrics(this.store.trades, this.portfolio.curve) });
   }
 
   // ---------------------------------------------------------------- brackets, trailing, exits
 
   /** Brackets work from the bar after the entry's first fill, for the quantity filled. */
   private syncBrackets(book: PositionBook): void {
-    const plan = this.plans.get(book.planId)!;
+    const plan = this.store.plans.get(book.planId)!;
     const input = plan.input;
     const ex = this.execOf(plan.id);
     if (ex.exitOrderId && this.isOrderWorking(ex.exitOrderId)) return;
@@ -1523,7 +1519,7 @@ export class Engine implements EnginePort {
 
   /** A bracket leg covers what is open: its total = what it filled + the open quantity. */
   private resizeLeg(orderId: string, open: Dec): void {
-    const o = this.orders.get(orderId);
+    const o = this.store.orders.get(orderId);
     if (!o || !this.amendable(o)) return;
     const want = dec(o.filledQuantity).plus(open);
     if (!want.eq(o.quantity)) this.requestAmend(orderId, { quantity: str(want) });
@@ -1531,10 +1527,10 @@ export class Engine implements EnginePort {
 
   /** After each bar close, a long's stop rises to close x (1 - trail); a short's falls to close x (1 + trail). */
   private trail(book: PositionBook, close: Dec): void {
-    const plan = this.plans.get(book.planId)!;
+    const plan = this.store.plans.get(book.planId)!;
     if (plan.input.trailPct === undefined) return;
     const ex = this.execOf(plan.id);
-    const stop = ex.stopOrderId ? this.orders.get(ex.stopOrderId) : undefined;
+    const stop = ex.stopOrderId ? this.store.orders.get(ex.stopOrderId) : undefined;
     if (!stop || !isWorking(stop.status) || stop.price === undefined) return;
     const t = dec(plan.input.trailPct);
     let current = dec(stop.price);
@@ -1555,7 +1551,7 @@ export class Engine implements EnginePort {
 
   /** Flattens a position at market: brackets and the rest of the entry are cancelled first. */
   private flatten(book: PositionBook, reason: ExitReason): void {
-    const plan = this.plans.get(book.planId)!;
+    const plan = this.store.plans.get(book.planId)!;
     const ex = this.execOf(plan.id);
     if (plan.entryOrderId) this.requestCancel(plan.entryOrderId, 'cancelled');
     if (ex.stopOrderId) this.requestCancel(ex.stopOrderId, 'cancelled');
@@ -1581,7 +1577,7 @@ export class Engine implements EnginePort {
   /** Closes part of a position at market. Bracket legs shrink first to what stays open, so the exit and a
    *  leg filling in the same bar can never sell more than the position holds. */
   private reduce(book: PositionBook, qty: Dec): void {
-    const plan = this.plans.get(book.planId)!;
+    const plan = this.store.plans.get(book.planId)!;
     const ex = this.execOf(plan.id);
     if (plan.entryOrderId) this.requestCancel(plan.entryOrderId, 'cancelled');
     const rest = dec(book.qty).minus(qty);
@@ -1602,14 +1598,14 @@ export class Engine implements EnginePort {
         this.setPlan(plan.id, { status: 'cancelled', reason });
       } else if (plan.status === 'working') {
         if (plan.entryOrderId) this.requestCancel(plan.entryOrderId, 'cancelled');
-        if (this.plans.get(plan.id)!.status === 'working')
+        if (this.store.plans.get(plan.id)!.status === 'working')
           this.setPlan(plan.id, { status: 'cancelled', reason });
       }
     }
-    for (const book of [...this.positions.values()]) this.flatten(book, 'kill_switch');
+    for (const book of [...this.portfolio.positions.values()]) this.flatten(book, 'kill_switch');
     // Whatever else still works at a live venue (a leg whose cancel was refused, an order of a finished
     // plan): cancelled too. The flattening orders just sent stay.
-    for (const o of [...this.orders.values()]) {
+    for (const o of [...this.store.orders.values()]) {
       if (!isWorking(o.status) || !this.isAsync(o.venue)) continue;
       if (o.role === 'exit' && this.exec.get(o.planId)?.exitOrderId === o.id) continue;
       this.requestCancel(o.id, 'cancelled');
@@ -1620,49 +1616,19 @@ export class Engine implements EnginePort {
     if (state === this.tradingState) return;
     this.tradingState = state;
     this.tradingStateReason = reason;
-    this.emit({ type: 'tradingState', state, reason });
+    this.events.emit({ type: 'tradingState', state, reason });
   }
 
   // ---------------------------------------------------------------- valuation and views
 
-  /** Cash plus open positions marked at their last close (exact: no average price involved). */
-  equity(): Dec {
-    let e = this.cash;
-    for (const book of this.positions.values()) e = e.plus(markedValue(book, this.markOf(book)));
-    return e;
-  }
-
-  private markOf(book: PositionBook): Dec {
-    const last = this.lastClose.get(book.symbol);
-    return last === undefined ? avgEntryPrice(book) : dec(last);
-  }
-
-  private positionRecord(book: PositionBook): PositionRecord {
-    const ex = this.exec.get(book.planId);
-    const stop = ex?.stopOrderId ? this.orders.get(ex.stopOrderId) : undefined;
-    const protectedBy = stop && isWorking(stop.status) ? (stop.price ?? null) : null;
-    return { ...positionView(book, this.markOf(book)), stop: protectedBy };
-  }
-
   private emitPosition(symbol: string): void {
-    if (this.listeners.length === 0) return;
-    const book = this.positions.get(symbol);
-    this.emit({ type: 'position', symbol, position: book ? this.positionRecord(book) : null });
-  }
-
-  private account(): AccountView {
-    let unrealized = ZERO;
-    for (const book of this.positions.values())
-      unrealized = unrealized.plus(this.positionRecord(book).unrealizedPnl);
-    return {
-      currency: this.config.account.currency,
-      cash: str(this.cash),
-      equity: str(this.equity()),
-      startEquity: str(this.startEquity),
-      dayStartEquity: str(this.dayStartEquity),
-      realizedPnl: str(this.realized),
-      unrealizedPnl: str(unrealized),
-    };
+    if (!this.events.listening) return;
+    const book = this.portfolio.positions.get(symbol);
+    this.events.emit({
+      type: 'position',
+      symbol,
+      position: book ? this.portfolio.positionRecord(book) : null,
+    });
   }
 
   /** Every day trade recorded (the view lists only those in the window). */
@@ -1671,23 +1637,23 @@ export class Engine implements EnginePort {
   }
 
   dayTradesView() {
-    return this.pdt.view(this.time, str(this.dayStartEquity));
+    return this.pdt.view(this.clock.time, str(this.portfolio.dayStartEquity));
   }
 
   snapshot(): EngineSnapshot {
     return {
-      time: this.time,
+      time: this.clock.time,
       tradingState: this.tradingState,
       approval: this.config.approval,
-      account: this.account(),
-      plans: [...this.plans.values()],
-      orders: [...this.orders.values()],
-      fills: [...this.fills],
-      trades: [...this.tradeList],
-      positions: [...this.positions.values()].map((b) => this.positionRecord(b)),
+      account: this.portfolio.account(),
+      plans: [...this.store.plans.values()],
+      orders: [...this.store.orders.values()],
+      fills: [...this.store.fills],
+      trades: [...this.store.trades],
+      positions: [...this.portfolio.positions.values()].map((b) => this.portfolio.positionRecord(b)),
       dayTrades: this.dayTradesView(),
-      metrics: computeMetrics(this.tradeList, this.curve),
-      lastPrices: Object.fromEntries(this.lastClose),
+      metrics: computeMetrics(this.store.trades, this.portfolio.curve),
+      lastPrices: Object.fromEntries(this.portfolio.lastClose),
       instruments: this.instruments(),
     };
   }
@@ -1703,11 +1669,11 @@ export class Engine implements EnginePort {
   }
 
   trades(): TradeRecord[] {
-    return [...this.tradeList];
+    return [...this.store.trades];
   }
 
   startingEquity(): string {
-    return str(this.startEquity);
+    return str(this.portfolio.startEquity);
   }
 
   /** Fills ignored because their venue trade id was booked already. */
@@ -1732,8 +1698,8 @@ export class Engine implements EnginePort {
   /** Records a note for the operator (kept in the checkpoint, listed in the replay report). */
   note(code: string, message: string, now: number): void {
     this.advance(now);
-    this.notes.push({ time: this.time, code, message });
-    this.notice('warning', code, message);
+    this.notes.push({ time: this.clock.time, code, message });
+    this.events.notice('warning', code, message);
   }
 
   noteList(): readonly EngineNote[] {
@@ -1758,21 +1724,21 @@ export class Engine implements EnginePort {
 
   liveState(): LiveState {
     return {
-      time: this.time,
+      time: this.clock.time,
       tradingState: this.tradingState,
       tradingStateReason: this.tradingStateReason,
-      cash: str(this.cash),
-      startEquity: str(this.startEquity),
-      positions: [...this.positions.values()].map((b) => ({ ...b })),
+      cash: str(this.portfolio.cash),
+      startEquity: str(this.portfolio.startEquity),
+      positions: [...this.portfolio.positions.values()].map((b) => ({ ...b })),
       exec: Object.fromEntries([...this.exec].map(([k, v]) => [k, { ...v }])),
-      lastClose: Object.fromEntries(this.lastClose),
+      lastClose: Object.fromEntries(this.portfolio.lastClose),
       orderSeq: Object.fromEntries(this.orderSeq),
       orderNotional: Object.fromEntries(this.orderNotional),
       cancelAs: Object.fromEntries(this.cancelAs),
       fillCount: Object.fromEntries(this.fillCount),
-      exchangeDay: this.exchangeDay,
-      dayStartEquity: str(this.dayStartEquity),
-      equity: this.curve.state(),
+      exchangeDay: this.clock.state().exchangeDay,
+      dayStartEquity: str(this.portfolio.dayStartEquity),
+      equity: this.portfolio.curve.state(),
       pdt: this.pdt.state(),
       venue: this.venue.state(),
       duplicatePlanIds: [...this.duplicatePlanIds],
@@ -1800,21 +1766,25 @@ export class Engine implements EnginePort {
   restore(checkpointSeq: number, live: LiveState): void {
     if (!this.journal) throw new Error('restore needs a journal');
     for (const e of this.journal.eventsUpTo(checkpointSeq))
-      this.applyHistory(JSON.parse(e.body) as EngineEvent);
-    this.time = live.time;
+      this.store.applyHistory(JSON.parse(e.body) as EngineEvent);
+    this.clock.restore({ time: live.time, exchangeDay: live.exchangeDay });
     this.tradingState = live.tradingState;
     this.tradingStateReason = live.tradingStateReason;
-    this.cash = dec(live.cash);
-    this.startEquity = dec(live.startEquity);
-    this.positions = new Map(live.positions.map((b) => [b.symbol, { ...b }]));
+    this.portfolio.restore(
+      {
+        cash: live.cash,
+        startEquity: live.startEquity,
+        dayStartEquity: live.dayStartEquity,
+        positions: live.positions,
+        lastClose: live.lastClose,
+        equity: live.equity,
+      },
+      this.store.trades,
+    );
     this.exec = new Map(Object.entries(live.exec).map(([k, v]) => [k, { ...v }]));
-    this.lastClose = new Map(Object.entries(live.lastClose));
     this.orderSeq = new Map(Object.entries(live.orderSeq));
     this.orderNotional = new Map(Object.entries(live.orderNotional));
     this.cancelAs = new Map(Object.entries(live.cancelAs));
-    this.exchangeDay = live.exchangeDay;
-    this.dayStartEquity = dec(live.dayStartEquity);
-    this.curve = new EquityCurve(this.startEquity, live.equity);
     this.pdt = new DayTradeCounter(this.pdtConfig(), live.pdt);
     this.venue.restore(live.venue);
     this.duplicatePlanIds = [...live.duplicatePlanIds];
@@ -1827,7 +1797,9 @@ export class Engine implements EnginePort {
     this.bookedIndex = new Set();
     for (const [venue, list] of this.bookedTrades)
       for (const [tradeId] of list) this.bookedIndex.add(`${venue}\u0000${tradeId}`);
-    this.active = new Set([...this.plans.values()].filter((p) => !isTerminalPlan(p.status)).map((p) => p.id));
+    this.active = new Set(
+      [...this.store.plans.values()].filter((p) => !isTerminalPlan(p.status)).map((p) => p.id),
+    );
   }
 
   /** Order intents journaled after the last checkpoint: a command or bar cut short by a crash, never
@@ -1837,14 +1809,14 @@ export class Engine implements EnginePort {
    *  when the plan itself was lost) for the venue to be asked by client order id; it is never sent again. */
   recoverInterrupted(intents: ReadonlyArray<{ clientOrderId: string; body: string }>): void {
     for (const { clientOrderId: id, body } of intents) {
-      if (this.orders.has(id)) continue;
+      if (this.store.orders.has(id)) continue;
       this.reserveOrderId(id);
       const order = orderOfIntent(body);
       if (order && this.isAsync(order.venue)) {
         this.recoverLiveIntent(order);
         continue;
       }
-      this.notice(
+      this.events.notice(
         'error',
         'order_interrupted',
         `order ${id} was journaled but a crash stopped it before the venue`,
@@ -1853,8 +1825,8 @@ export class Engine implements EnginePort {
   }
 
   private recoverLiveIntent(order: OrderRecord): void {
-    const record: OrderRecord = { ...order, status: 'unknown', updatedAt: this.time };
-    let plan = this.plans.get(order.planId);
+    const record: OrderRecord = { ...order, status: 'unknown', updatedAt: this.clock.time };
+    let plan = this.store.plans.get(order.planId);
     if (!plan && order.role === 'entry') {
       // The plan's own record was lost with the command: rebuilt from its entry, so that an upstream
       // sending it again (same id) is recognised and nothing is sent twice.
@@ -1866,12 +1838,18 @@ export class Engine implements EnginePort {
         quantity: order.quantity,
         venue: order.venue,
       };
-      plan = { id: order.planId, input, status: 'working', receivedAt: this.time, updatedAt: this.time };
-      this.plans.set(plan.id, plan);
+      plan = {
+        id: order.planId,
+        input,
+        status: 'working',
+        receivedAt: this.clock.time,
+        updatedAt: this.clock.time,
+      };
+      this.store.plans.set(plan.id, plan);
       this.emitPlan(plan.id);
     }
-    this.orders.set(record.id, record);
-    this.emit({ type: 'order', order: record });
+    this.store.orders.set(record.id, record);
+    this.events.emit({ type: 'order', order: record });
     if (plan) {
       if (order.role === 'entry' && plan.entryOrderId === undefined && !isTerminalPlan(plan.status))
         this.setPlan(plan.id, { status: 'working', quantity: order.quantity, entryOrderId: order.id });
@@ -1881,7 +1859,7 @@ export class Engine implements EnginePort {
         ex.takeProfitOrderId = order.id;
       if (ex && order.role === 'exit' && ex.exitOrderId === undefined) ex.exitOrderId = order.id;
     }
-    this.notice(
+    this.events.notice(
       'error',
       'order_interrupted',
       `order ${order.id} was journaled and a crash came before ${order.venue} answered: unknown until ${order.venue} is asked`,
@@ -1894,26 +1872,6 @@ export class Engine implements EnginePort {
     if (!m) return;
     const n = Number(m[2]);
     if ((this.orderSeq.get(m[1]!) ?? 0) < n) this.orderSeq.set(m[1]!, n);
-  }
-
-  private applyHistory(event: EngineEvent): void {
-    switch (event.type) {
-      case 'plan':
-        this.plans.set(event.plan.id, event.plan);
-        return;
-      case 'order':
-        this.orders.set(event.order.id, event.order);
-        return;
-      case 'fill':
-        this.fills.push(event.fill);
-        return;
-      case 'trade':
-        this.tradeList.push(event.trade);
-        this.realized = this.realized.plus(event.trade.pnl);
-        return;
-      default:
-        return;
-    }
   }
 
   close(): void {
@@ -1946,23 +1904,6 @@ function workingStatus(order: OrderRecord): OrderStatus {
 
 function isTerminalPlan(status: PlanStatus): boolean {
   return status === 'closed' || status === 'rejected' || status === 'expired' || status === 'cancelled';
-}
-
-function refOf(event: EngineEvent): string {
-  switch (event.type) {
-    case 'plan':
-      return event.plan.id;
-    case 'order':
-      return event.order.id;
-    case 'fill':
-      return event.fill.id;
-    case 'trade':
-      return event.trade.planId;
-    case 'notice':
-      return event.notice.planId ?? '';
-    default:
-      return '';
-  }
 }
 
 function riskDetail(reason: RejectReason, c: { notional: Dec; fee: Dec; cash: Dec }): string {

@@ -1,0 +1,118 @@
+// The portfolio (NautilusTrader's Portfolio): cash, the open positions, the last price of every symbol,
+// realized P&L and the equity curve, all kept as fills and marks arrive (nothing is recomputed from the
+// whole history). Equity = cash + open positions marked at their last price.
+import { type Dec, dec, str, ZERO } from '../../../shared/domain/decimal.ts';
+import type { AccountView } from '../../../shared/domain/engine-view.ts';
+import type { Side } from '../../../shared/domain/plan.ts';
+import type { PositionRecord, TradeRecord } from '../../../shared/domain/portfolio.ts';
+import { EquityCurve, type EquityCurveState } from './metrics.ts';
+import { avgEntryPrice, markedValue, type PositionBook, positionView } from './position-book.ts';
+
+export interface PortfolioState {
+  cash: string;
+  startEquity: string;
+  dayStartEquity: string;
+  positions: PositionBook[];
+  lastClose: Record<string, string>;
+  equity: EquityCurveState;
+}
+
+export class Portfolio {
+  cash: Dec;
+  startEquity: Dec;
+  dayStartEquity: Dec;
+  positions = new Map<string, PositionBook>();
+  lastClose = new Map<string, string>();
+  curve: EquityCurve;
+  /** Sum of closed trades' P&L, kept as trades close (the account view is built on every bar). */
+  realized: Dec = ZERO;
+  private readonly currency: string;
+  /** The working stop's level of a position, or null (the position record shows it). */
+  private readonly stopOf: (book: PositionBook) => string | null;
+
+  constructor(cash: string, currency: string, stopOf: (book: PositionBook) => string | null) {
+    this.cash = dec(cash);
+    this.startEquity = this.cash;
+    this.dayStartEquity = this.cash;
+    this.curve = new EquityCurve(this.startEquity);
+    this.currency = currency;
+    this.stopOf = stopOf;
+  }
+
+  /** Cash plus open positions marked at their last price (exact: no average price involved). */
+  equity(): Dec {
+    let e = this.cash;
+    for (const book of this.positions.values()) e = e.plus(markedValue(book, this.markOf(book)));
+    return e;
+  }
+
+  markOf(book: PositionBook): Dec {
+    const last = this.lastClose.get(book.symbol);
+    return last === undefined ? avgEntryPrice(book) : dec(last);
+  }
+
+  /** A new exchange day starts from today's equity (the daily loss limit, the day-trade policy). */
+  startDay(): void {
+    this.dayStartEquity = this.equity();
+  }
+
+  /** A price for a symbol (a bar's close, a quote's last) and an equity mark for the curve. */
+  setLast(symbol: string, price: string): void {
+    this.lastClose.set(symbol, price);
+  }
+
+  markEquity(time: number): void {
+    this.curve.mark(time, this.equity());
+  }
+
+  /** Cash moves with a fill: a buy pays value + fee, a sell receives value - fee. */
+  bookCash(side: Side, value: Dec, fee: Dec): void {
+    this.cash = side === 'buy' ? this.cash.minus(value).minus(fee) : this.cash.plus(value).minus(fee);
+  }
+
+  addRealized(trade: TradeRecord): void {
+    this.realized = this.realized.plus(trade.pnl);
+  }
+
+  positionRecord(book: PositionBook): PositionRecord {
+    return { ...positionView(book, this.markOf(book)), stop: this.stopOf(book) };
+  }
+
+  account(): AccountView {
+    let unrealized = ZERO;
+    for (const book of this.positions.values())
+      unrealized = unrealized.plus(this.positionRecord(book).unrealizedPnl);
+    return {
+      currency: this.currency,
+      cash: str(this.cash),
+      equity: str(this.equity()),
+      startEquity: str(this.startEquity),
+      dayStartEquity: str(this.dayStartEquity),
+      realizedPnl: str(this.realized),
+      unrealizedPnl: str(unrealized),
+    };
+  }
+
+  state(): PortfolioState {
+    return {
+      cash: str(this.cash),
+      startEquity: str(this.startEquity),
+      dayStartEquity: str(this.dayStartEquity),
+      positions: [...this.positions.values()].map((b) => ({ ...b })),
+      lastClose: Object.fromEntries(this.lastClose),
+      equity: this.curve.state(),
+    };
+  }
+
+  /** The live state, and the realized P&L of the closed trades the journal holds. */
+  restore(s: PortfolioState, trades: readonly TradeRecord[]): void {
+    this.cash = dec(s.cash);
+    this.startEquity = dec(s.startEquity);
+    this.dayStartEquity = dec(s.dayStartEquity);
+    this.positions = new Map(s.positions.map((b) => [b.symbol, { ...b }]));
+    this.lastClose = new Map(Object.entries(s.lastClose));
+    this.curve = new EquityCurve(this.startEquity, s.equity);
+    this.realized = ZERO;
+    for (const t of trades) this.realized = this.realized.plus(t.pnl);
+  }
+}
