@@ -12,30 +12,22 @@ import { type Dec, dec } from '../../../src/shared/domain/decimal.ts';
 import { type ApiKey, KeyRing, newApiKey } from './sim/auth.ts';
 import { Book, type DeadMan, type Order, type Quote } from './sim/book.ts';
 import { type CounterView, callCost, LeakyCounter } from './sim/counters.ts';
+import { orderView, type SimOrderView, type SimTradeView, tradeView } from './sim/inspect.ts';
 import {
-  DEFAULT_ASSETS,
-  DEFAULT_PAIRS,
+  assetId,
+  buildAssets,
+  buildPairs,
   DEFAULT_PRICES,
-  type Pair,
   type SimAssetConfig,
   type SimPairConfig,
-  toPair,
 } from './sim/market.ts';
 import { text } from './sim/orders.ts';
 import { handlePrivate } from './sim/private.ts';
-import {
-  assetPairView,
-  assetView,
-  type Candle,
-  candlesFromTicks,
-  candleView,
-  depthView,
-  type Json,
-  parseCandle,
-  tickerView,
-} from './sim/wire.ts';
+import { handlePublic } from './sim/public.ts';
+import { type Candle, type Json, parseCandle } from './sim/wire.ts';
 
 export { krakenSignature, verifyKrakenSignature } from './sim/auth.ts';
+export type { SimOrderView, SimTradeView } from './sim/inspect.ts';
 export type { SimAssetConfig, SimPairConfig } from './sim/market.ts';
 export { DEFAULT_PAIRS } from './sim/market.ts';
 
@@ -107,47 +99,6 @@ export interface SimRequest {
   at: number;
 }
 
-export interface SimOrderView {
-  txid: string;
-  cl_ord_id: string | null;
-  userref: number | null;
-  pair: string;
-  symbol: string;
-  status: Order['status'];
-  type: Order['side'];
-  ordertype: Order['ordertype'];
-  price: string | null;
-  price2: string | null;
-  vol: string;
-  vol_exec: string;
-  cost: string;
-  fee: string;
-  oflags: string[];
-  timeinforce: string;
-  /** Seconds, as Kraken gives them. */
-  opentm: number;
-  closetm: number | null;
-  reason: string | null;
-  trades: string[];
-}
-
-export interface SimTradeView {
-  txid: string;
-  ordertxid: string;
-  pair: string;
-  symbol: string;
-  type: Order['side'];
-  ordertype: Order['ordertype'];
-  price: string;
-  vol: string;
-  cost: string;
-  fee: string;
-  maker: boolean;
-  trade_id: number;
-  /** Seconds. */
-  time: number;
-}
-
 export interface RateCounters {
   /** Per API key. */
   calls: Record<string, CounterView>;
@@ -183,46 +134,6 @@ export interface KrakenSim {
   rateCounters(): RateCounters;
 }
 
-function buildPairs(entries: KrakenSimOptions['pairs']): Pair[] {
-  if (!entries) return DEFAULT_PAIRS.map(toPair);
-  return entries.map((e) => {
-    const base = DEFAULT_PAIRS.find((p) => p.symbol === e.symbol);
-    const merged = { ...base, ...e } as SimPairConfig;
-    for (const k of ['name', 'base', 'quote', 'tickSize', 'ordermin'] as const) {
-      if (merged[k] === undefined) throw new Error(`pair ${e.symbol} needs ${k}`);
-    }
-    const [b, q] = e.symbol.split('/');
-    merged.altname ??= `${b}${q}`;
-    merged.wsname ??= e.symbol;
-    merged.pairDecimals ??= Math.max(0, -Math.floor(Math.log10(Number(merged.tickSize))));
-    merged.lotDecimals ??= 8;
-    merged.costDecimals ??= 5;
-    merged.costmin ??= '0';
-    return toPair(merged);
-  });
-}
-
-function buildAssets(pairs: Pair[], extra: SimAssetConfig[] = []): SimAssetConfig[] {
-  const assets = [...extra, ...DEFAULT_ASSETS.filter((a) => !extra.some((x) => x.id === a.id))];
-  const used = new Set(pairs.flatMap((p) => [p.base, p.quote]));
-  for (const id of used) {
-    if (!assets.some((a) => a.id === id)) assets.push({ id, altname: id, decimals: 8, displayDecimals: 5 });
-  }
-  return assets.filter((a) => used.has(a.id) || extra.includes(a));
-}
-
-/** An asset id from an id, an altname or a unified code. */
-function assetId(ref: string, pairs: Pair[], assets: SimAssetConfig[]): string {
-  const a = assets.find((x) => x.id === ref || x.altname === ref);
-  if (a) return a.id;
-  for (const p of pairs) {
-    const [b, q] = p.symbol.split('/');
-    if (b === ref) return p.base;
-    if (q === ref) return p.quote;
-  }
-  throw new Error(`unknown asset ${ref}`);
-}
-
 function quoteOf(u: PriceUpdate): Quote {
   const bid = dec(u.bid);
   const ask = dec(u.ask);
@@ -234,8 +145,6 @@ interface ActiveFault {
   fault: SimFault;
   left: number;
 }
-
-const OHLC_INTERVALS = [1, 5, 15, 30, 60, 240, 1440, 10080, 21600];
 
 export async function startKrakenSim(options: KrakenSimOptions = {}): Promise<KrakenSim> {
   const clock = options.now ?? Date.now;
@@ -311,87 +220,6 @@ export async function startKrakenSim(options: KrakenSimOptions = {}): Promise<Kr
     res.end(payload);
   };
 
-  const publicAnswer = (
-    name: string,
-    params: Record<string, unknown>,
-  ): { ok: true; result: Json } | { ok: false; error: string } => {
-    const t = now();
-    const pairList = (): Pair[] | string => {
-      const ref = text(params, 'pair');
-      if (ref === undefined) return pairs;
-      const found: Pair[] = [];
-      for (const r of ref.split(',')) {
-        const p = book.pair(r.trim());
-        if (!p) return 'EQuery:Unknown asset pair';
-        found.push(p);
-      }
-      return found;
-    };
-    switch (name) {
-      case 'Time':
-        return {
-          ok: true,
-          result: { unixtime: Math.floor(t / 1000), rfc1123: new Date(t).toUTCString() },
-        };
-      case 'SystemStatus':
-        return { ok: true, result: { status: 'online', timestamp: new Date(t).toISOString() } };
-      case 'Assets': {
-        const result: Record<string, Json> = {};
-        for (const a of assets) result[a.id] = assetView(a);
-        return { ok: true, result };
-      }
-      case 'AssetPairs': {
-        const list = pairList();
-        if (typeof list === 'string') return { ok: false, error: list };
-        const result: Record<string, Json> = {};
-        for (const p of list) result[p.name] = assetPairView(p, makerFeeBps, takerFeeBps);
-        return { ok: true, result };
-      }
-      case 'Ticker': {
-        const list = pairList();
-        if (typeof list === 'string') return { ok: false, error: list };
-        const result: Record<string, Json> = {};
-        for (const p of list) {
-          const q = book.quotes.get(p.name);
-          if (q) result[p.name] = tickerView(p, q, book.ticks.get(p.name) ?? [], book.trades, t);
-        }
-        return { ok: true, result };
-      }
-      case 'Depth': {
-        const list = pairList();
-        if (typeof list === 'string') return { ok: false, error: list };
-        const p = list[0];
-        const q = p ? book.quotes.get(p.name) : undefined;
-        if (!p || !q || text(params, 'pair') === undefined)
-          return { ok: false, error: 'EGeneral:Invalid arguments' };
-        return { ok: true, result: { [p.name]: depthView(p, q, t) } };
-      }
-      case 'OHLC': {
-        const ref = text(params, 'pair');
-        const p = ref === undefined ? undefined : book.pair(ref);
-        if (!p)
-          return {
-            ok: false,
-            error: ref === undefined ? 'EGeneral:Invalid arguments' : 'EQuery:Unknown asset pair',
-          };
-        const interval = Number(text(params, 'interval') ?? 1);
-        if (!OHLC_INTERVALS.includes(interval)) return { ok: false, error: 'EGeneral:Invalid arguments' };
-        const since = text(params, 'since');
-        const bars =
-          candles.get(`${p.name}:${interval}`) ??
-          candlesFromTicks(book.ticks.get(p.name) ?? [], book.trades, interval, t);
-        const after = since === undefined ? bars : bars.filter((b) => b.time / 1000 > Number(since));
-        const lastBar = bars[bars.length - 1];
-        const span = interval * 60_000;
-        const last =
-          lastBar === undefined ? 0 : (lastBar.time + span > t ? lastBar.time - span : lastBar.time) / 1000;
-        return { ok: true, result: { [p.name]: after.map((b) => candleView(p, b)), last: Math.floor(last) } };
-      }
-      default:
-        return { ok: false, error: 'EGeneral:Unknown method' };
-    }
-  };
-
   const handle = (req: IncomingMessage, res: ServerResponse, rawBody: string) => {
     tick();
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -456,7 +284,7 @@ export async function startKrakenSim(options: KrakenSimOptions = {}): Promise<Kr
     let acted: { ok: true; result: Json } | { ok: false; error: string };
     if (api === 'public') {
       if (fault?.kind === 'error' && !fault.acted) return answer([fault.error]);
-      acted = publicAnswer(name, params);
+      acted = handlePublic(name, params, { book, makerFeeBps, takerFeeBps, candles, now: now() });
     } else {
       if (req.method !== 'POST') return answer(['EGeneral:Invalid arguments']);
       const auth = keys.authenticate(
@@ -516,29 +344,6 @@ export async function startKrakenSim(options: KrakenSimOptions = {}): Promise<Kr
     return o;
   };
 
-  const orderView = (o: Order): SimOrderView => ({
-    txid: o.txid,
-    cl_ord_id: o.clOrdId,
-    userref: o.userref,
-    pair: o.pair.name,
-    symbol: o.pair.symbol,
-    status: o.status,
-    type: o.side,
-    ordertype: o.ordertype,
-    price: o.price?.toString() ?? null,
-    price2: o.price2?.toString() ?? null,
-    vol: o.vol.toString(),
-    vol_exec: o.volExec.toString(),
-    cost: o.cost.toString(),
-    fee: o.fee.toString(),
-    oflags: [...o.oflags],
-    timeinforce: o.timeinforce,
-    opentm: o.opentm / 1000,
-    closetm: o.closetm === null ? null : o.closetm / 1000,
-    reason: o.reason,
-    trades: [...o.trades],
-  });
-
   return {
     url: `http://127.0.0.1:${port}`,
     apiKey: primary.apiKey,
@@ -596,21 +401,7 @@ export async function startKrakenSim(options: KrakenSimOptions = {}): Promise<Kr
       return book.orders.map(orderView);
     },
     trades() {
-      return book.trades.map((t) => ({
-        txid: t.txid,
-        ordertxid: t.ordertxid,
-        pair: t.pair.name,
-        symbol: t.pair.symbol,
-        type: t.side,
-        ordertype: t.ordertype,
-        price: t.price.toString(),
-        vol: t.vol.toString(),
-        cost: t.cost.toString(),
-        fee: t.fee.toString(),
-        maker: t.maker,
-        trade_id: t.tradeId,
-        time: t.time / 1000,
-      }));
+      return book.trades.map(tradeView);
     },
     requests() {
       return [...log];

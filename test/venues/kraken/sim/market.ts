@@ -109,6 +109,47 @@ export function roundHalfUp(x: Dec, places: number): Dec {
   return x.round(places, Big.roundHalfUp);
 }
 
+/** The pairs a sim trades: the defaults, or entries (a default's symbol overrides fields of it). */
+export function buildPairs(entries: Array<Partial<SimPairConfig> & { symbol: string }> | undefined): Pair[] {
+  if (!entries) return DEFAULT_PAIRS.map(toPair);
+  return entries.map((e) => {
+    const base = DEFAULT_PAIRS.find((p) => p.symbol === e.symbol);
+    const merged = { ...base, ...e } as SimPairConfig;
+    for (const k of ['name', 'base', 'quote', 'tickSize', 'ordermin'] as const) {
+      if (merged[k] === undefined) throw new Error(`pair ${e.symbol} needs ${k}`);
+    }
+    const [b, q] = e.symbol.split('/');
+    merged.altname ??= `${b}${q}`;
+    merged.wsname ??= e.symbol;
+    merged.pairDecimals ??= Math.max(0, -Math.floor(Math.log10(Number(merged.tickSize))));
+    merged.lotDecimals ??= 8;
+    merged.costDecimals ??= 5;
+    merged.costmin ??= '0';
+    return toPair(merged);
+  });
+}
+
+export function buildAssets(pairs: Pair[], extra: SimAssetConfig[] = []): SimAssetConfig[] {
+  const assets = [...extra, ...DEFAULT_ASSETS.filter((a) => !extra.some((x) => x.id === a.id))];
+  const used = new Set(pairs.flatMap((p) => [p.base, p.quote]));
+  for (const id of used) {
+    if (!assets.some((a) => a.id === id)) assets.push({ id, altname: id, decimals: 8, displayDecimals: 5 });
+  }
+  return assets.filter((a) => used.has(a.id) || extra.includes(a));
+}
+
+/** An asset id from an id, an altname or a unified code. */
+export function assetId(ref: string, pairs: Pair[], assets: SimAssetConfig[]): string {
+  const a = assets.find((x) => x.id === ref || x.altname === ref);
+  if (a) return a.id;
+  for (const p of pairs) {
+    const [b, q] = p.symbol.split('/');
+    if (b === ref) return p.base;
+    if (q === ref) return p.quote;
+  }
+  throw new Error(`unknown asset ${ref}`);
+}
+
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 function idPart(n: number): string {
   let s = '';
