@@ -220,7 +220,7 @@ const readTrailFraction: Read<DecStr> = (v) => {
 
 /**
  * A plan typed by the operator: the same plan without `id` (the host assigns `manual-<n>`) and without
- * the upstream-only fields (condition, confidence, expected, expiry, venue, timeframe); quantities and
+ * the upstream-only fields (condition, confidence, expected, expiry, timeframe); quantities and
  * prices above 0, a trail below 1.
  */
 export const manualPlanSchema = z.strictObject(planFields(readPositive, readTrailFraction)).pick({
@@ -231,6 +231,8 @@ export const manualPlanSchema = z.strictObject(planFields(readPositive, readTrai
   stopLoss: true,
   takeProfit: true,
   trailPct: true,
+  // The ticket's venue selector (venues.md: `submitPlan`'s plan takes `venue`).
+  venue: true,
 });
 
 export type UpstreamPlan = z.output<typeof upstreamPlanSchema>;

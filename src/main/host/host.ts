@@ -63,10 +63,22 @@ export function createHost(options: HostOptions): HostHandle {
   const signalSource = options.signalSource ?? null;
   const venues = options.venues ?? paperOnlyDesk();
 
+  // Where orders go: in PAPER the paper venue; in LIVE each live venue that is connected and reconciled.
+  const venueViews = () =>
+    venues.list().map((v) => ({
+      ...v,
+      live:
+        live.mode() === 'LIVE'
+          ? v.name !== 'paper' && v.state === 'connected' && !v.reconciling
+          : v.name === 'paper',
+    }));
+  /** The engine routes to the live venues in LIVE (each refuses entries while it is not reconciled). */
+  const liveNames = (): string[] => venues.list().flatMap((v) => (v.name === 'paper' ? [] : [v.name]));
+
   const hostState = (): HostState => ({
     mode: live.mode(),
     pinSet: live.pinSet(),
-    venues: venues.list(),
+    venues: venueViews(),
     signalSource,
     lessons: lessons.list(),
     busy: null,
@@ -81,6 +93,8 @@ export function createHost(options: HostOptions): HostHandle {
   });
   const unsubscribeEngine = engine.subscribe((event) => hub.publish(event));
   const publishHost = () => hub.publish({ type: 'host', host: hostState() });
+  // A venue connecting, reconciling or failing changes what the Venues panel and the top bar show.
+  const unsubscribeVenues = venues.onChange(publishHost);
 
   const nextManualId = (): string => {
     const n = Number(engine.settings.get(MANUAL_SEQ_SETTING) ?? '0') + 1;
@@ -162,10 +176,21 @@ export function createHost(options: HostOptions): HostHandle {
         return queryHistory(command.args);
       case 'setPin':
         return withHostEvent(await live.setPin(command.args.pin, command.args.currentPin));
-      case 'armLive':
-        return withHostEvent(await live.arm(command.args.pin));
-      case 'disarmLive':
+      case 'armLive': {
+        const armed = await live.arm(command.args.pin);
+        if (!armed.ok) return armed;
+        const routed = engine.setRouting(liveNames(), options.now());
+        if (!routed.ok) {
+          live.disarm();
+          return routed;
+        }
+        return withHostEvent(armed);
+      }
+      case 'disarmLive': {
+        // New orders go to paper again; live orders still working stay shown and manageable.
+        engine.setRouting(null, options.now());
         return withHostEvent(live.disarm());
+      }
       case 'exportHistory':
         return exportHistory(command.args.format);
       case 'setLessonState':
@@ -237,6 +262,7 @@ export function createHost(options: HostOptions): HostHandle {
         await options.beforeClose?.();
       } finally {
         unsubscribeEngine();
+        unsubscribeVenues();
         hub.dispose();
         engine.close();
       }
