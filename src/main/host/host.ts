@@ -155,8 +155,11 @@ export function createHost(options: HostOptions): HostHandle {
       }
       case 'closePosition':
         return engine.closePosition(command.args.symbol, now, command.args.quantity);
-      case 'kill':
-        return engine.kill(now);
+      case 'kill': {
+        const killed = engine.kill(now);
+        await venues.cancelAllEverywhere?.();
+        return killed;
+      }
       case 'resume':
         return engine.resume(now);
       case 'setTradingState':

@@ -11,6 +11,9 @@ export interface VenueDesk {
   test(venue: string): Promise<Result<{ latencyMs: number }>>;
   /** Stores credentials where the host keeps them (the app: safeStorage). Values never come back. */
   setCredentials(venue: string, apiKey: string, apiSecret: string): Promise<Result<null>>;
+  /** The kill switch's venue side: each live venue's cancel-all (Kraken CancelAll, IB reqGlobalCancel),
+   *  beside the engine's own cancel of every order it knows: orders it does not know go too. */
+  cancelAllEverywhere?(): Promise<void>;
   /** Called when anything a VenueView shows changes. */
   onChange(listener: () => void): Disposer;
 }
