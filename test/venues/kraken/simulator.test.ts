@@ -346,6 +346,167 @@ describe('orders and fills through ccxt', () => {
   });
 });
 
+describe('order types and flags through ccxt', () => {
+  it('fills only the scripted liquidity per price update (partial fills)', async () => {
+    const { sim: s } = await sim();
+    const ex = client(s);
+    const placed = await ex.createOrder('BTC/USD', 'limit', 'buy', 0.05, 49000);
+    s.setPrice('BTC/USD', { bid: 48900, ask: 48990, liquidity: '0.02' });
+    s.setPrice('BTC/USD', { bid: 48900, ask: 48980, liquidity: '0.02' });
+    expect(s.orders()[0]).toMatchObject({ status: 'open', vol_exec: '0.04' });
+    const order = await ex.fetchOrder(placed.id!);
+    expect(order).toMatchObject({ status: 'open', filled: 0.04, remaining: 0.01 });
+    expect(order.trades).toHaveLength(2);
+    s.setPrice('BTC/USD', { bid: 48900, ask: 48970, liquidity: '0.02' });
+    expect(s.orders()[0]).toMatchObject({ status: 'closed', vol_exec: '0.05' });
+    expect(s.trades().map((t) => t.vol)).toEqual(['0.02', '0.02', '0.01']);
+  });
+
+  it('takes the book when a limit crosses on arrival (taker, at the ask), but cancels a crossing post-only', async () => {
+    const { sim: s } = await sim();
+    const ex = client(s);
+    await ex.createOrder('BTC/USD', 'limit', 'buy', 0.01, 50100);
+    expect(s.trades()[0]).toMatchObject({ price: '50000.1', maker: false });
+    const post = await ex.createOrder('BTC/USD', 'limit', 'buy', 0.01, 50100, { postOnly: true });
+    expect(lastRequest(s, 'AddOrder').params.oflags).toBe('post');
+    expect(s.orders()[1]).toMatchObject({ txid: post.id, status: 'canceled', reason: 'Post only order' });
+    await ex.createOrder('BTC/USD', 'limit', 'buy', 0.01, 49000, { postOnly: true });
+    const [resting] = await ex.fetchOpenOrders();
+    expect(resting).toMatchObject({ postOnly: true, price: 49000 });
+    // Amending it across the book is refused and leaves it as it was.
+    const amend = await failure(ex.editOrder(resting!.id!, 'BTC/USD', 'limit', 'buy', undefined, 50100));
+    expect(amend.message).toContain('EOrder:Post only order');
+    expect(s.orders()[2]).toMatchObject({ price: '49000', status: 'open' });
+  });
+
+  it('IOC fills what it can and cancels the rest; FOK fills all or nothing', async () => {
+    const { sim: s } = await sim({ liquidity: '0.004' });
+    const ex = client(s);
+    await ex.createOrder('BTC/USD', 'limit', 'buy', 0.01, 50100, { timeInForce: 'IOC' });
+    expect(lastRequest(s, 'AddOrder').params.timeinforce).toBe('IOC');
+    expect(s.orders()[0]).toMatchObject({ status: 'canceled', vol_exec: '0.004' });
+    await ex.createOrder('BTC/USD', 'limit', 'buy', 0.01, 50100, { timeInForce: 'FOK' });
+    expect(s.orders()[1]).toMatchObject({ status: 'canceled', vol_exec: '0' });
+    await ex.createOrder('BTC/USD', 'limit', 'buy', 0.004, 50100, { timeInForce: 'FOK' });
+    expect(s.orders()[2]).toMatchObject({ status: 'closed', vol_exec: '0.004' });
+  });
+
+  it('triggers a take-profit-limit on the last price, then rests as a limit', async () => {
+    const { sim: s } = await sim({ balances: { XXBT: 1 } });
+    const ex = client(s);
+    await ex.createOrder('BTC/USD', 'limit', 'sell', 0.1, 52500, { takeProfitPrice: 52000 });
+    expect(lastRequest(s, 'AddOrder').params).toMatchObject({
+      ordertype: 'take-profit-limit',
+      price: '52000',
+      price2: '52500',
+    });
+    s.setPrice('BTC/USD', { bid: 51990, ask: 52010, last: 52000 });
+    expect(s.trades()).toHaveLength(0); // triggered; the bid is under its 52500 limit
+    const [o] = await ex.fetchOpenOrders();
+    expect(o).toMatchObject({ takeProfitPrice: 52000, price: 52500, type: 'limit' });
+    s.setPrice('BTC/USD', { bid: 52600, ask: 52610, last: 52600 });
+    expect(s.trades()[0]).toMatchObject({ price: '52500', maker: true, vol: '0.1' });
+  });
+
+  it('buys by cost (viqc) at the ask, flooring to the lot', async () => {
+    const { sim: s } = await sim();
+    const ex = client(s);
+    await ex.createMarketBuyOrderWithCost('BTC/USD', 1000);
+    expect(lastRequest(s, 'AddOrder').params).toMatchObject({ oflags: 'viqc', volume: '1000' });
+    // 1000 / 50000.1 = 0.019999960000…, floored to 8 decimals.
+    expect(s.trades()[0]).toMatchObject({ vol: '0.01999996', price: '50000.1', cost: '999.999999996' });
+  });
+
+  it('validates without placing (validate=true)', async () => {
+    const { sim: s } = await sim();
+    const ex = client(s);
+    const raw = (await ex.privatePostAddOrder({
+      pair: 'XXBTZUSD',
+      type: 'buy',
+      ordertype: 'limit',
+      price: '40000',
+      volume: '0.01',
+      validate: true,
+    })) as { result: { descr: { order: string }; txid?: string[] } };
+    expect(raw.result).toEqual({ descr: { order: 'buy 0.01000000 XBTUSD @ limit 40000.0' } });
+    expect(s.orders()).toEqual([]);
+  });
+
+  it('groups by userref: orders carry it, a cancel by userref ends all of them', async () => {
+    const { sim: s } = await sim();
+    const ex = client(s);
+    await ex.createOrder('BTC/USD', 'limit', 'buy', 0.01, 40000, { userref: 77 });
+    await ex.createOrder('BTC/USD', 'limit', 'buy', 0.01, 40100, { userref: 77 });
+    await ex.createOrder('BTC/USD', 'limit', 'buy', 0.01, 40200, { userref: 78 });
+    const [listed] = await ex.fetchOpenOrders(undefined, undefined, undefined, { userref: 78 });
+    expect(listed).toMatchObject({ clientOrderId: '78', price: 40200 });
+    const both = await failure(
+      ex.createOrder('BTC/USD', 'limit', 'buy', 0.01, 40000, { userref: 1, clientOrderId: 'x-1' }),
+    );
+    expect(both).toBeInstanceOf(ccxt.BadRequest);
+    await ex.cancelOrder('77');
+    expect(s.orders().map((o) => o.status)).toEqual(['canceled', 'canceled', 'open']);
+  });
+
+  it('queries orders and trades by id; an unknown order id is an error', async () => {
+    const { sim: s } = await sim();
+    const ex = client(s);
+    const a = await ex.createOrder('BTC/USD', 'market', 'buy', 0.01);
+    const b = await ex.createOrder('ETH/USD', 'limit', 'buy', 0.1, 2000);
+    const both = await ex.fetchOrdersByIds([a.id!, b.id!]);
+    expect(both.map((o) => [o.symbol, o.status])).toEqual([
+      ['BTC/USD', 'closed'],
+      ['ETH/USD', 'open'],
+    ]);
+    const trades = await ex.fetchOrderTrades(a.id!, 'BTC/USD', undefined, undefined, {
+      trades: s.orders()[0]!.trades,
+    });
+    expect(trades.map((t) => [t.id, t.order, t.amount])).toEqual([[s.trades()[0]!.txid, a.id, 0.01]]);
+    expect(await failure(ex.fetchOrder('OAAAAA-BBBBB-CCCCCC'))).toBeInstanceOf(ccxt.InvalidOrder);
+  });
+
+  it('pages ClosedOrders newest first with its count, bounded by start/end', async () => {
+    const { sim: s, clock } = await sim();
+    const ex = client(s);
+    const t0 = clock.t;
+    for (let i = 0; i < 3; i++) {
+      clock.t = t0 + i * 10_000;
+      const o = await ex.createOrder('BTC/USD', 'limit', 'buy', 0.01, 40000 + i);
+      await ex.cancelOrder(o.id!);
+    }
+    const raw = (await ex.privatePostClosedOrders({})) as {
+      result: { closed: Record<string, { descr: { price: string } }>; count: number };
+    };
+    expect(raw.result.count).toBe(3);
+    expect(Object.values(raw.result.closed).map((o) => o.descr.price)).toEqual([
+      '40002.0',
+      '40001.0',
+      '40000.0',
+    ]);
+    const later = await ex.fetchClosedOrders(undefined, t0 + 5_000);
+    expect(later.map((o) => o.price).sort()).toEqual([40001, 40002]);
+    const bounded = await ex.fetchClosedOrders(undefined, undefined, undefined, {
+      end: (t0 + 10_000) / 1000,
+    });
+    expect(bounded.map((o) => o.price).sort()).toEqual([40000, 40001]);
+  });
+
+  it('answers Time, Depth, Tickers and TradeBalance from the scripted market', async () => {
+    const { sim: s, clock } = await sim({ balances: { ZUSD: 1000, XXBT: '0.5' } });
+    const ex = client(s);
+    expect(await ex.fetchTime()).toBe(Math.floor(clock.t / 1000) * 1000);
+    const book = await ex.fetchOrderBook('ETH/USD');
+    expect([book.bids[0]?.slice(0, 2), book.asks[0]?.slice(0, 2)]).toEqual([
+      [3000, 1],
+      [3000.01, 1],
+    ]);
+    const tickers = await ex.fetchTickers(['BTC/USD', 'ETH/USD']);
+    expect(Object.keys(tickers).sort()).toEqual(['BTC/USD', 'ETH/USD']);
+    const tb = (await ex.privatePostTradeBalance({})) as { result: { eb: string } };
+    expect(tb.result.eb).toBe('26000.0000'); // 1000 + 0.5 × 50000
+  });
+});
+
 describe('the dead-man switch', () => {
   it('arms in whole seconds and is disabled by a timeout under a second (ccxt sends timeout=0)', async () => {
     const { sim: s, clock } = await sim();

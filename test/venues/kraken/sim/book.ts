@@ -262,7 +262,10 @@ export class Book {
       this.end(o, 'canceled', now, 'Post only order');
       return;
     }
-    this.tryFill(o, q, now, liquidity, true);
+    // Fill-or-kill: all of it at once, or nothing.
+    const rest = o.vol.minus(o.volExec);
+    const all = crosses && (liquidity === undefined || liquidity.gte(rest));
+    if (o.timeinforce !== 'FOK' || all) this.tryFill(o, q, now, liquidity, true);
     if (o.status === 'open' && (o.timeinforce === 'IOC' || o.timeinforce === 'FOK')) {
       this.end(o, 'canceled', now, o.volExec.gt(0) || o.queued.gt(0) ? 'Partial fill' : 'No liquidity');
     }
@@ -422,6 +425,7 @@ export class Book {
 
   /** Amends an open order in place (same txid); an amended limit that now crosses takes the book. */
   amend(o: Order, change: { qty?: Dec; limit?: Dec; trigger?: Dec }, now: number): Outcome<Order> {
+    const before = { vol: o.vol, price: o.price, price2: o.price2 };
     if (change.qty !== undefined) {
       if (change.qty.lte(o.volExec))
         return { ok: false, error: 'EOrder:Invalid order:order_qty below filled quantity' };
@@ -433,6 +437,12 @@ export class Book {
     }
     if (change.trigger !== undefined && isStop(o.ordertype)) o.price = change.trigger;
     const q = this.quotes.get(o.pair.name);
+    const triggered = o.triggered || !isStop(o.ordertype);
+    if (q && triggered && o.oflags.includes('post') && this.crossPrice(o, q) !== null) {
+      // A post-only order is never amended into a taker: the amend is refused, the order unchanged.
+      Object.assign(o, before);
+      return { ok: false, error: 'EOrder:Post only order' };
+    }
     if (q) this.arrive(o, q, now, this.liquidity);
     return { ok: true, value: o };
   }
