@@ -448,6 +448,35 @@ describe('order types and flags through ccxt', () => {
     expect(s.orders().map((o) => o.status)).toEqual(['canceled', 'canceled', 'open']);
   });
 
+  it("keeps ccxt's client-id traps visible: fetchOrder looks up userref, an order without ids reads as '0'", async () => {
+    const { sim: s } = await sim();
+    const ex = client(s);
+    const placed = await ex.createOrder('BTC/USD', 'limit', 'buy', 0.01, 40000, { clientOrderId: 'braid-7' });
+    const byUserref = await failure(ex.fetchOrder(placed.id!, undefined, { clientOrderId: 'braid-7' }));
+    expect(lastRequest(s, 'QueryOrders').params).toMatchObject({ userref: 'braid-7' });
+    expect(byUserref.message).toContain('EGeneral:Invalid arguments:userref');
+    const [found] = await ex.fetchOpenOrders(undefined, undefined, undefined, { clientOrderId: 'braid-7' });
+    expect(found).toMatchObject({ id: placed.id, clientOrderId: 'braid-7' });
+    await ex.createOrder('BTC/USD', 'limit', 'buy', 0.01, 40000);
+    const bare = (await ex.fetchOpenOrders()).find((o) => o.id !== placed.id);
+    expect(bare!.clientOrderId).toBe('0');
+  });
+
+  it('replaces an order with the legacy EditOrder: a new txid, the old one cancelled', async () => {
+    const { sim: s } = await sim();
+    const ex = client(s);
+    const placed = await ex.createOrder('BTC/USD', 'limit', 'buy', 0.01, 40000);
+    const raw = (await ex.privatePostEditOrder({ txid: placed.id, pair: 'XXBTZUSD', price: '40500' })) as {
+      result: { txid: string; originaltxid: string; descr: { order: string } };
+    };
+    expect(raw.result.originaltxid).toBe(placed.id);
+    expect(raw.result.descr.order).toBe('buy 0.01000000 XBTUSD @ limit 40500.0');
+    expect(s.orders().map((o) => [o.txid, o.status, o.price])).toEqual([
+      [placed.id, 'canceled', '40000'],
+      [raw.result.txid, 'open', '40500'],
+    ]);
+  });
+
   it('queries orders and trades by id; an unknown order id is an error', async () => {
     const { sim: s } = await sim();
     const ex = client(s);

@@ -207,6 +207,12 @@ function editOrder(params: Params, ctx: PrivateContext): Answer {
   });
 }
 
+/** Kraken reads `userref` as an int32: anything else is refused, not matched against nothing. */
+function userrefProblem(params: Params): Answer | null {
+  const u = text(params, 'userref');
+  return u === undefined || /^-?\d{1,10}$/.test(u) ? null : fail('EGeneral:Invalid arguments:userref');
+}
+
 function filterByRefs(orders: Order[], params: Params): Order[] {
   const userref = text(params, 'userref');
   const clOrdId = text(params, 'cl_ord_id');
@@ -220,6 +226,8 @@ function filterByRefs(orders: Order[], params: Params): Order[] {
 const newestFirst = <T extends { opentm: number }>(xs: T[]) => [...xs].sort((a, b) => b.opentm - a.opentm);
 
 function openOrders(params: Params, book: Book): Answer {
+  const bad = userrefProblem(params);
+  if (bad) return bad;
   const withTrades = isTrue(text(params, 'trades'));
   const open: Record<string, Json> = {};
   for (const o of newestFirst(filterByRefs(book.openOrders(), params)))
@@ -235,6 +243,8 @@ function bound(t: string | undefined, timeOf: (id: string) => number | undefined
 }
 
 function closedOrders(params: Params, book: Book): Answer {
+  const bad = userrefProblem(params);
+  if (bad) return bad;
   const withTrades = isTrue(text(params, 'trades'));
   const closetime = text(params, 'closetime') ?? 'both';
   const timeOf = (o: Order) => (closetime === 'open' ? o.opentm : (o.closetm ?? o.opentm));
@@ -264,6 +274,8 @@ function ids(params: Params): string[] {
 }
 
 function queryOrders(params: Params, book: Book): Answer {
+  const bad = userrefProblem(params);
+  if (bad) return bad;
   const withTrades = isTrue(text(params, 'trades'));
   const wanted = ids(params);
   if (wanted.length > 50) return fail('EGeneral:Invalid arguments:txid');
