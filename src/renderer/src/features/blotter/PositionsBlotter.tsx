@@ -69,7 +69,15 @@ const PositionRow = memo(function PositionRow({ id, rowIndex, top }: RowProps) {
   const pnlPct = positionPnlPct(p);
   return (
     <GridRow rowIndex={rowIndex} top={top} selected={selected} onClick={() => selectSymbol(p.symbol)}>
-      <Cell className="sym">{p.symbol}</Cell>
+      <Cell className="sym" title={p.stop === null ? `${p.symbol}: no working stop` : undefined}>
+        {p.symbol}
+        {/* The Stop column is far right (often scrolled away on a laptop): the warning shows here too. */}
+        {p.stop === null && (
+          <span className="no-stop-mark" aria-hidden="true">
+            {' \u26a0'}
+          </span>
+        )}
+      </Cell>
       <Cell>
         <span className={`tag ${p.side}`}>{p.side === 'long' ? 'LONG' : 'SHORT'}</span>
       </Cell>

@@ -108,6 +108,7 @@ function CredentialsForm(props: { venue: string }) {
 function VenueRow(props: { venue: VenueView }) {
   const v = props.venue;
   const zone = useTimeZone();
+  const mode = useTerminal((s) => s.host?.mode ?? 'PAPER');
   const block = useLinkBlock();
   const [testing, setTesting] = useState(false);
   const [answer, setAnswer] = useState<Answer>(null);
@@ -143,8 +144,11 @@ function VenueRow(props: { venue: VenueView }) {
           </span>
         )}
         {v.live && (
-          <span className="badge mode-live" title="LIVE orders go to this venue">
-            LIVE
+          <span
+            className={`badge ${mode === 'LIVE' ? 'mode-live' : 'mode-paper'}`}
+            title={`Orders go to this venue now (${mode})`}
+          >
+            IN USE
           </span>
         )}
         <button
