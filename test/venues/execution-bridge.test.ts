@@ -348,6 +348,38 @@ describe('ExecutionBridge: throttled requests wait their turn', () => {
   });
 });
 
+describe('ExecutionBridge: cancel-all (the kill switch)', () => {
+  it('goes after the request on the wire and ahead of queued cancels, which it replaces; a flattening order queued after still goes', async () => {
+    const { live, clock, bridge, events } = await setup();
+    bridge.submit(order('a'), 1_000);
+    bridge.submit(order('b'), 1_000);
+    await waitFor('both accepted', () => events.length === 2);
+    const release = live.hold('submit');
+    bridge.submit(order('c'), 1_000);
+    await waitFor('c on the wire', () => live.callsOf('submit').length === 3);
+    // The engine's kill: a cancel per working order, then the flattening market order; then the host's cancel-all.
+    bridge.cancel('a', 1_100);
+    bridge.cancel('b', 1_100);
+    bridge.submit(order('flat', { side: 'sell', type: 'market', price: undefined }), 1_100);
+    const outcome = bridge.cancelAll();
+    release();
+    expect(await outcome).toMatchObject({ kind: 'accepted' });
+    await waitFor('flattening order sent', () => live.callsOf('submit').length === 4);
+    expect(live.calls.map((c) => c.method).filter((m) => m !== 'instruments')).toEqual([
+      'submit',
+      'submit',
+      'submit',
+      'cancelAll',
+      'submit',
+    ]);
+    expect(sent(live).at(-1)?.clientOrderId).toBe('flat');
+    // Without a report ending them, the bridge asks about each order the cancel-all covered.
+    clock.advance(5_000 + 250);
+    await waitFor('asked about a and b', () => live.callsOf('orderStatus').length === 2);
+    expect(live.callsOf('cancel')).toHaveLength(0);
+  });
+});
+
 describe('ExecutionBridge: insufficient funds', () => {
   it('with scale-down: one retry at 90 % floored to the lot, same client id, recorded', async () => {
     const { live, bridge, events, notices } = await setup({ scaleDown: true });

@@ -111,10 +111,19 @@ interface Tracked {
 type Command =
   | { kind: 'submit'; id: string; request: VenueOrderRequest }
   | { kind: 'cancel'; id: string }
-  | { kind: 'amend'; id: string; change: { quantity?: DecStr; price?: DecStr } };
+  | { kind: 'amend'; id: string; change: { quantity?: DecStr; price?: DecStr } }
+  | { kind: 'cancel_all'; id: ''; done: (outcome: VenueOutcome) => void };
 
 type Step = { kind: 'done' } | { kind: 'again' } | { kind: 'throttled'; retryAfterMs: number };
 
+const WORKING: ReadonlySet<string> = new Set([
+  'submitted',
+  'accepted',
+  'partially_filled',
+  'pending_cancel',
+  'pending_modify',
+  'unknown',
+]);
 const DEFAULT_CONFIRM_AFTER_MS = 5_000;
 const DEFAULT_NOT_FOUND_CONFIRMATIONS = 2;
 const SCALE_DOWN = new Big('0.9');
@@ -440,8 +449,9 @@ export class ExecutionBridge implements Venue {
     return this.instrumentMap.get(symbol);
   }
 
-  /** The engine's working orders on this venue (a restart, a reconnect): reports for them are Braid's,
-   *  and cancels and changes find their venue ids. Orders already tracked keep what the bridge knows. */
+  /** The engine's orders on this venue (a restart, a reconnect): reports and fills for them are Braid's
+   *  (a late fill on an order ended in an earlier run too), and cancels and changes find their venue ids.
+   *  Orders already tracked keep what the bridge knows. */
   adopt(orders: AdoptedOrder[]): void {
     for (const o of orders) {
       const t = this.orders.get(o.clientOrderId);
@@ -450,7 +460,8 @@ export class ExecutionBridge implements Venue {
         continue;
       }
       const confirmed = o.status !== 'submitted' && o.status !== 'unknown';
-      const adopted = this.track({ ...o, phase: confirmed ? 'sent' : 'unknown' });
+      const phase: Phase = !WORKING.has(o.status) ? 'ended' : confirmed ? 'sent' : 'unknown';
+      const adopted = this.track({ ...o, phase });
       adopted.told = confirmed;
       if (o.venueOrderId) this.setVenueId(adopted, o.venueOrderId);
     }
@@ -467,6 +478,26 @@ export class ExecutionBridge implements Venue {
       this.emit(e);
     }
     return this.whenDelivered();
+  }
+
+  /**
+   * The venue's cancel-all (the kill switch), ahead of every queued command: the engine's own cancels,
+   * queued just before, are then dropped, and the flattening orders queued after them still go.
+   */
+  cancelAll(): Promise<VenueOutcome> {
+    if (this.disposed)
+      return Promise.resolve({ kind: 'rejected', reason: 'venue_unavailable', message: 'stopped' });
+    return new Promise((done) => {
+      this.queue.splice(this.busy ? 1 : 0, 0, { kind: 'cancel_all', id: '', done });
+      this.schedulePump();
+    });
+  }
+
+  /** The bridge is still finding out about this order (queued, on the wire, or asking): reconciliation
+   *  leaves it to the bridge. */
+  settling(clientOrderId: string): boolean {
+    const t = this.orders.get(clientOrderId);
+    return t !== undefined && (t.phase === 'queued' || t.phase === 'sending' || t.querying);
   }
 
   /** Resolves once every event emitted so far has reached the listeners. */
@@ -491,6 +522,9 @@ export class ExecutionBridge implements Venue {
     if (this.throttleTimer !== null) this.timers.clearTimeout(this.throttleTimer);
     this.throttleTimer = null;
     for (const t of this.orders.values()) this.stopTimers(t);
+    for (const c of this.queue)
+      if (c.kind === 'cancel_all')
+        c.done({ kind: 'rejected', reason: 'venue_unavailable', message: 'stopped' });
     this.queue.length = 0;
     this.outbox.length = 0;
     for (const w of this.waiters) w.resolve();
@@ -540,6 +574,7 @@ export class ExecutionBridge implements Venue {
   }
 
   private async execute(cmd: Command): Promise<Step> {
+    if (cmd.kind === 'cancel_all') return this.executeCancelAll(cmd);
     const t = this.orders.get(cmd.id);
     if (!t) return { kind: 'done' };
     switch (cmd.kind) {
@@ -625,13 +660,7 @@ export class ExecutionBridge implements Venue {
     switch (outcome.kind) {
       case 'accepted':
         // The venue's report ends the order; without one in time, ask.
-        if (!gone(t)) {
-          this.clearConfirm(t);
-          t.confirmTimer = this.timers.setTimeout(() => {
-            t.confirmTimer = null;
-            if (t.phase !== 'ended') this.startQuery(t);
-          }, this.confirmAfterMs);
-        }
+        this.confirmLater(t);
         return { kind: 'done' };
       case 'rejected':
         this.emit({ type: 'cancel_rejected', clientOrderId: t.id, reason: outcome.reason, time: this.now() });
@@ -644,6 +673,36 @@ export class ExecutionBridge implements Venue {
       case 'throttled':
         return { kind: 'throttled', retryAfterMs: outcome.retryAfterMs };
     }
+  }
+
+  private async executeCancelAll(cmd: Extract<Command, { kind: 'cancel_all' }>): Promise<Step> {
+    const outcome = await this.outcomeOf(() => this.live.cancelAll());
+    if (this.disposed) return { kind: 'done' };
+    if (outcome.kind === 'throttled') return { kind: 'throttled', retryAfterMs: outcome.retryAfterMs };
+    if (outcome.kind === 'accepted') {
+      // The one request did what the queued cancels were going to: they go, and each order's end comes by
+      // its report (or, without one in time, a query).
+      for (let i = this.queue.length - 1; i >= 0; i--) {
+        const c = this.queue[i];
+        if (c?.kind !== 'cancel') continue;
+        this.queue.splice(i, 1);
+        const t = this.orders.get(c.id);
+        if (t) this.confirmLater(t);
+      }
+    }
+    cmd.done(outcome);
+    return { kind: 'done' };
+  }
+
+  /** Asks the venue about an order if no report has ended it by `confirmAfterMs`. */
+  private confirmLater(t: Tracked): void {
+    if (gone(t)) return;
+    t.lastStatus = undefined;
+    this.clearConfirm(t);
+    t.confirmTimer = this.timers.setTimeout(() => {
+      t.confirmTimer = null;
+      if (!gone(t)) this.startQuery(t);
+    }, this.confirmAfterMs);
   }
 
   private async executeAmend(t: Tracked, change: { quantity?: DecStr; price?: DecStr }): Promise<Step> {
@@ -970,7 +1029,9 @@ export class ExecutionBridge implements Venue {
 
   private emit(e: VenueEvent): void {
     if (this.disposed) return;
-    if (e.type === 'filled' && e.tradeId !== undefined) {
+    // Only fills of Braid's orders count as passed on: a fill that went through as external (its order not
+    // known yet) may come again by reconciliation, mapped to its order.
+    if (e.type === 'filled' && e.tradeId !== undefined && this.orders.has(e.clientOrderId)) {
       if (this.deliveredTrades.has(e.tradeId)) return;
       this.deliveredTrades.add(e.tradeId);
     }

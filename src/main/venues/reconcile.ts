@@ -38,14 +38,15 @@ export interface ReconcileInput {
   engineOrders: EngineOrderView[];
   /** Venue trade ids the journal has booked. */
   bookedTradeIds: ReadonlySet<string>;
-  /** The engine's positions on this venue, signed (negative: short). */
-  enginePositions: { symbol: string; quantity: DecStr }[];
+  /** The engine's positions on this venue, signed (negative: short). Absent: holdings are not compared
+   *  here (the registry compares them after the fills are booked: compareHoldings). */
+  enginePositions?: { symbol: string; quantity: DecStr }[];
   mass: VenueMassStatus;
   /** What the venue said of the engine's working orders it did not list as open (order status by id). */
   ended: VenueOrderReport[];
   /** Client ids of working orders the venue has no record of: they never arrived. */
   missing: string[];
-  holdings: Holdings;
+  holdings?: Holdings;
   time: number;
 }
 
@@ -247,19 +248,40 @@ export function reconcile(input: ReconcileInput): Reconciliation {
   events.push(...external);
 
   // 4. Holdings, once the fills above are booked.
-  events.push(...holdingMismatches(input, positionChange, notices));
+  if (input.enginePositions !== undefined && input.holdings !== undefined) {
+    const compared = compareHoldings({
+      enginePositions: input.enginePositions,
+      engineSymbols: input.engineOrders.map((o) => o.symbol),
+      mass,
+      holdings: input.holdings,
+      time,
+      positionChange,
+    });
+    events.push(...compared.events);
+    notices.push(...compared.notices);
+  }
   return { events, notices };
 }
 
-function holdingMismatches(
-  input: ReconcileInput,
-  positionChange: Map<string, Dec>,
-  notices: ReconcileNotice[],
-): VenueEvent[] {
+export interface HoldingsInput {
+  /** Signed. */
+  enginePositions: { symbol: string; quantity: DecStr }[];
+  /** Symbols Braid trades on this venue (its orders'): only these are judged. */
+  engineSymbols: string[];
+  mass: Pick<VenueMassStatus, 'positions' | 'balances'>;
+  holdings: Holdings;
+  time: number;
+  /** Signed quantities still to be booked per symbol (fills found by reconciliation). */
+  positionChange?: ReadonlyMap<string, Dec>;
+}
+
+/** The venue's holdings against the engine's positions: a `position_mismatch` per disagreement. */
+export function compareHoldings(input: HoldingsInput): Reconciliation {
+  const notices: ReconcileNotice[] = [];
   const expected = new Map<string, Dec>();
   for (const p of input.enginePositions)
     expected.set(p.symbol, (expected.get(p.symbol) ?? ZERO).plus(p.quantity));
-  for (const [symbol, change] of positionChange)
+  for (const [symbol, change] of input.positionChange ?? [])
     expected.set(symbol, (expected.get(symbol) ?? ZERO).plus(change));
   const out: VenueEvent[] = [];
   const time = input.time;
@@ -268,14 +290,14 @@ function holdingMismatches(
     const venue = new Map<string, Dec>();
     for (const p of input.mass.positions) venue.set(p.symbol, (venue.get(p.symbol) ?? ZERO).plus(p.quantity));
     // Only symbols Braid trades here: the account's other positions are not Braid's to judge.
-    const traded = new Set([...expected.keys(), ...input.engineOrders.map((o) => o.symbol)]);
+    const traded = new Set([...expected.keys(), ...input.engineSymbols]);
     for (const symbol of [...traded].sort()) {
       const v = venue.get(symbol) ?? ZERO;
       const e = expected.get(symbol) ?? ZERO;
       if (!v.eq(e))
         out.push({ type: 'position_mismatch', symbol, venueQuantity: str(v), engineQuantity: str(e), time });
     }
-    return out;
+    return { events: out, notices };
   }
 
   // Spot: a base currency's balance against the engine's positions in every symbol on that base. A balance
@@ -301,5 +323,5 @@ function holdingMismatches(
       message: `${symbol}: spot account: the ${base} balance is ${str(v)}, Braid's position ${str(e)} (a balance may hold coins Braid did not buy)`,
     });
   }
-  return out;
+  return { events: out, notices };
 }

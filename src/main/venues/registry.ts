@@ -1,0 +1,643 @@
+// The live venues of one engine, by name: each live adapter behind its execution bridge, connected,
+// reconciled at start and after every reconnect (REDUCING there until done), its dead-man switch kept
+// armed, and what the Venues panel shows (the host's VenueDesk). Created before the engine (the engine
+// takes the bridges), started with it.
+//
+// Routing: in LIVE (setMode) the engine's routing names the venues that are connected and reconciled;
+// one that drops out leaves the routing until it is back and reconciled again.
+import type { VenueView } from '../../shared/contract.ts';
+import type { BraidConfig } from '../../shared/domain/config.ts';
+import type { EngineSnapshot } from '../../shared/domain/engine-view.ts';
+import { err, ok, type Result } from '../../shared/result.ts';
+import type { VenueEvent as EngineVenueEvent, Venue } from '../engine/venues/venue.ts';
+import { PAPER_VIEW, type VenueDesk } from '../host/venue-desk.ts';
+import { backoffDelay, QUERY_BACKOFF, realTimers, type Timers } from './backoff.ts';
+import { type AdoptedOrder, type BridgeNotice, ExecutionBridge } from './execution-bridge.ts';
+import {
+  compareHoldings,
+  type EngineOrderView,
+  fillCursorSince,
+  type Holdings,
+  isWorkingStatus,
+  ordersToQuery,
+  reconcile,
+} from './reconcile.ts';
+import type { LiveVenue, VenueEvent, VenueOrderReport, VenueOutcome } from './venue.ts';
+
+/** What the registry needs of the engine (EnginePort has it all). */
+export interface RegistryEngine {
+  snapshot(): EngineSnapshot;
+  setRouting(live: string[] | null, now: number): Result<null>;
+  setVenueReconciling(venue: string, reconciling: boolean, now: number): Result<null>;
+}
+
+export interface CredentialStore {
+  set(venue: string, apiKey: string, apiSecret: string): Promise<Result<null>>;
+}
+
+export interface VenueRegistryOptions {
+  config: BraidConfig;
+  liveVenues: LiveVenue[];
+  /** Wall clock (epoch ms): reconciliation times, latency, event times. */
+  now: () => number;
+  timers?: Timers;
+  random?: () => number;
+  log?: (line: string) => void;
+  /** Which venues have credentials now (headless: from the environment). */
+  credentials?: Record<string, 'set' | 'missing'>;
+  /** The desktop app's safeStorage vault; absent (headless): credentials come from the environment only. */
+  credentialStore?: CredentialStore;
+  /** Config `risk.scaleDownOnInsufficientFunds` (until the config carries it). */
+  scaleDownOnInsufficientFunds?: boolean;
+  /** How far before the last booked fill the fill query starts (venue clocks, late bookings). */
+  fillMarginMs?: number;
+  /** Runs a bridge delivery out of the caller's stack (setImmediate by default). */
+  defer?: (fn: () => void) => void;
+}
+
+export interface VenueRegistry extends VenueDesk {
+  /** The execution bridges, for createEngine({ venues }). */
+  bridges(): Venue[];
+  /** Connects every venue and reconciles each; resolves when each has connected and reconciled once or
+   *  failed its first try (retries go on). */
+  start(engine: RegistryEngine): Promise<void>;
+  /** Stops retries and refreshes, disarms the dead-man switches, disconnects. */
+  stop(): Promise<void>;
+  /** PAPER or LIVE (the host, after armLive / disarmLive): the engine's routing follows. */
+  setMode(mode: 'PAPER' | 'LIVE', now: number): void;
+  /** Live venues orders can go to now (connected and reconciled). */
+  ready(): string[];
+  /** Reconciles one venue now (a reconnect does it by itself). */
+  reconcile(venue: string): Promise<Result<null>>;
+  /** The kill switch's cancel-all at every venue that has one, ahead of queued commands. Call it right
+   *  after engine.kill, so the engine's own cancels (queued) are folded into it. */
+  cancelAllEverywhere(): Promise<
+    Result<{ venue: string; outcome: VenueOutcome['kind']; message?: string }[]>
+  >;
+}
+
+interface Slot {
+  name: string;
+  live: LiveVenue;
+  bridge: ExecutionBridge;
+  connected: boolean;
+  reconciling: boolean;
+  /** Reconciled since it last connected: orders may go there. */
+  reconciled: boolean;
+  lastReconciledAt: number | null;
+  credentials: VenueView['credentials'];
+  deadMan: VenueView['deadMan'];
+  deadManSeconds: number;
+  deadManTimer: unknown;
+  detail: string | undefined;
+  run: Promise<void> | null;
+  again: boolean;
+  retryTimer: unknown;
+  attempt: number;
+  /** The last mismatch shown per symbol: a spot balance that disagrees the same way is said once. */
+  mismatches: Map<string, string>;
+  disposeEvents: () => void;
+}
+
+const FILL_MARGIN_MS = 5 * 60_000;
+const RETRY = { ...QUERY_BACKOFF, baseMs: 1_000, maxMs: 30_000 };
+
+const describe = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistry {
+  const timers = options.timers ?? realTimers;
+  const random = options.random ?? Math.random;
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const now = options.now;
+  const fillMarginMs = options.fillMarginMs ?? FILL_MARGIN_MS;
+  const listeners = new Set<() => void>();
+  let engine: RegistryEngine | null = null;
+  let running = false;
+  let armed = false;
+  const slots = new Map<string, Slot>();
+
+  const changed = () => {
+    for (const l of [...listeners]) {
+      try {
+        l();
+      } catch (e) {
+        log(`braid: venues: a listener failed: ${describe(e)}`);
+      }
+    }
+  };
+
+  /** Every order the engine holds on `venue`, as reconciliation sees them. */
+  const engineOrders = (snapshot: EngineSnapshot, venue: string): EngineOrderView[] =>
+    snapshot.orders
+      .filter((o) => o.venue === venue)
+      .map((o) => ({
+        id: o.id,
+        ...(o.venueOrderId !== undefined ? { venueOrderId: o.venueOrderId } : {}),
+        status: o.status,
+        symbol: o.symbol,
+        side: o.side,
+        quantity: o.quantity,
+        filledQuantity: o.filledQuantity,
+        ...(o.price !== undefined ? { price: o.price } : {}),
+      }));
+
+  for (const live of options.liveVenues) {
+    const name = live.name;
+    const venueConfig = (options.config.venues as Record<string, { deadManSeconds?: number } | undefined>)[
+      name
+    ];
+    const bridge = new ExecutionBridge({
+      live,
+      now,
+      timers,
+      random,
+      instruments: options.config.instruments,
+      scaleDownOnInsufficientFunds: options.scaleDownOnInsufficientFunds ?? false,
+      onNotice: (n) => onBridgeNotice(name, n),
+      ...(options.defer ? { defer: options.defer } : {}),
+    });
+    const deadManSeconds = venueConfig?.deadManSeconds ?? 0;
+    const slot: Slot = {
+      name,
+      live,
+      bridge,
+      connected: false,
+      reconciling: false,
+      reconciled: false,
+      lastReconciledAt: null,
+      credentials: options.credentials?.[name] ?? 'missing',
+      deadMan:
+        live.capabilities.deadManSwitch && live.armDeadMan !== undefined
+          ? { state: 'off' }
+          : { state: 'unsupported' },
+      deadManSeconds,
+      deadManTimer: null,
+      detail: undefined,
+      run: null,
+      again: false,
+      retryTimer: null,
+      attempt: 0,
+      mismatches: new Map(),
+      disposeEvents: () => {},
+    };
+    slot.disposeEvents = live.onEvent((e) => onVenueEvent(slot, e));
+    slots.set(name, slot);
+  }
+
+  function onBridgeNotice(venue: string, n: BridgeNotice): void {
+    log(`braid: ${venue}: ${n.code}: ${n.message}`);
+    if (n.level === 'error') {
+      const slot = slots.get(venue);
+      if (slot) {
+        slot.detail = n.message;
+        changed();
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------------ routing
+
+  const ready = (): string[] =>
+    [...slots.values()].filter((s) => s.connected && s.reconciled && !s.reconciling).map((s) => s.name);
+
+  /** In LIVE, the routing follows the venues that are ready; in PAPER it stays null (setMode set it). */
+  function updateRouting(): void {
+    if (!engine || !running || !armed) return;
+    const result = engine.setRouting(armed ? ready() : null, now());
+    if (!result.ok) log(`braid: venues: routing refused: ${result.error.message}`);
+  }
+
+  function setReconciling(slot: Slot, on: boolean): void {
+    if (slot.reconciling === on) return;
+    slot.reconciling = on;
+    if (engine) {
+      const result = engine.setVenueReconciling(slot.name, on, now());
+      if (!result.ok) log(`braid: ${slot.name}: ${result.error.message}`);
+    }
+    changed();
+  }
+
+  // ------------------------------------------------------------------------------ connection
+
+  function onVenueEvent(slot: Slot, e: VenueEvent): void {
+    if (!running) return;
+    if (e.type === 'connection') {
+      if (e.detail !== undefined) slot.detail = e.detail;
+      if (e.state === 'connected') {
+        slot.detail = undefined;
+        if (!slot.connected && slot.run === null && slot.retryTimer === null) {
+          slot.connected = true;
+          requestReconcile(slot);
+        }
+      } else if (e.state === 'disconnected' || e.state === 'failed') {
+        if (slot.connected) {
+          slot.connected = false;
+          slot.reconciled = false;
+          // Not ready until reconciled again: entries there wait (REDUCING), exits go through.
+          setReconciling(slot, true);
+          updateRouting();
+        }
+      }
+      changed();
+      return;
+    }
+    if (e.type === 'reconnected') {
+      slot.connected = true;
+      slot.reconciled = false;
+      requestReconcile(slot, true);
+      return;
+    }
+    if (e.type === 'notice' && e.level !== 'info') {
+      slot.detail = e.message;
+      changed();
+    }
+  }
+
+  async function connect(slot: Slot): Promise<void> {
+    if (!running || !engine) return;
+    setReconciling(slot, true);
+    // Before the first poll's reports: the engine's orders there are Braid's, not external.
+    slot.bridge.adopt(adoptable(engine.snapshot(), slot.name));
+    let result: Awaited<ReturnType<LiveVenue['connect']>>;
+    try {
+      result = await slot.live.connect();
+    } catch (e) {
+      result = { ok: false, message: describe(e), retryable: true };
+    }
+    if (!running) return;
+    if (!result.ok) {
+      slot.detail = result.message;
+      log(`braid: ${slot.name}: cannot connect: ${result.message}`);
+      changed();
+      scheduleRetry(slot, () => connect(slot));
+      return;
+    }
+    slot.attempt = 0;
+    slot.connected = true;
+    slot.detail = undefined;
+    await armDeadMan(slot);
+    await reconcileNow(slot);
+  }
+
+  function scheduleRetry(slot: Slot, again: () => Promise<void>): void {
+    if (!running || slot.retryTimer !== null) return;
+    const wait = backoffDelay(RETRY, slot.attempt++, random);
+    slot.retryTimer = timers.setTimeout(() => {
+      slot.retryTimer = null;
+      void again();
+    }, wait);
+  }
+
+  // ------------------------------------------------------------------------------ dead-man switch
+
+  async function armDeadMan(slot: Slot): Promise<void> {
+    const arm = slot.live.armDeadMan?.bind(slot.live);
+    if (!arm || slot.deadMan.state === 'unsupported' || slot.deadManSeconds <= 0 || !running) return;
+    if (slot.deadManTimer !== null) timers.clearTimeout(slot.deadManTimer);
+    slot.deadManTimer = null;
+    let read: Awaited<ReturnType<NonNullable<LiveVenue['armDeadMan']>>>;
+    try {
+      read = await arm(slot.deadManSeconds);
+    } catch (e) {
+      read = { ok: false, message: describe(e), retryable: true };
+    }
+    if (!running) return;
+    if (read.ok) {
+      slot.deadMan = { state: 'armed', seconds: slot.deadManSeconds, triggerAt: read.value.triggerTime };
+    } else {
+      // The venue may cancel everything when the last arming runs out: said, and tried again next time.
+      slot.detail = `the dead-man switch was not refreshed: ${read.message}`;
+      log(`braid: ${slot.name}: ${slot.detail}`);
+    }
+    changed();
+    // A quarter of the timeout: one or two lost refreshes are survived.
+    const every = Math.max(1_000, Math.floor((slot.deadManSeconds * 1_000) / 4));
+    slot.deadManTimer = timers.setTimeout(() => {
+      slot.deadManTimer = null;
+      void armDeadMan(slot);
+    }, every);
+  }
+
+  // ------------------------------------------------------------------------------ reconciliation
+
+  function requestReconcile(slot: Slot, fresh = false): Promise<void> {
+    if (slot.run !== null) {
+      // A reconnect after the running read began: what it read may be stale, read again after it.
+      if (fresh) slot.again = true;
+      return slot.run;
+    }
+    const run = (async () => {
+      do {
+        slot.again = false;
+        await reconcileNow(slot);
+      } while (slot.again && running);
+    })();
+    slot.run = run;
+    void run.finally(() => {
+      if (slot.run === run) slot.run = null;
+    });
+    return run;
+  }
+
+  async function reconcileNow(slot: Slot): Promise<void> {
+    if (!running || !engine) return;
+    setReconciling(slot, true);
+    const done = await reconcileOnce(slot, engine);
+    if (!running) return;
+    if (!done.ok) {
+      slot.detail = `reconciliation failed: ${done.error.message}`;
+      log(`braid: ${slot.name}: ${slot.detail}; trying again`);
+      changed();
+      scheduleRetry(slot, () => requestReconcile(slot));
+      return;
+    }
+    slot.attempt = 0;
+    slot.reconciled = true;
+    slot.lastReconciledAt = now();
+    setReconciling(slot, false);
+    updateRouting();
+  }
+
+  /** One reconciliation: read the venue, then the engine, and apply the difference through the bridge. */
+  async function reconcileOnce(slot: Slot, eng: RegistryEngine): Promise<Result<null>> {
+    const { bridge, live, name } = slot;
+    try {
+      const loaded = await bridge.loadInstruments();
+      if (!loaded.ok) return err('venue_unavailable', `instruments: ${loaded.message}`);
+      const before = eng.snapshot();
+      const ordersBefore = engineOrders(before, name);
+      bridge.adopt(adoptable(before, name));
+      const since = fillCursorSince({
+        lastFillTime: lastFillTime(before, name),
+        oldestWorkingCreatedAt: oldestWorking(before, name),
+        now: now(),
+        marginMs: fillMarginMs,
+      });
+      const mass = await live.massStatus({ since });
+      if (!mass.ok) return err('venue_unavailable', `mass status: ${mass.message}`);
+      const ended: VenueOrderReport[] = [];
+      const missing: string[] = [];
+      for (const o of ordersToQuery(ordersBefore, mass.value.openOrders)) {
+        // An order the bridge is still sending or asking about is the bridge's to settle.
+        if (bridge.settling(o.id)) continue;
+        const read = await live.orderStatus({
+          clientOrderId: o.id,
+          ...(o.venueOrderId !== undefined ? { venueOrderId: o.venueOrderId } : {}),
+        });
+        if (!read.ok) return err('venue_unavailable', `order ${o.id}: ${read.message}`);
+        if (read.value === null) missing.push(o.id);
+        else ended.push(read.value);
+      }
+      if (!running) return ok(null);
+      // The engine read again after the venue: orders placed meanwhile are known, not external.
+      const after = eng.snapshot();
+      const result = reconcile({
+        engineOrders: engineOrders(after, name),
+        bookedTradeIds: new Set(),
+        mass: mass.value,
+        ended,
+        missing,
+        time: now(),
+      });
+      for (const n of result.notices) log(`braid: ${name}: reconciliation: ${n.code}: ${n.message}`);
+      // Orders the venue ended: the bridge stops following them; a fill booked twice is dropped by trade id.
+      await bridge.deliver(result.events);
+      if (!running) return ok(null);
+      await compareAfter(slot, eng, mass.value);
+      return ok(null);
+    } catch (e) {
+      return err('internal', describe(e));
+    }
+  }
+
+  /** Holdings against the engine's positions once the found fills are booked (the engine dedupes them
+   *  by trade id, so its positions are the ones to compare). */
+  async function compareAfter(
+    slot: Slot,
+    eng: RegistryEngine,
+    mass: Parameters<typeof compareHoldings>[0]['mass'],
+  ): Promise<void> {
+    const snapshot = eng.snapshot();
+    const orders = snapshot.orders.filter((o) => o.venue === slot.name);
+    const plansHere = new Set(orders.filter((o) => o.role === 'entry').map((o) => o.planId));
+    const positions = snapshot.positions
+      .filter((p) => plansHere.has(p.planId))
+      .map((p) => ({ symbol: p.symbol, quantity: p.side === 'short' ? `-${p.quantity}` : p.quantity }));
+    const symbols = [...new Set(orders.map((o) => o.symbol))];
+    let holdings: Holdings;
+    if (mass.positions.length > 0) {
+      holdings = { kind: 'positions' };
+    } else {
+      const bases: Record<string, string> = {};
+      for (const s of symbols) {
+        const base = slot.bridge.instrument(s)?.base;
+        if (base !== undefined) bases[s] = base;
+      }
+      holdings = { kind: 'spot', bases };
+    }
+    const result = compareHoldings({
+      enginePositions: positions,
+      engineSymbols: symbols,
+      mass,
+      holdings,
+      time: now(),
+    });
+    const fresh: EngineVenueEvent[] = [];
+    const seen = new Set<string>();
+    for (const e of result.events) {
+      if (e.type !== 'position_mismatch') continue;
+      seen.add(e.symbol);
+      const key = `${e.venueQuantity}|${e.engineQuantity}`;
+      if (slot.mismatches.get(e.symbol) === key) continue;
+      slot.mismatches.set(e.symbol, key);
+      fresh.push(e);
+    }
+    for (const symbol of [...slot.mismatches.keys()]) if (!seen.has(symbol)) slot.mismatches.delete(symbol);
+    if (fresh.length > 0) {
+      for (const n of result.notices) log(`braid: ${slot.name}: ${n.message}`);
+      await slot.bridge.deliver(fresh);
+    }
+  }
+
+  // ------------------------------------------------------------------------------ the desk
+
+  const view = (slot: Slot): VenueView => {
+    const health = slot.live.health();
+    const detail = slot.detail ?? health.detail;
+    return {
+      name: slot.name,
+      live: armed && slot.connected && slot.reconciled && !slot.reconciling,
+      state: health.state,
+      reconciling: slot.reconciling,
+      lastReconciledAt: slot.lastReconciledAt,
+      latencyMs: health.latencyMs,
+      rateBudgetUsed: health.rateBudgetUsed,
+      credentials: slot.credentials,
+      deadMan: slot.deadMan,
+      ...(detail !== undefined ? { detail } : {}),
+    };
+  };
+
+  return {
+    bridges: () => [...slots.values()].map((s) => s.bridge),
+
+    async start(eng) {
+      if (running) return;
+      engine = eng;
+      running = true;
+      await Promise.all([...slots.values()].map((s) => connect(s)));
+    },
+
+    async stop() {
+      if (!running) return;
+      running = false;
+      await Promise.all(
+        [...slots.values()].map(async (slot) => {
+          slot.disposeEvents();
+          slot.bridge.dispose();
+          if (slot.retryTimer !== null) timers.clearTimeout(slot.retryTimer);
+          slot.retryTimer = null;
+          if (slot.deadManTimer !== null) timers.clearTimeout(slot.deadManTimer);
+          slot.deadManTimer = null;
+          // A clean stop: left armed, the switch would cancel every resting order (stops included).
+          if (slot.deadMan.state === 'armed' && slot.connected && slot.live.armDeadMan) {
+            try {
+              const off = await slot.live.armDeadMan(0);
+              if (off.ok) slot.deadMan = { state: 'off' };
+              else log(`braid: ${slot.name}: the dead-man switch is still armed: ${off.message}`);
+            } catch (e) {
+              log(`braid: ${slot.name}: the dead-man switch is still armed: ${describe(e)}`);
+            }
+          }
+          try {
+            await slot.live.disconnect();
+          } catch (e) {
+            log(`braid: ${slot.name}: disconnect failed: ${describe(e)}`);
+          }
+          slot.connected = false;
+        }),
+      );
+      listeners.clear();
+    },
+
+    setMode(mode, at) {
+      armed = mode === 'LIVE';
+      if (engine && running) {
+        const result = engine.setRouting(armed ? ready() : null, at);
+        if (!result.ok) log(`braid: venues: routing refused: ${result.error.message}`);
+      }
+      changed();
+    },
+
+    ready,
+
+    async reconcile(venue) {
+      const slot = slots.get(venue);
+      if (!slot) return err('venue_not_configured', `${venue} is not configured`);
+      if (!running) return err('venue_unavailable', 'the venues are not started');
+      await requestReconcile(slot, true);
+      return slot.reconciled
+        ? ok(null)
+        : err('venue_unavailable', slot.detail ?? `${venue} is not reconciled`);
+    },
+
+    async cancelAllEverywhere() {
+      const results = await Promise.all(
+        [...slots.values()]
+          .filter((s) => s.live.capabilities.cancelAll)
+          .map(async (s) => {
+            const outcome = await s.bridge.cancelAll();
+            if (outcome.kind !== 'accepted')
+              log(`braid: ${s.name}: cancel-all: ${outcome.kind}: ${outcome.message}`);
+            return {
+              venue: s.name,
+              outcome: outcome.kind,
+              ...(outcome.kind !== 'accepted' ? { message: outcome.message } : {}),
+            };
+          }),
+      );
+      return ok(results);
+    },
+
+    list: () => [PAPER_VIEW, ...[...slots.values()].map(view)],
+
+    async test(venue) {
+      if (venue === 'paper') return ok({ latencyMs: 0 });
+      const slot = slots.get(venue);
+      if (!slot)
+        return err('venue_not_configured', `${venue} is not configured: add venues.${venue} to the config`);
+      const started = now();
+      let read: Awaited<ReturnType<LiveVenue['balances']>>;
+      try {
+        read = await slot.live.balances();
+      } catch (e) {
+        read = { ok: false, message: describe(e), retryable: true };
+      }
+      const latencyMs = Math.max(0, now() - started);
+      if (!read.ok) {
+        slot.detail = read.message;
+        changed();
+        return err('venue_unavailable', `${venue}: ${read.message}`);
+      }
+      changed();
+      return ok({ latencyMs });
+    },
+
+    async setCredentials(venue, apiKey, apiSecret) {
+      const slot = slots.get(venue);
+      if (venue === 'paper') return err('venue_not_configured', 'the paper venue needs no credentials');
+      if (!slot)
+        return err('venue_not_configured', `${venue} is not configured: add venues.${venue} to the config`);
+      if (!options.credentialStore) {
+        return err(
+          'credentials_from_environment',
+          `braid serve reads ${venue}'s credentials from the environment (BRAID_${venue.toUpperCase()}_API_KEY and BRAID_${venue.toUpperCase()}_API_SECRET); they cannot be set here`,
+        );
+      }
+      const stored = await options.credentialStore.set(venue, apiKey, apiSecret);
+      if (!stored.ok) return stored;
+      slot.credentials = 'set';
+      changed();
+      return ok(null);
+    },
+
+    onChange(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+  };
+}
+
+/** The engine's orders on a venue, for the bridge to know them as Braid's. */
+function adoptable(snapshot: EngineSnapshot, venue: string): AdoptedOrder[] {
+  return snapshot.orders
+    .filter((o) => o.venue === venue)
+    .map((o) => ({
+      clientOrderId: o.id,
+      ...(o.venueOrderId !== undefined ? { venueOrderId: o.venueOrderId } : {}),
+      symbol: o.symbol,
+      side: o.side,
+      type: o.type,
+      quantity: o.quantity,
+      ...(o.price !== undefined ? { price: o.price } : {}),
+      status: o.status,
+    }));
+}
+
+function lastFillTime(snapshot: EngineSnapshot, venue: string): number | null {
+  const here = new Set(snapshot.orders.filter((o) => o.venue === venue).map((o) => o.id));
+  let last: number | null = null;
+  for (const f of snapshot.fills) if (here.has(f.orderId) && (last === null || f.time > last)) last = f.time;
+  return last;
+}
+
+function oldestWorking(snapshot: EngineSnapshot, venue: string): number | null {
+  let oldest: number | null = null;
+  for (const o of snapshot.orders) {
+    if (o.venue !== venue || !isWorkingStatus(o.status)) continue;
+    if (oldest === null || o.createdAt < oldest) oldest = o.createdAt;
+  }
+  return oldest;
+}

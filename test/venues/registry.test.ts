@@ -1,0 +1,355 @@
+// The venue registry against a scripted stand-in venue and a stand-in engine that records what it is
+// told: connection, reconciliation (REDUCING there until done), the dead-man switch, routing in LIVE, the
+// Venues panel's view, the kill switch's cancel-all. Time moves by hand.
+import { describe, expect, it } from 'vitest';
+import type { VenueEvent } from '../../src/main/engine/venues/venue.ts';
+import { createVenueRegistry, type RegistryEngine } from '../../src/main/venues/registry.ts';
+import type { VenueOrderReport } from '../../src/main/venues/venue.ts';
+import { DEFAULT_CONFIG } from '../../src/shared/domain/config.ts';
+import type { EngineSnapshot } from '../../src/shared/domain/engine-view.ts';
+import type { FillRecord, OrderRecord } from '../../src/shared/domain/order.ts';
+import type { PositionRecord } from '../../src/shared/domain/portfolio.ts';
+import { ok } from '../../src/shared/result.ts';
+import { manualTimers } from '../helpers/timers.ts';
+import { waitFor } from '../helpers/wait.ts';
+import { FakeLiveVenue, flush } from './fake-live-venue.ts';
+
+const T0 = 1_700_000_000_000;
+
+class FakeEngine implements RegistryEngine {
+  orders: OrderRecord[] = [];
+  fills: FillRecord[] = [];
+  positions: PositionRecord[] = [];
+  readonly calls: string[] = [];
+  readonly heard: VenueEvent[] = [];
+  snapshot(): EngineSnapshot {
+    return { orders: this.orders, fills: this.fills, positions: this.positions } as unknown as EngineSnapshot;
+  }
+  setRouting(live: string[] | null) {
+    this.calls.push(`routing ${live === null ? 'PAPER' : `[${live.join(',')}]`}`);
+    return ok(null);
+  }
+  setVenueReconciling(venue: string, reconciling: boolean) {
+    this.calls.push(`${venue} ${reconciling ? 'reconciling' : 'reconciled'}`);
+    return ok(null);
+  }
+}
+
+const engineOrder = (id: string, over: Partial<OrderRecord> = {}): OrderRecord => ({
+  id,
+  planId: `plan-${id}`,
+  symbol: 'BTC/USD',
+  venue: 'kraken',
+  role: 'entry',
+  side: 'buy',
+  type: 'limit',
+  quantity: '1',
+  price: '60000',
+  status: 'accepted',
+  filledQuantity: '0',
+  venueOrderId: `V-${id}`,
+  createdAt: T0 - 10_000,
+  updatedAt: T0 - 10_000,
+  ...over,
+});
+
+const report = (id: string, over: Partial<VenueOrderReport> = {}): VenueOrderReport => ({
+  clientOrderId: id,
+  venueOrderId: `V-${id}`,
+  symbol: 'BTC/USD',
+  side: 'buy',
+  type: 'limit',
+  state: 'open',
+  quantity: '1',
+  filledQuantity: '0',
+  price: '60000',
+  time: T0,
+  ...over,
+});
+
+function setup(options: { deadManSeconds?: number; credentialStore?: boolean } = {}) {
+  const clock = { t: T0 };
+  const manual = manualTimers();
+  const live = new FakeLiveVenue('kraken');
+  const engine = new FakeEngine();
+  const logs: string[] = [];
+  const stored: string[] = [];
+  const config = {
+    ...DEFAULT_CONFIG,
+    venues: {
+      ...DEFAULT_CONFIG.venues,
+      kraken: {
+        url: 'http://127.0.0.1:1',
+        wsUrl: null,
+        deadManSeconds: options.deadManSeconds ?? 0,
+        pollMs: 1000,
+      },
+    },
+  };
+  const registry = createVenueRegistry({
+    config,
+    liveVenues: [live],
+    now: () => clock.t,
+    timers: manual.timers,
+    random: () => 0,
+    log: (line) => logs.push(line),
+    credentials: { kraken: 'set' },
+    ...(options.credentialStore
+      ? {
+          credentialStore: {
+            set: async (venue: string) => {
+              stored.push(venue);
+              return ok(null);
+            },
+          },
+        }
+      : {}),
+  });
+  const bridge = registry.bridges()[0]!;
+  bridge.onEvent((e) => engine.heard.push(e));
+  return { clock, manual, live, engine, registry, bridge, logs, stored };
+}
+
+const krakenView = (registry: ReturnType<typeof setup>['registry']) =>
+  registry.list().find((v) => v.name === 'kraken')!;
+
+describe('venue registry: start and reconciliation', () => {
+  it('connects, reconciles (REDUCING there meanwhile) and books what the journal lacks', async () => {
+    const { live, engine, registry } = setup();
+    engine.orders = [
+      engineOrder('open-1'),
+      engineOrder('ended-1'),
+      engineOrder('lost-1', { status: 'unknown', venueOrderId: undefined }),
+      engineOrder('old', { status: 'filled', filledQuantity: '1', venueOrderId: 'V-old' }),
+    ];
+    engine.fills = [
+      {
+        id: 'old#1',
+        orderId: 'old',
+        planId: 'plan-old',
+        symbol: 'BTC/USD',
+        side: 'buy',
+        time: T0 - 3_600_000,
+        price: '59000',
+        quantity: '1',
+        fee: '0',
+        liquidity: 'maker',
+      },
+    ];
+    live.mass = {
+      openOrders: [report('open-1'), { ...report('x'), clientOrderId: undefined, venueOrderId: 'EXT-1' }],
+      fills: [
+        {
+          tradeId: 'T1',
+          venueOrderId: 'V-ended-1',
+          symbol: 'BTC/USD',
+          side: 'buy',
+          price: '60000',
+          quantity: '1',
+          fee: '15.6',
+          feeCurrency: 'USD',
+          liquidity: 'maker',
+          time: T0 - 1_000,
+        },
+      ],
+      positions: [],
+      balances: [{ asset: 'BTC', total: '2', free: '2' }],
+      time: T0,
+    };
+    live.book.set('ended-1', report('ended-1', { state: 'filled', filledQuantity: '1' }));
+
+    await registry.start(engine);
+
+    expect(live.callsOf('connect')).toHaveLength(1);
+    // The fill cursor: the last booked fill on this venue minus the 5 min margin.
+    expect(live.callsOf('massStatus')[0]?.args[0]).toEqual({ since: T0 - 3_600_000 - 300_000 });
+    expect(live.callsOf('orderStatus').map((c) => c.args[0])).toEqual([
+      { clientOrderId: 'ended-1', venueOrderId: 'V-ended-1' },
+      { clientOrderId: 'lost-1' },
+    ]);
+    expect(
+      engine.heard.map(
+        (e) =>
+          `${e.type} ${'clientOrderId' in e ? e.clientOrderId : 'venueOrderId' in e ? e.venueOrderId : e.symbol}`,
+      ),
+    ).toEqual([
+      'filled ended-1',
+      'status ended-1',
+      'status lost-1',
+      'external_order EXT-1',
+      // Spot: 2 BTC at Kraken, the engine holds no position.
+      'position_mismatch BTC/USD',
+    ]);
+    expect(engine.calls).toEqual(['kraken reconciling', 'kraken reconciled']);
+    const view = krakenView(registry);
+    expect(view).toMatchObject({
+      name: 'kraken',
+      live: false,
+      state: 'connected',
+      reconciling: false,
+      lastReconciledAt: T0,
+      credentials: 'set',
+      deadMan: { state: 'off' },
+    });
+    await registry.stop();
+  });
+
+  it('a reconnect reconciles again; a mismatch already shown is not shown again', async () => {
+    const { clock, live, engine, registry } = setup();
+    live.mass = { ...live.mass, balances: [{ asset: 'BTC', total: '0.5', free: '0.5' }] };
+    engine.orders = [engineOrder('o1', { status: 'filled', filledQuantity: '1' })];
+    await registry.start(engine);
+    expect(engine.heard.filter((e) => e.type === 'position_mismatch')).toHaveLength(1);
+    clock.t = T0 + 60_000;
+    live.emit({ type: 'connection', state: 'disconnected', time: clock.t, detail: 'ECONNRESET' });
+    expect(engine.calls.at(-1)).toBe('kraken reconciling');
+    expect(krakenView(registry)).toMatchObject({ reconciling: true, detail: 'ECONNRESET' });
+    live.emit({ type: 'reconnected', time: clock.t });
+    await waitFor('reconciled again', () => engine.calls.at(-1) === 'kraken reconciled');
+    expect(live.callsOf('massStatus')).toHaveLength(2);
+    expect(engine.heard.filter((e) => e.type === 'position_mismatch')).toHaveLength(1);
+    expect(krakenView(registry).lastReconciledAt).toBe(T0 + 60_000);
+    await registry.stop();
+  });
+
+  it('a venue that cannot connect is retried with backoff, and entries wait meanwhile', async () => {
+    const { manual, live, engine, registry } = setup();
+    live.answer('connect', { ok: false, message: 'ECONNREFUSED 127.0.0.1:1', retryable: true });
+    await registry.start(engine);
+    expect(engine.calls).toEqual(['kraken reconciling']);
+    expect(krakenView(registry)).toMatchObject({ reconciling: true, detail: 'ECONNREFUSED 127.0.0.1:1' });
+    manual.advance(999);
+    await flush();
+    expect(live.callsOf('connect')).toHaveLength(1);
+    manual.advance(1);
+    await waitFor('reconciled', () => engine.calls.at(-1) === 'kraken reconciled');
+    expect(live.callsOf('connect')).toHaveLength(2);
+    expect(krakenView(registry).detail).toBeUndefined();
+    await registry.stop();
+  });
+
+  it('a failed mass status read is tried again; the venue stays reconciling until it succeeds', async () => {
+    const { manual, live, engine, registry } = setup();
+    live.answer('massStatus', { ok: false, message: 'HTTP 503', retryable: true });
+    await registry.start(engine);
+    expect(engine.calls).toEqual(['kraken reconciling']);
+    manual.advance(1_000);
+    await waitFor('reconciled', () => engine.calls.at(-1) === 'kraken reconciled');
+    expect(live.callsOf('massStatus')).toHaveLength(2);
+    await registry.stop();
+  });
+});
+
+describe('venue registry: routing, dead-man switch, kill switch', () => {
+  it('LIVE routes to the venue once it is reconciled; a lost connection takes it out until reconciled again', async () => {
+    const { live, engine, registry, clock } = setup();
+    registry.setMode('LIVE', T0);
+    await registry.start(engine);
+    expect(engine.calls).toEqual(['kraken reconciling', 'kraken reconciled', 'routing [kraken]']);
+    expect(krakenView(registry).live).toBe(true);
+    clock.t += 1_000;
+    live.emit({ type: 'connection', state: 'disconnected', time: clock.t });
+    expect(engine.calls.slice(-2)).toEqual(['kraken reconciling', 'routing []']);
+    expect(krakenView(registry).live).toBe(false);
+    live.emit({ type: 'reconnected', time: clock.t });
+    await waitFor('routed again', () => engine.calls.at(-1) === 'routing [kraken]');
+    registry.setMode('PAPER', clock.t);
+    expect(engine.calls.at(-1)).toBe('routing PAPER');
+    await registry.stop();
+  });
+
+  it('the dead-man switch is armed at connect, refreshed every quarter of its timeout, disarmed on stop', async () => {
+    const { manual, live, engine, registry } = setup({ deadManSeconds: 60 });
+    await registry.start(engine);
+    expect(live.callsOf('armDeadMan').map((c) => c.args[0])).toEqual([60]);
+    expect(krakenView(registry).deadMan).toEqual({ state: 'armed', seconds: 60, triggerAt: 61_000 });
+    manual.advance(14_999);
+    await flush();
+    expect(live.callsOf('armDeadMan')).toHaveLength(1);
+    manual.advance(1);
+    await waitFor('refreshed', () => live.callsOf('armDeadMan').length === 2);
+    await flush();
+    manual.advance(15_000);
+    await waitFor('refreshed again', () => live.callsOf('armDeadMan').length === 3);
+    await registry.stop();
+    expect(live.callsOf('armDeadMan').map((c) => c.args[0])).toEqual([60, 60, 60, 0]);
+    expect(live.callsOf('disconnect')).toHaveLength(1);
+    expect(manual.pending()).toBe(0);
+  });
+
+  it('a short timeout in tests refreshes every second at the least', async () => {
+    const { manual, live, engine, registry } = setup({ deadManSeconds: 2 });
+    await registry.start(engine);
+    manual.advance(999);
+    await flush();
+    expect(live.callsOf('armDeadMan')).toHaveLength(1);
+    manual.advance(1);
+    await waitFor('refreshed', () => live.callsOf('armDeadMan').length === 2);
+    await registry.stop();
+  });
+
+  it('cancel-all goes ahead of the engine cancels queued just before, which it replaces', async () => {
+    const { live, engine, registry, bridge } = setup();
+    engine.orders = [engineOrder('a'), engineOrder('b')];
+    live.mass = { ...live.mass, openOrders: [report('a'), report('b')] };
+    await registry.start(engine);
+    // The engine's kill: a cancel per working order through the port, then the host's cancel-all.
+    bridge.cancel('a', T0);
+    bridge.cancel('b', T0);
+    const result = await registry.cancelAllEverywhere();
+    expect(result).toEqual({ ok: true, value: [{ venue: 'kraken', outcome: 'accepted' }] });
+    await flush();
+    expect(live.callsOf('cancelAll')).toHaveLength(1);
+    expect(live.callsOf('cancel')).toHaveLength(0);
+    await registry.stop();
+  });
+});
+
+describe('venue registry: the desk', () => {
+  it('lists paper and each live venue; test reads the balance and gives its latency', async () => {
+    const { clock, live, engine, registry } = setup();
+    await registry.start(engine);
+    expect(registry.list().map((v) => v.name)).toEqual(['paper', 'kraken']);
+    live.answer('balances', () => {
+      clock.t += 42;
+      return { ok: true, value: [] };
+    });
+    expect(await registry.test('kraken')).toEqual({ ok: true, value: { latencyMs: 42 } });
+    live.answer('balances', { ok: false, message: 'EAPI:Invalid key', retryable: false });
+    const failed = await registry.test('kraken');
+    expect(failed.ok ? null : failed.error.code).toBe('venue_unavailable');
+    expect(krakenView(registry).detail).toBe('EAPI:Invalid key');
+    const missing = await registry.test('ib');
+    expect(missing.ok ? null : missing.error.code).toBe('venue_not_configured');
+    await registry.stop();
+  });
+
+  it('credentials: headless refuses (environment only); with a store they are kept and shown as set', async () => {
+    const headless = setup();
+    const refused = await headless.registry.setCredentials('kraken', 'key', 'c2VjcmV0');
+    expect(refused.ok ? null : refused.error.code).toBe('credentials_from_environment');
+    if (!refused.ok) expect(refused.error.message).toContain('BRAID_KRAKEN_API_KEY');
+
+    const app = setup({ credentialStore: true });
+    let changes = 0;
+    app.registry.onChange(() => changes++);
+    expect(await app.registry.setCredentials('kraken', 'key', 'c2VjcmV0')).toEqual({ ok: true, value: null });
+    expect(app.stored).toEqual(['kraken']);
+    expect(changes).toBe(1);
+    expect(krakenView(app.registry).credentials).toBe('set');
+  });
+
+  it('stop ends retries, timers and the bridge', async () => {
+    const { manual, live, engine, registry, bridge } = setup({ deadManSeconds: 60 });
+    live.answer('connect', { ok: false, message: 'down', retryable: true });
+    await registry.start(engine);
+    expect(manual.pending()).toBe(1);
+    await registry.stop();
+    expect(manual.pending()).toBe(0);
+    expect(live.listenerCount()).toBe(0);
+    manual.advance(120_000);
+    await flush();
+    expect(live.callsOf('connect')).toHaveLength(1);
+    expect(bridge.pending()).toEqual({ queued: 0, inFlight: false, querying: 0, undelivered: 0 });
+  });
+});
