@@ -337,12 +337,16 @@ describe('orders and fills through ccxt', () => {
     s.holdFills(true);
     s.setPrice('BTC/USD', { bid: 48900, ask: 48950 });
     expect(s.trades()).toHaveLength(0);
+    // The matched volume is not booked yet, and its funds stay reserved.
+    expect((await ex.fetchBalance()).USD).toMatchObject({ total: 100000, used: 491.274 });
     await ex.cancelOrder(placed.id!);
     expect(s.orders()[0]!.status).toBe('canceled');
     const [late] = s.releaseFills();
     expect(s.orders()[0]).toMatchObject({ status: 'canceled', vol_exec: '0.01' });
     const [trade] = await ex.fetchMyTrades();
     expect(trade).toMatchObject({ id: late, order: placed.id, amount: 0.01, price: 49000 });
+    // 100000 − 490 − 0.784 maker fee.
+    expect((await ex.fetchBalance()).USD).toMatchObject({ total: 99509.216, used: 0 });
   });
 });
 

@@ -6,6 +6,12 @@
 // against a scripted price path, and lets a test script the failures a live venue has: an order accepted
 // and the connection dropped, an answer lost, 5xx, Kraken's error texts, a rate-limit storm, late fills,
 // a dead-man switch firing.
+//
+// Pointing ccxt at it: ccxt builds `urls.api[api] + '/0/' + api + '/' + path`, so override the bases only:
+//   new ccxt.kraken({ apiKey: sim.apiKey, secret: sim.apiSecret, enableRateLimit: false,
+//                     urls: { api: { public: sim.url, private: sim.url } } })
+// The sim clock (`now` option, plus `advance`) dates orders and trades, decays the counters and drives the
+// dead-man switch, which is checked on every request, on advance(), setPrice() and the inspections.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Dec, dec } from '../../../src/shared/domain/decimal.ts';

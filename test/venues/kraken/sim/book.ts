@@ -181,11 +181,11 @@ export class Book {
   }
 
   /** Funds reserved by open orders: the quote a buy may spend (taker fee included), the base a sell sells. */
-  hold(asset: string, except?: Order): Dec {
+  hold(asset: string): Dec {
     let total = ZERO;
     for (const o of this.openOrders()) {
-      if (o === except) continue;
-      const rest = o.vol.minus(o.volExec).minus(o.queued);
+      // Held (queued) fills are not booked yet: their funds stay reserved until they are.
+      const rest = o.vol.minus(o.volExec);
       if (rest.lte(0)) continue;
       if (o.side === 'sell' && o.pair.base === asset) total = total.plus(rest);
       if (o.side === 'buy' && o.pair.quote === asset) total = total.plus(this.buyReserve(o, rest));
