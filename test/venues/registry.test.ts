@@ -25,10 +25,6 @@ class FakeEngine implements RegistryEngine {
   snapshot(): EngineSnapshot {
     return { orders: this.orders, fills: this.fills, positions: this.positions } as unknown as EngineSnapshot;
   }
-  setRouting(live: string[] | null) {
-    this.calls.push(`routing ${live === null ? 'PAPER' : `[${live.join(',')}]`}`);
-    return ok(null);
-  }
   setVenueReconciling(venue: string, reconciling: boolean) {
     this.calls.push(`${venue} ${reconciling ? 'reconciling' : 'reconciled'}`);
     return ok(null);
@@ -184,7 +180,8 @@ describe('venue registry: start and reconciliation', () => {
     const view = krakenView(registry);
     expect(view).toMatchObject({
       name: 'kraken',
-      live: false,
+      // Ready for orders (the host decides whether they go there: LIVE armed).
+      live: true,
       state: 'connected',
       reconciling: false,
       lastReconciledAt: T0,
@@ -241,20 +238,19 @@ describe('venue registry: start and reconciliation', () => {
 });
 
 describe('venue registry: routing, dead-man switch, kill switch', () => {
-  it('LIVE routes to the venue once it is reconciled; a lost connection takes it out until reconciled again', async () => {
+  it('a lost connection makes the venue not ready (reconciling: entries refused) until it is reconciled again', async () => {
     const { live, engine, registry, clock } = setup();
-    registry.setMode('LIVE', T0);
     await registry.start(engine);
-    expect(engine.calls).toEqual(['kraken reconciling', 'kraken reconciled', 'routing [kraken]']);
+    expect(registry.ready()).toEqual(['kraken']);
     expect(krakenView(registry).live).toBe(true);
     clock.t += 1_000;
     live.emit({ type: 'connection', state: 'disconnected', time: clock.t });
-    expect(engine.calls.slice(-2)).toEqual(['kraken reconciling', 'routing []']);
+    expect(engine.calls).toEqual(['kraken reconciling', 'kraken reconciled', 'kraken reconciling']);
+    expect(registry.ready()).toEqual([]);
     expect(krakenView(registry).live).toBe(false);
     live.emit({ type: 'reconnected', time: clock.t });
-    await waitFor('routed again', () => engine.calls.at(-1) === 'routing [kraken]');
-    registry.setMode('PAPER', clock.t);
-    expect(engine.calls.at(-1)).toBe('routing PAPER');
+    await waitFor('ready again', () => registry.ready().length === 1);
+    expect(engine.calls.at(-1)).toBe('kraken reconciled');
     await registry.stop();
   });
 
@@ -296,8 +292,8 @@ describe('venue registry: routing, dead-man switch, kill switch', () => {
     // The engine's kill: a cancel per working order through the port, then the host's cancel-all.
     bridge.cancel('a', T0);
     bridge.cancel('b', T0);
-    const result = await registry.cancelAllEverywhere();
-    expect(result).toEqual({ ok: true, value: [{ venue: 'kraken', outcome: 'accepted' }] });
+    await registry.cancelAllEverywhere();
+    expect(registry.lastCancelAll()).toEqual([{ venue: 'kraken', outcome: 'accepted' }]);
     await flush();
     expect(live.callsOf('cancelAll')).toHaveLength(1);
     expect(live.callsOf('cancel')).toHaveLength(0);

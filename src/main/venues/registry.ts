@@ -3,13 +3,14 @@
 // armed, and what the Venues panel shows (the host's VenueDesk). Created before the engine (the engine
 // takes the bridges), started with it.
 //
-// Routing: in LIVE (setMode) the engine's routing names the venues that are connected and reconciled;
-// one that drops out leaves the routing until it is back and reconciled again.
+// Routing is the host's (armLive routes to every live venue): the registry tells the engine when a venue
+// is not ready (setVenueReconciling: while reconciling, and from a lost connection until it is back and
+// reconciled), so entries there are refused and exits go through.
 import type { VenueView } from '../../shared/contract.ts';
 import type { BraidConfig } from '../../shared/domain/config.ts';
 import type { EngineSnapshot } from '../../shared/domain/engine-view.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
-import type { VenueEvent as EngineVenueEvent, Venue } from '../engine/venues/venue.ts';
+import type { VenueEvent as EngineVenueEvent } from '../engine/venues/venue.ts';
 import { PAPER_VIEW, type VenueDesk } from '../host/venue-desk.ts';
 import { backoffDelay, QUERY_BACKOFF, realTimers, type Timers } from './backoff.ts';
 import { type AdoptedOrder, type BridgeNotice, ExecutionBridge } from './execution-bridge.ts';
@@ -27,7 +28,6 @@ import type { LiveVenue, VenueEvent, VenueOrderReport, VenueOutcome } from './ve
 /** What the registry needs of the engine (EnginePort has it all). */
 export interface RegistryEngine {
   snapshot(): EngineSnapshot;
-  setRouting(live: string[] | null, now: number): Result<null>;
   setVenueReconciling(venue: string, reconciling: boolean, now: number): Result<null>;
 }
 
@@ -57,23 +57,21 @@ export interface VenueRegistryOptions {
 
 export interface VenueRegistry extends VenueDesk {
   /** The execution bridges, for createEngine({ venues }). */
-  bridges(): Venue[];
+  bridges(): ExecutionBridge[];
   /** Connects every venue and reconciles each; resolves when each has connected and reconciled once or
    *  failed its first try (retries go on). */
   start(engine: RegistryEngine): Promise<void>;
   /** Stops retries and refreshes, disarms the dead-man switches, disconnects. */
   stop(): Promise<void>;
-  /** PAPER or LIVE (the host, after armLive / disarmLive): the engine's routing follows. */
-  setMode(mode: 'PAPER' | 'LIVE', now: number): void;
   /** Live venues orders can go to now (connected and reconciled). */
   ready(): string[];
   /** Reconciles one venue now (a reconnect does it by itself). */
   reconcile(venue: string): Promise<Result<null>>;
   /** The kill switch's cancel-all at every venue that has one, ahead of queued commands. Call it right
    *  after engine.kill, so the engine's own cancels (queued) are folded into it. */
-  cancelAllEverywhere(): Promise<
-    Result<{ venue: string; outcome: VenueOutcome['kind']; message?: string }[]>
-  >;
+  cancelAllEverywhere(): Promise<void>;
+  /** What each venue's last cancel-all came to (tests, logs). */
+  lastCancelAll(): { venue: string; outcome: VenueOutcome['kind']; message?: string }[];
 }
 
 interface Slot {
@@ -113,7 +111,7 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
   const listeners = new Set<() => void>();
   let engine: RegistryEngine | null = null;
   let running = false;
-  let armed = false;
+  let cancelAllResults: { venue: string; outcome: VenueOutcome['kind']; message?: string }[] = [];
   const slots = new Map<string, Slot>();
 
   const changed = () => {
@@ -195,17 +193,10 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
     }
   }
 
-  // ------------------------------------------------------------------------------ routing
+  // ------------------------------------------------------------------------------ readiness
 
   const ready = (): string[] =>
     [...slots.values()].filter((s) => s.connected && s.reconciled && !s.reconciling).map((s) => s.name);
-
-  /** In LIVE, the routing follows the venues that are ready; in PAPER it stays null (setMode set it). */
-  function updateRouting(): void {
-    if (!engine || !running || !armed) return;
-    const result = engine.setRouting(armed ? ready() : null, now());
-    if (!result.ok) log(`braid: venues: routing refused: ${result.error.message}`);
-  }
 
   function setReconciling(slot: Slot, on: boolean): void {
     if (slot.reconciling === on) return;
@@ -235,7 +226,6 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
           slot.reconciled = false;
           // Not ready until reconciled again: entries there wait (REDUCING), exits go through.
           setReconciling(slot, true);
-          updateRouting();
         }
       }
       changed();
@@ -355,7 +345,6 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
     slot.reconciled = true;
     slot.lastReconciledAt = now();
     setReconciling(slot, false);
-    updateRouting();
   }
 
   /** One reconciliation: read the venue, then the engine, and apply the difference through the bridge. */
@@ -466,7 +455,8 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
     const detail = slot.detail ?? health.detail;
     return {
       name: slot.name,
-      live: armed && slot.connected && slot.reconciled && !slot.reconciling,
+      // Ready for orders; the host says whether orders go there (LIVE armed).
+      live: slot.connected && slot.reconciled && !slot.reconciling,
       state: health.state,
       reconciling: slot.reconciling,
       lastReconciledAt: slot.lastReconciledAt,
@@ -520,15 +510,6 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
       listeners.clear();
     },
 
-    setMode(mode, at) {
-      armed = mode === 'LIVE';
-      if (engine && running) {
-        const result = engine.setRouting(armed ? ready() : null, at);
-        if (!result.ok) log(`braid: venues: routing refused: ${result.error.message}`);
-      }
-      changed();
-    },
-
     ready,
 
     async reconcile(venue) {
@@ -542,7 +523,7 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
     },
 
     async cancelAllEverywhere() {
-      const results = await Promise.all(
+      cancelAllResults = await Promise.all(
         [...slots.values()]
           .filter((s) => s.live.capabilities.cancelAll)
           .map(async (s) => {
@@ -556,8 +537,9 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
             };
           }),
       );
-      return ok(results);
     },
+
+    lastCancelAll: () => cancelAllResults,
 
     list: () => [PAPER_VIEW, ...[...slots.values()].map(view)],
 
