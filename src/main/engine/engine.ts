@@ -14,20 +14,14 @@ import type {
   OrderStatus,
   OrderType,
 } from '../../shared/domain/order.ts';
-import type {
-  PlanInput,
-  PlanPreview,
-  PlanRecord,
-  PlanStatus,
-  RejectReason,
-  Side,
-} from '../../shared/domain/plan.ts';
+import type { PlanInput, PlanPreview, PlanRecord, Side } from '../../shared/domain/plan.ts';
 import type { TradeRecord, TradingState } from '../../shared/domain/portfolio.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { Clock } from './clock.ts';
 import { EventSink } from './events.ts';
 import type { Journal } from './journal/journal.ts';
 import { canTransition, IllegalOrderTransition, isWorking } from './orders/order-state.ts';
+import { isTerminalPlan, PlanBook, type PlanExec } from './plans/plan-book.ts';
 import { checkBracketSides, entryRef, parsePlanInput, validatePlan } from './plans/plan-input.ts';
 import type { Disposer, EnginePort, Quote } from './port.ts';
 import { computeMetrics, type EquityCurveState } from './portfolio/metrics.ts';
@@ -40,26 +34,12 @@ import {
   type PositionBook,
   tradeOf,
 } from './portfolio/position-book.ts';
-import { DayTradeCounter, type DayTradeState } from './risk/day-trades.ts';
-import { checkEntryRisk, checkTradingState } from './risk/risk-checks.ts';
-import { sizePosition } from './risk/sizing.ts';
+import type { DayTradeState } from './risk/day-trades.ts';
+import { RiskGate } from './risk/risk-gate.ts';
 import { Store } from './store/store.ts';
 import { FieldError } from './validation.ts';
-import { feeOf } from './venues/paper/fill-model.ts';
 import { PaperVenue } from './venues/paper/paper-venue.ts';
 import type { CheckpointedVenue, Venue, VenueEvent } from './venues/venue.ts';
-
-/** What the engine tracks for a plan while it trades: its bracket legs and exit. */
-interface PlanExec {
-  stopOrderId?: string;
-  takeProfitOrderId?: string;
-  exitOrderId?: string;
-  /** The stop has been set or moved by the trailing rule. */
-  trailing: boolean;
-  /** Live venues: the last stop level asked for (the venue rounds to its tick; a level no better than what
-   *  was asked is not asked again). */
-  trailAsked?: string;
-}
 
 /** The live state a checkpoint carries (history is rebuilt from the journal's records). */
 export interface LiveState {
@@ -143,7 +123,8 @@ export class Engine implements EnginePort {
   private readonly venue: CheckpointedVenue;
   /** Live venues by name. */
   private readonly liveVenues = new Map<string, Venue>();
-  private pdt: DayTradeCounter;
+  private readonly planBook: PlanBook;
+  private readonly gate: RiskGate;
   private readonly clock: Clock;
   private readonly events: EventSink;
   private readonly store = new Store();
@@ -163,21 +144,13 @@ export class Engine implements EnginePort {
   private externals: ExternalOrder[] = [];
 
   // Live state (checkpointed).
-  private tradingState: TradingState = 'ACTIVE';
-  private tradingStateReason = 'start';
-  private exec = new Map<string, PlanExec>();
   private orderSeq = new Map<string, number>();
   private orderNotional = new Map<string, string>();
   private cancelAs = new Map<string, 'cancelled' | 'expired'>();
   private fillCount = new Map<string, number>();
-  private duplicatePlanIds: string[] = [];
   private notes: EngineNote[] = [];
   private readonly onIntentCommitted: ((id: string) => void) | undefined;
   private symbols = new Set<string>();
-
-  // History (rebuilt from the journal's records): in the store.
-  /** Plans not yet terminal, in arrival order: what bars and commands must look at. */
-  private active = new Set<string>();
 
   constructor(options: EngineOptions) {
     this.config = options.config;
@@ -186,13 +159,28 @@ export class Engine implements EnginePort {
     this.clock = new Clock(this.config.pdt.timezone);
     this.events = new EventSink(this.journal, this.clock);
     this.portfolio = new Portfolio(this.config.account.cash, this.config.account.currency, (book) => {
-      const ex = this.exec.get(book.planId);
+      const ex = this.planBook.execIfAny(book.planId);
       const stop = ex?.stopOrderId ? this.store.orders.get(ex.stopOrderId) : undefined;
       return stop && isWorking(stop.status) ? (stop.price ?? null) : null;
     });
     for (const s of options.symbols ?? []) this.symbols.add(s);
     for (const s of Object.keys(this.config.instruments)) this.symbols.add(s);
-    this.pdt = new DayTradeCounter(this.pdtConfig());
+    this.planBook = new PlanBook(this.store, this.events, this.clock);
+    this.planBook.hooks = {
+      // A finished plan sends no more orders (plan ids are never reused), so its id counters can go.
+      ended: (planId) => {
+        for (const code of Object.values(ROLE_CODE)) this.orderSeq.delete(`${planId}:${code}`);
+      },
+      // A late fill reopened a finished plan: its spent order ids must stay spent.
+      reopened: (planId) => {
+        for (const o of this.store.orders.values()) if (o.planId === planId) this.reserveOrderId(o.id);
+      },
+    };
+    this.gate = new RiskGate(
+      this.config,
+      { events: this.events, clock: this.clock, portfolio: this.portfolio, plans: this.planBook },
+      (input) => this.venueProblem(this.entryVenue(input)),
+    );
     const paper = this.config.venues.paper;
     this.venue =
       options.venue ??
@@ -211,18 +199,6 @@ export class Engine implements EnginePort {
       this.liveVenues.set(v.name, v);
       this.disposeVenues.push(v.onEvent((e) => this.onVenueEvent(v.name, e)));
     }
-  }
-
-  private pdtConfig() {
-    const p = this.config.pdt;
-    return {
-      enabled: p.enabled,
-      accountType: this.config.account.type,
-      minEquity: p.minEquity,
-      maxDayTrades: p.maxDayTrades,
-      timezone: p.timezone,
-      method: p.method,
-    };
   }
 
   lotOf(symbol: string): string {
@@ -265,8 +241,7 @@ export class Engine implements EnginePort {
     this.expirePlans();
     const existing = this.store.plans.get(input.id);
     if (existing) {
-      if (!this.duplicatePlanIds.includes(input.id)) {
-        this.duplicatePlanIds.push(input.id);
+      if (this.planBook.noteDuplicate(input.id)) {
         this.events.notice(
           'warning',
           'duplicate_plan',
@@ -283,8 +258,7 @@ export class Engine implements EnginePort {
       receivedAt: this.clock.time,
       updatedAt: this.clock.time,
     };
-    this.store.plans.set(plan.id, plan);
-    this.active.add(plan.id);
+    this.planBook.add(plan);
     const lastClose = this.portfolio.lastClose.get(input.symbol);
     const rejection = validatePlan(input, {
       knownSymbol: this.symbols.has(input.symbol),
@@ -296,14 +270,14 @@ export class Engine implements EnginePort {
         : entryRef(input, lastClose === undefined ? undefined : dec(lastClose)),
     });
     if (rejection) {
-      this.rejectPlan(plan.id, rejection.reason, rejection.detail);
+      this.planBook.reject(plan.id, rejection.reason, rejection.detail);
     } else if (input.expiresAt !== undefined && input.expiresAt <= this.clock.time) {
-      this.setPlan(plan.id, { status: 'expired', reason: 'expired_on_arrival' });
+      this.planBook.set(plan.id, { status: 'expired', reason: 'expired_on_arrival' });
     } else if (this.config.approval === 'manual' && options.approved !== true) {
-      const preview = this.previewSize(input);
-      this.setPlan(plan.id, { status: 'pending_approval', ...(preview ? { preview } : {}) });
+      const preview = this.gate.previewSize(input);
+      this.planBook.set(plan.id, { status: 'pending_approval', ...(preview ? { preview } : {}) });
     } else {
-      this.emitPlan(plan.id);
+      this.planBook.emit(plan.id);
       this.proceed(plan.id);
     }
     return ok({ planId: plan.id, status: this.store.plans.get(plan.id)!.status });
@@ -329,7 +303,7 @@ export class Engine implements EnginePort {
     if (plan.status !== 'pending_approval') {
       return err('not_pending', `plan ${planId} is ${plan.status}, not waiting for approval`);
     }
-    this.rejectPlan(planId, 'operator', reason ?? 'rejected by the operator');
+    this.planBook.reject(planId, 'operator', reason ?? 'rejected by the operator');
     return ok(null);
   }
 
@@ -339,13 +313,13 @@ export class Engine implements EnginePort {
     const plan = this.store.plans.get(planId);
     if (!plan) return err('unknown_plan', `no plan ${planId}`);
     if (plan.status === 'pending_approval' || plan.status === 'armed') {
-      this.setPlan(planId, { status: 'cancelled', reason: 'cancelled' });
+      this.planBook.set(planId, { status: 'cancelled', reason: 'cancelled' });
       return ok(null);
     }
     if (plan.status === 'working' || (plan.status === 'open' && this.entryWorking(plan))) {
       this.requestCancel(plan.entryOrderId!, 'cancelled');
       if (this.store.plans.get(planId)!.status === 'working')
-        this.setPlan(planId, { status: 'cancelled', reason: 'cancelled' });
+        this.planBook.set(planId, { status: 'cancelled', reason: 'cancelled' });
       return ok(null);
     }
     return err('not_cancellable', `plan ${planId} is ${plan.status}: close its position instead`);
@@ -364,7 +338,7 @@ export class Engine implements EnginePort {
     this.requestCancel(orderId, 'cancelled');
     const plan = this.store.plans.get(order.planId);
     if (order.role === 'entry' && plan?.status === 'working' && !this.isOrderWorking(orderId))
-      this.setPlan(plan.id, { status: 'cancelled', reason: 'cancelled' });
+      this.planBook.set(plan.id, { status: 'cancelled', reason: 'cancelled' });
     if (order.role === 'stop_loss' && this.portfolio.positions.get(order.symbol)?.planId === order.planId) {
       this.events.notice(
         'warning',
@@ -437,7 +411,7 @@ export class Engine implements EnginePort {
     this.expirePlans();
     const book = this.portfolio.positions.get(symbol);
     if (!book) return err('no_position', `no open position in ${symbol}`);
-    const ex = this.execOf(book.planId);
+    const ex = this.planBook.execOf(book.planId);
     if (ex.exitOrderId && this.isOrderWorking(ex.exitOrderId)) {
       return err('already_closing', `${symbol} is being closed by order ${ex.exitOrderId}`);
     }
@@ -488,8 +462,8 @@ export class Engine implements EnginePort {
     if (state !== 'ACTIVE' && state !== 'REDUCING')
       return err('invalid_state', `unknown trading state ${state}`);
     // HALTED (kill switch, daily loss limit) is left only by an explicit resume.
-    if (this.tradingState === 'HALTED')
-      return err('halted', `trading is HALTED (${this.tradingStateReason}): resume trading first`);
+    if (this.gate.tradingState === 'HALTED')
+      return err('halted', `trading is HALTED (${this.gate.stateReason}): resume trading first`);
     this.changeTradingState(
       state,
       state === 'ACTIVE' ? 'resumed by the operator' : 'exits only, set by the operator',
@@ -566,15 +540,15 @@ export class Engine implements EnginePort {
   expireDue(now: number): boolean {
     // Nothing due: nothing changes, not even the engine's time.
     let due = false;
-    for (const id of this.active) {
-      const at = this.store.plans.get(id)!.input.expiresAt;
+    for (const plan of this.planBook.activePlans()) {
+      const at = plan.input.expiresAt;
       if (at !== undefined && at <= Math.max(now, this.clock.time)) due = true;
     }
     if (!due) return false;
-    const before = this.active.size;
+    const before = this.planBook.activeCount;
     this.advance(now);
     this.expirePlans();
-    return this.active.size !== before;
+    return this.planBook.activeCount !== before;
   }
 
   /** The plan as the engine would size and check it now; nothing is recorded, no event is sent. */
@@ -608,7 +582,7 @@ export class Engine implements EnginePort {
     }
     const sides = rejection ? null : checkBracketSides(input, ref);
     if (sides) problems.push({ field: fieldOf(sides.reason), code: sides.reason, message: sides.detail });
-    const qty = this.sizeFor(input, ref);
+    const qty = this.gate.sizeFor(input, ref);
     const lot = dec(this.lotOf(input.symbol));
     const notional = qty.times(ref);
     if (qty.lt(lot)) {
@@ -618,7 +592,7 @@ export class Engine implements EnginePort {
         message: `sized quantity ${str(qty)} is below one lot (${str(lot)})`,
       });
     } else if (problems.length === 0) {
-      const { reason, detail } = this.entryRisk(input, qty, ref);
+      const { reason, detail } = this.gate.entryRisk(input, qty, ref);
       if (reason) problems.push({ field: fieldOf(reason), code: reason, message: detail });
     }
     const stopDistance = input.stopLoss === undefined ? null : ref.minus(input.stopLoss).abs();
@@ -679,67 +653,23 @@ export class Engine implements EnginePort {
 
   // ---------------------------------------------------------------- plan lifecycle
 
-  /** A copy, so that plans may change status while the caller walks the list. */
-  private activePlans(): PlanRecord[] {
-    const list: PlanRecord[] = [];
-    for (const id of this.active) list.push(this.store.plans.get(id)!);
-    return list;
-  }
-
-  private execOf(planId: string): PlanExec {
-    let ex = this.exec.get(planId);
-    if (!ex) {
-      ex = { trailing: false };
-      this.exec.set(planId, ex);
-    }
-    return ex;
-  }
-
-  private setPlan(planId: string, patch: Partial<PlanRecord>): void {
-    const plan = this.store.plans.get(planId)!;
-    const next: PlanRecord = { ...plan, ...patch, updatedAt: this.clock.time };
-    this.store.plans.set(planId, next);
-    if (isTerminalPlan(next.status)) {
-      this.exec.delete(planId);
-      this.active.delete(planId);
-      // A finished plan sends no more orders (plan ids are never reused), so its id counters can go.
-      for (const code of Object.values(ROLE_CODE)) this.orderSeq.delete(`${planId}:${code}`);
-    } else {
-      this.active.add(planId);
-      if (isTerminalPlan(plan.status)) {
-        // A late fill reopened a finished plan: its spent order ids must stay spent.
-        for (const o of this.store.orders.values()) if (o.planId === planId) this.reserveOrderId(o.id);
-      }
-    }
-    this.events.emit({ type: 'plan', plan: next });
-  }
-
-  private emitPlan(planId: string): void {
-    this.events.emit({ type: 'plan', plan: this.store.plans.get(planId)! });
-  }
-
-  private rejectPlan(planId: string, reason: RejectReason, detail: string): void {
-    this.setPlan(planId, { status: 'rejected', reason });
-    this.events.notice('warning', reason, `plan ${planId} rejected: ${detail}`, planId);
-  }
-
   /** After approval (or at once in auto mode): arm a conditional plan, else submit its entry. */
   private proceed(planId: string): void {
     const plan = this.store.plans.get(planId)!;
-    const blocked = checkTradingState(this.tradingState);
+    const blocked = this.gate.blocked();
     if (blocked) {
-      this.rejectPlan(planId, blocked, `trading is ${this.tradingState}`);
+      this.planBook.reject(planId, blocked, `trading is ${this.gate.tradingState}`);
       return;
     }
     if (plan.input.condition) {
-      this.setPlan(planId, { status: 'armed' });
+      this.planBook.set(planId, { status: 'armed' });
       return;
     }
     this.submitEntry(planId);
   }
 
   private triggerConditions(symbol: string, close: Dec): void {
-    for (const plan of this.activePlans()) {
+    for (const plan of this.planBook.activePlans()) {
       if (plan.status !== 'armed' || plan.input.symbol !== symbol) continue;
       const c = plan.input.condition!;
       const holds = c.kind === 'price_above' ? close.gt(c.price) : close.lt(c.price);
@@ -749,134 +679,38 @@ export class Engine implements EnginePort {
 
   /** Plans not yet submitted expire at their time; a working entry is cancelled then too. */
   private expirePlans(): void {
-    for (const plan of this.activePlans()) {
+    for (const plan of this.planBook.activePlans()) {
       const at = plan.input.expiresAt;
       if (at === undefined || this.clock.time < at) continue;
       if (plan.status === 'pending_approval' || plan.status === 'armed') {
-        this.setPlan(plan.id, { status: 'expired', reason: 'expired' });
+        this.planBook.set(plan.id, { status: 'expired', reason: 'expired' });
       } else if (plan.entryOrderId && this.isOrderWorking(plan.entryOrderId)) {
         this.requestCancel(plan.entryOrderId, 'expired');
         if (this.store.plans.get(plan.id)!.status === 'working')
-          this.setPlan(plan.id, { status: 'expired', reason: 'expired' });
+          this.planBook.set(plan.id, { status: 'expired', reason: 'expired' });
       }
     }
-  }
-
-  /** What the plan would be sized to now, for the approval queue (sizing runs again at approval). */
-  private previewSize(input: PlanInput): PlanRecord['preview'] | null {
-    const last = this.portfolio.lastClose.get(input.symbol);
-    const ref = input.entry.price ?? input.condition?.price ?? last;
-    if (ref === undefined) return null;
-    const r = dec(ref);
-    const qty = this.sizeFor(input, r);
-    return { quantity: str(qty), ref: str(r) };
-  }
-
-  /** The plan's quantity, or the sizing rule's at this reference price and today's equity. */
-  private sizeFor(input: PlanInput, ref: Dec): Dec {
-    if (input.quantity !== undefined) return dec(input.quantity);
-    const risk = this.config.risk;
-    return sizePosition({
-      equity: this.portfolio.equity(),
-      riskPct: dec(risk.riskPct),
-      maxPositionPct: dec(risk.maxPositionPct),
-      ref,
-      ...(input.stopLoss !== undefined ? { stopLoss: dec(input.stopLoss) } : {}),
-      lot: dec(this.lotOf(input.symbol)),
-    });
   }
 
   /** Sizes the entry, runs the pre-trade checks and sends the order; or rejects the plan with a reason. */
   private submitEntry(planId: string): void {
     const plan = this.store.plans.get(planId)!;
     const input = plan.input;
-    const last = this.portfolio.lastClose.get(input.symbol);
-    const ref = entryRef(input, last === undefined ? undefined : dec(last));
-    if (ref === undefined) {
-      this.rejectPlan(planId, 'no_price', `no price yet for ${input.symbol} to size a market entry`);
+    const check = this.gate.checkEntry(input);
+    if (!check.ok) {
+      if (check.quantity !== undefined) this.planBook.set(planId, { quantity: str(check.quantity) });
+      this.planBook.reject(planId, check.reason, check.detail);
+      if (check.reason === 'daily_loss_limit') this.killAll('daily_loss_limit', 'daily loss limit reached');
       return;
     }
-    const sides = checkBracketSides(input, ref);
-    if (sides) {
-      this.rejectPlan(planId, sides.reason, sides.detail);
-      return;
-    }
-    const state = checkTradingState(this.tradingState);
-    if (state) {
-      this.rejectPlan(planId, state, `trading is ${this.tradingState}`);
-      return;
-    }
-    const lot = dec(this.lotOf(input.symbol));
-    const qty = this.sizeFor(input, ref);
-    if (qty.lt(lot)) {
-      this.rejectPlan(planId, 'size_below_min', `sized quantity ${str(qty)} is below one lot (${str(lot)})`);
-      return;
-    }
-    const { reason, detail } = this.entryRisk(input, qty, ref);
-    if (reason) {
-      this.setPlan(planId, { quantity: str(qty) });
-      this.rejectPlan(planId, reason, detail);
-      if (reason === 'daily_loss_limit') this.killAll('daily_loss_limit', 'daily loss limit reached');
-      return;
-    }
+    const qty = check.quantity;
     const order = this.newOrder(plan, 'entry', input.side, input.entry.type, qty, input.entry.price);
-    this.setPlan(planId, { status: 'working', quantity: str(qty), entryOrderId: order.id });
+    this.planBook.set(planId, { status: 'working', quantity: str(qty), entryOrderId: order.id });
     this.sendOrder(order);
-  }
-
-  /** The pre-trade checks of an entry of `qty` at `ref` (replay.md "Sizing and risk"): the first failing
-   *  reason code and its detail, or null. The same checks for a sent plan and for the ticket's preview. */
-  private entryRisk(input: PlanInput, qty: Dec, ref: Dec): { reason: RejectReason | null; detail: string } {
-    const notional = qty.times(ref);
-    const paper = this.config.venues.paper;
-    const fee = feeOf(ref, qty, dec(input.entry.type === 'limit' ? paper.makerFeeBps : paper.takerFeeBps));
-    const risk = this.config.risk;
-    const venueProblem = checkTradingState(this.tradingState)
-      ? null
-      : this.venueProblem(this.entryVenue(input));
-    if (venueProblem) return { reason: 'venue_unavailable', detail: venueProblem };
-    const reason = checkEntryRisk({
-      tradingState: this.tradingState,
-      openExposures: this.openExposures(),
-      symbolExposed: this.symbolExposed(input.symbol),
-      maxOpenPositions: risk.maxOpenPositions,
-      notional,
-      fee,
-      maxNotional: risk.maxNotional === null ? null : dec(risk.maxNotional),
-      cash: this.portfolio.cash,
-      leverage: dec(this.config.account.leverage),
-      dailyLossBreached: this.dailyLossBreached(this.portfolio.equity()),
-      pdtBlocks: this.pdt.blocksEntry(this.clock.time, str(this.portfolio.dayStartEquity)),
-    });
-    return {
-      reason,
-      detail: reason === null ? '' : riskDetail(reason, { notional, fee, cash: this.portfolio.cash }),
-    };
   }
 
   private knownVenue(name: string | undefined): boolean {
     return name === undefined || this.venueNamed(name) !== undefined;
-  }
-
-  private dailyLossBreached(equity: Dec): boolean {
-    const pct = this.config.risk.dailyLossLimitPct;
-    if (pct === null) return false;
-    return equity.lte(this.portfolio.dayStartEquity.times(dec(1).minus(pct)));
-  }
-
-  /** Positions plus working entries: both count against the open-position limit. */
-  private openExposures(): number {
-    const symbols = new Set(this.portfolio.positions.keys());
-    for (const plan of this.activePlans()) if (plan.status === 'working') symbols.add(plan.input.symbol);
-    return symbols.size;
-  }
-
-  private symbolExposed(symbol: string): boolean {
-    if (this.portfolio.positions.has(symbol)) return true;
-    for (const plan of this.activePlans()) {
-      if (plan.status === 'working' && plan.input.symbol === symbol) return true;
-    }
-    return false;
   }
 
   private entryWorking(plan: PlanRecord): boolean {
@@ -1246,7 +1080,7 @@ export class Engine implements EnginePort {
           `${order.venue} ended the entry ${id} (${as})`,
           plan.id,
         );
-      this.setPlan(plan.id, { status: as, reason: asked ?? `venue_${as}` });
+      this.planBook.set(plan.id, { status: as, reason: asked ?? `venue_${as}` });
     } else if (
       order.role === 'stop_loss' &&
       asked === undefined &&
@@ -1304,7 +1138,7 @@ export class Engine implements EnginePort {
     );
     const plan = this.store.plans.get(order.planId);
     if (order.role === 'entry' && plan?.status === 'working')
-      this.setPlan(plan.id, { status: 'rejected', reason: 'venue_rejected' });
+      this.planBook.set(plan.id, { status: 'rejected', reason: 'venue_rejected' });
   }
 
   // ---------------------------------------------------------------- fills and positions
@@ -1411,8 +1245,8 @@ export class Engine implements EnginePort {
     if (!book) {
       book = openBook(order.symbol, order.planId, order.side, time);
       this.portfolio.positions.set(order.symbol, book);
-      this.pdt.positionOpened(order.symbol, time);
-      this.setPlan(order.planId, { status: 'open' });
+      this.gate.pdt.positionOpened(order.symbol, time);
+      this.planBook.set(order.planId, { status: 'open' });
     }
     bookEntry(book, qty, value, fee);
   }
@@ -1454,7 +1288,7 @@ export class Engine implements EnginePort {
 
   private closeTrade(book: PositionBook, time: number): void {
     this.portfolio.positions.delete(book.symbol);
-    const ex = this.exec.get(book.planId);
+    const ex = this.planBook.execIfAny(book.planId);
     for (const id of [ex?.stopOrderId, ex?.takeProfitOrderId, ex?.exitOrderId]) {
       if (id) this.requestCancel(id, 'cancelled');
     }
@@ -1462,8 +1296,8 @@ export class Engine implements EnginePort {
     this.store.trades.push(trade);
     this.portfolio.addRealized(trade);
     this.events.emit({ type: 'trade', trade });
-    const dayTrade = this.pdt.positionFlat(book.symbol, time);
-    this.setPlan(book.planId, { status: 'closed' });
+    const dayTrade = this.gate.pdt.positionFlat(book.symbol, time);
+    this.planBook.set(book.planId, { status: 'closed' });
     if (dayTrade && this.events.listening)
       this.events.emit({ type: 'dayTrades', dayTrades: this.dayTradesView() });
     if (this.events.listening)
@@ -1476,7 +1310,7 @@ export class Engine implements EnginePort {
   private syncBrackets(book: PositionBook): void {
     const plan = this.store.plans.get(book.planId)!;
     const input = plan.input;
-    const ex = this.execOf(plan.id);
+    const ex = this.planBook.execOf(plan.id);
     if (ex.exitOrderId && this.isOrderWorking(ex.exitOrderId)) return;
     const open = dec(book.qty);
     const exitSide: Side = book.side === 'long' ? 'sell' : 'buy';
@@ -1529,7 +1363,7 @@ export class Engine implements EnginePort {
   private trail(book: PositionBook, close: Dec): void {
     const plan = this.store.plans.get(book.planId)!;
     if (plan.input.trailPct === undefined) return;
-    const ex = this.execOf(plan.id);
+    const ex = this.planBook.execOf(plan.id);
     const stop = ex.stopOrderId ? this.store.orders.get(ex.stopOrderId) : undefined;
     if (!stop || !isWorking(stop.status) || stop.price === undefined) return;
     const t = dec(plan.input.trailPct);
@@ -1552,7 +1386,7 @@ export class Engine implements EnginePort {
   /** Flattens a position at market: brackets and the rest of the entry are cancelled first. */
   private flatten(book: PositionBook, reason: ExitReason): void {
     const plan = this.store.plans.get(book.planId)!;
-    const ex = this.execOf(plan.id);
+    const ex = this.planBook.execOf(plan.id);
     if (plan.entryOrderId) this.requestCancel(plan.entryOrderId, 'cancelled');
     if (ex.stopOrderId) this.requestCancel(ex.stopOrderId, 'cancelled');
     if (ex.takeProfitOrderId) this.requestCancel(ex.takeProfitOrderId, 'cancelled');
@@ -1578,7 +1412,7 @@ export class Engine implements EnginePort {
    *  leg filling in the same bar can never sell more than the position holds. */
   private reduce(book: PositionBook, qty: Dec): void {
     const plan = this.store.plans.get(book.planId)!;
-    const ex = this.execOf(plan.id);
+    const ex = this.planBook.execOf(plan.id);
     if (plan.entryOrderId) this.requestCancel(plan.entryOrderId, 'cancelled');
     const rest = dec(book.qty).minus(qty);
     if (ex.stopOrderId) this.resizeLeg(ex.stopOrderId, rest);
@@ -1593,13 +1427,13 @@ export class Engine implements EnginePort {
    *  every position flattened at market. */
   private killAll(reason: 'kill_switch' | 'daily_loss_limit', text: string): void {
     this.changeTradingState('HALTED', text);
-    for (const plan of this.activePlans()) {
+    for (const plan of this.planBook.activePlans()) {
       if (plan.status === 'pending_approval' || plan.status === 'armed') {
-        this.setPlan(plan.id, { status: 'cancelled', reason });
+        this.planBook.set(plan.id, { status: 'cancelled', reason });
       } else if (plan.status === 'working') {
         if (plan.entryOrderId) this.requestCancel(plan.entryOrderId, 'cancelled');
         if (this.store.plans.get(plan.id)!.status === 'working')
-          this.setPlan(plan.id, { status: 'cancelled', reason });
+          this.planBook.set(plan.id, { status: 'cancelled', reason });
       }
     }
     for (const book of [...this.portfolio.positions.values()]) this.flatten(book, 'kill_switch');
@@ -1607,16 +1441,13 @@ export class Engine implements EnginePort {
     // plan): cancelled too. The flattening orders just sent stay.
     for (const o of [...this.store.orders.values()]) {
       if (!isWorking(o.status) || !this.isAsync(o.venue)) continue;
-      if (o.role === 'exit' && this.exec.get(o.planId)?.exitOrderId === o.id) continue;
+      if (o.role === 'exit' && this.planBook.execIfAny(o.planId)?.exitOrderId === o.id) continue;
       this.requestCancel(o.id, 'cancelled');
     }
   }
 
   private changeTradingState(state: TradingState, reason: string): void {
-    if (state === this.tradingState) return;
-    this.tradingState = state;
-    this.tradingStateReason = reason;
-    this.events.emit({ type: 'tradingState', state, reason });
+    this.gate.changeTradingState(state, reason);
   }
 
   // ---------------------------------------------------------------- valuation and views
@@ -1633,17 +1464,17 @@ export class Engine implements EnginePort {
 
   /** Every day trade recorded (the view lists only those in the window). */
   allDayTrades() {
-    return this.pdt.dayTrades();
+    return this.gate.pdt.dayTrades();
   }
 
   dayTradesView() {
-    return this.pdt.view(this.clock.time, str(this.portfolio.dayStartEquity));
+    return this.gate.dayTradesView();
   }
 
   snapshot(): EngineSnapshot {
     return {
       time: this.clock.time,
-      tradingState: this.tradingState,
+      tradingState: this.gate.tradingState,
       approval: this.config.approval,
       account: this.portfolio.account(),
       plans: [...this.store.plans.values()],
@@ -1692,7 +1523,7 @@ export class Engine implements EnginePort {
   }
 
   get duplicates(): readonly string[] {
-    return this.duplicatePlanIds;
+    return this.planBook.duplicates;
   }
 
   /** Records a note for the operator (kept in the checkpoint, listed in the replay report). */
@@ -1707,7 +1538,7 @@ export class Engine implements EnginePort {
   }
 
   get state(): TradingState {
-    return this.tradingState;
+    return this.gate.tradingState;
   }
 
   get settings() {
@@ -1725,12 +1556,12 @@ export class Engine implements EnginePort {
   liveState(): LiveState {
     return {
       time: this.clock.time,
-      tradingState: this.tradingState,
-      tradingStateReason: this.tradingStateReason,
+      tradingState: this.gate.tradingState,
+      tradingStateReason: this.gate.stateReason,
       cash: str(this.portfolio.cash),
       startEquity: str(this.portfolio.startEquity),
       positions: [...this.portfolio.positions.values()].map((b) => ({ ...b })),
-      exec: Object.fromEntries([...this.exec].map(([k, v]) => [k, { ...v }])),
+      exec: this.planBook.state().exec,
       lastClose: Object.fromEntries(this.portfolio.lastClose),
       orderSeq: Object.fromEntries(this.orderSeq),
       orderNotional: Object.fromEntries(this.orderNotional),
@@ -1739,9 +1570,9 @@ export class Engine implements EnginePort {
       exchangeDay: this.clock.state().exchangeDay,
       dayStartEquity: str(this.portfolio.dayStartEquity),
       equity: this.portfolio.curve.state(),
-      pdt: this.pdt.state(),
+      pdt: this.gate.state().pdt,
       venue: this.venue.state(),
-      duplicatePlanIds: [...this.duplicatePlanIds],
+      duplicatePlanIds: [...this.planBook.duplicates],
       notes: this.notes.map((n) => ({ ...n })),
       symbols: [...this.symbols],
       ...(this.bookedTrades.size > 0
@@ -1768,8 +1599,11 @@ export class Engine implements EnginePort {
     for (const e of this.journal.eventsUpTo(checkpointSeq))
       this.store.applyHistory(JSON.parse(e.body) as EngineEvent);
     this.clock.restore({ time: live.time, exchangeDay: live.exchangeDay });
-    this.tradingState = live.tradingState;
-    this.tradingStateReason = live.tradingStateReason;
+    this.gate.restore({
+      tradingState: live.tradingState,
+      tradingStateReason: live.tradingStateReason,
+      pdt: live.pdt,
+    });
     this.portfolio.restore(
       {
         cash: live.cash,
@@ -1781,13 +1615,10 @@ export class Engine implements EnginePort {
       },
       this.store.trades,
     );
-    this.exec = new Map(Object.entries(live.exec).map(([k, v]) => [k, { ...v }]));
     this.orderSeq = new Map(Object.entries(live.orderSeq));
     this.orderNotional = new Map(Object.entries(live.orderNotional));
     this.cancelAs = new Map(Object.entries(live.cancelAs));
-    this.pdt = new DayTradeCounter(this.pdtConfig(), live.pdt);
     this.venue.restore(live.venue);
-    this.duplicatePlanIds = [...live.duplicatePlanIds];
     this.notes = live.notes.map((n) => ({ ...n }));
     this.symbols = new Set(live.symbols);
     this.fillCount = new Map(Object.entries(live.fillCount));
@@ -1797,9 +1628,7 @@ export class Engine implements EnginePort {
     this.bookedIndex = new Set();
     for (const [venue, list] of this.bookedTrades)
       for (const [tradeId] of list) this.bookedIndex.add(`${venue}\u0000${tradeId}`);
-    this.active = new Set(
-      [...this.store.plans.values()].filter((p) => !isTerminalPlan(p.status)).map((p) => p.id),
-    );
+    this.planBook.restore({ exec: live.exec, duplicatePlanIds: live.duplicatePlanIds });
   }
 
   /** Order intents journaled after the last checkpoint: a command or bar cut short by a crash, never
@@ -1846,14 +1675,14 @@ export class Engine implements EnginePort {
         updatedAt: this.clock.time,
       };
       this.store.plans.set(plan.id, plan);
-      this.emitPlan(plan.id);
+      this.planBook.emit(plan.id);
     }
     this.store.orders.set(record.id, record);
     this.events.emit({ type: 'order', order: record });
     if (plan) {
       if (order.role === 'entry' && plan.entryOrderId === undefined && !isTerminalPlan(plan.status))
-        this.setPlan(plan.id, { status: 'working', quantity: order.quantity, entryOrderId: order.id });
-      const ex = isTerminalPlan(plan.status) ? undefined : this.execOf(plan.id);
+        this.planBook.set(plan.id, { status: 'working', quantity: order.quantity, entryOrderId: order.id });
+      const ex = isTerminalPlan(plan.status) ? undefined : this.planBook.execOf(plan.id);
       if (ex && order.role === 'stop_loss' && ex.stopOrderId === undefined) ex.stopOrderId = order.id;
       if (ex && order.role === 'take_profit' && ex.takeProfitOrderId === undefined)
         ex.takeProfitOrderId = order.id;
@@ -1900,25 +1729,6 @@ function orderOfIntent(body: string): OrderRecord | null {
 /** Where an order works when nothing is on its way: accepted, or partially filled. */
 function workingStatus(order: OrderRecord): OrderStatus {
   return dec(order.filledQuantity).gt(0) ? 'partially_filled' : 'accepted';
-}
-
-function isTerminalPlan(status: PlanStatus): boolean {
-  return status === 'closed' || status === 'rejected' || status === 'expired' || status === 'cancelled';
-}
-
-function riskDetail(reason: RejectReason, c: { notional: Dec; fee: Dec; cash: Dec }): string {
-  switch (reason) {
-    case 'insufficient_funds':
-      return `notional ${str(c.notional)} plus fee ${str(c.fee)} exceeds buying power (cash ${str(c.cash)})`;
-    case 'max_notional':
-      return `notional ${str(c.notional)} exceeds the maximum`;
-    case 'pdt_limit':
-      return 'the day-trade limit is reached for this account';
-    case 'daily_loss_limit':
-      return "today's loss limit is reached: trading halted";
-    default:
-      return reason.replaceAll('_', ' ');
-  }
 }
 
 /** The plan field a reason code is about, so a ticket can show the problem beside its input. */
