@@ -299,6 +299,35 @@ describe('venue registry: routing, dead-man switch, kill switch', () => {
     expect(live.callsOf('cancel')).toHaveLength(0);
     await registry.stop();
   });
+  it('a venue that refuses for good (bad key, no credentials) is not asked again', async () => {
+    const { manual, live, engine, registry } = setup();
+    live.answer('connect', { ok: false, message: 'Kraken refused the API key', retryable: false });
+    await registry.start(engine);
+    expect(manual.pending()).toBe(0);
+    expect(krakenView(registry)).toMatchObject({ reconciling: true, detail: 'Kraken refused the API key' });
+    await registry.stop();
+  });
+
+  it('the kill command does not wait on a throttled cancel-all beyond its limit; the request goes on', async () => {
+    const { manual, live, engine, registry } = setup();
+    await registry.start(engine);
+    live.answer('cancelAll', {
+      kind: 'throttled',
+      retryAfterMs: 60_000,
+      message: 'EAPI:Rate limit exceeded',
+    });
+    const killed = registry.cancelAllEverywhere();
+    await waitFor('first try', () => live.callsOf('cancelAll').length === 1);
+    await flush();
+    manual.advance(5_000);
+    await killed;
+    expect(registry.lastCancelAll()).toEqual([
+      { venue: 'kraken', outcome: 'unknown', message: 'no answer within 5000 ms; still trying' },
+    ]);
+    manual.advance(55_000);
+    await waitFor('tried again', () => live.callsOf('cancelAll').length === 2);
+    await registry.stop();
+  });
 });
 
 describe('venue registry: the desk', () => {

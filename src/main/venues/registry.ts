@@ -51,6 +51,8 @@ export interface VenueRegistryOptions {
   scaleDownOnInsufficientFunds?: boolean;
   /** How far before the last booked fill the fill query starts (venue clocks, late bookings). */
   fillMarginMs?: number;
+  /** How long cancelAllEverywhere waits for the venues' answers. */
+  cancelAllWaitMs?: number;
   /** Runs a bridge delivery out of the caller's stack (setImmediate by default). */
   defer?: (fn: () => void) => void;
 }
@@ -98,6 +100,8 @@ interface Slot {
 }
 
 const FILL_MARGIN_MS = 5 * 60_000;
+/** The kill command waits this long for the venues' cancel-all; a throttled one goes on trying after. */
+const CANCEL_ALL_WAIT_MS = 5_000;
 const RETRY = { ...QUERY_BACKOFF, baseMs: 1_000, maxMs: 30_000 };
 
 const describe = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -108,6 +112,20 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const now = options.now;
   const fillMarginMs = options.fillMarginMs ?? FILL_MARGIN_MS;
+  const cancelAllWaitMs = options.cancelAllWaitMs ?? CANCEL_ALL_WAIT_MS;
+
+  /** The outcome, or `unknown` once `ms` have passed (the request goes on). */
+  const answerWithin = (outcome: Promise<VenueOutcome>, ms: number): Promise<VenueOutcome> =>
+    new Promise((resolve) => {
+      const timer = timers.setTimeout(
+        () => resolve({ kind: 'unknown', message: `no answer within ${ms} ms; still trying` }),
+        ms,
+      );
+      void outcome.then((o) => {
+        timers.clearTimeout(timer);
+        resolve(o);
+      });
+    });
   const listeners = new Set<() => void>();
   let engine: RegistryEngine | null = null;
   let running = false;
@@ -259,7 +277,8 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
       slot.detail = result.message;
       log(`braid: ${slot.name}: cannot connect: ${result.message}`);
       changed();
-      scheduleRetry(slot, () => connect(slot));
+      // A refusal that asking again cannot change (a bad key, missing credentials) waits for the operator.
+      if (result.retryable) scheduleRetry(slot, () => connect(slot));
       return;
     }
     slot.attempt = 0;
@@ -527,7 +546,7 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
         [...slots.values()]
           .filter((s) => s.live.capabilities.cancelAll)
           .map(async (s) => {
-            const outcome = await s.bridge.cancelAll();
+            const outcome = await answerWithin(s.bridge.cancelAll(), cancelAllWaitMs);
             if (outcome.kind !== 'accepted')
               log(`braid: ${s.name}: cancel-all: ${outcome.kind}: ${outcome.message}`);
             return {
