@@ -69,14 +69,13 @@ const PositionRow = memo(function PositionRow({ id, rowIndex, top }: RowProps) {
   const pnlPct = positionPnlPct(p);
   return (
     <GridRow rowIndex={rowIndex} top={top} selected={selected} onClick={() => selectSymbol(p.symbol)}>
-      <Cell className="sym" title={p.stop === null ? `${p.symbol}: no working stop` : undefined}>
+      {/* The Stop column is far right (often scrolled away on a laptop): a mark beside the symbol says
+          it too, drawn by CSS so the cell's text stays the symbol. */}
+      <Cell
+        className={p.stop === null ? 'sym no-stop' : 'sym'}
+        title={p.stop === null ? `${p.symbol}: no working stop` : undefined}
+      >
         {p.symbol}
-        {/* The Stop column is far right (often scrolled away on a laptop): the warning shows here too. */}
-        {p.stop === null && (
-          <span className="no-stop-mark" aria-hidden="true">
-            {' \u26a0'}
-          </span>
-        )}
       </Cell>
       <Cell>
         <span className={`tag ${p.side}`}>{p.side === 'long' ? 'LONG' : 'SHORT'}</span>
