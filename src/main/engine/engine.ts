@@ -3,24 +3,18 @@
 // trading state; venues report, the engine applies. Time is always passed in.
 import type { BraidConfig } from '../../shared/domain/config.ts';
 import { DEFAULT_LOT, DEFAULT_TICK } from '../../shared/domain/config.ts';
-import { type Dec, dec, str, ZERO } from '../../shared/domain/decimal.ts';
+import { type Dec, dec, str } from '../../shared/domain/decimal.ts';
 import type { EngineEvent, EngineSnapshot } from '../../shared/domain/engine-view.ts';
 import type { Bar } from '../../shared/domain/instrument.ts';
-import type {
-  ExitReason,
-  FillRecord,
-  OrderRecord,
-  OrderRole,
-  OrderStatus,
-  OrderType,
-} from '../../shared/domain/order.ts';
+import type { ExitReason, OrderRecord, OrderRole, OrderStatus } from '../../shared/domain/order.ts';
 import type { PlanInput, PlanPreview, PlanRecord, Side } from '../../shared/domain/plan.ts';
 import type { TradeRecord, TradingState } from '../../shared/domain/portfolio.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { Clock } from './clock.ts';
 import { EventSink } from './events.ts';
 import type { Journal } from './journal/journal.ts';
-import { canTransition, IllegalOrderTransition, isWorking } from './orders/order-state.ts';
+import { type BookedTrade, OrderRouter } from './orders/order-router.ts';
+import { isWorking } from './orders/order-state.ts';
 import { isTerminalPlan, PlanBook, type PlanExec } from './plans/plan-book.ts';
 import { checkBracketSides, entryRef, parsePlanInput, validatePlan } from './plans/plan-input.ts';
 import type { Disposer, EnginePort, Quote } from './port.ts';
@@ -36,10 +30,14 @@ import {
 } from './portfolio/position-book.ts';
 import type { DayTradeState } from './risk/day-trades.ts';
 import { RiskGate } from './risk/risk-gate.ts';
+
+export type { ExternalOrder } from './orders/venue-reports.ts';
+
+import { type ExternalOrder, VenueReports } from './orders/venue-reports.ts';
 import { Store } from './store/store.ts';
 import { FieldError } from './validation.ts';
 import { PaperVenue } from './venues/paper/paper-venue.ts';
-import type { CheckpointedVenue, Venue, VenueEvent } from './venues/venue.ts';
+import type { CheckpointedVenue, Venue } from './venues/venue.ts';
 
 /** The live state a checkpoint carries (history is rebuilt from the journal's records). */
 export interface LiveState {
@@ -65,23 +63,6 @@ export interface LiveState {
   symbols: string[];
   /** Venue trade ids booked, per venue (absent in checkpoints from before live venues). */
   bookedTrades?: Record<string, BookedTrade[]>;
-}
-
-/** A venue trade id booked, and the order it filled: kept while the order works, then among the last
- *  BOOKED_TRADES_KEPT of its venue (a venue re-sends only recent fills: a report since a cursor, a
- *  reconnect's catch-up). */
-export type BookedTrade = [tradeId: string, orderId: string];
-const BOOKED_TRADES_KEPT = 1_000;
-
-/** An order at a live venue that Braid did not place (reconciliation): shown, never managed. */
-export interface ExternalOrder {
-  venue: string;
-  venueOrderId: string;
-  symbol: string;
-  side: Side;
-  quantity: string;
-  price?: string;
-  time: number;
 }
 
 export interface EngineOptions {
@@ -112,17 +93,12 @@ export interface EngineNote {
 /** A venue that also fills on live quotes (the paper venue in PAPER mode with live market data). */
 type QuoteFilled = CheckpointedVenue & { onQuote?(quote: Quote): void };
 
-/** Venue reports about one of the engine's orders. */
-type OrderEvent = Exclude<VenueEvent, { type: 'external_order' | 'position_mismatch' }>;
-const EXTERNAL_ORDERS_KEPT = 500;
-
-const ROLE_CODE: Record<OrderRole, string> = { entry: 'E', stop_loss: 'SL', take_profit: 'TP', exit: 'X' };
+const _ROLE_CODE: Record<OrderRole, string> = { entry: 'E', stop_loss: 'SL', take_profit: 'TP', exit: 'X' };
 export class Engine implements EnginePort {
   readonly config: BraidConfig;
   private readonly journal: Journal | null;
-  private readonly venue: CheckpointedVenue;
-  /** Live venues by name. */
-  private readonly liveVenues = new Map<string, Venue>();
+  private readonly router: OrderRouter;
+  private readonly reports: VenueReports;
   private readonly planBook: PlanBook;
   private readonly gate: RiskGate;
   private readonly clock: Clock;
@@ -132,30 +108,12 @@ export class Engine implements EnginePort {
   private readonly memorySettings = new Map<string, string>();
   private disposeVenues: Disposer[] = [];
   private closed = false;
-  /** null: PAPER (every order to paper); a list: LIVE with those venues. Never checkpointed: PAPER after
-   *  every start (venues.md "Modes"). */
-  private routing: string[] | null = null;
-  /** Live venues reconciling (start, reconnect): entries refused there, exits allowed. */
-  private readonly reconciling = new Set<string>();
-  private bookedTrades = new Map<string, BookedTrade[]>();
-  private bookedIndex = new Set<string>();
-  /** Fills ignored because their trade id was booked already (a debug figure). */
-  private duplicateFillCount = 0;
-  private externals: ExternalOrder[] = [];
-
-  // Live state (checkpointed).
-  private orderSeq = new Map<string, number>();
-  private orderNotional = new Map<string, string>();
-  private cancelAs = new Map<string, 'cancelled' | 'expired'>();
-  private fillCount = new Map<string, number>();
   private notes: EngineNote[] = [];
-  private readonly onIntentCommitted: ((id: string) => void) | undefined;
   private symbols = new Set<string>();
 
   constructor(options: EngineOptions) {
     this.config = options.config;
     this.journal = options.journal ?? null;
-    this.onIntentCommitted = options.onIntentCommitted;
     this.clock = new Clock(this.config.pdt.timezone);
     this.events = new EventSink(this.journal, this.clock);
     this.portfolio = new Portfolio(this.config.account.cash, this.config.account.currency, (book) => {
@@ -166,38 +124,51 @@ export class Engine implements EnginePort {
     for (const s of options.symbols ?? []) this.symbols.add(s);
     for (const s of Object.keys(this.config.instruments)) this.symbols.add(s);
     this.planBook = new PlanBook(this.store, this.events, this.clock);
+    const paper = this.config.venues.paper;
+    this.router = new OrderRouter(
+      this.config,
+      { store: this.store, events: this.events, clock: this.clock, journal: this.journal },
+      {
+        paper:
+          options.venue ??
+          new PaperVenue({
+            slipBps: paper.slipBps,
+            takerFeeBps: paper.takerFeeBps,
+            makerFeeBps: paper.makerFeeBps,
+            maxVolumeShare: paper.maxVolumeShare,
+            lotOf: (symbol) => this.lotOf(symbol),
+          }),
+        live: options.venues ?? [],
+        ...(options.onIntentCommitted ? { onIntentCommitted: options.onIntentCommitted } : {}),
+      },
+    );
+    this.router.hooks = { rejected: (order, reason) => this.onOrderRejected(order, reason) };
     this.planBook.hooks = {
-      // A finished plan sends no more orders (plan ids are never reused), so its id counters can go.
-      ended: (planId) => {
-        for (const code of Object.values(ROLE_CODE)) this.orderSeq.delete(`${planId}:${code}`);
-      },
-      // A late fill reopened a finished plan: its spent order ids must stay spent.
-      reopened: (planId) => {
-        for (const o of this.store.orders.values()) if (o.planId === planId) this.reserveOrderId(o.id);
-      },
+      ended: (planId) => this.router.planEnded(planId),
+      reopened: (planId) => this.router.planReopened(planId),
     };
     this.gate = new RiskGate(
       this.config,
       { events: this.events, clock: this.clock, portfolio: this.portfolio, plans: this.planBook },
-      (input) => this.venueProblem(this.entryVenue(input)),
+      (input) => this.router.venueProblem(this.router.entryVenue(input)),
     );
-    const paper = this.config.venues.paper;
-    this.venue =
-      options.venue ??
-      new PaperVenue({
-        slipBps: paper.slipBps,
-        takerFeeBps: paper.takerFeeBps,
-        makerFeeBps: paper.makerFeeBps,
-        maxVolumeShare: paper.maxVolumeShare,
-        lotOf: (symbol) => this.lotOf(symbol),
-      });
-    const paperName = this.venue.name;
-    this.disposeVenues.push(this.venue.onEvent((e) => this.onVenueEvent(paperName, e)));
-    for (const v of options.venues ?? []) {
-      if (v.name === paperName || this.liveVenues.has(v.name))
-        throw new Error(`venue ${v.name} is registered twice`);
-      this.liveVenues.set(v.name, v);
-      this.disposeVenues.push(v.onEvent((e) => this.onVenueEvent(v.name, e)));
+    this.reports = new VenueReports(
+      this.router,
+      { store: this.store, events: this.events },
+      {
+        advance: (time) => this.advance(time),
+        filled: (order, qty, value, fee, time) => this.bookFill(order, qty, value, fee, time),
+        rejected: (order, reason) => this.onOrderRejected(order, reason),
+        ended: (order, as, asked) => this.orderEnded(order, as, asked),
+        reported: (order) => {
+          const book = this.portfolio.positions.get(order.symbol);
+          if (book && book.planId === order.planId) this.syncBrackets(book);
+        },
+      },
+    );
+    for (const v of this.router.venues()) {
+      const name = v.name;
+      this.disposeVenues.push(v.onEvent((e) => this.reports.onVenueEvent(name, e)));
     }
   }
 
@@ -262,7 +233,7 @@ export class Engine implements EnginePort {
     const lastClose = this.portfolio.lastClose.get(input.symbol);
     const rejection = validatePlan(input, {
       knownSymbol: this.symbols.has(input.symbol),
-      knownVenue: this.knownVenue(input.venue),
+      knownVenue: this.router.knownVenue(input.venue),
       lot: dec(this.lotOf(input.symbol)),
       // A conditional plan enters near its trigger price, not at today's price: judge its stops there.
       ref: input.condition
@@ -317,7 +288,7 @@ export class Engine implements EnginePort {
       return ok(null);
     }
     if (plan.status === 'working' || (plan.status === 'open' && this.entryWorking(plan))) {
-      this.requestCancel(plan.entryOrderId!, 'cancelled');
+      this.router.requestCancel(plan.entryOrderId!, 'cancelled');
       if (this.store.plans.get(planId)!.status === 'working')
         this.planBook.set(planId, { status: 'cancelled', reason: 'cancelled' });
       return ok(null);
@@ -335,9 +306,9 @@ export class Engine implements EnginePort {
     if (!isWorking(order.status)) return err('not_working', `order ${orderId} is ${order.status}`);
     if (order.status === 'pending_cancel')
       return err('already_cancelling', `order ${orderId} is being cancelled`);
-    this.requestCancel(orderId, 'cancelled');
+    this.router.requestCancel(orderId, 'cancelled');
     const plan = this.store.plans.get(order.planId);
-    if (order.role === 'entry' && plan?.status === 'working' && !this.isOrderWorking(orderId))
+    if (order.role === 'entry' && plan?.status === 'working' && !this.router.isOrderWorking(orderId))
       this.planBook.set(plan.id, { status: 'cancelled', reason: 'cancelled' });
     if (order.role === 'stop_loss' && this.portfolio.positions.get(order.symbol)?.planId === order.planId) {
       this.events.notice(
@@ -362,7 +333,7 @@ export class Engine implements EnginePort {
       return err('not_working', `order ${orderId} is ${order.status}`);
     if (order.status === 'pending_modify')
       return err('already_modifying', `order ${orderId} has a change on its way`);
-    if (this.isAsync(order.venue) && order.status === 'submitted')
+    if (this.router.isAsync(order.venue) && order.status === 'submitted')
       return err('not_working', `order ${orderId} is not yet acknowledged by ${order.venue}`);
     const next: { price?: string; quantity?: string } = {};
     if (change.price !== undefined) {
@@ -401,7 +372,7 @@ export class Engine implements EnginePort {
       if (!qty.eq(order.quantity)) next.quantity = str(qty);
     }
     if (next.price === undefined && next.quantity === undefined) return ok(null);
-    this.requestAmend(orderId, next);
+    this.router.requestAmend(orderId, next);
     return ok(null);
   }
 
@@ -412,7 +383,7 @@ export class Engine implements EnginePort {
     const book = this.portfolio.positions.get(symbol);
     if (!book) return err('no_position', `no open position in ${symbol}`);
     const ex = this.planBook.execOf(book.planId);
-    if (ex.exitOrderId && this.isOrderWorking(ex.exitOrderId)) {
+    if (ex.exitOrderId && this.router.isOrderWorking(ex.exitOrderId)) {
       return err('already_closing', `${symbol} is being closed by order ${ex.exitOrderId}`);
     }
     if (quantity === undefined) {
@@ -475,64 +446,15 @@ export class Engine implements EnginePort {
    *  connected and reconciled. Orders already working stay on their venue, managed there. */
   setRouting(live: string[] | null, now: number): Result<null> {
     this.advance(now);
-    for (const name of live ?? []) {
-      if (!this.liveVenues.has(name)) return err('unknown_venue', `no live venue ${name} is registered`);
-    }
-    const next = live === null ? null : [...new Set(live)];
-    if (JSON.stringify(next) === JSON.stringify(this.routing)) return ok(null);
-    this.routing = next;
-    this.events.notice(
-      'info',
-      'routing',
-      next === null ? 'PAPER: new orders go to the paper venue' : `LIVE: new orders go to ${next.join(', ')}`,
-    );
-    return ok(null);
+    const r = this.router.setRouting(live);
+    return r.ok ? ok(null) : r;
   }
 
   /** A live venue is reconciling (start, reconnect) or done: while it is, entries there are refused
    *  (`venue_unavailable`) and exits go through. */
   setVenueReconciling(name: string, reconciling: boolean, now: number): Result<null> {
     this.advance(now);
-    if (!this.liveVenues.has(name)) return err('unknown_venue', `no live venue ${name} is registered`);
-    if (reconciling === this.reconciling.has(name)) return ok(null);
-    if (reconciling) this.reconciling.add(name);
-    else this.reconciling.delete(name);
-    this.events.notice(
-      'info',
-      reconciling ? 'venue_reconciling' : 'venue_reconciled',
-      reconciling ? `${name} is reconciling: exits only there` : `${name} is reconciled`,
-    );
-    return ok(null);
-  }
-
-  /** The venue a new entry for this plan goes to (venues.md "Modes"). */
-  private entryVenue(input: PlanInput): string {
-    if (this.routing === null) return this.venue.name;
-    return input.venue ?? this.config.defaultVenue ?? this.venue.name;
-  }
-
-  /** Why entries cannot go to this venue now, or null. */
-  private venueProblem(name: string): string | null {
-    if (name === this.venue.name) return null;
-    if (!this.liveVenues.has(name)) return `${name} is not connected`;
-    if (this.routing === null || !this.routing.includes(name)) return `${name} is not live`;
-    if (this.reconciling.has(name)) return `${name} is reconciling`;
-    return null;
-  }
-
-  /** The venue a plan's exits and legs go to: where its entry is. */
-  private planVenue(plan: PlanRecord): string {
-    const entry = plan.entryOrderId === undefined ? undefined : this.store.orders.get(plan.entryOrderId);
-    return entry?.venue ?? this.venue.name;
-  }
-
-  private venueNamed(name: string): Venue | undefined {
-    return name === this.venue.name ? this.venue : this.liveVenues.get(name);
-  }
-
-  /** Reports from this venue arrive later than the calls: pending states, engine-side OCO. */
-  private isAsync(name: string): boolean {
-    return this.liveVenues.get(name)?.asynchronous === true;
+    return this.router.setReconciling(name, reconciling);
   }
 
   /** Runs plan expiry at `now` (hosts call it on a timer, so a queue never freezes between bars).
@@ -569,7 +491,7 @@ export class Engine implements EnginePort {
       : entryRef(input, last === undefined ? undefined : dec(last));
     const rejection = validatePlan(input, {
       knownSymbol: this.symbols.has(input.symbol),
-      knownVenue: this.knownVenue(input.venue),
+      knownVenue: this.router.knownVenue(input.venue),
       lot: dec(this.lotOf(input.symbol)),
       ref,
     });
@@ -612,7 +534,7 @@ export class Engine implements EnginePort {
   onBar(bar: Bar): void {
     this.advance(bar.time);
     if (!this.symbols.has(bar.symbol)) this.symbols.add(bar.symbol);
-    this.venue.onBar?.(bar);
+    this.router.paper.onBar?.(bar);
     this.portfolio.lastClose.set(bar.symbol, bar.close);
     const book = this.portfolio.positions.get(bar.symbol);
     if (book) {
@@ -634,7 +556,7 @@ export class Engine implements EnginePort {
   onQuote(quote: Quote): void {
     this.advance(quote.time);
     if (!this.symbols.has(quote.symbol)) this.symbols.add(quote.symbol);
-    (this.venue as QuoteFilled).onQuote?.(quote);
+    (this.router.paper as QuoteFilled).onQuote?.(quote);
     this.portfolio.lastClose.set(quote.symbol, quote.last);
     const last = dec(quote.last);
     const book = this.portfolio.positions.get(quote.symbol);
@@ -684,8 +606,8 @@ export class Engine implements EnginePort {
       if (at === undefined || this.clock.time < at) continue;
       if (plan.status === 'pending_approval' || plan.status === 'armed') {
         this.planBook.set(plan.id, { status: 'expired', reason: 'expired' });
-      } else if (plan.entryOrderId && this.isOrderWorking(plan.entryOrderId)) {
-        this.requestCancel(plan.entryOrderId, 'expired');
+      } else if (plan.entryOrderId && this.router.isOrderWorking(plan.entryOrderId)) {
+        this.router.requestCancel(plan.entryOrderId, 'expired');
         if (this.store.plans.get(plan.id)!.status === 'working')
           this.planBook.set(plan.id, { status: 'expired', reason: 'expired' });
       }
@@ -704,372 +626,24 @@ export class Engine implements EnginePort {
       return;
     }
     const qty = check.quantity;
-    const order = this.newOrder(plan, 'entry', input.side, input.entry.type, qty, input.entry.price);
+    const order = this.router.newOrder(plan, 'entry', input.side, input.entry.type, qty, input.entry.price);
     this.planBook.set(planId, { status: 'working', quantity: str(qty), entryOrderId: order.id });
-    this.sendOrder(order);
-  }
-
-  private knownVenue(name: string | undefined): boolean {
-    return name === undefined || this.venueNamed(name) !== undefined;
+    this.router.send(order);
   }
 
   private entryWorking(plan: PlanRecord): boolean {
-    return plan.entryOrderId !== undefined && this.isOrderWorking(plan.entryOrderId);
+    return plan.entryOrderId !== undefined && this.router.isOrderWorking(plan.entryOrderId);
   }
 
   // ---------------------------------------------------------------- orders
 
-  private newOrder(
-    plan: PlanRecord,
-    role: OrderRole,
-    side: Side,
-    type: OrderType,
-    quantity: Dec,
-    price: string | undefined,
-    extra: Partial<OrderRecord> = {},
-  ): OrderRecord {
-    const key = `${plan.id}:${ROLE_CODE[role]}`;
-    const n = (this.orderSeq.get(key) ?? 0) + 1;
-    this.orderSeq.set(key, n);
-    return {
-      id: `${key}${n}`,
-      planId: plan.id,
-      symbol: plan.input.symbol,
-      venue: role === 'entry' ? this.entryVenue(plan.input) : this.planVenue(plan),
-      role,
-      side,
-      type,
-      quantity: str(quantity),
-      ...(price !== undefined ? { price } : {}),
-      status: 'submitted',
-      filledQuantity: '0',
-      createdAt: this.clock.time,
-      updatedAt: this.clock.time,
-      ...extra,
-    };
-  }
-
-  /** Journals the intent (durably) and only then hands the order to the venue. */
-  private sendOrder(order: OrderRecord): void {
-    this.store.orders.set(order.id, order);
-    this.events.emit({ type: 'order', order });
-    this.journal?.commitIntent(order.id, order.planId, this.clock.time, JSON.stringify(order));
-    this.onIntentCommitted?.(order.id);
-    const venue = this.venueNamed(order.venue);
-    if (!venue) {
-      this.setOrder(order.id, { status: 'rejected', rejectReason: `venue ${order.venue} is not registered` });
-      this.onOrderRejected(this.store.orders.get(order.id)!, `venue ${order.venue} is not registered`);
-      return;
-    }
-    venue.submit(
-      {
-        clientOrderId: order.id,
-        symbol: order.symbol,
-        side: order.side,
-        type: order.type,
-        quantity: order.quantity,
-        ...(order.price !== undefined ? { price: order.price } : {}),
-        ...(order.ocoGroup !== undefined ? { ocoGroup: order.ocoGroup } : {}),
-        ...(order.role === 'stop_loss' || order.role === 'take_profit' ? { bracketLeg: order.role } : {}),
-      },
-      this.clock.time,
-    );
-  }
-
-  private isOrderWorking(id: string): boolean {
-    const o = this.store.orders.get(id);
-    return o !== undefined && isWorking(o.status);
-  }
-
-  /** Asks the order's venue to cancel. A live venue's order shows `pending_cancel` until the venue says;
-   *  an `unknown` one stays unknown (only a query says whether it exists), its cancel sent all the same. */
-  private requestCancel(id: string, as: 'cancelled' | 'expired'): void {
-    const order = this.store.orders.get(id);
-    if (!order || !isWorking(order.status)) return;
-    const venue = this.venueNamed(order.venue);
-    if (!venue) return;
-    if (this.isAsync(order.venue)) {
-      if (order.status === 'pending_cancel' || (order.status === 'unknown' && this.cancelAs.has(id))) return;
-      this.cancelAs.set(id, as);
-      if (order.status !== 'unknown') this.setOrder(id, { status: 'pending_cancel' });
-    } else {
-      this.cancelAs.set(id, as);
-    }
-    venue.cancel(id, this.clock.time);
-  }
-
-  /** Asks the order's venue to change it; false when a live venue's order cannot take a change now (not
-   *  acknowledged yet, or a request on its way: the next sync tries again). */
-  private requestAmend(id: string, change: { quantity?: string; price?: string }): boolean {
-    const order = this.store.orders.get(id)!;
-    const venue = this.venueNamed(order.venue);
-    if (!venue) return false;
-    if (this.isAsync(order.venue)) {
-      if (order.status !== 'accepted' && order.status !== 'partially_filled') return false;
-      this.setOrder(id, { status: 'pending_modify' });
-    }
-    venue.amend(id, change, this.clock.time);
-    return true;
-  }
-
-  /** Whether a change may go to the order's venue now. */
-  private amendable(order: OrderRecord): boolean {
-    if (!isWorking(order.status)) return false;
-    if (!this.isAsync(order.venue)) return true;
-    return order.status === 'accepted' || order.status === 'partially_filled';
-  }
-
-  private setOrder(id: string, patch: Partial<OrderRecord>): OrderRecord {
-    const order = this.store.orders.get(id)!;
-    if (
-      patch.status !== undefined &&
-      patch.status !== order.status &&
-      !canTransition(order.status, patch.status)
-    ) {
-      throw new IllegalOrderTransition(id, order.status, patch.status);
-    }
-    const next: OrderRecord = { ...order, ...patch, updatedAt: this.clock.time };
-    this.store.orders.set(id, next);
-    if (!isWorking(next.status)) {
-      // Keep the checkpoint small: a finished order needs no running sums (a late fill recounts them).
-      this.orderNotional.delete(id);
-      this.fillCount.delete(id);
-    }
-    this.events.emit({ type: 'order', order: next });
-    return next;
-  }
-
-  private onVenueEvent(venueName: string, e: VenueEvent): void {
-    const live = this.isAsync(venueName);
-    // A live venue reports later, outside any command: its time moves the engine's on (never back).
-    if (live) this.advance(e.time);
-    if (e.type === 'external_order') {
-      this.noteExternal(venueName, e);
-      return;
-    }
-    if (e.type === 'position_mismatch') {
-      this.events.notice(
-        'error',
-        'position_mismatch',
-        `${e.symbol}: the venue holds ${e.venueQuantity}, Braid ${e.engineQuantity}`,
-      );
-      return;
-    }
-    const known = this.store.orders.get(e.clientOrderId);
-    const order = known && known.venue === venueName ? known : undefined;
-    if (!order) {
-      if (e.type === 'filled') {
-        // Never a silent change: a fill Braid cannot place is shown, not booked.
-        this.events.notice(
-          'error',
-          'external_fill',
-          `${venueName} filled ${e.quantity} at ${e.price} for order ${e.clientOrderId}, which Braid did not place: not booked`,
-        );
-        return;
-      }
-      this.events.notice(
-        'error',
-        'unknown_order',
-        `venue reported ${e.type} for unknown order ${e.clientOrderId}`,
-      );
-      return;
-    }
-    if (live) {
-      this.applyLiveEvent(order, e);
-      // Brackets follow at once what the venue reported (an entry's fill, a leg's fill or change).
-      const book = this.portfolio.positions.get(order.symbol);
-      if (book && book.planId === order.planId) this.syncBrackets(book);
-      return;
-    }
-    switch (e.type) {
-      case 'accepted':
-        this.setOrder(order.id, { status: 'accepted', venueOrderId: e.venueOrderId });
-        return;
-      case 'rejected':
-        this.setOrder(order.id, { status: 'rejected', rejectReason: e.reason });
-        this.onOrderRejected(order, e.reason);
-        return;
-      case 'cancelled': {
-        const as = this.cancelAs.get(order.id) ?? 'cancelled';
-        this.cancelAs.delete(order.id);
-        if (isWorking(order.status)) this.setOrder(order.id, { status: as });
-        return;
-      }
-      case 'amended':
-        this.setOrder(order.id, {
-          quantity: e.quantity,
-          ...(e.price !== undefined ? { price: e.price } : {}),
-        });
-        return;
-      case 'filled':
-        this.applyFill(order, e);
-        return;
-      default:
-        // unknown, cancel_rejected, modify_rejected, status: asynchronous venues only.
-        this.events.notice(
-          'warning',
-          e.type,
-          `order ${order.id}: ${e.type} from ${order.venue}`,
-          order.planId,
-        );
-        return;
-    }
-  }
-
-  /** A live venue's report, applied through the order state machine. Never throws: a report that does not
-   *  fit the order's state is a notice. */
-  private applyLiveEvent(order: OrderRecord, e: OrderEvent): void {
-    const id = order.id;
-    switch (e.type) {
-      case 'accepted':
-        if (order.status === 'submitted' || order.status === 'unknown')
-          this.setOrder(id, { status: 'accepted', venueOrderId: e.venueOrderId });
-        else if (order.venueOrderId === undefined) this.setOrder(id, { venueOrderId: e.venueOrderId });
-        return;
-      case 'rejected':
-        if (!this.tryStatus(order, 'rejected', { rejectReason: e.reason })) return;
-        this.onOrderRejected(order, e.reason);
-        return;
-      case 'cancelled':
-        this.endAsVenueSays(order, this.cancelAs.get(id) ?? 'cancelled');
-        return;
-      case 'amended': {
-        const back = order.status === 'pending_modify' ? { status: workingStatus(order) } : {};
-        this.setOrder(id, {
-          ...back,
-          quantity: e.quantity,
-          ...(e.price !== undefined ? { price: e.price } : {}),
-        });
-        return;
-      }
-      case 'filled':
-        this.applyFill(order, e);
-        return;
-      case 'unknown':
-        if (!isWorking(order.status) || order.status === 'unknown') return;
-        this.setOrder(id, { status: 'unknown' });
-        this.events.notice(
-          'warning',
-          'order_unknown',
-          `order ${id}: the answer from ${order.venue} was lost (${e.reason}); unknown until ${order.venue} is asked`,
-          order.planId,
-        );
-        return;
-      case 'cancel_rejected':
-        if (order.status !== 'pending_cancel') return;
-        this.cancelAs.delete(id);
-        this.setOrder(id, { status: workingStatus(order) });
-        this.events.notice(
-          'warning',
-          'cancel_rejected',
-          `${order.venue} refused to cancel ${id}: ${e.reason}`,
-          order.planId,
-        );
-        return;
-      case 'modify_rejected':
-        if (order.status !== 'pending_modify') return;
-        this.setOrder(id, { status: workingStatus(order) });
-        this.events.notice(
-          'warning',
-          'modify_rejected',
-          `${order.venue} refused to change ${id}: ${e.reason}`,
-          order.planId,
-        );
-        return;
-      case 'status':
-        this.applyStatus(order, e);
-        return;
-    }
-  }
-
-  /** What a query or a reconciliation found. Quantities come from the fill events, never from here. */
-  private applyStatus(order: OrderRecord, e: Extract<VenueEvent, { type: 'status' }>): void {
-    const id = order.id;
-    if (e.venueOrderId !== undefined && order.venueOrderId === undefined)
-      this.setOrder(id, { venueOrderId: e.venueOrderId });
-    const now = this.store.orders.get(id)!;
-    if (!isWorking(now.status)) return;
-    switch (e.state) {
-      case undefined:
-        if (dec(now.filledQuantity).eq(0) && (now.status === 'unknown' || now.status === 'submitted')) {
-          // The request never reached the venue: nothing works there, nothing is sent again.
-          this.setOrder(id, { status: 'rejected', rejectReason: 'not at the venue' });
-          this.onOrderRejected(now, 'not at the venue');
-        } else {
-          this.events.notice(
-            'warning',
-            'order_missing',
-            `${now.venue} no longer holds ${id}: ended`,
-            now.planId,
-          );
-          this.endAsVenueSays(now, this.cancelAs.get(id) ?? 'cancelled');
-        }
-        return;
-      case 'open':
-      case 'partially_filled':
-      case 'filled':
-        // At the venue: an unknown order resolves to working (its fills arrive as fill events).
-        if (now.status === 'unknown' || now.status === 'submitted') {
-          this.setOrder(id, {
-            status: workingStatus(now),
-            ...(e.quantity !== undefined ? { quantity: e.quantity } : {}),
-            ...(e.price !== undefined ? { price: e.price } : {}),
-          });
-          if (this.cancelAs.has(id) && e.state !== 'filled') {
-            this.events.notice(
-              'error',
-              'cancel_lost',
-              `${id} still works at ${now.venue}: the answer to its cancel was lost; cancel it again`,
-              now.planId,
-            );
-            this.cancelAs.delete(id);
-          }
-        }
-        return;
-      case 'cancelled':
-      case 'expired':
-        this.endAsVenueSays(now, e.state);
-        return;
-      case 'rejected':
-        if (this.tryStatus(now, 'rejected', { rejectReason: 'rejected by the venue' }, true)) {
-          this.onOrderRejected(now, 'rejected by the venue');
-        } else {
-          this.endAsVenueSays(now, 'cancelled');
-        }
-        return;
-    }
-  }
-
-  /** Sets a status if the state machine allows it; otherwise a notice (live reports never throw). */
-  private tryStatus(
+  /** A live venue ended a working order: a waiting plan follows; a lost stop is said. */
+  private orderEnded(
     order: OrderRecord,
-    status: OrderStatus,
-    patch: Partial<OrderRecord>,
-    quiet = false,
-  ): boolean {
-    const now = this.store.orders.get(order.id)!;
-    if (now.status !== status && !canTransition(now.status, status)) {
-      if (!quiet)
-        this.events.notice(
-          'warning',
-          'venue_report_ignored',
-          `${now.venue} reported ${status} for ${now.id}, which is ${now.status}`,
-          now.planId,
-        );
-      return false;
-    }
-    this.setOrder(order.id, { ...patch, status });
-    return true;
-  }
-
-  /** The venue ended a working order (cancelled or expired, asked for or not); its plan follows. */
-  private endAsVenueSays(order: OrderRecord, as: 'cancelled' | 'expired'): void {
+    as: 'cancelled' | 'expired',
+    asked: 'cancelled' | 'expired' | undefined,
+  ): void {
     const id = order.id;
-    const asked = this.cancelAs.get(id);
-    this.cancelAs.delete(id);
-    const now = this.store.orders.get(id)!;
-    if (!isWorking(now.status)) return;
-    this.setOrder(id, { status: as });
     const plan = this.store.plans.get(order.planId);
     if (!plan) return;
     if (order.role === 'entry' && plan.status === 'working' && plan.entryOrderId === id) {
@@ -1096,39 +670,6 @@ export class Engine implements EnginePort {
     }
   }
 
-  /** An order at a live venue that Braid did not place: listed and shown, never managed. */
-  private noteExternal(venue: string, e: Extract<VenueEvent, { type: 'external_order' }>): void {
-    const seen = this.externals.findIndex((x) => x.venue === venue && x.venueOrderId === e.venueOrderId);
-    const entry: ExternalOrder = {
-      venue,
-      venueOrderId: e.venueOrderId,
-      symbol: e.symbol,
-      side: e.side,
-      quantity: e.quantity,
-      ...(e.price !== undefined ? { price: e.price } : {}),
-      time: e.time,
-    };
-    if (seen >= 0) {
-      this.externals[seen] = entry;
-      return;
-    }
-    this.externals.push(entry);
-    if (this.externals.length > EXTERNAL_ORDERS_KEPT) this.externals.shift();
-    this.events.notice(
-      'warning',
-      'external_order',
-      `${e.symbol}: order ${e.venueOrderId} at ${venue} was not placed by Braid (${e.side} ${e.quantity}${e.price !== undefined ? ` at ${e.price}` : ''}): shown, not managed`,
-    );
-  }
-
-  /** The filled notional of an order from its fills (a late fill on a finished order). */
-  private notionalFromFills(orderId: string): string {
-    let sum = ZERO;
-    for (const f of this.store.fills)
-      if (f.orderId === orderId) sum = sum.plus(dec(f.price).times(f.quantity));
-    return str(sum);
-  }
-
   private onOrderRejected(order: OrderRecord, reason: string): void {
     this.events.notice(
       'error',
@@ -1143,101 +684,12 @@ export class Engine implements EnginePort {
 
   // ---------------------------------------------------------------- fills and positions
 
-  private applyFill(order: OrderRecord, e: Extract<VenueEvent, { type: 'filled' }>): void {
-    if (e.tradeId !== undefined && !this.bookTrade(order.venue, e.tradeId, order.id)) {
-      this.duplicateFillCount++;
-      return;
-    }
-    const qty = dec(e.quantity);
-    const price = dec(e.price);
-    const fee = dec(e.fee);
-    const filled = dec(order.filledQuantity).plus(qty);
-    const before = this.orderNotional.get(order.id) ?? this.notionalFromFills(order.id);
-    const notional = dec(before).plus(price.times(qty));
-    this.orderNotional.set(order.id, str(notional));
-    if (!isWorking(order.status)) {
-      this.events.notice(
-        'warning',
-        'late_fill',
-        `fill on ${order.status} order ${order.id} applied`,
-        order.planId,
-      );
-    }
-    this.setOrder(order.id, {
-      ...this.statusAfterFill(order, filled),
-      filledQuantity: str(filled),
-      avgFillPrice: str(notional.div(filled)),
-    });
-    if (filled.gt(order.quantity)) {
-      this.events.notice(
-        'error',
-        'overfill',
-        `${order.venue} filled ${str(filled)} of order ${order.id} for ${order.quantity}: booked`,
-        order.planId,
-      );
-    }
-    const n =
-      (this.fillCount.get(order.id) ?? this.store.fills.filter((f) => f.orderId === order.id).length) + 1;
-    this.fillCount.set(order.id, n);
-    const fill: FillRecord = {
-      id: `${order.id}#${n}`,
-      orderId: order.id,
-      planId: order.planId,
-      symbol: order.symbol,
-      side: order.side,
-      time: e.time,
-      price: e.price,
-      quantity: e.quantity,
-      fee: e.fee,
-      liquidity: e.liquidity,
-    };
-    this.store.fills.push(fill);
-    this.events.emit({ type: 'fill', fill });
-    const value = price.times(qty);
+  /** A fill applied to its order: cash moves, the position grows or shrinks. */
+  private bookFill(order: OrderRecord, qty: Dec, value: Dec, fee: Dec, time: number): void {
     this.portfolio.bookCash(order.side, value, fee);
-    if (order.role === 'entry') this.applyEntryFill(order, qty, value, fee, e.time);
-    else this.applyExitFill(order, qty, value, fee, e.time);
+    if (order.role === 'entry') this.applyEntryFill(order, qty, value, fee, time);
+    else this.applyExitFill(order, qty, value, fee, time);
     this.emitPosition(order.symbol);
-  }
-
-  /** Filled when complete; a partial fill keeps a request on its way shown (`pending_cancel`,
-   *  `pending_modify`); a fill on an order believed never to have arrived is booked, its status kept. */
-  private statusAfterFill(order: OrderRecord, filled: Dec): { status?: OrderStatus } {
-    if (order.status === 'rejected') {
-      this.events.notice(
-        'error',
-        'fill_on_rejected',
-        `${order.venue} filled ${order.id}, recorded as rejected: booked`,
-      );
-      return {};
-    }
-    if (filled.gte(order.quantity)) return { status: 'filled' };
-    if (order.status === 'pending_cancel' || order.status === 'pending_modify') return {};
-    return { status: 'partially_filled' };
-  }
-
-  /** Books a venue trade id once; false when it was booked before. */
-  private bookTrade(venue: string, tradeId: string, orderId: string): boolean {
-    const key = `${venue}\u0000${tradeId}`;
-    if (this.bookedIndex.has(key)) return false;
-    this.bookedIndex.add(key);
-    let list = this.bookedTrades.get(venue);
-    if (!list) {
-      list = [];
-      this.bookedTrades.set(venue, list);
-    }
-    list.push([tradeId, orderId]);
-    if (list.length > 2 * BOOKED_TRADES_KEPT) this.pruneBooked(venue, list);
-    return true;
-  }
-
-  /** Keeps the trade ids of working orders and the last BOOKED_TRADES_KEPT of the venue. */
-  private pruneBooked(venue: string, list: BookedTrade[]): void {
-    const cut = list.length - BOOKED_TRADES_KEPT;
-    const kept = list.filter(([, orderId], i) => i >= cut || this.isOrderWorking(orderId));
-    for (const [tradeId] of list) this.bookedIndex.delete(`${venue}\u0000${tradeId}`);
-    for (const [tradeId] of kept) this.bookedIndex.add(`${venue}\u0000${tradeId}`);
-    this.bookedTrades.set(venue, kept);
   }
 
   private applyEntryFill(order: OrderRecord, qty: Dec, value: Dec, fee: Dec, time: number): void {
@@ -1264,7 +716,7 @@ export class Engine implements EnginePort {
     }
     const plan = this.store.plans.get(order.planId)!;
     // Once the position starts to exit, the rest of the entry must not add to it.
-    if (plan.entryOrderId) this.requestCancel(plan.entryOrderId, 'cancelled');
+    if (plan.entryOrderId) this.router.requestCancel(plan.entryOrderId, 'cancelled');
     const open = dec(book.qty);
     if (qty.gt(open)) {
       this.events.notice(
@@ -1290,7 +742,7 @@ export class Engine implements EnginePort {
     this.portfolio.positions.delete(book.symbol);
     const ex = this.planBook.execIfAny(book.planId);
     for (const id of [ex?.stopOrderId, ex?.takeProfitOrderId, ex?.exitOrderId]) {
-      if (id) this.requestCancel(id, 'cancelled');
+      if (id) this.router.requestCancel(id, 'cancelled');
     }
     const trade = tradeOf(book, time);
     this.store.trades.push(trade);
@@ -1311,7 +763,7 @@ export class Engine implements EnginePort {
     const plan = this.store.plans.get(book.planId)!;
     const input = plan.input;
     const ex = this.planBook.execOf(plan.id);
-    if (ex.exitOrderId && this.isOrderWorking(ex.exitOrderId)) return;
+    if (ex.exitOrderId && this.router.isOrderWorking(ex.exitOrderId)) return;
     const open = dec(book.qty);
     const exitSide: Side = book.side === 'long' ? 'sell' : 'buy';
     const group = `${plan.id}:OCO`;
@@ -1326,25 +778,25 @@ export class Engine implements EnginePort {
           level = book.side === 'long' ? avg.times(dec(1).minus(t)) : avg.times(dec(1).plus(t));
           ex.trailing = true;
         }
-        const order = this.newOrder(plan, 'stop_loss', exitSide, 'stop', open, str(level), {
+        const order = this.router.newOrder(plan, 'stop_loss', exitSide, 'stop', open, str(level), {
           ocoGroup: group,
           exitReason: ex.trailing ? 'trailing_stop' : 'stop_loss',
           ...(ex.trailing ? { trailing: true } : {}),
         });
         ex.stopOrderId = order.id;
-        this.sendOrder(order);
+        this.router.send(order);
       } else {
         this.resizeLeg(ex.stopOrderId, open);
       }
     }
     if (input.takeProfit !== undefined) {
       if (!ex.takeProfitOrderId) {
-        const order = this.newOrder(plan, 'take_profit', exitSide, 'limit', open, input.takeProfit, {
+        const order = this.router.newOrder(plan, 'take_profit', exitSide, 'limit', open, input.takeProfit, {
           ocoGroup: group,
           exitReason: 'take_profit',
         });
         ex.takeProfitOrderId = order.id;
-        this.sendOrder(order);
+        this.router.send(order);
       } else {
         this.resizeLeg(ex.takeProfitOrderId, open);
       }
@@ -1354,9 +806,9 @@ export class Engine implements EnginePort {
   /** A bracket leg covers what is open: its total = what it filled + the open quantity. */
   private resizeLeg(orderId: string, open: Dec): void {
     const o = this.store.orders.get(orderId);
-    if (!o || !this.amendable(o)) return;
+    if (!o || !this.router.amendable(o)) return;
     const want = dec(o.filledQuantity).plus(open);
-    if (!want.eq(o.quantity)) this.requestAmend(orderId, { quantity: str(want) });
+    if (!want.eq(o.quantity)) this.router.requestAmend(orderId, { quantity: str(want) });
   }
 
   /** After each bar close, a long's stop rises to close x (1 - trail); a short's falls to close x (1 + trail). */
@@ -1374,12 +826,12 @@ export class Engine implements EnginePort {
     }
     const candidate = book.side === 'long' ? close.times(dec(1).minus(t)) : close.times(dec(1).plus(t));
     const better = book.side === 'long' ? candidate.gt(current) : candidate.lt(current);
-    if (!better || !this.amendable(stop)) return;
+    if (!better || !this.router.amendable(stop)) return;
     if (!ex.trailing) {
       ex.trailing = true;
-      this.setOrder(stop.id, { trailing: true, exitReason: 'trailing_stop' });
+      this.router.setOrder(stop.id, { trailing: true, exitReason: 'trailing_stop' });
     }
-    if (this.requestAmend(stop.id, { price: str(candidate) }) && this.isAsync(stop.venue))
+    if (this.router.requestAmend(stop.id, { price: str(candidate) }) && this.router.isAsync(stop.venue))
       ex.trailAsked = str(candidate);
   }
 
@@ -1387,13 +839,13 @@ export class Engine implements EnginePort {
   private flatten(book: PositionBook, reason: ExitReason): void {
     const plan = this.store.plans.get(book.planId)!;
     const ex = this.planBook.execOf(plan.id);
-    if (plan.entryOrderId) this.requestCancel(plan.entryOrderId, 'cancelled');
-    if (ex.stopOrderId) this.requestCancel(ex.stopOrderId, 'cancelled');
-    if (ex.takeProfitOrderId) this.requestCancel(ex.takeProfitOrderId, 'cancelled');
-    if (ex.exitOrderId && this.isOrderWorking(ex.exitOrderId)) return;
+    if (plan.entryOrderId) this.router.requestCancel(plan.entryOrderId, 'cancelled');
+    if (ex.stopOrderId) this.router.requestCancel(ex.stopOrderId, 'cancelled');
+    if (ex.takeProfitOrderId) this.router.requestCancel(ex.takeProfitOrderId, 'cancelled');
+    if (ex.exitOrderId && this.router.isOrderWorking(ex.exitOrderId)) return;
     const open = dec(book.qty);
     if (open.lte(0)) return;
-    const order = this.newOrder(
+    const order = this.router.newOrder(
       plan,
       'exit',
       book.side === 'long' ? 'sell' : 'buy',
@@ -1405,7 +857,7 @@ export class Engine implements EnginePort {
       },
     );
     ex.exitOrderId = order.id;
-    this.sendOrder(order);
+    this.router.send(order);
   }
 
   /** Closes part of a position at market. Bracket legs shrink first to what stays open, so the exit and a
@@ -1413,14 +865,14 @@ export class Engine implements EnginePort {
   private reduce(book: PositionBook, qty: Dec): void {
     const plan = this.store.plans.get(book.planId)!;
     const ex = this.planBook.execOf(plan.id);
-    if (plan.entryOrderId) this.requestCancel(plan.entryOrderId, 'cancelled');
+    if (plan.entryOrderId) this.router.requestCancel(plan.entryOrderId, 'cancelled');
     const rest = dec(book.qty).minus(qty);
     if (ex.stopOrderId) this.resizeLeg(ex.stopOrderId, rest);
     if (ex.takeProfitOrderId) this.resizeLeg(ex.takeProfitOrderId, rest);
     const side = book.side === 'long' ? 'sell' : 'buy';
-    const order = this.newOrder(plan, 'exit', side, 'market', qty, undefined, { exitReason: 'close' });
+    const order = this.router.newOrder(plan, 'exit', side, 'market', qty, undefined, { exitReason: 'close' });
     ex.exitOrderId = order.id;
-    this.sendOrder(order);
+    this.router.send(order);
   }
 
   /** The kill switch (and the daily loss limit): HALTED, every working order and unfilled plan cancelled,
@@ -1431,7 +883,7 @@ export class Engine implements EnginePort {
       if (plan.status === 'pending_approval' || plan.status === 'armed') {
         this.planBook.set(plan.id, { status: 'cancelled', reason });
       } else if (plan.status === 'working') {
-        if (plan.entryOrderId) this.requestCancel(plan.entryOrderId, 'cancelled');
+        if (plan.entryOrderId) this.router.requestCancel(plan.entryOrderId, 'cancelled');
         if (this.store.plans.get(plan.id)!.status === 'working')
           this.planBook.set(plan.id, { status: 'cancelled', reason });
       }
@@ -1440,9 +892,9 @@ export class Engine implements EnginePort {
     // Whatever else still works at a live venue (a leg whose cancel was refused, an order of a finished
     // plan): cancelled too. The flattening orders just sent stay.
     for (const o of [...this.store.orders.values()]) {
-      if (!isWorking(o.status) || !this.isAsync(o.venue)) continue;
+      if (!isWorking(o.status) || !this.router.isAsync(o.venue)) continue;
       if (o.role === 'exit' && this.planBook.execIfAny(o.planId)?.exitOrderId === o.id) continue;
-      this.requestCancel(o.id, 'cancelled');
+      this.router.requestCancel(o.id, 'cancelled');
     }
   }
 
@@ -1509,17 +961,17 @@ export class Engine implements EnginePort {
 
   /** Fills ignored because their venue trade id was booked already. */
   get duplicateFills(): number {
-    return this.duplicateFillCount;
+    return this.reports.duplicateFills;
   }
 
   /** Orders at live venues that Braid did not place (the last EXTERNAL_ORDERS_KEPT reported). */
   externalOrders(): readonly ExternalOrder[] {
-    return this.externals;
+    return this.reports.externalOrders();
   }
 
   /** The routing now: null for PAPER, else the live venues. */
   get liveRouting(): readonly string[] | null {
-    return this.routing;
+    return this.router.liveRouting;
   }
 
   get duplicates(): readonly string[] {
@@ -1554,6 +1006,7 @@ export class Engine implements EnginePort {
   // ---------------------------------------------------------------- checkpoints and recovery
 
   liveState(): LiveState {
+    const orders = this.router.state();
     return {
       time: this.clock.time,
       tradingState: this.gate.tradingState,
@@ -1563,28 +1016,19 @@ export class Engine implements EnginePort {
       positions: [...this.portfolio.positions.values()].map((b) => ({ ...b })),
       exec: this.planBook.state().exec,
       lastClose: Object.fromEntries(this.portfolio.lastClose),
-      orderSeq: Object.fromEntries(this.orderSeq),
-      orderNotional: Object.fromEntries(this.orderNotional),
-      cancelAs: Object.fromEntries(this.cancelAs),
-      fillCount: Object.fromEntries(this.fillCount),
+      orderSeq: orders.orderSeq,
+      orderNotional: orders.orderNotional,
+      cancelAs: orders.cancelAs,
+      fillCount: orders.fillCount,
       exchangeDay: this.clock.state().exchangeDay,
       dayStartEquity: str(this.portfolio.dayStartEquity),
       equity: this.portfolio.curve.state(),
       pdt: this.gate.state().pdt,
-      venue: this.venue.state(),
+      venue: orders.paper,
       duplicatePlanIds: [...this.planBook.duplicates],
       notes: this.notes.map((n) => ({ ...n })),
       symbols: [...this.symbols],
-      ...(this.bookedTrades.size > 0
-        ? {
-            bookedTrades: Object.fromEntries(
-              [...this.bookedTrades].map(([venue, list]) => [
-                venue,
-                list.map(([t, o]) => [t, o] as BookedTrade),
-              ]),
-            ),
-          }
-        : {}),
+      ...(Object.keys(orders.bookedTrades).length > 0 ? { bookedTrades: orders.bookedTrades } : {}),
     };
   }
 
@@ -1615,19 +1059,16 @@ export class Engine implements EnginePort {
       },
       this.store.trades,
     );
-    this.orderSeq = new Map(Object.entries(live.orderSeq));
-    this.orderNotional = new Map(Object.entries(live.orderNotional));
-    this.cancelAs = new Map(Object.entries(live.cancelAs));
-    this.venue.restore(live.venue);
+    this.router.restore({
+      orderSeq: live.orderSeq,
+      orderNotional: live.orderNotional,
+      cancelAs: live.cancelAs,
+      fillCount: live.fillCount,
+      bookedTrades: live.bookedTrades ?? {},
+      paper: live.venue,
+    });
     this.notes = live.notes.map((n) => ({ ...n }));
     this.symbols = new Set(live.symbols);
-    this.fillCount = new Map(Object.entries(live.fillCount));
-    this.bookedTrades = new Map(
-      Object.entries(live.bookedTrades ?? {}).map(([venue, list]) => [venue, list.map(([t, o]) => [t, o])]),
-    );
-    this.bookedIndex = new Set();
-    for (const [venue, list] of this.bookedTrades)
-      for (const [tradeId] of list) this.bookedIndex.add(`${venue}\u0000${tradeId}`);
     this.planBook.restore({ exec: live.exec, duplicatePlanIds: live.duplicatePlanIds });
   }
 
@@ -1639,9 +1080,9 @@ export class Engine implements EnginePort {
   recoverInterrupted(intents: ReadonlyArray<{ clientOrderId: string; body: string }>): void {
     for (const { clientOrderId: id, body } of intents) {
       if (this.store.orders.has(id)) continue;
-      this.reserveOrderId(id);
+      this.router.reserveOrderId(id);
       const order = orderOfIntent(body);
-      if (order && this.isAsync(order.venue)) {
+      if (order && this.router.isAsync(order.venue)) {
         this.recoverLiveIntent(order);
         continue;
       }
@@ -1696,13 +1137,6 @@ export class Engine implements EnginePort {
     );
   }
 
-  private reserveOrderId(id: string): void {
-    const m = /^(.*\D)(\d+)$/.exec(id);
-    if (!m) return;
-    const n = Number(m[2]);
-    if ((this.orderSeq.get(m[1]!) ?? 0) < n) this.orderSeq.set(m[1]!, n);
-  }
-
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -1727,7 +1161,7 @@ function orderOfIntent(body: string): OrderRecord | null {
 }
 
 /** Where an order works when nothing is on its way: accepted, or partially filled. */
-function workingStatus(order: OrderRecord): OrderStatus {
+function _workingStatus(order: OrderRecord): OrderStatus {
   return dec(order.filledQuantity).gt(0) ? 'partially_filled' : 'accepted';
 }
 

@@ -1,0 +1,355 @@
+// The order router (NautilusTrader's ExecutionEngine): the venues by name and where new orders go (PAPER /
+// LIVE), client order ids (ours, deterministic, unique for life; the venue's id recorded beside them),
+// intents journaled before a venue sees an order, the calls to venues with their pending states, and the
+// order state machine every change goes through. What venues report back is applied by venue-reports.ts.
+import type { BraidConfig } from '../../../shared/domain/config.ts';
+import { type Dec, str } from '../../../shared/domain/decimal.ts';
+import type { OrderRecord, OrderRole, OrderType } from '../../../shared/domain/order.ts';
+import type { PlanInput, PlanRecord, Side } from '../../../shared/domain/plan.ts';
+import { err, ok, type Result } from '../../../shared/result.ts';
+import type { Clock } from '../clock.ts';
+import type { EventSink } from '../events.ts';
+import type { Journal } from '../journal/journal.ts';
+import type { Store } from '../store/store.ts';
+import type { CheckpointedVenue, Venue } from '../venues/venue.ts';
+import { canTransition, IllegalOrderTransition, isWorking } from './order-state.ts';
+
+const ROLE_CODE: Record<OrderRole, string> = { entry: 'E', stop_loss: 'SL', take_profit: 'TP', exit: 'X' };
+
+export interface OrderRouterState {
+  orderSeq: Record<string, number>;
+  orderNotional: Record<string, string>;
+  cancelAs: Record<string, 'cancelled' | 'expired'>;
+  fillCount: Record<string, number>;
+  /** Venue trade ids booked, per venue. */
+  bookedTrades: Record<string, BookedTrade[]>;
+  /** The paper venue's own state (it lives in-process and dies with it). */
+  paper: unknown;
+}
+
+/** A venue trade id booked, and the order it filled: kept while the order works, then among the last
+ *  BOOKED_TRADES_KEPT of its venue (a venue re-sends only recent fills: a report since a cursor, a
+ *  reconnect's catch-up). */
+export type BookedTrade = [tradeId: string, orderId: string];
+const BOOKED_TRADES_KEPT = 1_000;
+
+/** What the router needs from the rest of the engine. */
+export interface RouterHooks {
+  /** The venue refused an order (or it could not be sent): its plan follows. */
+  rejected(order: OrderRecord, reason: string): void;
+}
+
+export class OrderRouter {
+  readonly paper: CheckpointedVenue;
+  private readonly live = new Map<string, Venue>();
+  /** null: PAPER (every new order to paper); a list: LIVE with those venues. Never checkpointed: PAPER
+   *  after every start (venues.md "Modes"). */
+  private routing: string[] | null = null;
+  /** Live venues reconciling (start, reconnect): entries refused there, exits allowed. */
+  private readonly reconciling = new Set<string>();
+  private orderSeq = new Map<string, number>();
+  /** Filled notional and fill count of working orders (a finished order's are recounted from its fills). */
+  orderNotional = new Map<string, string>();
+  fillCount = new Map<string, number>();
+  /** Cancels asked for, and what the order becomes when the venue confirms. */
+  cancelAs = new Map<string, 'cancelled' | 'expired'>();
+  private bookedTrades = new Map<string, BookedTrade[]>();
+  private bookedIndex = new Set<string>();
+  hooks: RouterHooks = { rejected: () => {} };
+  private readonly config: BraidConfig;
+  private readonly store: Store;
+  private readonly events: EventSink;
+  private readonly clock: Clock;
+  private readonly journal: Journal | null;
+  private readonly onIntentCommitted: ((id: string) => void) | undefined;
+
+  constructor(
+    config: BraidConfig,
+    parts: { store: Store; events: EventSink; clock: Clock; journal: Journal | null },
+    venues: { paper: CheckpointedVenue; live: readonly Venue[]; onIntentCommitted?: (id: string) => void },
+  ) {
+    this.config = config;
+    this.store = parts.store;
+    this.events = parts.events;
+    this.clock = parts.clock;
+    this.journal = parts.journal;
+    this.paper = venues.paper;
+    this.onIntentCommitted = venues.onIntentCommitted;
+    for (const v of venues.live) {
+      if (v.name === this.paper.name || this.live.has(v.name))
+        throw new Error(`venue ${v.name} is registered twice`);
+      this.live.set(v.name, v);
+    }
+  }
+
+  /** Every venue, paper first. */
+  venues(): Venue[] {
+    return [this.paper, ...this.live.values()];
+  }
+
+  // ---------------------------------------------------------------- routing
+
+  setRouting(live: string[] | null): Result<boolean> {
+    for (const name of live ?? []) {
+      if (!this.live.has(name)) return err('unknown_venue', `no live venue ${name} is registered`);
+    }
+    const next = live === null ? null : [...new Set(live)];
+    if (JSON.stringify(next) === JSON.stringify(this.routing)) return ok(false);
+    this.routing = next;
+    this.events.notice(
+      'info',
+      'routing',
+      next === null ? 'PAPER: new orders go to the paper venue' : `LIVE: new orders go to ${next.join(', ')}`,
+    );
+    return ok(true);
+  }
+
+  get liveRouting(): readonly string[] | null {
+    return this.routing;
+  }
+
+  setReconciling(name: string, reconciling: boolean): Result<null> {
+    if (!this.live.has(name)) return err('unknown_venue', `no live venue ${name} is registered`);
+    if (reconciling === this.reconciling.has(name)) return ok(null);
+    if (reconciling) this.reconciling.add(name);
+    else this.reconciling.delete(name);
+    this.events.notice(
+      'info',
+      reconciling ? 'venue_reconciling' : 'venue_reconciled',
+      reconciling ? `${name} is reconciling: exits only there` : `${name} is reconciled`,
+    );
+    return ok(null);
+  }
+
+  /** The venue a new entry for this plan goes to (venues.md "Modes"). */
+  entryVenue(input: PlanInput): string {
+    if (this.routing === null) return this.paper.name;
+    return input.venue ?? this.config.defaultVenue ?? this.paper.name;
+  }
+
+  /** Why entries cannot go to this venue now, or null. */
+  venueProblem(name: string): string | null {
+    if (name === this.paper.name) return null;
+    if (!this.live.has(name)) return `${name} is not connected`;
+    if (this.routing === null || !this.routing.includes(name)) return `${name} is not live`;
+    if (this.reconciling.has(name)) return `${name} is reconciling`;
+    return null;
+  }
+
+  /** The venue a plan's exits and legs go to: where its entry is. */
+  private planVenue(plan: PlanRecord): string {
+    const entry = plan.entryOrderId === undefined ? undefined : this.store.orders.get(plan.entryOrderId);
+    return entry?.venue ?? this.paper.name;
+  }
+
+  venueNamed(name: string): Venue | undefined {
+    return name === this.paper.name ? this.paper : this.live.get(name);
+  }
+
+  knownVenue(name: string | undefined): boolean {
+    return name === undefined || this.venueNamed(name) !== undefined;
+  }
+
+  /** Reports from this venue arrive later than the calls: pending states, engine-side OCO. */
+  isAsync(name: string): boolean {
+    return this.live.get(name)?.asynchronous === true;
+  }
+
+  // ---------------------------------------------------------------- ids and intents
+
+  newOrder(
+    plan: PlanRecord,
+    role: OrderRole,
+    side: Side,
+    type: OrderType,
+    quantity: Dec,
+    price: string | undefined,
+    extra: Partial<OrderRecord> = {},
+  ): OrderRecord {
+    const key = `${plan.id}:${ROLE_CODE[role]}`;
+    const n = (this.orderSeq.get(key) ?? 0) + 1;
+    this.orderSeq.set(key, n);
+    return {
+      id: `${key}${n}`,
+      planId: plan.id,
+      symbol: plan.input.symbol,
+      venue: role === 'entry' ? this.entryVenue(plan.input) : this.planVenue(plan),
+      role,
+      side,
+      type,
+      quantity: str(quantity),
+      ...(price !== undefined ? { price } : {}),
+      status: 'submitted',
+      filledQuantity: '0',
+      createdAt: this.clock.time,
+      updatedAt: this.clock.time,
+      ...extra,
+    };
+  }
+
+  /** Journals the intent (durably) and only then hands the order to its venue. */
+  send(order: OrderRecord): void {
+    this.store.orders.set(order.id, order);
+    this.events.emit({ type: 'order', order });
+    this.journal?.commitIntent(order.id, order.planId, this.clock.time, JSON.stringify(order));
+    this.onIntentCommitted?.(order.id);
+    const venue = this.venueNamed(order.venue);
+    if (!venue) {
+      const reason = `venue ${order.venue} is not registered`;
+      this.setOrder(order.id, { status: 'rejected', rejectReason: reason });
+      this.hooks.rejected(this.store.orders.get(order.id)!, reason);
+      return;
+    }
+    venue.submit(
+      {
+        clientOrderId: order.id,
+        symbol: order.symbol,
+        side: order.side,
+        type: order.type,
+        quantity: order.quantity,
+        ...(order.price !== undefined ? { price: order.price } : {}),
+        ...(order.ocoGroup !== undefined ? { ocoGroup: order.ocoGroup } : {}),
+        ...(order.role === 'stop_loss' || order.role === 'take_profit' ? { bracketLeg: order.role } : {}),
+      },
+      this.clock.time,
+    );
+  }
+
+  /** A finished plan sends no more orders (plan ids are never reused), so its id counters can go. */
+  planEnded(planId: string): void {
+    for (const code of Object.values(ROLE_CODE)) this.orderSeq.delete(`${planId}:${code}`);
+  }
+
+  /** A late fill reopened a finished plan: its spent order ids must stay spent. */
+  planReopened(planId: string): void {
+    for (const o of this.store.orders.values()) if (o.planId === planId) this.reserveOrderId(o.id);
+  }
+
+  reserveOrderId(id: string): void {
+    const m = /^(.*\D)(\d+)$/.exec(id);
+    if (!m) return;
+    const n = Number(m[2]);
+    if ((this.orderSeq.get(m[1]!) ?? 0) < n) this.orderSeq.set(m[1]!, n);
+  }
+
+  // ---------------------------------------------------------------- calls
+
+  isOrderWorking(id: string): boolean {
+    const o = this.store.orders.get(id);
+    return o !== undefined && isWorking(o.status);
+  }
+
+  /** Asks the order's venue to cancel. A live venue's order shows `pending_cancel` until the venue says;
+   *  an `unknown` one stays unknown (only a query says whether it exists), its cancel sent all the same. */
+  requestCancel(id: string, as: 'cancelled' | 'expired'): void {
+    const order = this.store.orders.get(id);
+    if (!order || !isWorking(order.status)) return;
+    const venue = this.venueNamed(order.venue);
+    if (!venue) return;
+    if (this.isAsync(order.venue)) {
+      if (order.status === 'pending_cancel' || (order.status === 'unknown' && this.cancelAs.has(id))) return;
+      this.cancelAs.set(id, as);
+      if (order.status !== 'unknown') this.setOrder(id, { status: 'pending_cancel' });
+    } else {
+      this.cancelAs.set(id, as);
+    }
+    venue.cancel(id, this.clock.time);
+  }
+
+  /** Asks the order's venue to change it; false when a live venue's order cannot take a change now (not
+   *  acknowledged yet, or a request on its way: the next sync tries again). */
+  requestAmend(id: string, change: { quantity?: string; price?: string }): boolean {
+    const order = this.store.orders.get(id)!;
+    const venue = this.venueNamed(order.venue);
+    if (!venue) return false;
+    if (this.isAsync(order.venue)) {
+      if (order.status !== 'accepted' && order.status !== 'partially_filled') return false;
+      this.setOrder(id, { status: 'pending_modify' });
+    }
+    venue.amend(id, change, this.clock.time);
+    return true;
+  }
+
+  /** Whether a change may go to the order's venue now. */
+  amendable(order: OrderRecord): boolean {
+    if (!isWorking(order.status)) return false;
+    if (!this.isAsync(order.venue)) return true;
+    return order.status === 'accepted' || order.status === 'partially_filled';
+  }
+
+  /** Every change of an order goes through here, and through the state machine. */
+  setOrder(id: string, patch: Partial<OrderRecord>): OrderRecord {
+    const order = this.store.orders.get(id)!;
+    if (
+      patch.status !== undefined &&
+      patch.status !== order.status &&
+      !canTransition(order.status, patch.status)
+    ) {
+      throw new IllegalOrderTransition(id, order.status, patch.status);
+    }
+    const next: OrderRecord = { ...order, ...patch, updatedAt: this.clock.time };
+    this.store.orders.set(id, next);
+    if (!isWorking(next.status)) {
+      // Keep the checkpoint small: a finished order needs no running sums (a late fill recounts them).
+      this.orderNotional.delete(id);
+      this.fillCount.delete(id);
+    }
+    this.events.emit({ type: 'order', order: next });
+    return next;
+  }
+
+  // ---------------------------------------------------------------- trade ids
+
+  /** Books a venue trade id once; false when it was booked before. */
+  bookTrade(venue: string, tradeId: string, orderId: string): boolean {
+    const key = `${venue}\u0000${tradeId}`;
+    if (this.bookedIndex.has(key)) return false;
+    this.bookedIndex.add(key);
+    let list = this.bookedTrades.get(venue);
+    if (!list) {
+      list = [];
+      this.bookedTrades.set(venue, list);
+    }
+    list.push([tradeId, orderId]);
+    if (list.length > 2 * BOOKED_TRADES_KEPT) this.pruneBooked(venue, list);
+    return true;
+  }
+
+  /** Keeps the trade ids of working orders and the last BOOKED_TRADES_KEPT of the venue. */
+  private pruneBooked(venue: string, list: BookedTrade[]): void {
+    const cut = list.length - BOOKED_TRADES_KEPT;
+    const kept = list.filter(([, orderId], i) => i >= cut || this.isOrderWorking(orderId));
+    for (const [tradeId] of list) this.bookedIndex.delete(`${venue}\u0000${tradeId}`);
+    for (const [tradeId] of kept) this.bookedIndex.add(`${venue}\u0000${tradeId}`);
+    this.bookedTrades.set(venue, kept);
+  }
+
+  // ---------------------------------------------------------------- checkpoint
+
+  state(): OrderRouterState {
+    return {
+      orderSeq: Object.fromEntries(this.orderSeq),
+      orderNotional: Object.fromEntries(this.orderNotional),
+      cancelAs: Object.fromEntries(this.cancelAs),
+      fillCount: Object.fromEntries(this.fillCount),
+      bookedTrades: Object.fromEntries(
+        [...this.bookedTrades].map(([venue, list]) => [venue, list.map(([t, o]) => [t, o] as BookedTrade)]),
+      ),
+      paper: this.paper.state(),
+    };
+  }
+
+  restore(s: OrderRouterState): void {
+    this.orderSeq = new Map(Object.entries(s.orderSeq));
+    this.orderNotional = new Map(Object.entries(s.orderNotional));
+    this.cancelAs = new Map(Object.entries(s.cancelAs));
+    this.fillCount = new Map(Object.entries(s.fillCount));
+    this.bookedTrades = new Map(
+      Object.entries(s.bookedTrades).map(([venue, list]) => [venue, list.map(([t, o]) => [t, o])]),
+    );
+    this.bookedIndex = new Set();
+    for (const [venue, list] of this.bookedTrades)
+      for (const [tradeId] of list) this.bookedIndex.add(`${venue}\u0000${tradeId}`);
+    this.paper.restore(s.paper);
+  }
+}
