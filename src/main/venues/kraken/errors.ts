@@ -26,7 +26,7 @@ import type { VenueOutcome, VenueRead, VenueRejectReason } from '../venue.ts';
 
 /** How Kraken's answer (or the lack of one) is to be read. */
 export type KrakenFailure =
-  | { kind: 'rejected'; reason: VenueRejectReason; message: string }
+  | { kind: 'rejected'; reason: VenueRejectReason; message: string; retryable?: boolean }
   /** Kraken's rate limit: it did not act; `lockout` is the long one (`EGeneral:Temporary lockout`). */
   | { kind: 'throttled'; lockout: boolean; message: string }
   /** No definite answer: the request may or may not have been acted on. */
@@ -198,6 +198,6 @@ export function outcomeOf(failure: KrakenFailure, retryAfterMs: number): VenueOu
 
 /** A failed read: worth asking again unless Kraken refused the key or the request itself. */
 export function readFailed(failure: KrakenFailure): VenueRead<never> {
-  const retryable = failure.kind !== 'rejected' || failure.message.includes('nonce');
+  const retryable = failure.kind !== 'rejected' || (failure.retryable ?? failure.message.includes('nonce'));
   return { ok: false, message: failure.message, retryable };
 }

@@ -47,6 +47,7 @@ import {
   candleOf,
   fillOf,
   instrumentOf,
+  krakenClientOrderId,
   orderReportOf,
   tickerOf,
   triggerTimeOf,
@@ -167,6 +168,8 @@ export class KrakenVenue implements LiveVenue {
   private markets = new Map<string, Market>();
   private instrumentList: VenueInstrument[] = [];
   private readonly known = new Map<string, KnownOrder>();
+  /** Braid's id by the cl_ord_id it travels as (where the two differ: krakenClientOrderId). */
+  private readonly braidIds = new Map<string, string>();
   private readonly reported = new Map<string, { key: string; terminal: boolean; time: number }>();
   private readonly emittedTrades = new Map<string, number>();
   private fillCursor = 0;
@@ -250,7 +253,12 @@ export class KrakenVenue implements LiveVenue {
     if (!ex) {
       return {
         ok: false,
-        failure: { kind: 'rejected', reason: 'venue_unavailable', message: 'Kraken is not connected' },
+        failure: {
+          kind: 'rejected',
+          reason: 'venue_unavailable',
+          message: 'Kraken is not connected',
+          retryable: true,
+        },
         error: null,
       };
     }
@@ -268,6 +276,8 @@ export class KrakenVenue implements LiveVenue {
       await this.budget.reserve(charges, { urgent: options.urgent });
       const send = async (): Promise<Called<T>> => {
         if (this.exchange !== ex) return gone;
+        await this.budget.clearToSend(charges, { urgent: options.urgent });
+        if (this.exchange !== ex) return gone;
         const started = this.clock();
         try {
           const value = await run(ex);
@@ -280,6 +290,9 @@ export class KrakenVenue implements LiveVenue {
             error,
             failure: { ...failure, message: this.clean(failure.message) } as KrakenFailure,
           };
+        } finally {
+          // Charged once answered, whatever the answer (a request that failed may still have arrived).
+          this.budget.spent(charges);
         }
       };
       return signed ? this.lane.run(send, options.urgent) : send();
@@ -337,6 +350,19 @@ export class KrakenVenue implements LiveVenue {
       const oldest = this.known.keys().next().value;
       if (oldest !== undefined) this.known.delete(oldest);
     }
+  }
+
+  /** The cl_ord_id Braid's id travels as, remembered so reports name the order by Braid's id. */
+  private clOrdIdOf(clientOrderId: string): string {
+    const clOrdId = krakenClientOrderId(clientOrderId);
+    if (clOrdId !== clientOrderId) {
+      this.braidIds.set(clOrdId, clientOrderId);
+      if (this.braidIds.size > KNOWN_ORDERS_CAP) {
+        const oldest = this.braidIds.keys().next().value;
+        if (oldest !== undefined) this.braidIds.delete(oldest);
+      }
+    }
+    return clOrdId;
   }
 
   private txidOf(clientOrderId: string): string | undefined {
@@ -567,7 +593,7 @@ export class KrakenVenue implements LiveVenue {
       return { kind: 'rejected', reason: 'venue_unavailable', message: 'Kraken is not connected' };
     const refused = this.localRefusal(order);
     if (refused) return refused;
-    const params: Record<string, unknown> = { clientOrderId: order.clientOrderId };
+    const params: Record<string, unknown> = { clientOrderId: this.clOrdIdOf(order.clientOrderId) };
     if (order.postOnly) params.postOnly = true;
     if (order.timeInForce && order.timeInForce !== 'GTC') params.timeInForce = order.timeInForce;
     // Stops are Kraken's stop-loss (a triggered market order) and stop-loss-limit (price = the trigger,
@@ -602,7 +628,9 @@ export class KrakenVenue implements LiveVenue {
       (ex) =>
         ref.venueOrderId !== undefined
           ? ex.cancelOrder(ref.venueOrderId)
-          : ex.cancelOrder(undefined as unknown as string, undefined, { cl_ord_id: ref.clientOrderId }),
+          : ex.cancelOrder(undefined as unknown as string, undefined, {
+              cl_ord_id: this.clOrdIdOf(ref.clientOrderId),
+            }),
       charges,
     );
     if (!result.ok) return outcomeOf(result.failure, this.retryAfter(result.failure, charges));
@@ -647,7 +675,7 @@ export class KrakenVenue implements LiveVenue {
     }
     const age = known.placedAt !== undefined ? this.clock() - known.placedAt : undefined;
     const charges = chargesFor('AmendOrder', this.pairOf(known.symbol), amendCost(age));
-    const params: Record<string, unknown> = txid ? {} : { clientOrderId: ref.clientOrderId };
+    const params: Record<string, unknown> = txid ? {} : { clientOrderId: this.clOrdIdOf(ref.clientOrderId) };
     if (change.stopPrice !== undefined) params.stopLossPrice = change.stopPrice;
     const symbol = known.symbol;
     const result = await this.call(
@@ -674,6 +702,9 @@ export class KrakenVenue implements LiveVenue {
     const out: VenueOrderReport[] = [];
     for (const order of orders) {
       const report = orderReportOf(order, this.clock());
+      if (report?.clientOrderId !== undefined) {
+        report.clientOrderId = this.braidIds.get(report.clientOrderId) ?? report.clientOrderId;
+      }
       if (!report) {
         this.notice(
           'warning',
@@ -774,7 +805,7 @@ export class KrakenVenue implements LiveVenue {
       };
     }
     // Kraken filters both lists by cl_ord_id; the match is checked here too in case it did not.
-    const filter = ref.clientOrderId !== undefined ? { cl_ord_id: ref.clientOrderId } : {};
+    const filter = ref.clientOrderId !== undefined ? { cl_ord_id: this.clOrdIdOf(ref.clientOrderId) } : {};
     const open = await this.openOrdersRaw(filter);
     if (!open.ok) return readFailed(open.failure);
     const inOpen = this.reportsOf(open.value).find(matches);

@@ -2,6 +2,7 @@
 // Kraken fields ccxt keeps in `info` (strings as Kraken sent them) wherever they exist, so no decimal
 // passes through a float; ccxt's numbers are the fallback. Anything unreadable gives null (the caller
 // skips it and says so) rather than a made-up value.
+import { createHash } from 'node:crypto';
 import type { Balances, Market, OHLCV, Order, Ticker, Trade } from 'ccxt';
 import { type DecStr, dec, str } from '../../../shared/domain/decimal.ts';
 import type {
@@ -38,6 +39,22 @@ export function msOfSeconds(x: unknown): number | undefined {
 }
 
 const positive = (d: DecStr | undefined) => (d !== undefined && dec(d).gt(0) ? d : undefined);
+
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const SHORT_UUID = /^[0-9a-fA-F]{32}$/;
+const FREE_TEXT = /^[\x21-\x7e]{1,18}$/;
+
+/**
+ * Braid's client order id as Kraken's `cl_ord_id`. Kraken takes a UUID (long or the 32-hex short form)
+ * or free text of at most 18 characters (docs.kraken.com spot-clordid); Braid's ids (`PLAN:E1`, up to
+ * 160 characters) often do not fit, so those travel as a UUID made from their SHA-256: the same id for
+ * the same order every time, so a query by Braid's id after a crash finds it.
+ */
+export function krakenClientOrderId(braidId: string): string {
+  if (UUID.test(braidId) || SHORT_UUID.test(braidId) || FREE_TEXT.test(braidId)) return braidId;
+  const h = createHash('sha256').update(braidId, 'utf8').digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
 
 /** An instrument from a ccxt market (precision is TICK_SIZE for Kraken: tick and lot themselves). */
 export function instrumentOf(market: Market): VenueInstrument | null {

@@ -8,7 +8,9 @@
 //   a cancel or amend a penalty that shrinks with the order's age (a quick cancel costs most).
 //
 // Each counter is a leaky bucket. A call waits (FIFO per counter, so commands keep their order) until its
-// cost fits under the ceiling, then is charged. Urgent calls (the kill switch's CancelAll, the dead-man
+// cost fits under the ceiling, then queues for the wire; as it goes out it is checked again against what
+// was actually sent (a request can wait in the private lane, so the pace at which requests leave is what
+// the venue sees, not the pace at which they were cleared), and charged when answered. Urgent calls (the kill switch's CancelAll, the dead-man
 // refresh) skip the wait and use the 20 % the ceiling keeps free. When Kraken answers "rate limit
 // exceeded" anyway, the model was behind: the counter is marked full so the next calls back off.
 // Sources: docs.kraken.com/api/docs/guides/spot-rest-ratelimits and spot-ratelimits (trading limits).
@@ -136,7 +138,10 @@ export interface RateBudgetOptions {
 }
 
 export class KrakenRateBudget {
-  private readonly counters = new Map<string, LeakyCounter>();
+  /** Charged when a call is cleared to go: paces a burst without holding up the private lane. */
+  private readonly planned = new Map<string, LeakyCounter>();
+  /** Charged as each request goes on the wire: the venue's own picture, give or take the trip there. */
+  private readonly sent = new Map<string, LeakyCounter>();
   /** The tail of each counter's queue: a call waits for the calls before it on the same counter. */
   private readonly tails = new Map<string, Promise<void>>();
   private readonly ceiling: number;
@@ -147,76 +152,105 @@ export class KrakenRateBudget {
     this.ceiling = options.ceiling ?? BUDGET_CEILING;
   }
 
-  private counter(name: string): LeakyCounter {
-    let c = this.counters.get(name);
+  private counter(set: Map<string, LeakyCounter>, name: string): LeakyCounter {
+    let c = set.get(name);
     if (!c) {
       c = new LeakyCounter(
         name === CALLS ? this.options.limits.calls : this.options.limits.matching,
         this.options.clock(),
       );
-      this.counters.set(name, c);
+      set.set(name, c);
     }
     return c;
   }
 
+  private async waitUntil(fits: (now: number) => number): Promise<void> {
+    for (;;) {
+      const wait = fits(this.options.clock());
+      if (wait <= 0) return;
+      await this.options.sleep(wait);
+    }
+  }
+
   /**
-   * Resolves when the charges fit under the ceiling, having charged them; calls on the same counter go
-   * in the order they asked. Urgent calls are charged at once, whatever the level. Never rejects.
+   * Stage one, before the call queues for the wire: resolves when its charges fit under the ceiling,
+   * having charged them to the plan; calls on the same counter go in the order they asked. Urgent calls
+   * pass at once. Never rejects.
    */
   async reserve(charges: readonly Charge[], options: { urgent?: boolean } = {}): Promise<void> {
     const live = charges.filter((c) => c.cost > 0);
     if (live.length === 0) return;
-    if (options.urgent) {
+    const charge = () => {
       const now = this.options.clock();
-      for (const c of live) this.counter(c.counter).add(c.cost, now);
-      return;
-    }
+      for (const c of live) this.counter(this.planned, c.counter).add(c.cost, now);
+    };
+    if (options.urgent) return charge();
     const before = live.map((c) => this.tails.get(c.counter) ?? Promise.resolve());
-    const turn = Promise.all(before).then(async () => {
-      for (;;) {
-        const now = this.options.clock();
-        const wait = Math.max(...live.map((c) => this.counter(c.counter).waitFor(c.cost, now, this.ceiling)));
-        if (wait <= 0) break;
-        await this.options.sleep(wait);
-      }
-      const now = this.options.clock();
-      for (const c of live) this.counter(c.counter).add(c.cost, now);
-    });
+    const turn = Promise.all(before)
+      .then(() =>
+        this.waitUntil((now) =>
+          Math.max(
+            ...live.map((c) => this.counter(this.planned, c.counter).waitFor(c.cost, now, this.ceiling)),
+          ),
+        ),
+      )
+      .then(charge);
     const tail = turn.catch(() => undefined);
     for (const c of live) this.tails.set(c.counter, tail);
     await tail;
   }
 
+  /**
+   * Stage two, in the private lane just before the request goes on the wire: waits, if it must, until
+   * the charges fit under the ceiling as the venue counts them. Urgent calls do not wait. Never rejects.
+   */
+  async clearToSend(charges: readonly Charge[], options: { urgent?: boolean } = {}): Promise<void> {
+    const live = charges.filter((c) => c.cost > 0);
+    if (live.length === 0 || options.urgent) return;
+    await this.waitUntil((now) =>
+      Math.max(...live.map((c) => this.counter(this.sent, c.counter).waitFor(c.cost, now, this.ceiling))),
+    );
+  }
+
+  /**
+   * The request has been answered (or has failed): charge it now. The venue charged it when it arrived,
+   * earlier; charged later here, it has decayed less here than there, so this picture of the counter is
+   * never below the venue's. (With one request on the wire at a time, every earlier request is answered,
+   * and so charged, before the next is cleared.)
+   */
+  spent(charges: readonly Charge[]): void {
+    const now = this.options.clock();
+    for (const c of charges) if (c.cost > 0) this.counter(this.sent, c.counter).add(c.cost, now);
+  }
+
   /** Kraken refused for its rate limit: the counters this call used are full now. Returns their drain time. */
   rateLimited(charges: readonly Charge[]): number {
     const now = this.options.clock();
-    let drain = 0;
     const names = charges.length > 0 ? charges.map((c) => c.counter) : [CALLS];
     for (const name of names) {
-      const c = this.counter(name);
-      c.fill(now);
-      drain = Math.max(drain, c.drainMs(this.ceiling));
+      this.counter(this.planned, name).fill(now);
+      this.counter(this.sent, name).fill(now);
     }
-    return drain;
+    return this.drainMs(charges);
   }
 
   /** How long the counters these charges use take to drain from full to the ceiling. */
   drainMs(charges: readonly Charge[]): number {
     const names = charges.length > 0 ? charges.map((c) => c.counter) : [CALLS];
-    return Math.max(...names.map((name) => this.counter(name).drainMs(this.ceiling)));
+    return Math.max(...names.map((name) => this.counter(this.sent, name).drainMs(this.ceiling)));
   }
 
-  /** The share of the fullest counter in use now, 0..1. */
+  /** The share of the fullest counter in use now (as sent), 0..1. */
   used(): number {
     const now = this.options.clock();
     let used = 0;
-    for (const c of this.counters.values()) used = Math.max(used, c.levelAt(now) / c.limit.max);
+    for (const c of this.sent.values()) used = Math.max(used, c.levelAt(now) / c.limit.max);
     return Math.min(1, used);
   }
 
-  /** Each counter's level now, by name (the Venues panel, tests). */
+  /** Each counter's level now (as sent), by name (the Venues panel, tests). */
   levels(): Record<string, number> {
     const now = this.options.clock();
-    return Object.fromEntries([...this.counters].map(([name, c]) => [name, c.levelAt(now)]));
+    return Object.fromEntries([...this.sent].map(([name, c]) => [name, c.levelAt(now)]));
   }
 }
