@@ -699,6 +699,38 @@ describe('Kraken adapter against the simulator: orders and fills', () => {
     expect(r.fills().filter((f) => f.tradeId === late)).toHaveLength(1);
   });
 
+  it('a quiet book costs one call a poll; closed orders and trades are read when something moves', async () => {
+    let offset = 0;
+    const r = await rig({ venue: { clock: () => Date.now() + offset, fullPollMs: 3_600_000 } });
+    const count = (path: string) => r.requests(path).length;
+    await waitFor('the first, full poll', () => count('TradesHistory') === 1);
+    const [open0, closed0, trades0] = [count('OpenOrders'), count('ClosedOrders'), count('TradesHistory')];
+    await waitFor('five more polls', () => count('OpenOrders') >= open0 + 5);
+    expect([count('ClosedOrders'), count('TradesHistory')]).toEqual([closed0, trades0]);
+
+    // A market order leaves the open list at once: the polls read closed orders and trades again.
+    await accepted(r.venue, {
+      clientOrderId: 'q-1',
+      symbol: 'BTC/USD',
+      side: 'buy',
+      type: 'market',
+      quantity: '0.001',
+    });
+    await waitFor('the fill', () => r.fills()[0]);
+    expect(count('TradesHistory')).toBeGreaterThan(trades0);
+
+    // Ten seconds later (the settle window) it is quiet again: at most the poll in flight reads them.
+    offset += 10_001;
+    const [open1, trades1] = [count('OpenOrders'), count('TradesHistory')];
+    await waitFor('five more polls', () => count('OpenOrders') >= open1 + 5);
+    expect(count('TradesHistory')).toBeLessThanOrEqual(trades1 + 1);
+
+    // ...and a full poll comes round every fullPollMs all the same (orders placed elsewhere).
+    const trades2 = count('TradesHistory');
+    offset += 3_600_000;
+    await waitFor('the periodic full poll', () => count('TradesHistory') > trades2);
+  });
+
   it('dedupes fills across polls that read the same trades again', async () => {
     const r = await rig();
     await accepted(r.venue, {

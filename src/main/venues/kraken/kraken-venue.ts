@@ -74,6 +74,11 @@ export interface KrakenVenueOptions {
   apiSecret: string;
   /** Between the end of one poll and the start of the next (the budget may space them further). */
   pollMs?: number;
+  /**
+   * A poll reads OpenOrders (1 point on Kraken's call counter); closed orders and trades (3 more) only
+   * when something moved, and at least this often (for orders placed elsewhere on the account).
+   */
+  fullPollMs?: number;
   /** The dead-man timeout armed at connect and refreshed; 0 leaves the switch alone. */
   deadManSeconds?: number;
   /** Per request. */
@@ -118,6 +123,10 @@ const MAX_PAGES = 40;
  */
 const LOOKBACK_MS = 60_000;
 const KNOWN_ORDERS_CAP = 20_000;
+/** After an order moves, how long polls keep reading closed orders and trades (late fills). */
+const SETTLE_MS = 10_000;
+/** How long a report whose fills have not all been seen keeps polls reading trades. */
+const OWED_WINDOW_MS = 120_000;
 const TIMEFRAMES: Record<number, string> = {
   1: '1m',
   5: '5m',
@@ -170,8 +179,17 @@ export class KrakenVenue implements LiveVenue {
   private readonly known = new Map<string, KnownOrder>();
   /** Braid's id by the cl_ord_id it travels as (where the two differ: krakenClientOrderId). */
   private readonly braidIds = new Map<string, string>();
-  private readonly reported = new Map<string, { key: string; terminal: boolean; time: number }>();
+  private readonly reported = new Map<
+    string,
+    { key: string; terminal: boolean; time: number; filled: string; seenAt: number }
+  >();
   private readonly emittedTrades = new Map<string, number>();
+  /** Quantity of the fills emitted, per Kraken order: a report that shows more is owed fills. */
+  private readonly emittedFilled = new Map<string, ReturnType<typeof dec>>();
+  /** Orders believed open at Kraken: the last open list, and those placed since it was read. */
+  private working = new Set<string>();
+  private lastFullPollAt: number | null = null;
+  private readingUntil = 0;
   private fillCursor = 0;
   private closedCursor = 0;
   private pollTimer: unknown = null;
@@ -615,6 +633,7 @@ export class KrakenVenue implements LiveVenue {
     }
     const time = this.clock();
     this.remember(venueOrderId, { clientOrderId: order.clientOrderId, symbol: order.symbol, placedAt: time });
+    this.working.add(venueOrderId);
     return { kind: 'accepted', venueOrderId, time };
   }
 
@@ -941,46 +960,98 @@ export class KrakenVenue implements LiveVenue {
     return this.polling;
   }
 
+  /**
+   * One poll. OpenOrders always; ClosedOrders and TradesHistory (3 of the 4 points a full poll costs on
+   * Kraken's call counter, which decays by 0.33 a second on a starter key) only when something moved: an
+   * order we hold as working left the open list, an open order's executed volume changed, a report shows
+   * more executed than the fills seen, or within SETTLE_MS of such a move (a fill can be reported after
+   * the cancel that ended its order); and at least every fullPollMs for orders placed elsewhere.
+   */
   private async pollOnce(): Promise<void> {
     if (!this.running) return;
+    const started = this.clock();
     const open = await this.openOrdersRaw();
     if (!open.ok || !this.running) return;
-    const closed = await this.closedOrdersRaw(this.closedCursor - LOOKBACK_MS);
-    if (!closed.ok || !this.running) return;
-    // Trades after orders: every fill an order report counts is then already in hand.
-    const tradesFrom = this.fillCursor - LOOKBACK_MS;
-    const trades = await this.tradesRaw(tradesFrom);
-    if (!trades.ok || !this.running) return;
+    const openReports = this.reportsOf(open.value);
+    const openIds = new Set(openReports.map((r) => r.venueOrderId));
+    const now = this.clock();
+    const vanished = [...this.working].some((id) => !openIds.has(id));
+    const progressed = openReports.some((r) => {
+      const before = this.reported.get(r.venueOrderId)?.filled ?? '0';
+      return !dec(r.filledQuantity).eq(before);
+    });
+    if (vanished || progressed) this.readingUntil = Math.max(this.readingUntil, now + SETTLE_MS);
+    const full =
+      this.lastFullPollAt === null ||
+      now < this.readingUntil ||
+      this.owedFills(now) ||
+      now - this.lastFullPollAt >= (this.options.fullPollMs ?? 30_000);
+
+    let closedReports: VenueOrderReport[] = [];
+    let fills: VenueFill[] = [];
+    if (full) {
+      const closed = await this.closedOrdersRaw(this.closedCursor - LOOKBACK_MS);
+      if (!closed.ok || !this.running) return;
+      // Trades after orders: every fill an order report counts is then already in hand.
+      const tradesFrom = this.fillCursor - LOOKBACK_MS;
+      const trades = await this.tradesRaw(tradesFrom);
+      if (!trades.ok || !this.running) return;
+      closedReports = this.reportsOf(closed.value);
+      fills = this.fillsOf(trades.value, tradesFrom);
+      this.lastFullPollAt = now;
+    }
 
     // Open orders were read first: an order in both lists closed in between, and its closed report wins.
     const latest = new Map<string, VenueOrderReport>();
-    for (const r of [...this.reportsOf(open.value), ...this.reportsOf(closed.value)])
-      latest.set(r.venueOrderId, r);
-    const reports = [...latest.values()];
-    const fills = this.fillsOf(trades.value, tradesFrom);
+    for (const r of [...openReports, ...closedReports]) latest.set(r.venueOrderId, r);
     // Fills first: the state an order report shows is then explained by fills already booked.
     for (const fill of fills) {
       if (this.emittedTrades.has(fill.tradeId)) continue;
       this.emittedTrades.set(fill.tradeId, fill.time);
+      const sum = this.emittedFilled.get(fill.venueOrderId) ?? dec(0);
+      this.emittedFilled.set(fill.venueOrderId, sum.plus(fill.quantity));
       this.emit({ type: 'fill', fill });
       this.fillCursor = Math.max(this.fillCursor, fill.time);
     }
-    for (const report of reports) {
+    for (const report of latest.values()) {
       const key = reportKey(report);
       if (this.reported.get(report.venueOrderId)?.key === key) continue;
       const terminal =
         report.state !== 'open' && report.state !== 'partially_filled' && report.state !== 'pending';
-      this.reported.set(report.venueOrderId, { key, terminal, time: report.time });
+      this.reported.set(report.venueOrderId, {
+        key,
+        terminal,
+        time: report.time,
+        filled: report.filledQuantity,
+        seenAt: now,
+      });
       this.emit({ type: 'order', report });
       if (terminal) this.closedCursor = Math.max(this.closedCursor, report.time);
     }
+    // Working from here: what the list held, and what was placed while it was being read.
+    const placedSince = [...this.working].filter((id) => (this.known.get(id)?.placedAt ?? 0) >= started);
+    this.working = new Set([...openIds, ...placedSince]);
     this.prune();
+  }
+
+  /** Does a recent report count more executed than the fills seen for it? */
+  private owedFills(now: number): boolean {
+    for (const [id, r] of this.reported) {
+      if (now - r.seenAt > OWED_WINDOW_MS) continue;
+      if (dec(r.filled).gt(this.emittedFilled.get(id) ?? 0)) return true;
+    }
+    return false;
   }
 
   /** Forgets what no later poll can bring back (behind both cursors by more than their margin). */
   private prune(): void {
     const horizon = Math.min(this.fillCursor, this.closedCursor) - 2 * LOOKBACK_MS;
     for (const [id, time] of this.emittedTrades) if (time < horizon) this.emittedTrades.delete(id);
-    for (const [id, r] of this.reported) if (r.terminal && r.time < horizon) this.reported.delete(id);
+    for (const [id, r] of this.reported) {
+      if (r.terminal && r.time < horizon) {
+        this.reported.delete(id);
+        this.emittedFilled.delete(id);
+      }
+    }
   }
 }
