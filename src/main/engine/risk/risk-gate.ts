@@ -6,6 +6,7 @@ import { DEFAULT_LOT } from '../../../shared/domain/config.ts';
 import { type Dec, dec, str } from '../../../shared/domain/decimal.ts';
 import type { PlanInput, PlanRecord, RejectReason } from '../../../shared/domain/plan.ts';
 import type { TradingState } from '../../../shared/domain/portfolio.ts';
+import { err, ok, type Result } from '../../../shared/result.ts';
 import type { Clock } from '../clock.ts';
 import type { EventSink } from '../events.ts';
 import type { PlanBook } from '../plans/plan-book.ts';
@@ -78,6 +79,20 @@ export class RiskGate {
     this.trading = state;
     this.reason = reason;
     this.events.emit({ type: 'tradingState', state, reason });
+  }
+
+  /** The operator sets REDUCING (exits only) or ACTIVE; HALTED (kill switch, daily loss limit) is left
+   *  only by an explicit resume. */
+  setByOperator(state: 'ACTIVE' | 'REDUCING'): Result<null> {
+    if (state !== 'ACTIVE' && state !== 'REDUCING')
+      return err('invalid_state', `unknown trading state ${state}`);
+    if (this.trading === 'HALTED')
+      return err('halted', `trading is HALTED (${this.reason}): resume trading first`);
+    this.changeTradingState(
+      state,
+      state === 'ACTIVE' ? 'resumed by the operator' : 'exits only, set by the operator',
+    );
+    return ok(null);
   }
 
   /** `halted` or `reducing` while new entries are not allowed, else null. */

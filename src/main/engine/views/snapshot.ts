@@ -1,0 +1,61 @@
+// The views the outside world reads: the snapshot a client starts from, and the position events that
+// patch it (built only when someone listens).
+import { DEFAULT_LOT, DEFAULT_TICK } from '../../../shared/domain/config.ts';
+import type { EngineSnapshot } from '../../../shared/domain/engine-view.ts';
+import type { EngineParts } from '../parts.ts';
+import { computeMetrics } from '../portfolio/metrics.ts';
+
+export class Views {
+  private readonly p: EngineParts;
+
+  constructor(parts: EngineParts) {
+    this.p = parts;
+  }
+
+  emitPosition(symbol: string): void {
+    if (!this.p.events.listening) return;
+    const book = this.p.portfolio.positions.get(symbol);
+    this.p.events.emit({
+      type: 'position',
+      symbol,
+      position: book ? this.p.portfolio.positionRecord(book) : null,
+    });
+  }
+
+  /** Every day trade recorded (the view lists only those in the window). */
+  allDayTrades() {
+    return this.p.gate.pdt.dayTrades();
+  }
+
+  dayTradesView() {
+    return this.p.gate.dayTradesView();
+  }
+
+  snapshot(): EngineSnapshot {
+    return {
+      time: this.p.clock.time,
+      tradingState: this.p.gate.tradingState,
+      approval: this.p.config.approval,
+      account: this.p.portfolio.account(),
+      plans: [...this.p.store.plans.values()],
+      orders: [...this.p.store.orders.values()],
+      fills: [...this.p.store.fills],
+      trades: [...this.p.store.trades],
+      positions: [...this.p.portfolio.positions.values()].map((b) => this.p.portfolio.positionRecord(b)),
+      dayTrades: this.p.gate.dayTradesView(),
+      metrics: computeMetrics(this.p.store.trades, this.p.portfolio.curve),
+      lastPrices: Object.fromEntries(this.p.portfolio.lastClose),
+      instruments: this.instruments(),
+    };
+  }
+
+  /** Tick and lot of every symbol the engine knows (configured, or the defaults). */
+  instruments(): EngineSnapshot['instruments'] {
+    const out: EngineSnapshot['instruments'] = {};
+    for (const symbol of this.p.symbols) {
+      const configured = this.p.config.instruments[symbol];
+      out[symbol] = { tick: configured?.tick ?? DEFAULT_TICK, lot: configured?.lot ?? DEFAULT_LOT };
+    }
+    return out;
+  }
+}
