@@ -209,6 +209,42 @@ describe('venue registry: start and reconciliation', () => {
     await registry.stop();
   });
 
+  it("one reconciliation per connection: the adapter's own connected / reconnected events do not double it", async () => {
+    const { clock, live, engine, registry } = setup();
+    live.answer('connect', () => {
+      live.emit({ type: 'connection', state: 'connecting', time: clock.t });
+      live.emit({ type: 'connection', state: 'connected', time: clock.t });
+      return { ok: true, value: null };
+    });
+    await registry.start(engine);
+    expect(live.callsOf('massStatus')).toHaveLength(1);
+    live.emit({ type: 'connection', state: 'disconnected', time: clock.t });
+    // The adapter says both when a call succeeds again.
+    live.emit({ type: 'connection', state: 'connected', time: clock.t });
+    live.emit({ type: 'reconnected', time: clock.t });
+    await waitFor('reconciled again', () => engine.calls.at(-1) === 'kraken reconciled');
+    await flush();
+    expect(live.callsOf('massStatus')).toHaveLength(2);
+    await registry.stop();
+  });
+
+  it('a loss while reconciling: read again once that reconciliation ends', async () => {
+    const { clock, live, engine, registry } = setup();
+    await registry.start(engine);
+    const release = live.hold('massStatus');
+    live.emit({ type: 'connection', state: 'disconnected', time: clock.t });
+    live.emit({ type: 'reconnected', time: clock.t });
+    await waitFor('reading', () => live.callsOf('massStatus').length === 2);
+    live.emit({ type: 'connection', state: 'disconnected', time: clock.t });
+    live.emit({ type: 'reconnected', time: clock.t });
+    release();
+    await waitFor('read again', () => live.callsOf('massStatus').length === 3);
+    await waitFor('reconciled', () => engine.calls.at(-1) === 'kraken reconciled');
+    await flush();
+    expect(live.callsOf('massStatus')).toHaveLength(3);
+    await registry.stop();
+  });
+
   it('a venue that cannot connect is retried with backoff, and entries wait meanwhile', async () => {
     const { manual, live, engine, registry } = setup();
     live.answer('connect', { ok: false, message: 'ECONNREFUSED 127.0.0.1:1', retryable: true });

@@ -17,6 +17,11 @@ export interface BootOptions {
    * replaces it (`--new-token`). None (Electron): no token.
    */
   serveToken?: 'keep' | 'rotate';
+  /** Where the venues' credentials come from headless (BRAID_KRAKEN_API_KEY, ...); the process's
+   *  environment by default. */
+  env?: Record<string, string | undefined>;
+  /** Where the one-process-per-API-key locks live (a temporary folder by default). */
+  keyLockDir?: string;
 }
 
 /** What the host reports once it runs. */

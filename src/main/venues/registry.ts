@@ -92,6 +92,11 @@ interface Slot {
   detail: string | undefined;
   run: Promise<void> | null;
   again: boolean;
+  /** Connection losses so far, and how many there had been when the running reconciliation began. */
+  losses: number;
+  runFromLoss: number;
+  /** Inside connect(): its own events do not start a reconciliation (connect() does, once). */
+  connecting: boolean;
   retryTimer: unknown;
   attempt: number;
   /** The last mismatch shown per symbol: a spot balance that disagrees the same way is said once. */
@@ -191,6 +196,9 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
       detail: undefined,
       run: null,
       again: false,
+      losses: 0,
+      runFromLoss: 0,
+      connecting: false,
       retryTimer: null,
       attempt: 0,
       mismatches: new Map(),
@@ -234,14 +242,16 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
       if (e.detail !== undefined) slot.detail = e.detail;
       if (e.state === 'connected') {
         slot.detail = undefined;
-        if (!slot.connected && slot.run === null && slot.retryTimer === null) {
+        // connect() reconciles what it connected; an adapter that came back by itself is reconciled here.
+        if (!slot.connecting && !slot.connected && slot.retryTimer === null) {
           slot.connected = true;
-          requestReconcile(slot);
+          void requestReconcile(slot);
         }
       } else if (e.state === 'disconnected' || e.state === 'failed') {
         if (slot.connected) {
           slot.connected = false;
           slot.reconciled = false;
+          slot.losses++;
           // Not ready until reconciled again: entries there wait (REDUCING), exits go through.
           setReconciling(slot, true);
         }
@@ -250,9 +260,10 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
       return;
     }
     if (e.type === 'reconnected') {
+      if (slot.connecting) return;
       slot.connected = true;
       slot.reconciled = false;
-      requestReconcile(slot, true);
+      void requestReconcile(slot);
       return;
     }
     if (e.type === 'notice' && e.level !== 'info') {
@@ -267,10 +278,13 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
     // Before the first poll's reports: the engine's orders there are Braid's, not external.
     slot.bridge.adopt(adoptable(engine.snapshot(), slot.name));
     let result: Awaited<ReturnType<LiveVenue['connect']>>;
+    slot.connecting = true;
     try {
       result = await slot.live.connect();
     } catch (e) {
       result = { ok: false, message: describe(e), retryable: true };
+    } finally {
+      slot.connecting = false;
     }
     if (!running) return;
     if (!result.ok) {
@@ -285,7 +299,7 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
     slot.connected = true;
     slot.detail = undefined;
     await armDeadMan(slot);
-    await reconcileNow(slot);
+    await requestReconcile(slot);
   }
 
   function scheduleRetry(slot: Slot, again: () => Promise<void>): void {
@@ -329,15 +343,17 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
 
   // ------------------------------------------------------------------------------ reconciliation
 
-  function requestReconcile(slot: Slot, fresh = false): Promise<void> {
+  /** One reconciliation at a time per venue; asked for while one runs, it runs again only if the
+   *  connection was lost since that one began reading (what it read may be stale). */
+  function requestReconcile(slot: Slot): Promise<void> {
     if (slot.run !== null) {
-      // A reconnect after the running read began: what it read may be stale, read again after it.
-      if (fresh) slot.again = true;
+      if (slot.runFromLoss < slot.losses) slot.again = true;
       return slot.run;
     }
     const run = (async () => {
       do {
         slot.again = false;
+        slot.runFromLoss = slot.losses;
         await reconcileNow(slot);
       } while (slot.again && running);
     })();
@@ -535,7 +551,7 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
       const slot = slots.get(venue);
       if (!slot) return err('venue_not_configured', `${venue} is not configured`);
       if (!running) return err('venue_unavailable', 'the venues are not started');
-      await requestReconcile(slot, true);
+      await requestReconcile(slot);
       return slot.reconciled
         ? ok(null)
         : err('venue_unavailable', slot.detail ?? `${venue} is not reconciled`);
