@@ -934,6 +934,53 @@ describe('Kraken adapter against the simulator: ambiguous answers', () => {
   });
 });
 
+describe('Kraken adapter against the simulator: refusals that prove nothing was done', () => {
+  it('an invalid nonce (another process on the key got ahead) is tried once more, then rejected', async () => {
+    const r = await rig();
+    const other = new kraken({
+      apiKey: r.sim.apiKey,
+      secret: r.sim.apiSecret,
+      enableRateLimit: false,
+      urls: { api: { public: r.sim.url, private: r.sim.url } },
+    });
+    other.nonce = () => Date.now() + 10_000_000; // a client whose nonces run far ahead
+    cleanups.push(() => other.close());
+    await other.fetchBalance();
+    const outcome = await r.venue.submit(limitBuy('nonce-1'));
+    expect(outcome).toMatchObject({
+      kind: 'rejected',
+      reason: 'venue_unavailable',
+      message: expect.stringContaining('another process'),
+    });
+    expect(r.requests('AddOrder').map((q) => q.error)).toEqual([
+      ['EAPI:Invalid nonce'],
+      ['EAPI:Invalid nonce'],
+    ]);
+    expect(r.sim.orders()).toEqual([]);
+    expect(r.venue.health()).toMatchObject({ state: 'failed', detail: expect.stringContaining('nonce') });
+  });
+
+  it('after disconnect every call answers, none rejects', async () => {
+    const r = await rig();
+    await r.venue.disconnect();
+    expect(await r.venue.submit(limitBuy('late-call'))).toMatchObject({
+      kind: 'rejected',
+      reason: 'venue_unavailable',
+    });
+    expect(await r.venue.cancel({ clientOrderId: 'late-call' })).toMatchObject({
+      kind: 'rejected',
+      reason: 'venue_unavailable',
+    });
+    expect(await r.venue.cancelAll()).toMatchObject({ kind: 'rejected', reason: 'venue_unavailable' });
+    expect(await r.venue.orderStatus({ clientOrderId: 'late-call' })).toMatchObject({
+      ok: false,
+      retryable: true,
+    });
+    expect(await r.venue.balances()).toMatchObject({ ok: false, retryable: true });
+    expect(await r.venue.refreshDeadMan()).toMatchObject({ ok: false });
+  });
+});
+
 describe('Kraken adapter against the simulator: rate limits', () => {
   it('a rate-limit answer is throttled with a retry-after and nothing done', async () => {
     const r = await rig({ venue: { random: () => 0 } });

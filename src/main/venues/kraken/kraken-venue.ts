@@ -162,6 +162,7 @@ export class KrakenVenue implements LiveVenue {
   private readonly budget: KrakenRateBudget;
   private readonly lane = new PrivateLane();
   private readonly listeners = new Set<(event: VenueEvent) => void>();
+  private readonly unreadableSaid = new Set<string>();
 
   private exchange: Exchange | null = null;
   private state: VenueConnectionState = 'disconnected';
@@ -237,6 +238,14 @@ export class KrakenVenue implements LiveVenue {
     this.emit({ type: 'notice', level, code, message: this.clean(message), time: this.clock() });
   }
 
+  /** Says once (not every poll) that something Kraken reported could not be read. */
+  private unreadable(code: string, message: string): void {
+    if (this.unreadableSaid.has(message)) return;
+    if (this.unreadableSaid.size > KNOWN_ORDERS_CAP) this.unreadableSaid.clear();
+    this.unreadableSaid.add(message);
+    this.notice('warning', code, message);
+  }
+
   health(): VenueHealth {
     return {
       state: this.state,
@@ -287,6 +296,7 @@ export class KrakenVenue implements LiveVenue {
         kind: 'rejected',
         reason: 'venue_unavailable',
         message: 'Kraken was disconnected before the request went out',
+        retryable: true,
       },
       error: null,
     };
@@ -338,7 +348,9 @@ export class KrakenVenue implements LiveVenue {
       return;
     }
     if (!this.established || !this.running) return;
-    if (result.error instanceof AuthenticationError) {
+    // A refused key, or nonces still refused after a fresh one (another process signs with this key):
+    // nothing will work until someone acts, so the Venues panel says why.
+    if (result.error instanceof AuthenticationError || result.error instanceof InvalidNonce) {
       if (this.state !== 'failed') this.setState('failed', result.failure.message);
     } else if (isConnectionTrouble(result.error) && this.state === 'connected') {
       this.setState('disconnected', result.failure.message);
@@ -725,8 +737,7 @@ export class KrakenVenue implements LiveVenue {
         report.clientOrderId = this.braidIds.get(report.clientOrderId) ?? report.clientOrderId;
       }
       if (!report) {
-        this.notice(
-          'warning',
+        this.unreadable(
           'kraken_unreadable_order',
           `an order Kraken reported could not be read (${String(order.id)})`,
         );
@@ -797,8 +808,7 @@ export class KrakenVenue implements LiveVenue {
     for (const trade of trades) {
       const fill = fillOf(trade, (txid) => this.known.get(txid)?.clientOrderId);
       if (!fill) {
-        this.notice(
-          'warning',
+        this.unreadable(
           'kraken_unreadable_fill',
           `a trade Kraken reported could not be read (${String(trade.id)})`,
         );
