@@ -177,7 +177,7 @@ export interface Unclickable {
 }
 
 /** Buttons that act on one row of a table: they must be on screen whenever their row is. */
-export const ROW_ACTIONS = ['Approve', 'Reject', 'Close', 'Cancel'] as const;
+export const ROW_ACTIONS = ['Approve', 'Reject', 'Close', 'Cancel', 'Modify'] as const;
 
 /**
  * Every button drawn on the page, checked where a pointer would click it: the element at its centre
