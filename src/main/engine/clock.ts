@@ -1,12 +1,22 @@
 // Engine time: it comes in from outside (a bar's time, a command's `now`, a venue report's time) and only
 // moves forward. The engine never reads the wall clock. A new exchange day is what the day's starting
 // equity and the day-trade window hang on.
+import { z } from 'zod';
 import { localDate } from './risk/calendar.ts';
+import { epochMs } from './state-schema.ts';
 
 export interface ClockState {
   time: number;
   exchangeDay: string | null;
 }
+
+export const clockStateSchema = z.strictObject({
+  time: epochMs,
+  exchangeDay: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .nullable(),
+});
 
 export class Clock {
   private now = 0;

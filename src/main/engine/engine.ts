@@ -35,7 +35,8 @@ import { PaperVenue } from './venues/paper/paper-venue.ts';
 import type { CheckpointedVenue, Venue } from './venues/venue.ts';
 import { Views } from './views/snapshot.ts';
 
-export type { EngineNote, LiveState } from './checkpoint.ts';
+export type { Checkpoint, EngineNote, LiveState } from './checkpoint.ts';
+export { CheckpointRefused } from './checkpoint.ts';
 export type { ExternalOrder } from './orders/venue-reports.ts';
 export type { SubmitOptions } from './plans/lifecycle.ts';
 
@@ -298,10 +299,10 @@ export class Engine implements EnginePort {
    *  history records up to it, then each part's live state. */
   restore(checkpointSeq: number, live: unknown): void {
     if (!this.journal) throw new Error('restore needs a journal');
-    const checkpoint = readCheckpoint(live);
+    const checkpoint = readCheckpoint(live, this.p);
     for (const e of this.journal.eventsUpTo(checkpointSeq))
       this.p.store.applyHistory(JSON.parse(e.body) as EngineEvent);
-    this.notes = checkpoint.restore(this.p);
+    this.notes = checkpoint.restore();
   }
 
   /** Order intents journaled after the last checkpoint (a crash cut them short): see orders/recovery.ts. */

@@ -3,8 +3,7 @@
 // newer schema) is refused with one line naming it, and never migrated, reset or replaced silently.
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type Database from 'better-sqlite3';
-import { z } from 'zod';
-import { isDecimalText } from '../../../shared/domain/decimal.ts';
+import { CheckpointRefused, checkCheckpoint } from '../checkpoint.ts';
 import { JOURNAL_TABLES, LATEST_VERSION } from './migrations.ts';
 
 /** The file at `path` is not a journal Braid can use as it is; nothing was written to it. */
@@ -194,44 +193,6 @@ export function checkDatabase(
 
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 
-const decimal = z.string().refine((s) => isDecimalText(s), 'expected a decimal number');
-const record = (value: z.ZodType) => z.record(z.string(), value);
-/** What restore reads of a checkpoint, field by field; fields it does not read are left to the engine. */
-const LIVE_STATE = z.object({
-  time: z.number(),
-  tradingState: z.enum(['ACTIVE', 'REDUCING', 'HALTED']),
-  tradingStateReason: z.string(),
-  cash: decimal,
-  startEquity: decimal,
-  positions: z.array(
-    z.object({
-      symbol: z.string(),
-      planId: z.string(),
-      side: z.enum(['long', 'short']),
-      qty: decimal,
-      entryQty: decimal,
-      entryNotional: decimal,
-      exitQty: decimal,
-      exitNotional: decimal,
-      fees: decimal,
-      openedAt: z.number(),
-    }),
-  ),
-  exec: record(z.object({ trailing: z.boolean() })),
-  lastClose: record(decimal),
-  orderSeq: record(z.number()),
-  orderNotional: record(decimal),
-  cancelAs: record(z.enum(['cancelled', 'expired'])),
-  fillCount: record(z.number()),
-  exchangeDay: z.string().nullable(),
-  dayStartEquity: decimal,
-  equity: z.object({}),
-  pdt: z.object({}),
-  duplicatePlanIds: z.array(z.string()),
-  notes: z.array(z.object({ time: z.number(), code: z.string(), message: z.string() })),
-  symbols: z.array(z.string()),
-});
-
 /** Parses a checkpoint's state and checks it is an engine state; throws JournalRefused when not. */
 export function checkCheckpointState(path: string, text: string): unknown {
   let value: unknown;
@@ -240,13 +201,19 @@ export function checkCheckpointState(path: string, text: string): unknown {
   } catch (e) {
     throw new JournalRefused(path, `damaged: its checkpoint does not parse (${(e as Error).message})`);
   }
-  const parsed = LIVE_STATE.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const where = issue.path.length > 0 ? issue.path.join('.') : 'the checkpoint';
+  try {
+    checkCheckpoint(value);
+  } catch (e) {
+    if (!(e instanceof CheckpointRefused)) throw e;
+    if (e.newer) {
+      const whose = e.part === null ? 'its checkpoint' : `its checkpoint's part ${e.part}`;
+      throw new JournalRefused(path, `written by a newer Braid (${whose}: ${e.problem}): upgrade Braid`);
+    }
+    const part = e.part === null ? '' : ` in its part ${e.part}`;
+    const where = e.field === '' ? 'the checkpoint' : e.field;
     throw new JournalRefused(
       path,
-      `damaged: its checkpoint is not an engine state (${where}: ${oneLine(issue.message)})`,
+      `damaged: its checkpoint is not an engine state (${where}: ${oneLine(e.problem)})${part}`,
     );
   }
   return value;

@@ -2,6 +2,7 @@
 // LIVE), client order ids (ours, deterministic, unique for life; the venue's id recorded beside them),
 // intents journaled before a venue sees an order, the calls to venues with their pending states, and the
 // order state machine every change goes through. What venues report back is applied by venue-reports.ts.
+import { z } from 'zod';
 import type { BraidConfig } from '../../../shared/domain/config.ts';
 import { type Dec, str } from '../../../shared/domain/decimal.ts';
 import type { OrderRecord, OrderRole, OrderType } from '../../../shared/domain/order.ts';
@@ -10,6 +11,7 @@ import { err, ok, type Result } from '../../../shared/result.ts';
 import type { Clock } from '../clock.ts';
 import type { EventSink } from '../events.ts';
 import type { Journal } from '../journal/journal.ts';
+import { cancelAsSchema, count, decimalText } from '../state-schema.ts';
 import type { Store } from '../store/store.ts';
 import type { CheckpointedVenue, Venue } from '../venues/venue.ts';
 import { canTransition, IllegalOrderTransition, isWorking } from './order-state.ts';
@@ -23,9 +25,15 @@ export interface OrderRouterState {
   fillCount: Record<string, number>;
   /** Venue trade ids booked, per venue. */
   bookedTrades: Record<string, BookedTrade[]>;
-  /** The paper venue's own state (it lives in-process and dies with it). */
-  paper: unknown;
 }
+
+export const orderRouterStateSchema = z.strictObject({
+  orderSeq: z.record(z.string(), count),
+  orderNotional: z.record(z.string(), decimalText),
+  cancelAs: z.record(z.string(), cancelAsSchema),
+  fillCount: z.record(z.string(), count),
+  bookedTrades: z.record(z.string(), z.array(z.tuple([z.string(), z.string()]))),
+});
 
 /** A venue trade id booked, and the order it filled: kept while the order works, then among the last
  *  BOOKED_TRADES_KEPT of its venue (a venue re-sends only recent fills: a report since a cursor, a
@@ -335,7 +343,6 @@ export class OrderRouter {
       bookedTrades: Object.fromEntries(
         [...this.bookedTrades].map(([venue, list]) => [venue, list.map(([t, o]) => [t, o] as BookedTrade)]),
       ),
-      paper: this.paper.state(),
     };
   }
 
@@ -350,6 +357,5 @@ export class OrderRouter {
     this.bookedIndex = new Set();
     for (const [venue, list] of this.bookedTrades)
       for (const [tradeId] of list) this.bookedIndex.add(`${venue}\u0000${tradeId}`);
-    this.paper.restore(s.paper);
   }
 }

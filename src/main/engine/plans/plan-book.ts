@@ -1,9 +1,11 @@
 // The plan book: plans as a state table (like orders/order-state.ts), the plans still in play in arrival
 // order, and what the engine tracks for each while it trades (its bracket legs, its exit). Records live in
 // the store; this module is the only writer of their status.
+import { z } from 'zod';
 import type { PlanRecord, PlanStatus, RejectReason } from '../../../shared/domain/plan.ts';
 import type { Clock } from '../clock.ts';
 import type { EventSink } from '../events.ts';
+import { decimalText } from '../state-schema.ts';
 import type { Store } from '../store/store.ts';
 
 /** What the engine tracks for a plan while it trades: its bracket legs and exit. */
@@ -22,6 +24,20 @@ export interface PlanBookState {
   exec: Record<string, PlanExec>;
   duplicatePlanIds: string[];
 }
+
+export const planBookStateSchema = z.strictObject({
+  exec: z.record(
+    z.string(),
+    z.strictObject({
+      stopOrderId: z.string().optional(),
+      takeProfitOrderId: z.string().optional(),
+      exitOrderId: z.string().optional(),
+      trailing: z.boolean(),
+      trailAsked: decimalText.optional(),
+    }),
+  ),
+  duplicatePlanIds: z.array(z.string()),
+});
 
 // A finished plan comes back to `open` when a fill arrives late (the venue filled before it saw the cancel,
 // or before the plan was closed): the money is real.

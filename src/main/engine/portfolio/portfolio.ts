@@ -1,10 +1,12 @@
 // The portfolio (NautilusTrader's Portfolio): cash, the open positions, the last price of every symbol,
 // realized P&L and the equity curve, all kept as fills and marks arrive (nothing is recomputed from the
 // whole history). Equity = cash + open positions marked at their last price.
+import { z } from 'zod';
 import { type Dec, dec, str, ZERO } from '../../../shared/domain/decimal.ts';
 import type { AccountView } from '../../../shared/domain/engine-view.ts';
 import type { Side } from '../../../shared/domain/plan.ts';
 import type { PositionRecord, TradeRecord } from '../../../shared/domain/portfolio.ts';
+import { decimalText, epochMs } from '../state-schema.ts';
 import { EquityCurve, type EquityCurveState } from './metrics.ts';
 import { avgEntryPrice, markedValue, type PositionBook, positionView } from './position-book.ts';
 
@@ -16,6 +18,37 @@ export interface PortfolioState {
   lastClose: Record<string, string>;
   equity: EquityCurveState;
 }
+
+export const portfolioStateSchema = z.strictObject({
+  cash: decimalText,
+  startEquity: decimalText,
+  dayStartEquity: decimalText,
+  positions: z.array(
+    z.strictObject({
+      symbol: z.string(),
+      planId: z.string(),
+      side: z.enum(['long', 'short']),
+      qty: decimalText,
+      entryQty: decimalText,
+      entryNotional: decimalText,
+      exitQty: decimalText,
+      exitNotional: decimalText,
+      fees: decimalText,
+      openedAt: epochMs,
+      lastExitReason: z
+        .enum(['stop_loss', 'take_profit', 'trailing_stop', 'close', 'kill_switch'])
+        .nullable(),
+    }),
+  ),
+  lastClose: z.record(z.string(), decimalText),
+  equity: z.strictObject({
+    peak: decimalText,
+    maxDrawdownPct: decimalText,
+    day: z.number().int().nullable(),
+    closedDays: z.array(decimalText),
+    last: decimalText,
+  }),
+});
 
 export class Portfolio {
   cash: Dec;

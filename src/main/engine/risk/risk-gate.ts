@@ -1,6 +1,7 @@
 // The risk gate (NautilusTrader's RiskEngine): in front of every entry. Trading state ACTIVE / REDUCING /
 // HALTED, sizing, the pre-trade limits, the day-trade policy, the daily-loss halt and venue availability.
 // Exits never pass through here: they are never blocked.
+import { z } from 'zod';
 import type { BraidConfig } from '../../../shared/domain/config.ts';
 import { DEFAULT_LOT } from '../../../shared/domain/config.ts';
 import { type Dec, dec, str } from '../../../shared/domain/decimal.ts';
@@ -22,6 +23,15 @@ export interface RiskGateState {
   tradingStateReason: string;
   pdt: DayTradeState;
 }
+
+export const riskGateStateSchema = z.strictObject({
+  tradingState: z.enum(['ACTIVE', 'REDUCING', 'HALTED']),
+  tradingStateReason: z.string(),
+  pdt: z.strictObject({
+    open: z.record(z.string(), z.string()),
+    dayTrades: z.array(z.strictObject({ date: z.string(), symbol: z.string() })),
+  }),
+});
 
 /** An entry that passed: its size at its reference price. Or why not (with the size, once sized). */
 export type EntryCheck =

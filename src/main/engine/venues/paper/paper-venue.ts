@@ -1,5 +1,7 @@
 // The paper venue: a simulated exchange that fills working orders against recorded bars with the fill model
 // of replay.md. Its whole state is plain JSON so the engine's checkpoint carries it.
+
+import { z } from 'zod';
 import {
   type Dec,
   dec,
@@ -11,6 +13,7 @@ import {
 } from '../../../../shared/domain/decimal.ts';
 import type { Bar } from '../../../../shared/domain/instrument.ts';
 import type { Disposer, Quote } from '../../port.ts';
+import { decimalText } from '../../state-schema.ts';
 import type { CheckpointedVenue, VenueEvent, VenueOrder, VenuePosition } from '../venue.ts';
 import {
   type BarPrices,
@@ -41,6 +44,26 @@ export interface PaperVenueState {
   positions: Record<string, string>;
   nextVenueId: number;
 }
+
+export const paperVenueStateSchema = z.strictObject({
+  working: z.array(
+    z.strictObject({
+      order: z.strictObject({
+        clientOrderId: z.string(),
+        symbol: z.string(),
+        side: z.enum(['buy', 'sell']),
+        type: z.enum(['market', 'limit', 'stop']),
+        quantity: decimalText,
+        price: decimalText.optional(),
+        ocoGroup: z.string().optional(),
+        bracketLeg: z.enum(['stop_loss', 'take_profit']).optional(),
+      }),
+      filled: decimalText,
+    }),
+  ),
+  positions: z.record(z.string(), decimalText),
+  nextVenueId: z.number().int().positive(),
+});
 
 export class PaperVenue implements CheckpointedVenue {
   readonly name = 'paper';
