@@ -10,30 +10,18 @@ import type { Bar } from '../../shared/domain/instrument.ts';
 import type { PlanPreview } from '../../shared/domain/plan.ts';
 import type { TradeRecord, TradingState } from '../../shared/domain/portfolio.ts';
 import { ok, type Result } from '../../shared/result.ts';
+import { assemble } from './assembly.ts';
 import { type EngineNote, readCheckpoint, writeCheckpoint } from './checkpoint.ts';
-import { Clock } from './clock.ts';
-import { Brackets } from './contingency/brackets.ts';
-import { Trailing } from './contingency/trailing.ts';
-import { EventSink } from './events.ts';
 import type { Journal } from './journal/journal.ts';
 import { MarketData } from './market.ts';
 import { OrderCommands } from './orders/order-commands.ts';
-import { OrderRouter } from './orders/order-router.ts';
-import { isWorking } from './orders/order-state.ts';
 import { Recovery } from './orders/recovery.ts';
-import { type ExternalOrder, VenueReports } from './orders/venue-reports.ts';
+import type { ExternalOrder, VenueReports } from './orders/venue-reports.ts';
 import type { EngineParts } from './parts.ts';
-import { PlanLifecycle, type SubmitOptions } from './plans/lifecycle.ts';
-import { PlanBook } from './plans/plan-book.ts';
+import type { SubmitOptions } from './plans/lifecycle.ts';
 import { previewPlan } from './plans/preview.ts';
 import type { Disposer, EnginePort, Quote } from './port.ts';
-import { FillBooking } from './portfolio/fill-booking.ts';
-import { Portfolio } from './portfolio/portfolio.ts';
-import { RiskGate } from './risk/risk-gate.ts';
-import { Store } from './store/store.ts';
-import { PaperVenue } from './venues/paper/paper-venue.ts';
 import type { CheckpointedVenue, Venue } from './venues/venue.ts';
-import { Views } from './views/snapshot.ts';
 
 export type { Checkpoint, EngineNote, LiveState } from './checkpoint.ts';
 export { CheckpointRefused } from './checkpoint.ts';
@@ -67,76 +55,15 @@ export class Engine implements EnginePort {
   private notes: EngineNote[] = [];
 
   constructor(options: EngineOptions) {
-    const config = options.config;
-    this.config = config;
+    this.config = options.config;
     this.journal = options.journal ?? null;
-    const clock = new Clock(config.pdt.timezone);
-    const events = new EventSink(this.journal, clock);
-    const store = new Store();
-    const symbols = new Set<string>([...(options.symbols ?? []), ...Object.keys(config.instruments)]);
-    const plans = new PlanBook(store, events, clock);
-    const portfolio = new Portfolio(config.account.cash, config.account.currency, (book) => {
-      const ex = plans.execIfAny(book.planId);
-      const stop = ex?.stopOrderId ? store.orders.get(ex.stopOrderId) : undefined;
-      return stop && isWorking(stop.status) ? (stop.price ?? null) : null;
-    });
-    const paper = config.venues.paper;
-    const router = new OrderRouter(
-      config,
-      { store, events, clock, journal: this.journal },
-      {
-        paper: options.venue ?? new PaperVenue({ ...paper, lotOf: (symbol) => this.p.gate.lotOf(symbol) }),
-        live: options.venues ?? [],
-        ...(options.onIntentCommitted ? { onIntentCommitted: options.onIntentCommitted } : {}),
-      },
-    );
-    const gate = new RiskGate(config, { events, clock, portfolio, plans }, (input) =>
-      router.venueProblem(router.entryVenue(input)),
-    );
-    const parts: EngineParts = {
-      config,
-      clock,
-      events,
-      store,
-      portfolio,
-      plans,
-      gate,
-      router,
-      symbols,
-      lifecycle: undefined as unknown as PlanLifecycle,
-      booking: undefined as unknown as FillBooking,
-      brackets: undefined as unknown as Brackets,
-      trailing: undefined as unknown as Trailing,
-      views: undefined as unknown as Views,
-      advance: (now) => {
-        if (clock.advance(now)) portfolio.startDay();
-      },
-    };
-    Object.assign(parts, {
-      lifecycle: new PlanLifecycle(parts),
-      booking: new FillBooking(parts),
-      brackets: new Brackets(parts),
-      trailing: new Trailing(parts),
-      views: new Views(parts),
-    });
-    this.p = parts;
-    plans.hooks = { ended: (id) => router.planEnded(id), reopened: (id) => router.planReopened(id) };
-    router.hooks = { rejected: (order, reason) => parts.lifecycle.orderRejected(order, reason) };
-    this.reports = new VenueReports(
-      router,
-      { store, events },
-      {
-        advance: parts.advance,
-        filled: (order, qty, value, fee, time) => parts.booking.bookFill(order, qty, value, fee, time),
-        rejected: (order, reason) => parts.lifecycle.orderRejected(order, reason),
-        ended: (order, as, asked) => parts.lifecycle.orderEnded(order, as, asked),
-        reported: (order) => parts.brackets.followReport(order),
-      },
-    );
-    this.orders = new OrderCommands(parts);
-    this.market = new MarketData(parts);
-    this.recovery = new Recovery(parts);
-    for (const v of router.venues()) {
+    const a = assemble(options, this.journal);
+    this.p = a.parts;
+    this.reports = a.reports;
+    this.orders = new OrderCommands(a.parts);
+    this.market = new MarketData(a.parts);
+    this.recovery = new Recovery(a.parts);
+    for (const v of a.parts.router.venues()) {
       const name = v.name;
       this.disposeVenues.push(v.onEvent((e) => this.reports.onVenueEvent(name, e)));
     }

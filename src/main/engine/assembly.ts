@@ -1,0 +1,93 @@
+// Builds the engine's parts and wires them to one another (the facade, engine.ts, holds the result).
+import { Clock } from './clock.ts';
+import { Brackets } from './contingency/brackets.ts';
+import { Trailing } from './contingency/trailing.ts';
+import type { EngineOptions } from './engine.ts';
+import { EventSink } from './events.ts';
+import type { Journal } from './journal/journal.ts';
+import { OrderRouter } from './orders/order-router.ts';
+import { isWorking } from './orders/order-state.ts';
+import { VenueReports } from './orders/venue-reports.ts';
+import type { EngineParts } from './parts.ts';
+import { PlanLifecycle } from './plans/lifecycle.ts';
+import { PlanBook } from './plans/plan-book.ts';
+import { FillBooking } from './portfolio/fill-booking.ts';
+import { Portfolio } from './portfolio/portfolio.ts';
+import { RiskGate } from './risk/risk-gate.ts';
+import { Store } from './store/store.ts';
+import { PaperVenue } from './venues/paper/paper-venue.ts';
+import { Views } from './views/snapshot.ts';
+
+export function assemble(
+  options: EngineOptions,
+  journal: Journal | null,
+): { parts: EngineParts; reports: VenueReports } {
+  const config = options.config;
+  const clock = new Clock(config.pdt.timezone);
+  const events = new EventSink(journal, clock);
+  const store = new Store();
+  const symbols = new Set<string>([...(options.symbols ?? []), ...Object.keys(config.instruments)]);
+  const plans = new PlanBook(store, events, clock);
+  // A position shows its stop while the stop order works.
+  const portfolio = new Portfolio(config.account.cash, config.account.currency, (book) => {
+    const ex = plans.execIfAny(book.planId);
+    const stop = ex?.stopOrderId ? store.orders.get(ex.stopOrderId) : undefined;
+    return stop && isWorking(stop.status) ? (stop.price ?? null) : null;
+  });
+  const router = new OrderRouter(
+    config,
+    { store, events, clock, journal },
+    {
+      paper:
+        options.venue ??
+        new PaperVenue({ ...config.venues.paper, lotOf: (symbol) => parts.gate.lotOf(symbol) }),
+      live: options.venues ?? [],
+      ...(options.onIntentCommitted ? { onIntentCommitted: options.onIntentCommitted } : {}),
+    },
+  );
+  const gate = new RiskGate(config, { events, clock, portfolio, plans }, (input) =>
+    router.venueProblem(router.entryVenue(input)),
+  );
+  const later = undefined as never;
+  const parts: EngineParts = {
+    config,
+    clock,
+    events,
+    store,
+    portfolio,
+    plans,
+    gate,
+    router,
+    symbols,
+    lifecycle: later,
+    booking: later,
+    brackets: later,
+    trailing: later,
+    views: later,
+    advance: (now) => {
+      if (clock.advance(now)) portfolio.startDay();
+    },
+  };
+  // The parts that reach the others through `parts` come after it.
+  Object.assign(parts, {
+    lifecycle: new PlanLifecycle(parts),
+    booking: new FillBooking(parts),
+    brackets: new Brackets(parts),
+    trailing: new Trailing(parts),
+    views: new Views(parts),
+  });
+  plans.hooks = { ended: (id) => router.planEnded(id), reopened: (id) => router.planReopened(id) };
+  router.hooks = { rejected: (order, reason) => parts.lifecycle.orderRejected(order, reason) };
+  const reports = new VenueReports(
+    router,
+    { store, events },
+    {
+      advance: parts.advance,
+      filled: (order, qty, value, fee, time) => parts.booking.bookFill(order, qty, value, fee, time),
+      rejected: (order, reason) => parts.lifecycle.orderRejected(order, reason),
+      ended: (order, as, asked) => parts.lifecycle.orderEnded(order, as, asked),
+      reported: (order) => parts.brackets.followReport(order),
+    },
+  );
+  return { parts, reports };
+}
