@@ -69,6 +69,14 @@ describe('braid serve on Kraken (simulator)', () => {
     await waitFor('the stop at Kraken', () =>
       run!.sim.orders().some((o) => o.ordertype === 'stop-loss' && o.status === 'open'),
     );
+    // Kraken's ticker marks the position.
+    run.sim.setPrice('BTC/USD', { bid: '51000', ask: '51000.2', last: '51000.1' });
+    const marked = await waitFor("the position marked at Kraken's last", async () => {
+      const p = (await served.snapshot()).engine.positions[0];
+      return p?.markPrice === '51000.1' ? p : null;
+    });
+    // 0.01 × (51000.1 − 49000)
+    expect(marked.unrealizedPnl).toBe('20.001');
 
     const before = addOrders(run).length;
     expect((await served.invoke('kill')).ok).toBe(true);

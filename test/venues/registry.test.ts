@@ -2,6 +2,7 @@
 // told: connection, reconciliation (REDUCING there until done), the dead-man switch, routing in LIVE, the
 // Venues panel's view, the kill switch's cancel-all. Time moves by hand.
 import { describe, expect, it } from 'vitest';
+import type { Quote } from '../../src/main/engine/port.ts';
 import type { VenueEvent } from '../../src/main/engine/venues/venue.ts';
 import { createVenueRegistry, type RegistryEngine } from '../../src/main/venues/registry.ts';
 import type { VenueOrderReport } from '../../src/main/venues/venue.ts';
@@ -22,6 +23,10 @@ class FakeEngine implements RegistryEngine {
   positions: PositionRecord[] = [];
   readonly calls: string[] = [];
   readonly heard: VenueEvent[] = [];
+  readonly quotes: Quote[] = [];
+  onQuote(quote: Quote) {
+    this.quotes.push(quote);
+  }
   snapshot(): EngineSnapshot {
     return { orders: this.orders, fills: this.fills, positions: this.positions } as unknown as EngineSnapshot;
   }
@@ -63,7 +68,7 @@ const report = (id: string, over: Partial<VenueOrderReport> = {}): VenueOrderRep
   ...over,
 });
 
-function setup(options: { deadManSeconds?: number; credentialStore?: boolean } = {}) {
+function setup(options: { deadManSeconds?: number; credentialStore?: boolean; quotes?: string[] } = {}) {
   const clock = { t: T0 };
   const manual = manualTimers();
   const live = new FakeLiveVenue('kraken');
@@ -90,6 +95,7 @@ function setup(options: { deadManSeconds?: number; credentialStore?: boolean } =
     random: () => 0,
     log: (line) => logs.push(line),
     credentials: { kraken: 'set' },
+    ...(options.quotes ? { quotes: { symbols: options.quotes, everyMs: 2_000 } } : {}),
     ...(options.credentialStore
       ? {
           credentialStore: {
@@ -363,6 +369,27 @@ describe('venue registry: routing, dead-man switch, kill switch', () => {
     manual.advance(55_000);
     await waitFor('tried again', () => live.callsOf('cancelAll').length === 2);
     await registry.stop();
+  });
+});
+
+describe('venue registry: market data', () => {
+  it('quotes the configured symbols the venue lists, every interval, once reconciled', async () => {
+    const { manual, live, engine, registry } = setup({ quotes: ['BTC/USD', 'DOGE/USD'] });
+    const ticker = (last: string) => () => ({
+      ok: true,
+      value: { symbol: 'BTC/USD', bid: last, ask: last, last, time: T0 },
+    });
+    live.answer('ticker', ticker('50000'), ticker('50100'));
+    await registry.start(engine);
+    await waitFor('first quote', () => engine.quotes.length === 1);
+    // DOGE/USD is not listed by the venue: never asked.
+    expect(live.callsOf('ticker').map((c) => c.args[0])).toEqual(['BTC/USD']);
+    await flush();
+    manual.advance(2_000);
+    await waitFor('second quote', () => engine.quotes.length === 2);
+    expect(engine.quotes.map((q) => q.last)).toEqual(['50000', '50100']);
+    await registry.stop();
+    expect(manual.pending()).toBe(0);
   });
 });
 

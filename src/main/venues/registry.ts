@@ -10,6 +10,7 @@ import type { VenueView } from '../../shared/contract.ts';
 import type { BraidConfig } from '../../shared/domain/config.ts';
 import type { EngineSnapshot } from '../../shared/domain/engine-view.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
+import type { Quote } from '../engine/port.ts';
 import type { VenueEvent as EngineVenueEvent } from '../engine/venues/venue.ts';
 import { PAPER_VIEW, type VenueDesk } from '../host/venue-desk.ts';
 import { backoffDelay, QUERY_BACKOFF, realTimers, type Timers } from './backoff.ts';
@@ -28,6 +29,8 @@ import type { LiveVenue, VenueEvent, VenueOrderReport, VenueOutcome } from './ve
 /** What the registry needs of the engine (EnginePort has it all). */
 export interface RegistryEngine {
   snapshot(): EngineSnapshot;
+  /** A live quote: marks, entry conditions, trailing stops, the paper venue's fills in PAPER. */
+  onQuote?(quote: Quote): void;
   setVenueReconciling(venue: string, reconciling: boolean, now: number): Result<null>;
 }
 
@@ -51,6 +54,9 @@ export interface VenueRegistryOptions {
   scaleDownOnInsufficientFunds?: boolean;
   /** How far before the last booked fill the fill query starts (venue clocks, late bookings). */
   fillMarginMs?: number;
+  /** Quotes read from the venues for these symbols every `everyMs` and given to the engine (each venue
+   *  quotes the ones it lists). */
+  quotes?: { symbols: string[]; everyMs: number };
   /** How long cancelAllEverywhere waits for the venues' answers. */
   cancelAllWaitMs?: number;
   /** Runs a bridge delivery out of the caller's stack (setImmediate by default). */
@@ -89,6 +95,8 @@ interface Slot {
   deadMan: VenueView['deadMan'];
   deadManSeconds: number;
   deadManTimer: unknown;
+  quoteTimer: unknown;
+  quoting: boolean;
   detail: string | undefined;
   run: Promise<void> | null;
   again: boolean;
@@ -193,6 +201,8 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
           : { state: 'unsupported' },
       deadManSeconds,
       deadManTimer: null,
+      quoteTimer: null,
+      quoting: false,
       detail: undefined,
       run: null,
       again: false,
@@ -341,6 +351,31 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
     }, every);
   }
 
+  // ------------------------------------------------------------------------------ market data
+
+  /** One round of quotes for the configured symbols this venue lists, then the next in `everyMs`. */
+  async function quote(slot: Slot): Promise<void> {
+    const q = options.quotes;
+    if (!q || !running || !engine?.onQuote) return;
+    for (const symbol of q.symbols) {
+      if (!running) return;
+      if (slot.bridge.instrument(symbol) === undefined) continue;
+      let read: Awaited<ReturnType<LiveVenue['ticker']>>;
+      try {
+        read = await slot.live.ticker(symbol);
+      } catch (e) {
+        read = { ok: false, message: describe(e), retryable: true };
+      }
+      // A missed quote is made up by the next one; a venue that is down says so elsewhere.
+      if (read.ok && running) engine.onQuote(read.value);
+    }
+    if (!running) return;
+    slot.quoteTimer = timers.setTimeout(() => {
+      slot.quoteTimer = null;
+      void quote(slot);
+    }, q.everyMs);
+  }
+
   // ------------------------------------------------------------------------------ reconciliation
 
   /** One reconciliation at a time per venue; asked for while one runs, it runs again only if the
@@ -380,6 +415,10 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
     slot.reconciled = true;
     slot.lastReconciledAt = now();
     setReconciling(slot, false);
+    if (!slot.quoting) {
+      slot.quoting = true;
+      void quote(slot);
+    }
   }
 
   /** One reconciliation: read the venue, then the engine, and apply the difference through the bridge. */
@@ -524,6 +563,8 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
           slot.retryTimer = null;
           if (slot.deadManTimer !== null) timers.clearTimeout(slot.deadManTimer);
           slot.deadManTimer = null;
+          if (slot.quoteTimer !== null) timers.clearTimeout(slot.quoteTimer);
+          slot.quoteTimer = null;
           // A clean stop: left armed, the switch would cancel every resting order (stops included).
           if (slot.deadMan.state === 'armed' && slot.connected && slot.live.armDeadMan) {
             try {
