@@ -58,9 +58,13 @@ function keepRunningOnFaults(log: (line: string) => void): () => void {
 /** One line saying what this run trades with, so a restart without --demo is never a surprise. */
 function modeLine(snapshot: AppSnapshot, journal: string, demo: boolean): string {
   const { approval, tradingState } = snapshot.engine;
+  // Live venues of the config: where orders go once LIVE is armed (credentials from the environment).
+  const live = snapshot.host.venues
+    .filter((v) => v.name !== 'paper')
+    .map((v) => `${v.name} (${v.credentials === 'set' ? 'credentials set' : 'no credentials'})`);
   return (
     `braid: ${journal}: approval ${approval}, trading state ${tradingState}, ${snapshot.host.mode} mode, ` +
-    `${demo ? 'demo feed' : 'no demo feed'}`
+    `${demo ? 'demo feed' : 'no demo feed'}${live.length > 0 ? `, live venues: ${live.join(', ')}` : ''}`
   );
 }
 
