@@ -1,9 +1,7 @@
 // What moves a plan: intake (validation, the duplicate rule, expiry on arrival, the approval queue),
 // approval and rejection, arming and entry conditions, expiry, the entry's submission through the risk
 // gate, cancels, the kill switch, and a plan following its orders when a venue ends or refuses them.
-
-import type { Dec } from '../../../shared/domain/decimal.ts';
-import { dec, str } from '../../../shared/domain/decimal.ts';
+import { type Dec, dec, str } from '../../../shared/domain/decimal.ts';
 import type { OrderRecord } from '../../../shared/domain/order.ts';
 import type { PlanInput, PlanRecord } from '../../../shared/domain/plan.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
