@@ -59,4 +59,7 @@ export interface FillRecord {
   quantity: DecStr;
   fee: DecStr;
   liquidity: 'maker' | 'taker';
+  /** Live venues: where it filled and the venue's trade id (each booked once). */
+  venue?: string;
+  tradeId?: string;
 }

@@ -382,6 +382,8 @@ export class VenueReports {
       quantity: e.quantity,
       fee: e.fee,
       liquidity: e.liquidity,
+      // A live venue's own ids, for the audit trail (paper fills carry none).
+      ...(e.tradeId !== undefined ? { venue: order.venue, tradeId: e.tradeId } : {}),
     };
     this.store.fills.push(fill);
     this.events.emit({ type: 'fill', fill });
