@@ -4,7 +4,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, protocol, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session } from 'electron';
+import { createCredentialVault } from './credential-vault.ts';
 import type { HostHandle } from './host/types.ts';
 import hostWorkerPath from './host/worker.ts?modulePath';
 import { startHostWorker } from './host/worker-client.ts';
@@ -90,11 +91,26 @@ async function start(): Promise<void> {
     return;
   }
   const resources = app.isPackaged ? process.resourcesPath : join(app.getAppPath(), 'resources');
+  // Venue credentials come out of the vault (safeStorage) into the engine host's environment only: never
+  // into a log, the journal or the renderer.
+  const vault = createCredentialVault({
+    path: join(app.getPath('userData'), 'venue-credentials.json'),
+    safeStorage,
+  });
+  const env: Record<string, string | undefined> = { ...process.env };
+  const kraken = await vault.get('kraken');
+  if (!kraken.ok) console.error(`braid: kraken credentials: ${kraken.error.message}`);
+  else if (kraken.value) {
+    env.BRAID_KRAKEN_API_KEY = kraken.value.apiKey;
+    env.BRAID_KRAKEN_API_SECRET = kraken.value.apiSecret;
+  }
   const started = await startHostWorker(
     hostWorkerPath,
     {
       config,
       journalPath: join(app.getPath('userData'), demo ? 'braid-demo.sqlite' : 'braid.sqlite'),
+      env,
+      keyLockDir: app.getPath('userData'),
       demo: demo ? { pricesPath: join(resources, 'sample', 'prices.csv') } : null,
     },
     {
