@@ -27,6 +27,8 @@ describe('chaos that makes Braid wait, braid serve in LIVE', () => {
   });
 
   it('a rate-limit storm: the order waits its turn and goes once Kraken lets it; placed once', async () => {
+    // The storm is on every private call; its first hit is the order's (so a poll cannot take it first).
+    file.run.sim.fault({ kind: 'error', path: 'AddOrder', error: 'EAPI:Rate limit exceeded', count: 1 });
     file.run.sim.fault({ kind: 'rate_limit_storm', count: 3 });
     const entry = await file.run.restingBuy('47600');
     await waitFor(

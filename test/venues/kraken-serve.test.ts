@@ -81,9 +81,15 @@ describe('braid serve on Kraken (simulator)', () => {
 
     const before = addOrders(run).length;
     expect((await served.invoke('kill')).ok).toBe(true);
-    const halted = await waitFor('flat and HALTED', async () => {
+    // HALTED at once; flat, and every order ended, once Kraken's reports are in.
+    const halted = await waitFor('flat, nothing working, HALTED', async () => {
       const s = await served.snapshot();
-      return s.engine.tradingState === 'HALTED' && s.engine.positions.length === 0 ? s : null;
+      const working = s.engine.orders.filter((o) =>
+        ['submitted', 'accepted', 'partially_filled', 'pending_cancel', 'unknown'].includes(o.status),
+      );
+      return s.engine.tradingState === 'HALTED' && s.engine.positions.length === 0 && working.length === 0
+        ? s
+        : null;
     });
     expect(run.sim.requests().filter((r) => r.path === 'CancelAll')).toHaveLength(1);
     // The stop went with the CancelAll, not with a CancelOrder of its own.
@@ -93,9 +99,11 @@ describe('braid serve on Kraken (simulator)', () => {
       ['sell', 'market', '0.01'],
     ]);
     expect(run.sim.orders().filter((o) => o.status === 'open')).toEqual([]);
-    expect(
-      halted.engine.orders.filter((o) => o.status === 'pending_cancel' || o.status === 'accepted'),
-    ).toEqual([]);
+    expect(halted.engine.orders.map((o) => [o.id, o.status])).toEqual([
+      [entry.id, 'filled'],
+      [`${planId}:SL1`, 'cancelled'],
+      [`${planId}:X1`, 'filled'],
+    ]);
     await run.expectCountsAgree();
   });
 
