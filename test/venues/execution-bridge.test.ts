@@ -504,6 +504,68 @@ describe('ExecutionBridge: cancel and amend', () => {
     expect(events[2]).toMatchObject({ type: 'status', state: 'filled', filledQuantity: '0.5' });
   });
 
+  it('a cancel whose answer was lost: the query finds the order still working → cancel_rejected', async () => {
+    const { live, clock, bridge, events } = await setup();
+    bridge.submit(order('o-1'), 1_000);
+    await waitFor('accepted', () => events.length === 1);
+    live.answer('cancel', { kind: 'unknown', message: 'timeout' });
+    bridge.cancel('o-1', 1_100);
+    await waitFor('cancel sent', () => live.callsOf('cancel').length === 1);
+    await flush();
+    // A poll's report read before the cancel arrived does not settle it.
+    live.emit(report('open'));
+    clock.advance(250);
+    await waitFor('cancel_rejected', () => events.some((e) => e.type === 'cancel_rejected'));
+    // The poll's report goes on as it is (the engine keeps the order pending its cancel); the query settles.
+    expect(events.slice(1).map((e) => e.type)).toEqual(['status', 'cancel_rejected', 'status']);
+    expect(events[2]).toMatchObject({
+      reason: 'the cancel did not reach the venue: the order still works there',
+    });
+    expect(live.callsOf('cancel')).toHaveLength(1);
+  });
+
+  it('a cancel whose answer was lost: the query finds it cancelled → its status, nothing refused', async () => {
+    const { live, clock, bridge, events } = await setup();
+    bridge.submit(order('o-1'), 1_000);
+    await waitFor('accepted', () => events.length === 1);
+    live.answer('cancel', { kind: 'unknown', message: 'timeout' });
+    bridge.cancel('o-1', 1_100);
+    await waitFor('cancel sent', () => live.callsOf('cancel').length === 1);
+    await flush();
+    live.book.set('o-1', { ...live.book.get('o-1')!, state: 'cancelled', time: 13 });
+    clock.advance(250);
+    await waitFor('status', () => events.length === 2);
+    expect(events[1]).toMatchObject({ type: 'status', state: 'cancelled' });
+  });
+
+  it('a change whose answer was lost: amended if the venue shows it, modify_rejected if not', async () => {
+    const { live, clock, bridge, events } = await setup();
+    bridge.submit(order('o-1'), 1_000);
+    await waitFor('accepted', () => events.length === 1);
+    live.answer('modify', { kind: 'unknown', message: 'HTTP 502' }, { kind: 'unknown', message: 'HTTP 502' });
+    bridge.amend('o-1', { price: '59000' }, 1_200);
+    await waitFor('modify sent', () => live.callsOf('modify').length === 1);
+    await flush();
+    live.book.set('o-1', { ...live.book.get('o-1')!, price: '59000', time: 14 });
+    clock.advance(250);
+    await waitFor('amended', () => events.some((e) => e.type === 'amended'));
+    expect(events[1]).toEqual({
+      type: 'amended',
+      clientOrderId: 'o-1',
+      quantity: '0.5',
+      price: '59000',
+      time: 1_000,
+    });
+    bridge.amend('o-1', { price: '58000' }, 1_300);
+    await waitFor('second modify sent', () => live.callsOf('modify').length === 2);
+    await flush();
+    clock.advance(250);
+    await waitFor('modify_rejected', () => events.some((e) => e.type === 'modify_rejected'));
+    expect(events.find((e) => e.type === 'modify_rejected')).toMatchObject({
+      reason: 'the venue kept the order as it was',
+    });
+  });
+
   it('amend: amended with the rounded change; a refusal is modify_rejected', async () => {
     const { live, bridge, events } = await setup();
     bridge.submit(order('o-1'), 1_000);

@@ -197,6 +197,28 @@ describe('venue registry: start and reconciliation', () => {
     await registry.stop();
   });
 
+  it('after a restart: a cancel the engine asked for that never went is sent again; a lost change is refused back', async () => {
+    const { live, engine, registry } = setup();
+    engine.orders = [
+      engineOrder('cancel-me', { status: 'pending_cancel' }),
+      engineOrder('change-me', { status: 'pending_modify' }),
+    ];
+    live.mass = { ...live.mass, openOrders: [report('cancel-me'), report('change-me')] };
+    live.book.set('cancel-me', report('cancel-me'));
+    await registry.start(engine);
+    await waitFor('cancel sent', () => live.callsOf('cancel').length === 1);
+    expect(live.callsOf('cancel')[0]?.args[0]).toEqual({
+      clientOrderId: 'cancel-me',
+      venueOrderId: 'V-cancel-me',
+    });
+    expect(
+      engine.heard
+        .filter((e) => e.type === 'modify_rejected')
+        .map((e) => ('clientOrderId' in e ? e.clientOrderId : '')),
+    ).toEqual(['change-me']);
+    await registry.stop();
+  });
+
   it('a reconnect reconciles again; a mismatch already shown is not shown again', async () => {
     const { clock, live, engine, registry } = setup();
     live.mass = { ...live.mass, balances: [{ asset: 'BTC', total: '0.5', free: '0.5' }] };

@@ -101,6 +101,8 @@ interface Tracked {
   /** The last status passed on from an unsolicited report (reports repeat with every poll). */
   lastStatus?: string;
   scaledDown: boolean;
+  /** A cancel or change whose answer was lost: the next query's answer settles it. */
+  unsettled?: { kind: 'cancel' } | { kind: 'modify'; change: { quantity?: DecStr; price?: DecStr } };
   querying: boolean;
   queryAttempt: number;
   notFound: number;
@@ -500,6 +502,13 @@ export class ExecutionBridge implements Venue {
     return t !== undefined && (t.phase === 'queued' || t.phase === 'sending' || t.querying);
   }
 
+  /** A command for this order is queued or on the wire, or a cancel's confirmation is awaited. */
+  commandPending(clientOrderId: string): boolean {
+    if (this.queue.some((c) => c.id === clientOrderId)) return true;
+    const t = this.orders.get(clientOrderId);
+    return t !== undefined && t.confirmTimer !== null;
+  }
+
   /** Resolves once every event emitted so far has reached the listeners. */
   whenDelivered(): Promise<void> {
     const until = this.emitted;
@@ -668,6 +677,7 @@ export class ExecutionBridge implements Venue {
         if (outcome.reason === 'unknown_order') this.startQuery(t);
         return { kind: 'done' };
       case 'unknown':
+        t.unsettled = { kind: 'cancel' };
         this.startQuery(t);
         return { kind: 'done' };
       case 'throttled':
@@ -733,6 +743,7 @@ export class ExecutionBridge implements Venue {
         this.emit({ type: 'modify_rejected', clientOrderId: t.id, reason: outcome.reason, time: this.now() });
         return { kind: 'done' };
       case 'unknown':
+        t.unsettled = { kind: 'modify', change };
         this.startQuery(t);
         return { kind: 'done' };
       case 'throttled':
@@ -844,17 +855,54 @@ export class ExecutionBridge implements Venue {
         return;
       }
       t.querying = false;
-      if (t.phase === 'unknown' || !t.told) {
-        // It never arrived: the engine ends it (the request is not sent again).
-        t.phase = 'ended';
-        this.emit({ type: 'status', clientOrderId: t.id, time: this.now() });
-      } else {
+      if (t.unsettled?.kind === 'modify')
+        this.emit({
+          type: 'modify_rejected',
+          clientOrderId: t.id,
+          reason: 'the order is gone',
+          time: this.now(),
+        });
+      t.unsettled = undefined;
+      if (t.told && t.phase !== 'unknown')
         this.notice('warning', 'order_not_found', `order ${t.id}: the venue has no record of it`, t.id);
-      }
+      // Never arrived (the request is not sent again), or gone: the engine ends it.
+      t.phase = 'ended';
+      this.emit({ type: 'status', clientOrderId: t.id, time: this.now() });
       return;
     }
     t.querying = false;
+    this.settle(t, read.value);
     this.passStatus(t, read.value, true);
+  }
+
+  /** A cancel or change whose answer was lost, settled by what the venue shows now. */
+  private settle(t: Tracked, report: VenueOrderReport): void {
+    const unsettled = t.unsettled;
+    t.unsettled = undefined;
+    if (!unsettled || isEnded(report.state)) return;
+    const now = this.now();
+    if (unsettled.kind === 'cancel') {
+      this.emit({
+        type: 'cancel_rejected',
+        clientOrderId: t.id,
+        reason: 'the cancel did not reach the venue: the order still works there',
+        time: now,
+      });
+      return;
+    }
+    const { quantity, price } = unsettled.change;
+    const shown = t.type === 'stop' ? (report.stopPrice ?? report.price) : report.price;
+    const took =
+      (quantity === undefined || dec(report.quantity).eq(quantity)) &&
+      (price === undefined || (shown !== undefined && dec(shown).eq(price)));
+    if (took) this.applyAmend(t, unsettled.change, now);
+    else
+      this.emit({
+        type: 'modify_rejected',
+        clientOrderId: t.id,
+        reason: 'the venue kept the order as it was',
+        time: now,
+      });
   }
 
   // ---------------------------------------------------------------------------- the venue's reports
@@ -891,9 +939,10 @@ export class ExecutionBridge implements Venue {
       return;
     }
     const t = this.orders.get(id) ?? this.track({ ...report, clientOrderId: id, phase: 'sent' });
-    // A report is an answer too: no need to keep asking.
-    const wasUnknown = t.querying;
-    if (t.querying) {
+    // A report is an answer too: no need to keep asking (unless a lost cancel or change waits on a
+    // query's answer: a poll may have read the order before the request reached it).
+    const wasUnknown = t.querying && t.unsettled === undefined;
+    if (wasUnknown) {
       t.querying = false;
       if (t.queryTimer !== null) this.timers.clearTimeout(t.queryTimer);
       t.queryTimer = null;
@@ -1013,7 +1062,7 @@ export class ExecutionBridge implements Venue {
     if (e.venueOrderId) this.setVenueId(t, e.venueOrderId);
     if (e.type === 'accepted') t.told = true;
     if (e.type !== 'status') return;
-    if (t.querying) {
+    if (t.querying && t.unsettled === undefined) {
       t.querying = false;
       if (t.queryTimer !== null) this.timers.clearTimeout(t.queryTimer);
       t.queryTimer = null;

@@ -466,11 +466,50 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
       // Orders the venue ended: the bridge stops following them; a fill booked twice is dropped by trade id.
       await bridge.deliver(result.events);
       if (!running) return ok(null);
+      await finishLostRequests(slot, eng, mass.value.openOrders);
+      if (!running) return ok(null);
       await compareAfter(slot, eng, mass.value);
       return ok(null);
     } catch (e) {
       return err('internal', describe(e));
     }
+  }
+
+  /**
+   * A cancel or a change the engine asked for that no request carries any more (Braid stopped before it
+   * went, or its answer went with the connection) while the venue still works the order: the cancel is
+   * sent again (cancelling twice is harmless); the change is refused back to the engine, which shows the
+   * order working as the venue has it, for the operator to change again.
+   */
+  async function finishLostRequests(
+    slot: Slot,
+    eng: RegistryEngine,
+    open: VenueOrderReport[],
+  ): Promise<void> {
+    const atVenue = new Set<string>();
+    for (const r of open) {
+      if (r.clientOrderId !== undefined) atVenue.add(`c:${r.clientOrderId}`);
+      atVenue.add(`v:${r.venueOrderId}`);
+    }
+    const refused: EngineVenueEvent[] = [];
+    for (const o of eng.snapshot().orders) {
+      if (o.venue !== slot.name || slot.bridge.commandPending(o.id)) continue;
+      const working =
+        atVenue.has(`c:${o.id}`) || (o.venueOrderId !== undefined && atVenue.has(`v:${o.venueOrderId}`));
+      if (!working) continue;
+      if (o.status === 'pending_cancel') {
+        log(`braid: ${slot.name}: ${o.id} still works there: its cancel is sent again`);
+        slot.bridge.cancel(o.id, now());
+      } else if (o.status === 'pending_modify') {
+        refused.push({
+          type: 'modify_rejected',
+          clientOrderId: o.id,
+          reason: 'the change was not confirmed by the venue before the connection was lost; change it again',
+          time: now(),
+        });
+      }
+    }
+    if (refused.length > 0) await slot.bridge.deliver(refused);
   }
 
   /** Holdings against the engine's positions once the found fills are booked (the engine dedupes them
