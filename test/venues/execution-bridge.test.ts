@@ -2,7 +2,8 @@
 // a scripted stand-in venue and a listener standing for the engine. Time moves by hand (manual timers).
 import { describe, expect, it } from 'vitest';
 import type { VenueEvent, VenueOrder } from '../../src/main/engine/venues/venue.ts';
-import { type BridgeNotice, ExecutionBridge, prepareOrder } from '../../src/main/venues/execution-bridge.ts';
+import { type BridgeNotice, ExecutionBridge } from '../../src/main/venues/execution-bridge.ts';
+import { prepareOrder } from '../../src/main/venues/order-rounding.ts';
 import type { VenueOrderRequest } from '../../src/main/venues/venue.ts';
 import { manualTimers } from '../helpers/timers.ts';
 import { waitFor } from '../helpers/wait.ts';
