@@ -136,11 +136,26 @@ describe('venue registry: start and reconciliation', () => {
         quantity: '1',
         fee: '0',
         liquidity: 'maker',
+        venue: 'kraken',
+        tradeId: 'T0',
       },
     ];
     live.mass = {
       openOrders: [report('open-1'), { ...report('x'), clientOrderId: undefined, venueOrderId: 'EXT-1' }],
       fills: [
+        // Booked already (the journal has its trade id): not booked again.
+        {
+          tradeId: 'T0',
+          venueOrderId: 'V-old',
+          symbol: 'BTC/USD',
+          side: 'buy',
+          price: '59000',
+          quantity: '1',
+          fee: '0',
+          feeCurrency: 'USD',
+          liquidity: 'maker',
+          time: T0 - 3_600_000,
+        },
         {
           tradeId: 'T1',
           venueOrderId: 'V-ended-1',

@@ -456,7 +456,10 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
       const after = eng.snapshot();
       const result = reconcile({
         engineOrders: engineOrders(after, name),
-        bookedTradeIds: new Set(),
+        // The journal's trade ids on this venue (fills of live venues carry them).
+        bookedTradeIds: new Set(
+          after.fills.flatMap((f) => (f.venue === name && f.tradeId !== undefined ? [f.tradeId] : [])),
+        ),
         mass: mass.value,
         ended,
         missing,
