@@ -377,6 +377,7 @@ export const configSchema = z.strictObject({
     maxOpenPositions: optional(wholeNumber(0)),
     maxNotional: noneOrPositive(),
     dailyLossLimitPct: noneOrPositive(1),
+    scaleDownOnInsufficientFunds: optional(readBoolean),
   }),
   pdt: section({
     enabled: optional(readBoolean),

@@ -40,6 +40,9 @@ export function parseConfig(raw: unknown): BraidConfig {
       maxOpenPositions: risk.maxOpenPositions ?? d.risk.maxOpenPositions,
       maxNotional: risk.maxNotional ?? null,
       dailyLossLimitPct: risk.dailyLossLimitPct ?? null,
+      ...(risk.scaleDownOnInsufficientFunds !== undefined
+        ? { scaleDownOnInsufficientFunds: risk.scaleDownOnInsufficientFunds }
+        : {}),
     },
     pdt: {
       enabled: pdt.enabled ?? d.pdt.enabled,

@@ -115,6 +115,7 @@ function liveVenuesFor(
     now: () => Date.now(),
     log,
     credentials: { kraken: credentials.ok ? 'set' : 'missing' },
+    scaleDownOnInsufficientFunds: config.risk.scaleDownOnInsufficientFunds === true,
     // Marks, entry conditions and, in PAPER, the paper venue's fills follow Kraken's market.
     quotes: { symbols: Object.keys(config.instruments), everyMs: Math.max(1_000, kraken.pollMs) },
   });

@@ -11,6 +11,9 @@ export interface BraidConfig {
     maxNotional: DecStr | null;
     /** A fraction, like riskPct: 0.02 halts trading after a 2% fall from the day's start. */
     dailyLossLimitPct: DecStr | null;
+    /** A live venue's insufficient-funds refusal gets one retry at 90 % of the size (venues.md "Orders").
+     *  Present only when configured. */
+    scaleDownOnInsufficientFunds?: boolean;
   };
   pdt: {
     enabled: boolean;
