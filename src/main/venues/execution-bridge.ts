@@ -16,6 +16,7 @@
 //   with that id at the venue. The engine learns the new size by an `amended` event, and a notice says why.
 import Big from 'big.js';
 import { type DecStr, dec, str } from '../../shared/domain/decimal.ts';
+import { WORKING_STATUSES } from '../../shared/domain/order.ts';
 import type { Side } from '../../shared/domain/plan.ts';
 import type { Venue, VenueEvent, VenueOrder, VenuePosition } from '../engine/venues/venue.ts';
 import {
@@ -119,14 +120,7 @@ type Command =
 
 type Step = { kind: 'done' } | { kind: 'again' } | { kind: 'throttled'; retryAfterMs: number };
 
-const WORKING: ReadonlySet<string> = new Set([
-  'submitted',
-  'accepted',
-  'partially_filled',
-  'pending_cancel',
-  'pending_modify',
-  'unknown',
-]);
+const WORKING: ReadonlySet<string> = WORKING_STATUSES;
 const DEFAULT_CONFIRM_AFTER_MS = 5_000;
 const DEFAULT_NOT_FOUND_CONFIRMATIONS = 2;
 const SCALE_DOWN = new Big('0.9');

@@ -11,6 +11,7 @@
 //   4. holdings that disagree with the engine's positions once those fills are booked.
 import { type Dec, type DecStr, dec, str, ZERO } from '../../shared/domain/decimal.ts';
 import type { OrderStatus } from '../../shared/domain/order.ts';
+import { WORKING_STATUSES } from '../../shared/domain/order.ts';
 import type { Side } from '../../shared/domain/plan.ts';
 import type { VenueEvent } from '../engine/venues/venue.ts';
 import type { VenueFill, VenueMassStatus, VenueOrderReport, VenueOrderState } from './venue.ts';
@@ -61,14 +62,7 @@ export interface Reconciliation {
   notices: ReconcileNotice[];
 }
 
-const WORKING: ReadonlySet<OrderStatus> = new Set([
-  'submitted',
-  'accepted',
-  'partially_filled',
-  'pending_cancel',
-  'pending_modify',
-  'unknown',
-]);
+const WORKING: ReadonlySet<OrderStatus> = WORKING_STATUSES;
 /** Statuses the venue's word settles: the engine has not heard the venue confirm the order or its change. */
 const UNSETTLED: ReadonlySet<OrderStatus> = new Set([
   'submitted',

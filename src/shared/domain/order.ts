@@ -18,6 +18,17 @@ export type OrderStatus =
   | 'rejected'
   | 'expired';
 
+/** The venue may still fill it: a cancel or change on its way, or an unknown outcome, included. The one
+ *  list the engine, the venue bridge, reconciliation and the terminal share. */
+export const WORKING_STATUSES: ReadonlySet<OrderStatus> = new Set<OrderStatus>([
+  'submitted',
+  'accepted',
+  'partially_filled',
+  'pending_cancel',
+  'pending_modify',
+  'unknown',
+]);
+
 export type ExitReason = 'stop_loss' | 'take_profit' | 'trailing_stop' | 'close' | 'kill_switch';
 
 export interface OrderRecord {

@@ -2,6 +2,7 @@
 // the status word and its style, the role and type words, and whether Cancel and Modify apply.
 // The engine decides again; these only keep a button off a row where it could not work.
 import type { OrderRecord } from '../../../../shared/domain/order.ts';
+import { WORKING_STATUSES } from '../../../../shared/domain/order.ts';
 
 type Status = OrderRecord['status'];
 
@@ -68,14 +69,7 @@ export function statusTitle(o: Pick<OrderRecord, 'status' | 'rejectReason'>): st
   return MEANING[o.status];
 }
 
-const WORKING = new Set<Status>([
-  'submitted',
-  'accepted',
-  'partially_filled',
-  'pending_cancel',
-  'pending_modify',
-  'unknown',
-]);
+const WORKING: ReadonlySet<Status> = WORKING_STATUSES;
 
 /** The venue may still fill it (a pending cancel or change, or an unknown outcome, included). */
 export const isWorking = (o: Pick<OrderRecord, 'status'>): boolean => WORKING.has(o.status);

@@ -5,6 +5,7 @@
 import { dec } from '../../../../shared/domain/decimal.ts';
 import type { Bar } from '../../../../shared/domain/instrument.ts';
 import type { FillRecord, OrderRecord } from '../../../../shared/domain/order.ts';
+import { WORKING_STATUSES } from '../../../../shared/domain/order.ts';
 import type { PlanRecord } from '../../../../shared/domain/plan.ts';
 import { plainPrice, qty } from '../../lib/format.ts';
 
@@ -112,14 +113,7 @@ export interface WorkingLine {
 }
 
 /** At the venue: a cancel or change on its way, or an outcome being checked, may still fill as it is. */
-const WORKING_ORDER = new Set<OrderRecord['status']>([
-  'submitted',
-  'accepted',
-  'partially_filled',
-  'pending_cancel',
-  'pending_modify',
-  'unknown',
-]);
+const WORKING_ORDER: ReadonlySet<OrderRecord['status']> = WORKING_STATUSES;
 /** Plans whose levels are not all working orders yet: waiting, armed, or entry working (no brackets). */
 const PLAN_LEVELS = new Set<PlanRecord['status']>(['pending_approval', 'armed', 'working']);
 const ORDER_ROLE: Partial<Record<OrderRecord['role'], WorkingLine['role']>> = {
