@@ -141,7 +141,9 @@ describe('braid serve --demo', () => {
     expect(port).toBeGreaterThan(0);
   });
 
-  it('follows the ready line with a hint on stderr, after a line naming approval and trading mode', () => {
+  it('follows the ready line with a hint on stderr, after a line naming approval and trading mode', async () => {
+    // stdout and stderr are two pipes: the ready line can arrive before the stderr lines written after it.
+    await waitFor('the hint on stderr', () => stderr.includes('Ctrl+C stops Braid.\n'));
     const lines = stderr.split('\n');
     const mode = lines.findIndex((l) => l.startsWith('braid: new journal'));
     expect(lines[mode]).toBe(

@@ -27,7 +27,10 @@ describe('braid serve on Kraken (simulator)', () => {
   it('LIVE: AddOrder with cl_ord_id = Braid order id; the fill is booked; kill: CancelAll, one flattening order, HALTED', async () => {
     run = await LiveRun.open('kraken-serve');
     const served = await run.serve({ armed: true });
-    expect(served.stderr()).toContain('PAPER mode, no demo feed, live venues: kraken (credentials set)');
+    // stderr is its own pipe: wait for the start line rather than assume it came before the answers.
+    await waitFor('the start line naming the live venues', () =>
+      served.stderr().includes('PAPER mode, no demo feed, live venues: kraken (credentials set)'),
+    );
     const submitted = await served.invoke<{ planId: string }>('submitPlan', {
       plan: {
         symbol: 'BTC/USD',
