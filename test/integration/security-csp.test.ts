@@ -51,7 +51,8 @@ document.addEventListener('securitypolicyviolation', (e) => window.violations.pu
 
 // Runs last: tries requests and eval, then publishes what happened.
 const probe = (listed: string, foreign: string) => `(async () => {
-  const get = async (url) => { try { await fetch(url, { mode: 'no-cors' }); return 'loaded'; } catch { return 'refused'; } };
+  // A request that hangs says so after 10 s instead of holding the page (and the test) until its timeout.
+  const get = async (url) => { try { await fetch(url, { mode: 'no-cors', signal: AbortSignal.timeout(10000) }); return 'loaded'; } catch (e) { return e && e.name === 'TimeoutError' ? 'timed out' : 'refused'; } };
   const result = { own: await get('/api/ping'), listed: await get('${listed}/ping'), foreign: await get('${foreign}/ping') };
   try { eval('1'); result.eval = 'ran'; } catch { result.eval = 'refused'; }
   const img = (id) => document.getElementById(id);
