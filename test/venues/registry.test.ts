@@ -4,13 +4,17 @@
 import { describe, expect, it } from 'vitest';
 import type { Quote } from '../../src/main/engine/port.ts';
 import type { VenueEvent } from '../../src/main/engine/venues/venue.ts';
-import { createVenueRegistry, type RegistryEngine } from '../../src/main/venues/registry.ts';
+import {
+  createVenueRegistry,
+  type RegistryEngine,
+  type VenueFactory,
+} from '../../src/main/venues/registry.ts';
 import type { VenueOrderReport } from '../../src/main/venues/venue.ts';
 import { DEFAULT_CONFIG } from '../../src/shared/domain/config.ts';
 import type { EngineSnapshot } from '../../src/shared/domain/engine-view.ts';
 import type { FillRecord, OrderRecord } from '../../src/shared/domain/order.ts';
 import type { PositionRecord } from '../../src/shared/domain/portfolio.ts';
-import { ok } from '../../src/shared/result.ts';
+import { err, ok, type Result } from '../../src/shared/result.ts';
 import { manualTimers } from '../helpers/timers.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { FakeLiveVenue, flush } from './fake-live-venue.ts';
@@ -68,7 +72,14 @@ const report = (id: string, over: Partial<VenueOrderReport> = {}): VenueOrderRep
   ...over,
 });
 
-function setup(options: { deadManSeconds?: number; credentialStore?: boolean; quotes?: string[] } = {}) {
+function setup(
+  options: {
+    deadManSeconds?: number;
+    credentialStore?: boolean | (() => Result<null>);
+    venueFor?: VenueFactory;
+    quotes?: string[];
+  } = {},
+) {
   const clock = { t: T0 };
   const manual = manualTimers();
   const live = new FakeLiveVenue('kraken');
@@ -100,12 +111,15 @@ function setup(options: { deadManSeconds?: number; credentialStore?: boolean; qu
       ? {
           credentialStore: {
             set: async (venue: string) => {
-              stored.push(venue);
-              return ok(null);
+              const answer = options.credentialStore;
+              const result = typeof answer === 'function' ? answer() : ok(null);
+              if (result.ok) stored.push(venue);
+              return result;
             },
           },
         }
       : {}),
+    ...(options.venueFor ? { venueFor: options.venueFor } : {}),
   });
   const bridge = registry.bridges()[0]!;
   bridge.onEvent((e) => engine.heard.push(e));
@@ -476,5 +490,136 @@ describe('venue registry: the desk', () => {
     await flush();
     expect(live.callsOf('connect')).toHaveLength(1);
     expect(bridge.pending()).toEqual({ queued: 0, inFlight: false, querying: 0, undelivered: 0 });
+  });
+});
+
+describe('venue registry: new credentials from the Venues panel', () => {
+  const KEY = 'NEWKEY-1234567890';
+  const SECRET = 'bmV3IHNlY3JldCBieXRlcw==';
+
+  /** A registry whose factory builds `next` for the new credentials, and records what it was given. */
+  function withFactory(options: Parameters<typeof setup>[0] = {}) {
+    const next = new FakeLiveVenue('kraken');
+    const built: { venue: string; apiKey: string; apiSecret: string }[] = [];
+    const run = setup({
+      credentialStore: true,
+      venueFor: (venue, keys) => {
+        built.push({ venue, ...keys });
+        return ok(next);
+      },
+      ...options,
+    });
+    return { ...run, next, built };
+  }
+
+  it('replace the running adapter: the old one disarmed and disconnected, the new one connected and reconciled', async () => {
+    const { live, next, built, engine, registry, bridge, logs, stored } = withFactory({ deadManSeconds: 60 });
+    engine.orders = [engineOrder('a')];
+    live.mass = { ...live.mass, openOrders: [report('a')] };
+    next.mass = { ...next.mass, openOrders: [report('a')] };
+    next.book.set('a', report('a'));
+    await registry.start(engine);
+    expect(krakenView(registry).deadMan.state).toBe('armed');
+
+    expect(await registry.setCredentials('kraken', KEY, SECRET)).toEqual({ ok: true, value: null });
+    expect(built).toEqual([{ venue: 'kraken', apiKey: KEY, apiSecret: SECRET }]);
+    expect(stored).toEqual(['kraken']);
+    // The old key's switch is disarmed before it goes (left armed it would cancel the resting order).
+    expect(live.callsOf('armDeadMan').map((c) => c.args[0])).toEqual([60, 0]);
+    expect(live.callsOf('disconnect')).toHaveLength(1);
+    expect(live.listenerCount()).toBe(0);
+    await waitFor('reconciled with the new adapter', () => engine.calls.length === 4);
+    // Entries waited from the replacement until the new adapter was reconciled.
+    expect(engine.calls).toEqual([
+      'kraken reconciling',
+      'kraken reconciled',
+      'kraken reconciling',
+      'kraken reconciled',
+    ]);
+    expect(next.callsOf('connect')).toHaveLength(1);
+    expect(next.callsOf('armDeadMan').map((c) => c.args[0])).toEqual([60]);
+    expect(next.callsOf('massStatus')).toHaveLength(1);
+    expect(registry.ready()).toEqual(['kraken']);
+    expect(krakenView(registry)).toMatchObject({ credentials: 'set', deadMan: { state: 'armed' } });
+
+    // The engine's bridge now talks to the new adapter, and hears its events, not the old one's.
+    bridge.cancel('a', T0);
+    await waitFor('cancel at the new adapter', () => next.callsOf('cancel').length === 1);
+    expect(live.callsOf('cancel')).toHaveLength(0);
+    const heard = engine.heard.length;
+    live.emit({ type: 'order', report: report('a', { state: 'cancelled' }) });
+    await flush();
+    expect(engine.heard).toHaveLength(heard);
+    next.emit({ type: 'order', report: report('a', { state: 'cancelled' }) });
+    await waitFor('the new adapter heard', () => engine.heard.length > heard);
+
+    expect(logs.join('\n')).not.toContain(SECRET);
+    expect(logs.join('\n')).not.toContain(KEY);
+    await registry.stop();
+    expect(next.callsOf('armDeadMan').at(-1)?.args[0]).toBe(0);
+    expect(next.callsOf('disconnect')).toHaveLength(1);
+    expect(next.listenerCount()).toBe(0);
+  });
+
+  it('malformed credentials are refused before they are stored; the running adapter goes on', async () => {
+    const { live, engine, registry, stored } = setup({
+      credentialStore: true,
+      venueFor: () => err('invalid_input', 'the Kraken private key is not base64'),
+    });
+    await registry.start(engine);
+    expect(await registry.setCredentials('kraken', KEY, 'not base64!')).toEqual({
+      ok: false,
+      error: { code: 'invalid_input', message: 'the Kraken private key is not base64' },
+    });
+    expect(stored).toEqual([]);
+    expect(live.callsOf('disconnect')).toHaveLength(0);
+    expect(registry.ready()).toEqual(['kraken']);
+    await registry.stop();
+  });
+
+  it('a vault that fails: its error is the answer, the old adapter keeps working, the new one is never connected', async () => {
+    const { live, next, engine, registry } = withFactory({
+      credentialStore: () => err('no_secure_storage', 'no keyring is running'),
+    });
+    await registry.start(engine);
+    const before = engine.calls.length;
+    expect(await registry.setCredentials('kraken', KEY, SECRET)).toEqual({
+      ok: false,
+      error: { code: 'no_secure_storage', message: 'no keyring is running' },
+    });
+    expect(live.callsOf('disconnect')).toHaveLength(0);
+    expect(next.calls).toEqual([]);
+    expect(engine.calls).toHaveLength(before);
+    expect(registry.ready()).toEqual(['kraken']);
+    expect(await registry.test('kraken')).toMatchObject({ ok: true });
+    expect(live.callsOf('balances')).toHaveLength(1);
+    await registry.stop();
+  });
+
+  it('replaced while the old adapter is still connecting: its late success is undone, the new one runs', async () => {
+    const { live, next, engine, registry } = withFactory();
+    const release = live.hold('connect');
+    const started = registry.start(engine);
+    await waitFor('connecting', () => live.callsOf('connect').length === 1);
+    expect((await registry.setCredentials('kraken', KEY, SECRET)).ok).toBe(true);
+    await waitFor('the new adapter reconciled', () => next.callsOf('massStatus').length === 1);
+    release();
+    await started;
+    await waitFor('the old adapter let go again', () => live.callsOf('disconnect').length === 2);
+    await flush();
+    expect(live.callsOf('massStatus')).toHaveLength(0);
+    expect(registry.ready()).toEqual(['kraken']);
+    expect(engine.calls.at(-1)).toBe('kraken reconciled');
+    await registry.stop();
+  });
+
+  it('set before the venues start: the new adapter is the one start connects', async () => {
+    const { live, next, engine, registry } = withFactory();
+    expect((await registry.setCredentials('kraken', KEY, SECRET)).ok).toBe(true);
+    await registry.start(engine);
+    expect(live.callsOf('connect')).toHaveLength(0);
+    expect(next.callsOf('connect')).toHaveLength(1);
+    expect(registry.ready()).toEqual(['kraken']);
+    await registry.stop();
   });
 });

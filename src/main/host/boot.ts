@@ -10,10 +10,20 @@ import { parseConfig } from '../engine/config.ts';
 import { exportTrades } from '../engine/history/hash-chain.ts';
 import { createEngine } from '../engine/kernel.ts';
 import { journalToken } from '../serve/auth.ts';
-import { krakenCredentialsFromEnv } from '../venues/credentials.ts';
+import {
+  isBase64,
+  type KrakenCredentials,
+  krakenCredentials,
+  krakenCredentialsFromEnv,
+} from '../venues/credentials.ts';
 import { KrakenVenue } from '../venues/kraken/kraken-venue.ts';
 import type { KrakenTier } from '../venues/kraken/rate-budget.ts';
-import { createVenueRegistry, type VenueRegistry } from '../venues/registry.ts';
+import {
+  type CredentialStore,
+  createVenueRegistry,
+  type VenueFactory,
+  type VenueRegistry,
+} from '../venues/registry.ts';
 import type { LiveVenue, VenueRead } from '../venues/venue.ts';
 import { createHost } from './host.ts';
 import type { BootInfo, BootOptions } from './protocol.ts';
@@ -66,6 +76,25 @@ function unavailableVenue(name: string, why: string): LiveVenue {
 const KRAKEN_TIER_VAR = 'BRAID_KRAKEN_TIER';
 const TIERS: readonly KrakenTier[] = ['starter', 'intermediate', 'pro'];
 
+/** Kraken credentials typed into the Venues panel, checked for shape (never quoted back). */
+function krakenFromPanel(apiKey: string, apiSecret: string): Result<KrakenCredentials> {
+  if (/\s/.test(apiKey))
+    return err('invalid_input', 'the Kraken API key has whitespace inside it: paste it as Kraken shows it');
+  if (!isBase64(apiSecret))
+    return err(
+      'invalid_input',
+      'the Kraken private key is not base64: paste it exactly as Kraken issued it (letters, digits, + and /, ending in =)',
+    );
+  return ok(krakenCredentials(apiKey, apiSecret));
+}
+
+/** What the worker's parent provides beside the (plain data) boot options. */
+export interface BootServices {
+  /** The desktop app's vault, in Electron main: present, the Venues panel's credentials are stored there
+   *  and take effect at once; absent (`braid serve`), the environment's are the only ones. */
+  credentialStore?: CredentialStore;
+}
+
 interface BootedVenues {
   registry: VenueRegistry;
   start(engine: Parameters<VenueRegistry['start']>[0]): void;
@@ -79,7 +108,11 @@ interface BootedVenues {
  */
 function liveVenuesFor(
   raw: unknown,
-  options: { env: Record<string, string | undefined>; keyLockDir?: string },
+  options: {
+    env: Record<string, string | undefined>;
+    keyLockDir?: string;
+    credentialStore?: CredentialStore;
+  },
 ): BootedVenues | null {
   let config: ReturnType<typeof parseConfig>;
   try {
@@ -97,24 +130,33 @@ function liveVenuesFor(
   const tier = TIERS.find((t) => t === tierText);
   if (tierText !== '' && tier === undefined)
     log(`braid: ${KRAKEN_TIER_VAR} must be one of ${TIERS.join(', ')}; got "${tierText}": using starter`);
+  // One recipe for the adapter, for the environment's credentials at start and the panel's later.
+  const krakenWith = (keys: KrakenCredentials): LiveVenue =>
+    new KrakenVenue({
+      url: kraken.url,
+      apiKey: keys.apiKey,
+      apiSecret: keys.apiSecret,
+      pollMs: kraken.pollMs,
+      ...(tier !== undefined ? { tier } : {}),
+      // The registry keeps the dead-man switch (armed at connect, refreshed, disarmed on a clean stop).
+      deadManSeconds: 0,
+      keyLockDir: options.keyLockDir ?? join(tmpdir(), 'braid-key-locks'),
+    });
   const live: LiveVenue = credentials.ok
-    ? new KrakenVenue({
-        url: kraken.url,
-        apiKey: credentials.value.apiKey,
-        apiSecret: credentials.value.apiSecret,
-        pollMs: kraken.pollMs,
-        ...(tier !== undefined ? { tier } : {}),
-        // The registry keeps the dead-man switch (armed at connect, refreshed, disarmed on a clean stop).
-        deadManSeconds: 0,
-        keyLockDir: options.keyLockDir ?? join(tmpdir(), 'braid-key-locks'),
-      })
+    ? krakenWith(credentials.value)
     : unavailableVenue('kraken', credentials.message);
+  const venueFor: VenueFactory = (venue, keys) => {
+    if (venue !== 'kraken') return err('venue_not_configured', `${venue} is not configured`);
+    const checked = krakenFromPanel(keys.apiKey, keys.apiSecret);
+    return checked.ok ? ok(krakenWith(checked.value)) : checked;
+  };
   const registry = createVenueRegistry({
     config,
     liveVenues: [live],
     now: () => Date.now(),
     log,
     credentials: { kraken: credentials.ok ? 'set' : 'missing' },
+    ...(options.credentialStore ? { credentialStore: options.credentialStore, venueFor } : {}),
     scaleDownOnInsufficientFunds: config.risk.scaleDownOnInsufficientFunds === true,
     // Marks, entry conditions and, in PAPER, the paper venue's fills follow Kraken's market.
     quotes: { symbols: Object.keys(config.instruments), everyMs: Math.max(1_000, kraken.pollMs) },
@@ -133,7 +175,7 @@ export interface BootedHost {
   info: BootInfo;
 }
 
-export function bootHost(options: BootOptions): Result<BootedHost> {
+export function bootHost(options: BootOptions, services: BootServices = {}): Result<BootedHost> {
   const demo = options.demo ?? null;
   const steps = demo === null ? null : readBars(demo.pricesPath);
   if (steps !== null && !steps.ok) return steps;
@@ -143,6 +185,7 @@ export function bootHost(options: BootOptions): Result<BootedHost> {
   const venues = liveVenuesFor(config, {
     env: options.env ?? process.env,
     ...(options.keyLockDir !== undefined ? { keyLockDir: options.keyLockDir } : {}),
+    ...(services.credentialStore ? { credentialStore: services.credentialStore } : {}),
   });
   const engineResult = createEngine({
     config,

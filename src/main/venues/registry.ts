@@ -6,6 +6,10 @@
 // Routing is the host's (armLive routes to every live venue): the registry tells the engine when a venue
 // is not ready (setVenueReconciling: while reconciling, and from a lost connection until it is back and
 // reconciled), so entries there are refused and exits go through.
+//
+// New credentials from the desktop app's Venues panel take effect at once: the slot's adapter is replaced
+// behind a stand-in the bridge holds (the engine took the bridge at start), the old one disarmed and
+// disconnected, the new one connected and reconciled as after a reconnect.
 import type { VenueView } from '../../shared/contract.ts';
 import type { BraidConfig } from '../../shared/domain/config.ts';
 import type { EngineSnapshot } from '../../shared/domain/engine-view.ts';
@@ -38,6 +42,15 @@ export interface CredentialStore {
   set(venue: string, apiKey: string, apiSecret: string): Promise<Result<null>>;
 }
 
+/** A venue's key pair as the Venues panel gives it. */
+export interface VenueKeys {
+  apiKey: string;
+  apiSecret: string;
+}
+
+/** Builds a venue's adapter for new credentials (no I/O: connect does it); refuses malformed ones. */
+export type VenueFactory = (venue: string, keys: VenueKeys) => Result<LiveVenue>;
+
 export interface VenueRegistryOptions {
   config: BraidConfig;
   liveVenues: LiveVenue[];
@@ -50,6 +63,9 @@ export interface VenueRegistryOptions {
   credentials?: Record<string, 'set' | 'missing'>;
   /** The desktop app's safeStorage vault; absent (headless): credentials come from the environment only. */
   credentialStore?: CredentialStore;
+  /** With a credential store: the adapter for credentials just stored, which replaces the running one.
+   *  Absent: stored credentials take effect at the next start. */
+  venueFor?: VenueFactory;
   /** Config `risk.scaleDownOnInsufficientFunds` (until the config carries it). */
   scaleDownOnInsufficientFunds?: boolean;
   /** How far before the last booked fill the fill query starts (venue clocks, late bookings). */
@@ -84,7 +100,14 @@ export interface VenueRegistry extends VenueDesk {
 
 interface Slot {
   name: string;
+  /** The adapter now behind the seat. */
   live: LiveVenue;
+  /** What the bridge and the registry's listener hold: follows `live` when it is replaced. */
+  seat: VenueSeat;
+  /** Bumped when the adapter is replaced: an answer the old one gives after that is not acted on. */
+  generation: number;
+  /** Replacements one after the other (two saves in a row). */
+  replacing: Promise<void>;
   bridge: ExecutionBridge;
   connected: boolean;
   reconciling: boolean;
@@ -118,6 +141,68 @@ const CANCEL_ALL_WAIT_MS = 5_000;
 const RETRY = { ...QUERY_BACKOFF, baseMs: 1_000, maxMs: 30_000 };
 
 const describe = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+const deadManOf = (live: LiveVenue): VenueView['deadMan'] =>
+  live.capabilities.deadManSwitch && live.armDeadMan !== undefined
+    ? { state: 'off' }
+    : { state: 'unsupported' };
+
+/** A stand-in LiveVenue that passes every call and event to the adapter behind it, which can be replaced. */
+interface VenueSeat extends LiveVenue {
+  replace(next: LiveVenue): void;
+}
+
+function venueSeat(first: LiveVenue): VenueSeat {
+  let current = first;
+  const listeners = new Set<(event: VenueEvent) => void>();
+  const forward = (event: VenueEvent) => {
+    for (const l of [...listeners]) l(event);
+  };
+  // Subscribed to the adapter only while someone listens, so a stopped registry leaves it no listener.
+  let unsubscribe: (() => void) | null = null;
+  return {
+    name: first.name,
+    get capabilities() {
+      return current.capabilities;
+    },
+    replace(next) {
+      unsubscribe?.();
+      current = next;
+      unsubscribe = listeners.size > 0 ? next.onEvent(forward) : null;
+    },
+    connect: () => current.connect(),
+    disconnect: () => current.disconnect(),
+    health: () => current.health(),
+    onEvent(listener) {
+      listeners.add(listener);
+      unsubscribe ??= current.onEvent(forward);
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0) {
+          unsubscribe?.();
+          unsubscribe = null;
+        }
+      };
+    },
+    instruments: () => current.instruments(),
+    submit: (order) => current.submit(order),
+    modify: (ref, change) => current.modify(ref, change),
+    cancel: (ref) => current.cancel(ref),
+    cancelAll: () => current.cancelAll(),
+    orderStatus: (ref) => current.orderStatus(ref),
+    openOrders: () => current.openOrders(),
+    fillsSince: (cursor) => current.fillsSince(cursor),
+    positions: () => current.positions(),
+    balances: () => current.balances(),
+    massStatus: (cursor) => current.massStatus(cursor),
+    ticker: (symbol) => current.ticker(symbol),
+    candles: (symbol, interval, since) => current.candles(symbol, interval, since),
+    armDeadMan: async (seconds) =>
+      current.armDeadMan
+        ? current.armDeadMan(seconds)
+        : { ok: false, message: `${current.name} has no dead-man switch`, retryable: false },
+  };
+}
 
 export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistry {
   const timers = options.timers ?? realTimers;
@@ -175,8 +260,9 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
     const venueConfig = (options.config.venues as Record<string, { deadManSeconds?: number } | undefined>)[
       name
     ];
+    const seat = venueSeat(live);
     const bridge = new ExecutionBridge({
-      live,
+      live: seat,
       now,
       timers,
       random,
@@ -189,16 +275,16 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
     const slot: Slot = {
       name,
       live,
+      seat,
+      generation: 0,
+      replacing: Promise.resolve(),
       bridge,
       connected: false,
       reconciling: false,
       reconciled: false,
       lastReconciledAt: null,
       credentials: options.credentials?.[name] ?? 'missing',
-      deadMan:
-        live.capabilities.deadManSwitch && live.armDeadMan !== undefined
-          ? { state: 'off' }
-          : { state: 'unsupported' },
+      deadMan: deadManOf(live),
       deadManSeconds,
       deadManTimer: null,
       quoteTimer: null,
@@ -214,7 +300,7 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
       mismatches: new Map(),
       disposeEvents: () => {},
     };
-    slot.disposeEvents = live.onEvent((e) => onVenueEvent(slot, e));
+    slot.disposeEvents = seat.onEvent((e) => onVenueEvent(slot, e));
     slots.set(name, slot);
   }
 
@@ -288,13 +374,19 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
     // Before the first poll's reports: the engine's orders there are Braid's, not external.
     slot.bridge.adopt(adoptable(engine.snapshot(), slot.name));
     let result: Awaited<ReturnType<LiveVenue['connect']>>;
+    const { live, generation } = slot;
     slot.connecting = true;
     try {
-      result = await slot.live.connect();
+      result = await live.connect();
     } catch (e) {
       result = { ok: false, message: describe(e), retryable: true };
     } finally {
-      slot.connecting = false;
+      if (slot.generation === generation) slot.connecting = false;
+    }
+    if (slot.generation !== generation) {
+      // Replaced while connecting (new credentials): this adapter is not used any more.
+      if (result.ok) await disconnectQuietly(slot.name, live);
+      return;
     }
     if (!running) return;
     if (!result.ok) {
@@ -328,13 +420,14 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
     if (!arm || slot.deadMan.state === 'unsupported' || slot.deadManSeconds <= 0 || !running) return;
     if (slot.deadManTimer !== null) timers.clearTimeout(slot.deadManTimer);
     slot.deadManTimer = null;
+    const { generation } = slot;
     let read: Awaited<ReturnType<NonNullable<LiveVenue['armDeadMan']>>>;
     try {
       read = await arm(slot.deadManSeconds);
     } catch (e) {
       read = { ok: false, message: describe(e), retryable: true };
     }
-    if (!running) return;
+    if (!running || slot.generation !== generation) return;
     if (read.ok) {
       slot.deadMan = { state: 'armed', seconds: slot.deadManSeconds, triggerAt: read.value.triggerTime };
     } else {
@@ -402,8 +495,10 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
   async function reconcileNow(slot: Slot): Promise<void> {
     if (!running || !engine) return;
     setReconciling(slot, true);
+    const { generation } = slot;
     const done = await reconcileOnce(slot, engine);
-    if (!running) return;
+    // Replaced meanwhile: the new adapter's connect reconciles what it connected.
+    if (!running || slot.generation !== generation) return;
     if (!done.ok) {
       slot.detail = `reconciliation failed: ${done.error.message}`;
       log(`braid: ${slot.name}: ${slot.detail}; trying again`);
@@ -564,6 +659,56 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
     }
   }
 
+  // ------------------------------------------------------------------------------ new credentials
+
+  async function disconnectQuietly(name: string, live: LiveVenue): Promise<void> {
+    try {
+      await live.disconnect();
+    } catch (e) {
+      log(`braid: ${name}: disconnect failed: ${describe(e)}`);
+    }
+  }
+
+  /**
+   * The slot's adapter replaced by `next` (new credentials): entries there wait (REDUCING) from now; the
+   * old one is disarmed (its dead-man switch would cancel every resting order once no one refreshes it)
+   * and disconnected; the new one then connects and reconciles as after a reconnect, in the background.
+   */
+  async function replaceVenue(slot: Slot, next: LiveVenue): Promise<void> {
+    const old = slot.live;
+    const wasConnected = slot.connected;
+    slot.generation++;
+    // Until the new adapter connects, the old one's connection events start nothing.
+    slot.connecting = true;
+    for (const timer of [slot.retryTimer, slot.deadManTimer]) if (timer !== null) timers.clearTimeout(timer);
+    slot.retryTimer = null;
+    slot.deadManTimer = null;
+    if (slot.connected) {
+      slot.connected = false;
+      slot.reconciled = false;
+      slot.losses++;
+    }
+    if (running) setReconciling(slot, true);
+    // The old adapter keeps serving the bridge until it is gone (its answers still count: same account).
+    if (slot.deadMan.state === 'armed' && wasConnected && old.armDeadMan) {
+      try {
+        const off = await old.armDeadMan(0);
+        if (!off.ok) log(`braid: ${slot.name}: the old key's dead-man switch is still armed: ${off.message}`);
+      } catch (e) {
+        log(`braid: ${slot.name}: the old key's dead-man switch is still armed: ${describe(e)}`);
+      }
+    }
+    await disconnectQuietly(slot.name, old);
+    slot.live = next;
+    slot.seat.replace(next);
+    slot.deadMan = deadManOf(next);
+    slot.detail = undefined;
+    slot.attempt = 0;
+    slot.connecting = false;
+    changed();
+    if (running) void connect(slot);
+  }
+
   // ------------------------------------------------------------------------------ the desk
 
   const view = (slot: Slot): VenueView => {
@@ -694,10 +839,21 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
           `braid serve reads ${venue}'s credentials from the environment (BRAID_${venue.toUpperCase()}_API_KEY and BRAID_${venue.toUpperCase()}_API_SECRET); they cannot be set here`,
         );
       }
+      // Malformed credentials are refused before they are stored; nothing is connected until they are.
+      const next = options.venueFor?.(venue, { apiKey, apiSecret });
+      if (next !== undefined && !next.ok) return next;
       const stored = await options.credentialStore.set(venue, apiKey, apiSecret);
+      // Not stored: the running adapter goes on as it was.
       if (!stored.ok) return stored;
       slot.credentials = 'set';
       changed();
+      if (next !== undefined) {
+        const replaced = slot.replacing
+          .then(() => replaceVenue(slot, next.value))
+          .catch((e: unknown) => log(`braid: ${venue}: replacing the adapter failed: ${describe(e)}`));
+        slot.replacing = replaced;
+        await replaced;
+      }
       return ok(null);
     },
 
