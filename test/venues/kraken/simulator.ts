@@ -12,12 +12,18 @@
 //                     urls: { api: { public: sim.url, private: sim.url } } })
 // The sim clock (`now` option, plus `advance`) dates orders and trades, decays the counters and drives the
 // dead-man switch, which is checked on every request, on advance(), setPrice() and the inspections.
+//
+// Kraken's private WebSocket (v2 `executions`, what ccxt pro's watchOrders/watchMyTrades speak) is served
+// on the same port at `wsUrl` (/v2): point ccxt pro at it with urls.api.ws.private/privateV2 = sim.wsUrl.
+// Every change the REST side or a scripted event makes is pushed to the subscribed sockets (sim/feed.ts);
+// wsDrop() cuts them, wsRefuse() keeps new ones out, wsSessions() shows each connection and its traffic.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Dec, dec } from '../../../src/shared/domain/decimal.ts';
 import { type ApiKey, KeyRing, newApiKey } from './sim/auth.ts';
 import { Book, type DeadMan, type Order, type Quote } from './sim/book.ts';
 import { type CounterView, callCost, LeakyCounter } from './sim/counters.ts';
+import { PrivateFeed, type SimWsSession } from './sim/feed.ts';
 import { orderView, type SimOrderView, type SimTradeView, tradeView } from './sim/inspect.ts';
 import {
   assetId,
@@ -33,6 +39,7 @@ import { handlePublic } from './sim/public.ts';
 import { type Candle, type Json, parseCandle } from './sim/wire.ts';
 
 export { krakenSignature, verifyKrakenSignature } from './sim/auth.ts';
+export { INVALID_SESSION, type SimWsSession } from './sim/feed.ts';
 export type { SimOrderView, SimTradeView } from './sim/inspect.ts';
 export type { SimAssetConfig, SimPairConfig } from './sim/market.ts';
 export { DEFAULT_PAIRS } from './sim/market.ts';
@@ -74,6 +81,10 @@ export interface KrakenSimOptions {
    * key` (AuthenticationError). Default `EAPI:Invalid key`.
    */
   badSignatureError?: string;
+  /** Between heartbeats on a subscribed socket (Kraken: about a second). Default 1000. */
+  wsHeartbeatMs?: number;
+  /** GetWebSocketsToken's `expires`: a token must be used within this long (sim clock). Default 900. */
+  wsTokenTtlSeconds?: number;
 }
 
 export type SimFault =
@@ -114,6 +125,14 @@ export interface RateCounters {
 
 export interface KrakenSim {
   url: string;
+  /** The private WebSocket (Kraken's wss://ws-auth.kraken.com/v2). */
+  wsUrl: string;
+  /** Cuts every open socket as a network failure does (no close frame); how many it cut. */
+  wsDrop(): number;
+  /** While true, WebSocket connections are refused (HTTP 503 to the upgrade). */
+  wsRefuse(refuse: boolean): void;
+  /** Every WebSocket connection so far, oldest first. */
+  wsSessions(): SimWsSession[];
   apiKey: string;
   apiSecret: string;
   /** Another key pair on the same account (its own nonce and call counter). */
@@ -203,8 +222,18 @@ export async function startKrakenSim(options: KrakenSimOptions = {}): Promise<Kr
   let faults: ActiveFault[] = [];
   const lost = new Set<ServerResponse>();
 
-  /** The clock moved: the dead-man switch may fire. */
-  const tick = () => book.checkDeadMan(now());
+  const feed = new PrivateFeed({
+    book,
+    now,
+    heartbeatMs: options.wsHeartbeatMs ?? 1000,
+    tokenTtlSeconds: options.wsTokenTtlSeconds ?? 900,
+    maxRateCount: options.matchingCounterMax ?? 125,
+  });
+  /** The clock moved: the dead-man switch may fire (and what it cancelled is pushed). */
+  const tick = () => {
+    book.checkDeadMan(now());
+    feed.publish();
+  };
 
   const takeFault = (path: string, isPrivate: boolean): SimFault | undefined => {
     const i = faults.findIndex(({ fault: f }) => {
@@ -312,7 +341,10 @@ export async function startKrakenSim(options: KrakenSimOptions = {}): Promise<Kr
         book,
         now: now(),
         chargeMatching: (pair, c) => matchCounter(pair.name).charge(c, now()),
+        issueWsToken: () => feed.issueToken(),
       });
+      // Kraken pushes what the request did to the subscribed sockets, whatever becomes of its answer.
+      feed.publish();
     }
     if (fault?.kind === 'http_5xx') {
       send(res, fault.status, `<html><body><h1>${fault.status}</h1></body></html>`, 'text/html');
@@ -337,6 +369,7 @@ export async function startKrakenSim(options: KrakenSimOptions = {}): Promise<Kr
     req.on('end', () => handle(req, res, Buffer.concat(chunks).toString('utf8')));
   });
   server.keepAliveTimeout = 1000;
+  server.on('upgrade', (req, socket, head) => feed.upgrade(req, socket, head));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
@@ -352,6 +385,10 @@ export async function startKrakenSim(options: KrakenSimOptions = {}): Promise<Kr
 
   return {
     url: `http://127.0.0.1:${port}`,
+    wsUrl: `ws://127.0.0.1:${port}/v2`,
+    wsDrop: () => feed.drop(),
+    wsRefuse: (refuse) => feed.refuse(refuse),
+    wsSessions: () => feed.views(),
     apiKey: primary.apiKey,
     apiSecret: primary.apiSecret,
     addKey() {
@@ -359,10 +396,11 @@ export async function startKrakenSim(options: KrakenSimOptions = {}): Promise<Kr
       keys.add(k);
       return k;
     },
-    close() {
+    async close() {
       for (const res of lost) res.destroy();
       lost.clear();
-      return new Promise<void>((resolve) => {
+      await feed.close();
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
@@ -373,6 +411,7 @@ export async function startKrakenSim(options: KrakenSimOptions = {}): Promise<Kr
       if (!pair) throw new Error(`unknown symbol ${symbol}`);
       const liquidity = q.liquidity ?? options.liquidity;
       book.setQuote(pair, quoteOf(q), now(), liquidity === undefined ? undefined : dec(liquidity));
+      feed.publish();
     },
     setCandles(symbol, list, intervalMinutes = 1) {
       const pair = book.pair(symbol);
@@ -381,15 +420,24 @@ export async function startKrakenSim(options: KrakenSimOptions = {}): Promise<Kr
     },
     fill(ref, quantity, price) {
       tick();
-      return book.fill(findOrder(ref), dec(quantity), price === undefined ? undefined : dec(price), now())
-        ?.txid;
+      const trade = book.fill(
+        findOrder(ref),
+        dec(quantity),
+        price === undefined ? undefined : dec(price),
+        now(),
+      );
+      feed.publish();
+      return trade?.txid;
     },
     holdFills(held) {
       if (held) book.holdFills(true);
       else book.releaseFills(now());
+      feed.publish();
     },
     releaseFills() {
-      return book.releaseFills(now()).map((t) => t.txid);
+      const booked = book.releaseFills(now()).map((t) => t.txid);
+      feed.publish();
+      return booked;
     },
     fault(f) {
       faults.push({ fault: f, left: f.count ?? 1 });

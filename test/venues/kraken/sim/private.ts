@@ -16,6 +16,8 @@ export interface PrivateContext {
   now: number;
   /** Charges the pair's matching-engine counter; false when that would exceed its maximum. */
   chargeMatching(pair: Pair, cost: number): boolean;
+  /** GetWebSocketsToken: a token for the private WebSocket. */
+  issueWsToken(): Json;
 }
 
 const fail = (error: string): Answer => ({ ok: false, error });
@@ -52,6 +54,8 @@ export function handlePrivate(method: string, params: Params, ctx: PrivateContex
       return tradesHistory(params, ctx.book);
     case 'QueryTrades':
       return queryTrades(params, ctx.book);
+    case 'GetWebSocketsToken':
+      return ok(ctx.issueWsToken());
     default:
       return fail('EGeneral:Unknown method');
   }
