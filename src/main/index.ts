@@ -91,8 +91,9 @@ async function start(): Promise<void> {
     return;
   }
   const resources = app.isPackaged ? process.resourcesPath : join(app.getAppPath(), 'resources');
-  // Venue credentials come out of the vault (safeStorage) into the engine host's environment only: never
-  // into a log, the journal or the renderer.
+  // Venue credentials come out of the vault (safeStorage) into the engine host's environment only, and
+  // new ones from the Venues panel go into it (storeCredentials below): never into a log, the journal or
+  // the renderer.
   const vault = createCredentialVault({
     path: join(app.getPath('userData'), 'venue-credentials.json'),
     safeStorage,
@@ -118,6 +119,8 @@ async function start(): Promise<void> {
         dialog.showErrorBox('Braid stopped', `The engine stopped: ${reason}`);
         app.exit(1);
       },
+      // The Venues panel's credentials: sealed into the vault here, then used by the running venue.
+      storeCredentials: (venue, credentials) => vault.set(venue, credentials),
     },
   );
   if (!started.ok) {

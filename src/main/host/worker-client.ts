@@ -5,6 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import type { PushMessage } from '../../shared/contract.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
+import { redact } from '../venues/credentials.ts';
 import type { BootInfo, BootOptions, FromHost, HostStats, ToHost } from './protocol.ts';
 import type { HostHandle } from './types.ts';
 
@@ -19,6 +20,32 @@ const YOUNG_GENERATION_MB = 8;
 export interface WorkerHooks {
   /** The worker stopped without being asked to (a crash): the host is unusable from now on. */
   onDown?: (reason: string) => void;
+  /**
+   * Keeps a venue's credentials (Electron main: the safeStorage vault). Given, the host sends the Venues
+   * panel's credentials here and uses them at once; absent (`braid serve`), it reads the environment only.
+   */
+  storeCredentials?: (
+    venue: string,
+    credentials: { apiKey: string; apiSecret: string },
+  ) => Promise<Result<null>>;
+}
+
+/** The keeper's answer as it goes back: ok, or its error with the values taken out; never a throw. */
+async function storeWith(
+  keeper: NonNullable<WorkerHooks['storeCredentials']>,
+  request: Extract<FromHost, { kind: 'storeCredentials' }>,
+): Promise<Result<null>> {
+  const { venue, apiKey, apiSecret } = request;
+  const clean = (text: string) => redact(text, apiKey, apiSecret);
+  try {
+    const result = await keeper(venue, { apiKey, apiSecret });
+    return result.ok ? ok(null) : err(result.error.code, clean(result.error.message));
+  } catch (error) {
+    return err(
+      'credentials_not_stored',
+      `the ${venue} credentials were not stored: ${clean(error instanceof Error ? error.message : String(error))}`,
+    );
+  }
 }
 
 export interface ClientStats {
@@ -44,7 +71,7 @@ export function startHostWorker(
     let worker: Worker;
     try {
       worker = new Worker(workerPath, {
-        workerData: options,
+        workerData: hooks.storeCredentials ? { ...options, credentialsInMain: true } : options,
         resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
       });
     } catch (error) {
@@ -111,6 +138,15 @@ export function startHostWorker(
           statsWaiting.get(message.id)?.(message.stats);
           statsWaiting.delete(message.id);
           return;
+        case 'storeCredentials': {
+          const keeper = hooks.storeCredentials;
+          const { id } = message;
+          const stored = keeper
+            ? storeWith(keeper, message)
+            : Promise.resolve(err('credentials_not_stored', 'this host keeps no credentials'));
+          void stored.then((result) => send({ kind: 'credentialsStored', id, result }));
+          return;
+        }
         case 'closed':
           fail('the engine is shut down');
           return;

@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { err, type Result } from '../../shared/result.ts';
 import { bootHost } from './boot.ts';
-import type { BootOptions, FromHost, ToHost } from './protocol.ts';
+import { type BootOptions, credentialRequests, type FromHost, type ToHost } from './protocol.ts';
 import type { Disposer } from './types.ts';
 
 const port = parentPort;
@@ -31,9 +31,13 @@ const postResult = (id: number, result: Result<unknown>) => {
   }
 };
 
+const options = workerData as BootOptions;
+// In the desktop app the Venues panel's credentials go to main's vault (safeStorage is main's only).
+const credentials = options.credentialsInMain ? credentialRequests({ post }) : null;
+
 let booted: ReturnType<typeof bootHost>;
 try {
-  booted = bootHost(workerData as BootOptions);
+  booted = bootHost(options, credentials ? { credentialStore: credentials } : {});
 } catch (error) {
   booted = err('boot_failed', error instanceof Error ? error.message : String(error));
 }
@@ -66,7 +70,12 @@ if (!booted.ok) {
       case 'stats':
         post({ kind: 'stats', id: message.id, stats: { subscriptions: subscriptions.size } });
         return;
+      case 'credentialsStored':
+        credentials?.answered(message.id, message.result);
+        return;
       case 'close':
+        // Main answers nothing more: a command waiting on the vault ends now, so the close is not held up.
+        credentials?.close();
         for (const dispose of subscriptions.values()) dispose();
         subscriptions.clear();
         void host
