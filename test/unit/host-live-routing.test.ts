@@ -170,4 +170,32 @@ describe('PAPER and LIVE through the host', () => {
     stop();
     await host.close();
   });
+
+  it('the kill switch does not wait behind a command that awaits the vault; what queued after that finds HALTED', async () => {
+    const { venues, host, engine } = setup({ state: 'connected' });
+    let release: (r: ReturnType<typeof ok<null>>) => void = () => {};
+    venues.setCredentials = () =>
+      new Promise((resolve) => {
+        release = resolve;
+      });
+    let saved = false;
+    const saving = host.invoke('setVenueCredentials', {
+      venue: 'kraken',
+      apiKey: 'K',
+      apiSecret: 'c2VjcmV0',
+    });
+    void saving.then(() => {
+      saved = true;
+    });
+    const queued = host.invoke('submitPlan', plan());
+    expect(await host.invoke('kill', {})).toEqual({ ok: true, value: null });
+    expect(engine.state).toBe('HALTED');
+    expect(saved).toBe(false);
+    release(ok(null));
+    expect((await saving).ok).toBe(true);
+    const after = await queued;
+    expect(after.ok ? '' : after.error.code).toBe('halted');
+    expect(engine.snapshot().plans).toHaveLength(0);
+    await host.close();
+  });
 });

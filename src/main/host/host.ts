@@ -206,6 +206,8 @@ export function createHost(options: HostOptions): HostHandle {
   let closed = false;
   // Commands run one at a time, in arrival order, even when one awaits (scrypt for the PIN).
   let queue: Promise<unknown> = Promise.resolve();
+  /** Kills in flight (they skip the queue); close waits for them too. */
+  const kills = new Set<Promise<unknown>>();
 
   // Plan expiry between bars runs in the command queue, so it never interleaves with a command.
   const timers = options.timers ?? realTimers;
@@ -251,6 +253,15 @@ export function createHost(options: HostOptions): HostHandle {
 
   return {
     invoke(name, args) {
+      // The kill switch never waits in line: a command awaiting the venue, the vault or scrypt can hold
+      // the queue for seconds. Engine calls are synchronous, so the kill cannot land inside one; what was
+      // queued before it runs after it and finds the engine HALTED.
+      if (name === 'kill') {
+        const killed = run(name, args);
+        kills.add(killed);
+        void killed.finally(() => kills.delete(killed));
+        return killed;
+      }
       const result = queue.then(() => run(name, args));
       queue = result;
       return result;
@@ -261,6 +272,7 @@ export function createHost(options: HostOptions): HostHandle {
       closed = true;
       if (expiryTimer !== null) timers.clearTimeout(expiryTimer);
       await queue;
+      await Promise.all(kills);
       try {
         await options.beforeClose?.();
       } finally {
