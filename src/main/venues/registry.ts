@@ -29,6 +29,7 @@ import {
   reconcile,
 } from './reconcile.ts';
 import type { LiveVenue, VenueEvent, VenueOrderReport, VenueOutcome } from './venue.ts';
+import { type VenueSeat, venueSeat } from './venue-seat.ts';
 
 /** What the registry needs of the engine (EnginePort has it all). */
 export interface RegistryEngine {
@@ -146,63 +147,6 @@ const deadManOf = (live: LiveVenue): VenueView['deadMan'] =>
   live.capabilities.deadManSwitch && live.armDeadMan !== undefined
     ? { state: 'off' }
     : { state: 'unsupported' };
-
-/** A stand-in LiveVenue that passes every call and event to the adapter behind it, which can be replaced. */
-interface VenueSeat extends LiveVenue {
-  replace(next: LiveVenue): void;
-}
-
-function venueSeat(first: LiveVenue): VenueSeat {
-  let current = first;
-  const listeners = new Set<(event: VenueEvent) => void>();
-  const forward = (event: VenueEvent) => {
-    for (const l of [...listeners]) l(event);
-  };
-  // Subscribed to the adapter only while someone listens, so a stopped registry leaves it no listener.
-  let unsubscribe: (() => void) | null = null;
-  return {
-    name: first.name,
-    get capabilities() {
-      return current.capabilities;
-    },
-    replace(next) {
-      unsubscribe?.();
-      current = next;
-      unsubscribe = listeners.size > 0 ? next.onEvent(forward) : null;
-    },
-    connect: () => current.connect(),
-    disconnect: () => current.disconnect(),
-    health: () => current.health(),
-    onEvent(listener) {
-      listeners.add(listener);
-      unsubscribe ??= current.onEvent(forward);
-      return () => {
-        listeners.delete(listener);
-        if (listeners.size === 0) {
-          unsubscribe?.();
-          unsubscribe = null;
-        }
-      };
-    },
-    instruments: () => current.instruments(),
-    submit: (order) => current.submit(order),
-    modify: (ref, change) => current.modify(ref, change),
-    cancel: (ref) => current.cancel(ref),
-    cancelAll: () => current.cancelAll(),
-    orderStatus: (ref) => current.orderStatus(ref),
-    openOrders: () => current.openOrders(),
-    fillsSince: (cursor) => current.fillsSince(cursor),
-    positions: () => current.positions(),
-    balances: () => current.balances(),
-    massStatus: (cursor) => current.massStatus(cursor),
-    ticker: (symbol) => current.ticker(symbol),
-    candles: (symbol, interval, since) => current.candles(symbol, interval, since),
-    armDeadMan: async (seconds) =>
-      current.armDeadMan
-        ? current.armDeadMan(seconds)
-        : { ok: false, message: `${current.name} has no dead-man switch`, retryable: false },
-  };
-}
 
 export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistry {
   const timers = options.timers ?? realTimers;
