@@ -109,7 +109,7 @@ export interface SimRequest {
   signer: string | undefined;
   /** `account` or `agent` when the signer may act for the account, else null. */
   signerRole: 'account' | 'agent' | null;
-  /** An order action's `builder` field, if it had one. */
+  /** An order action's `builder` field `{b, f}`, if it had one. */
   builder: unknown;
   vaultAddress: unknown;
   /** HTTP status answered (0 when the connection was dropped or the answer lost). */
@@ -399,7 +399,7 @@ export async function startHyperliquidSim(options: HyperliquidSimOptions = {}): 
       nonce: isObj(body) && typeof body.nonce === 'number' ? body.nonce : undefined,
       signer: undefined,
       signerRole: null,
-      builder: action?.builder,
+      builder: isObj(action?.builder) ? action.builder : undefined,
       vaultAddress: isObj(body) ? body.vaultAddress : undefined,
       status: 0,
       error: undefined,
