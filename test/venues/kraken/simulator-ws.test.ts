@@ -163,8 +163,8 @@ describe('pushes', () => {
     c.send({ method: 'subscribe', params: { channel: 'executions', token: t.token } });
     await waitFor('the snapshot', () => executions(c.got).length === 1);
     const placed = await ex.createOrder('BTC/USD', 'limit', 'buy', 0.01, 40000, { cl_ord_id: 'life' });
-    const half = s.fill(placed.id, '0.004')!;
-    const rest = s.fill(placed.id, '0.006')!;
+    const half = s.fill(placed.id!, '0.004')!;
+    const rest = s.fill(placed.id!, '0.006')!;
     await waitFor('the filled update', () => entries(c.got).find((e) => e.exec_type === 'filled'));
     const life = entries(c.got).filter((e) => e.order_id === placed.id);
     expect(life.map((e) => e.exec_type)).toEqual(['pending_new', 'new', 'trade', 'trade', 'filled']);
@@ -197,8 +197,8 @@ describe('pushes', () => {
     await waitFor('the snapshot', () => executions(c.got).length === 1);
     const a = await ex.createOrder('BTC/USD', 'limit', 'buy', 0.01, 40000);
     const b = await ex.createOrder('BTC/USD', 'limit', 'buy', 0.02, 41000);
-    await ex.editOrder(a.id, 'BTC/USD', 'limit', 'buy', 0.015, 39000);
-    await ex.cancelOrder(a.id);
+    await ex.editOrder(a.id!, 'BTC/USD', 'limit', 'buy', 0.015, 39000);
+    await ex.cancelOrder(a.id!);
     await ex.cancelAllOrdersAfter(60_000);
     clock.t += 61_000;
     s.advance(0);
@@ -210,8 +210,8 @@ describe('pushes', () => {
       entries(c.got)
         .filter((e) => e.order_id === id)
         .map((e) => e.exec_type);
-    expect(of(a.id)).toEqual(['pending_new', 'new', 'amended', 'canceled']);
-    expect(of(b.id)).toEqual(['pending_new', 'new', 'canceled']);
+    expect(of(a.id!)).toEqual(['pending_new', 'new', 'amended', 'canceled']);
+    expect(of(b.id!)).toEqual(['pending_new', 'new', 'canceled']);
     const amended = entries(c.got).find((e) => e.exec_type === 'amended');
     expect(amended).toMatchObject({ order_qty: 0.015, limit_price: 39000, order_status: 'new' });
     const cancels = entries(c.got).filter((e) => e.exec_type === 'canceled');
@@ -227,7 +227,7 @@ describe('pushes', () => {
     const placed = await ex.createOrder('BTC/USD', 'limit', 'buy', 0.01, 40000);
     const orders = await firstOrders;
     expect(orders[0]).toMatchObject({ id: placed.id, symbol: 'BTC/USD', side: 'buy', amount: 0.01 });
-    const tradeId = s.fill(placed.id, '0.01')!;
+    const tradeId = s.fill(placed.id!, '0.01')!;
     const got = await trades;
     expect(got).toEqual([
       expect.objectContaining({
@@ -261,7 +261,7 @@ describe('faults', () => {
     const again = ex.watchOrders();
     await waitFor('subscribed again', () => s.wsSessions()[1]?.subscribedAt);
     const placed = await ex.createOrder('BTC/USD', 'limit', 'buy', 0.01, 40000);
-    expect((await again).map((o) => o.id)).toContain(placed.id);
+    expect((await again).map((o) => o.id)).toContain(placed.id!);
     expect(s.wsSessions().map((x) => x.closedAt === null)).toEqual([false, true]);
   });
 

@@ -9,8 +9,14 @@
 // - An ambiguous answer to an order (timeout, dropped connection, 5xx, internal error) is `unknown` and
 //   is never sent again; orderStatus({clientOrderId}) resolves it by reading OpenOrders and ClosedOrders
 //   for the `cl_ord_id` (ccxt's fetchOrder would look up `userref`, a different id).
+// - With `wsUrl`, order changes and trades are also pushed over Kraken's private WebSocket (ccxt pro,
+//   private-feed.ts) into the same fill and report path, each trade booked once whichever way it came.
+//   While the socket is subscribed REST polls only every reconcileMs (what a starter key's call counter
+//   affords); when it drops, REST polls at pollMs again at once, with a full catch-up, and the socket
+//   reconnects with backoff (another catch-up once it is back). Market data stays on REST.
 import { AuthenticationError, InvalidNonce, kraken, type Market, type Order, type Trade } from 'ccxt';
 import { dec } from '../../../shared/domain/decimal.ts';
+import type { BackoffPolicy } from '../backoff.ts';
 import { redact } from '../credentials.ts';
 import { acquireKeyLock, type KeyLock } from '../key-lock.ts';
 import type {
@@ -52,7 +58,9 @@ import {
   tickerOf,
   triggerTimeOf,
 } from './mapping.ts';
+import { FEED_BACKOFF, type FeedState, PrivateFeed, type TokenRead, WatchedKraken } from './private-feed.ts';
 import { nonceFor, PrivateLane } from './private-lane.ts';
+import { FINAL_STATUSES, type PushedOrder, pushedFillOf, pushedOrderReportOf } from './push-mapping.ts';
 import {
   amendCost,
   type Charge,
@@ -97,6 +105,29 @@ export interface KrakenVenueOptions {
   random?: () => number;
   /** Takes the one-process-per-key lock in this folder at connect (key-lock.ts). */
   keyLockDir?: string;
+  /**
+   * Kraken's private WebSocket, v2 (`wss://ws-auth.kraken.com/v2`; a simulator's `ws://127.0.0.1:PORT/v2`).
+   * Unset: REST polling alone.
+   */
+  wsUrl?: string;
+  /** While the WebSocket is subscribed, between REST reconciliation polls. Default 20 s. */
+  reconcileMs?: number;
+  /** Waits between WebSocket reconnection attempts. */
+  wsBackoff?: BackoffPolicy;
+  /** How long Kraken may take to acknowledge the executions subscription. Default 10 s. */
+  wsSubscribeTimeoutMs?: number;
+}
+
+/** What the adapter's private WebSocket is doing, for the Venues panel and tests. */
+export interface KrakenFeedStatus {
+  /** `off`: no wsUrl configured. */
+  state: FeedState | 'off';
+  /** Subscriptions Kraken acknowledged (the first and every one after a reconnect). */
+  subscriptions: number;
+  /** Between REST polls now. */
+  pollEveryMs: number;
+  /** A full REST read (closed orders, trades) is owed: after a (re)subscription or a drop. */
+  catchingUp: boolean;
 }
 
 export const KRAKEN_CAPABILITIES: VenueCapabilities = {
@@ -127,6 +158,12 @@ const KNOWN_ORDERS_CAP = 20_000;
 const SETTLE_MS = 10_000;
 /** How long a report whose fills have not all been seen keeps polls reading trades. */
 const OWED_WINDOW_MS = 120_000;
+/**
+ * REST cadence while the WebSocket carries the pushes: a reconciliation poll costs 1 point on the call
+ * counter (4 when it reads closed orders and trades, at least every fullPollMs), the dead-man refresh
+ * 1 every 15 s: about 0.2 a second, under a starter key's decay of 0.33.
+ */
+const RECONCILE_MS = 20_000;
 const TIMEFRAMES: Record<number, string> = {
   1: '1m',
   5: '5m',
@@ -195,6 +232,17 @@ export class KrakenVenue implements LiveVenue {
   private closedCursor = 0;
   private pollTimer: unknown = null;
   private polling: Promise<void> | null = null;
+  private feed: PrivateFeed | null = null;
+  /** The WebSocket is subscribed: REST polls at the reconciliation cadence. */
+  private feedUp = false;
+  /** A failed attempt was reported; the next ones are not, until the socket is up again. */
+  private feedTroubleSaid = false;
+  /** The next poll reads everything (closed orders, trades): what no push may have brought. */
+  private catchUp = false;
+  /** Each order's WebSocket entries merged (they are deltas). */
+  private readonly pushedOrders = new Map<string, PushedOrder>();
+  /** Pushed reports that count fills not booked yet: sent once those fills are. */
+  private readonly heldReports = new Map<string, VenueOrderReport>();
 
   constructor(options: KrakenVenueOptions) {
     this.options = options;
@@ -471,23 +519,194 @@ export class KrakenVenue implements LiveVenue {
     this.established = true;
     this.setState('connected');
     this.schedulePoll();
+    await this.startFeed(ex);
     return { ok: true, value: null };
   }
 
   private createExchange(): Exchange {
-    const ex = new kraken({
+    const config = {
       apiKey: this.options.apiKey,
       secret: this.options.apiSecret,
       enableRateLimit: false,
       timeout: this.options.timeoutMs ?? 10_000,
       options: { adjustForTimeDifference: false },
-    });
+    };
+    // One ccxt instance for REST and the socket: one nonce sequence, one set of markets.
+    const wsUrl = this.options.wsUrl;
+    const ex = wsUrl ? new WatchedKraken(config) : new kraken(config);
     if (this.options.url) {
       const base = this.options.url.replace(/\/+$/, '');
       ex.urls.api = { ...(ex.urls.api as Record<string, string>), public: base, private: base };
     }
+    if (wsUrl) {
+      const api = ex.urls.api as unknown as { ws?: Record<string, string> };
+      // ccxt keeps the token on the `private` client and connects to `privateV2`: both are this socket.
+      api.ws = { ...api.ws, private: wsUrl, privateV2: wsUrl };
+    }
     ex.nonce = nonceFor(this.options.apiKey, this.clock);
     return ex;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The private WebSocket
+
+  private async startFeed(ex: Exchange): Promise<void> {
+    const url = this.options.wsUrl;
+    if (!url || !(ex instanceof WatchedKraken)) return;
+    // ccxt refuses a plain ws:// socket until its http agent is loaded.
+    if (url.startsWith('ws://')) await ex.loadHttpProxyAgent();
+    if (this.exchange !== ex || !this.running) return;
+    const feed = new PrivateFeed({
+      exchange: ex,
+      url,
+      token: () => this.webSocketToken(),
+      onOrders: (orders) => this.pushedOrderUpdates(orders),
+      onTrades: (trades) => this.pushedTrades(trades),
+      onUp: () => this.feedRestored(),
+      onDown: (reason, wasUp) => this.feedLost(reason, wasUp),
+      timers: this.timers,
+      random: this.random,
+      backoff: this.options.wsBackoff ?? FEED_BACKOFF,
+      subscribeTimeoutMs: this.options.wsSubscribeTimeoutMs ?? 10_000,
+    });
+    this.feed = feed;
+    feed.start();
+  }
+
+  /** GetWebSocketsToken: a private REST call like the others (the lane's nonce order, the budget). */
+  private async webSocketToken(): Promise<TokenRead> {
+    const result = await this.call(
+      (ex) =>
+        (
+          ex as unknown as { privatePostGetWebSocketsToken(): Promise<unknown> }
+        ).privatePostGetWebSocketsToken(),
+      chargesFor('GetWebSocketsToken'),
+    );
+    if (!result.ok) return { ok: false, message: result.failure.message };
+    const answer = (result.value as { result?: { token?: unknown; expires?: unknown } } | undefined)?.result;
+    if (typeof answer?.token !== 'string' || answer.token === '')
+      return { ok: false, message: 'Kraken answered GetWebSocketsToken without a token' };
+    return { ok: true, token: answer.token, expires: Number(answer.expires ?? 900) || 900 };
+  }
+
+  private feedRestored(): void {
+    if (!this.running) return;
+    const first = (this.feed?.subscriptions ?? 0) <= 1;
+    this.feedUp = true;
+    this.feedTroubleSaid = false;
+    // Whatever happened before the subscription (or during the gap) was pushed to nobody: read it.
+    this.catchUp = true;
+    if (!first)
+      this.notice('info', 'kraken_ws_restored', "Kraken's private WebSocket is back: fills are pushed again");
+    this.pollSoon();
+  }
+
+  private feedLost(reason: string, wasUp: boolean): void {
+    if (!this.running) return;
+    this.feedUp = false;
+    if (!wasUp) {
+      if (!this.feedTroubleSaid)
+        this.notice(
+          'warning',
+          'kraken_ws_unavailable',
+          `Kraken's private WebSocket is not available (${reason}): polling REST, trying again`,
+        );
+      this.feedTroubleSaid = true;
+      return;
+    }
+    this.feedTroubleSaid = true;
+    this.catchUp = true;
+    this.notice(
+      'warning',
+      'kraken_ws_down',
+      `Kraken's private WebSocket dropped (${reason}): polling REST every ${this.options.pollMs ?? 1_000} ms until it is back`,
+    );
+    this.pollSoon();
+  }
+
+  /** Pushed order entries (ccxt has merged each with what it holds of the order). */
+  private pushedOrderUpdates(orders: Order[]): void {
+    if (!this.running) return;
+    for (const order of orders) {
+      const info = (order.info ?? {}) as PushedOrder;
+      const id = typeof info.order_id === 'string' ? info.order_id : undefined;
+      if (!id) continue;
+      this.pushedOrders.set(id, { ...this.pushedOrders.get(id), ...info });
+      this.bookPushedOrder(id);
+    }
+  }
+
+  private pushedTrades(trades: Trade[]): void {
+    if (!this.running) return;
+    const ex = this.exchange;
+    for (const trade of trades) {
+      const fill = pushedFillOf(
+        trade,
+        (txid) => this.known.get(txid)?.clientOrderId,
+        (asset) => ex?.safeCurrencyCode(asset) ?? asset,
+      );
+      if (!fill || !this.markets.has(fill.symbol)) {
+        this.unreadable(
+          'kraken_unreadable_fill',
+          `a trade Kraken pushed could not be read (${String(trade.id)})`,
+        );
+        continue;
+      }
+      this.bookFill(fill);
+      // The trade entry says what became of its order (not how much it has filled in all).
+      const status = (trade.info as PushedOrder | undefined)?.order_status;
+      const order = this.pushedOrders.get(fill.venueOrderId);
+      if (order && typeof status === 'string' && !FINAL_STATUSES.has(String(order.order_status))) {
+        order.order_status = status;
+      }
+      if (order) this.bookPushedOrder(fill.venueOrderId);
+      this.releaseHeld(fill.venueOrderId);
+    }
+  }
+
+  private bookPushedOrder(venueOrderId: string): void {
+    const order = this.pushedOrders.get(venueOrderId);
+    if (!order) return;
+    const booked = this.emittedFilled.get(venueOrderId)?.toString() ?? '0';
+    const report = pushedOrderReportOf(order, booked, this.clock());
+    if (!report || !this.markets.has(report.symbol)) {
+      // A delta for an order whose terms never came by the socket: REST knows it.
+      this.catchUp = true;
+      this.pollSoon();
+      return;
+    }
+    if (report.clientOrderId !== undefined)
+      report.clientOrderId = this.braidIds.get(report.clientOrderId) ?? report.clientOrderId;
+    this.remember(report.venueOrderId, { symbol: report.symbol, clientOrderId: report.clientOrderId });
+    if (dec(report.filledQuantity).gt(booked)) {
+      this.heldReports.set(venueOrderId, report);
+      return;
+    }
+    this.heldReports.delete(venueOrderId);
+    this.bookReport(report, this.clock());
+    if (this.isTerminal(report)) {
+      this.working.delete(venueOrderId);
+      this.pushedOrders.delete(venueOrderId);
+    } else this.working.add(venueOrderId);
+  }
+
+  private releaseHeld(venueOrderId: string): void {
+    const held = this.heldReports.get(venueOrderId);
+    if (!held) return;
+    if (dec(held.filledQuantity).gt(this.emittedFilled.get(venueOrderId) ?? 0)) return;
+    this.heldReports.delete(venueOrderId);
+    this.bookReport(held, this.clock());
+    if (this.isTerminal(held)) this.working.delete(venueOrderId);
+  }
+
+  /** What the private WebSocket is doing and how often REST polls because of it. */
+  feedStatus(): KrakenFeedStatus {
+    return {
+      state: this.feed ? this.feed.state : 'off',
+      subscriptions: this.feed?.subscriptions ?? 0,
+      pollEveryMs: this.pollInterval(),
+      catchingUp: this.catchUp,
+    };
   }
 
   private async connectFailed(
@@ -514,6 +733,9 @@ export class KrakenVenue implements LiveVenue {
     this.running = false;
     if (this.pollTimer !== null) this.timers.clearTimeout(this.pollTimer);
     this.pollTimer = null;
+    this.feed?.stop();
+    this.feed = null;
+    this.feedUp = false;
     const deadMan = this.deadMan;
     this.deadMan = null;
     if (deadMan) {
@@ -950,13 +1172,25 @@ export class KrakenVenue implements LiveVenue {
   // ---------------------------------------------------------------------------------------------
   // Polling
 
-  private schedulePoll(): void {
+  /** Between polls now: the reconciliation cadence while the WebSocket is subscribed, else pollMs. */
+  private pollInterval(): number {
+    return this.feedUp ? (this.options.reconcileMs ?? RECONCILE_MS) : (this.options.pollMs ?? 1_000);
+  }
+
+  private schedulePoll(delayMs = this.catchUp ? 0 : this.pollInterval()): void {
     if (!this.running) return;
     if (this.pollTimer !== null) this.timers.clearTimeout(this.pollTimer);
     this.pollTimer = this.timers.setTimeout(() => {
       this.pollTimer = null;
       void this.pollNow();
-    }, this.options.pollMs ?? 1_000);
+    }, delayMs);
+  }
+
+  /** A poll at once, or right after the one in flight. */
+  private pollSoon(): void {
+    if (!this.running) return;
+    if (this.polling) return; // its end schedules the next, at once while a catch-up is owed
+    this.schedulePoll(0);
   }
 
   /** One poll now (or the one in flight): open orders, closed orders and trades since the cursors. */
@@ -991,10 +1225,13 @@ export class KrakenVenue implements LiveVenue {
       return !dec(r.filledQuantity).eq(before);
     });
     if (vanished || progressed) this.readingUntil = Math.max(this.readingUntil, now + SETTLE_MS);
+    const catchingUp = this.catchUp;
     const full =
+      catchingUp ||
       this.lastFullPollAt === null ||
       now < this.readingUntil ||
       this.owedFills(now) ||
+      this.heldReports.size > 0 ||
       now - this.lastFullPollAt >= (this.options.fullPollMs ?? 30_000);
 
     let closedReports: VenueOrderReport[] = [];
@@ -1009,6 +1246,8 @@ export class KrakenVenue implements LiveVenue {
       closedReports = this.reportsOf(closed.value);
       fills = this.fillsOf(trades.value, tradesFrom);
       this.lastFullPollAt = now;
+      // A catch-up asked for during this read asks again; one asked for before it is done.
+      if (catchingUp) this.catchUp = false;
     }
 
     // Open orders were read first: an order in both lists closed in between, and its closed report wins.
@@ -1016,32 +1255,48 @@ export class KrakenVenue implements LiveVenue {
     for (const r of [...openReports, ...closedReports]) latest.set(r.venueOrderId, r);
     // Fills first: the state an order report shows is then explained by fills already booked.
     for (const fill of fills) {
-      if (this.emittedTrades.has(fill.tradeId)) continue;
-      this.emittedTrades.set(fill.tradeId, fill.time);
-      const sum = this.emittedFilled.get(fill.venueOrderId) ?? dec(0);
-      this.emittedFilled.set(fill.venueOrderId, sum.plus(fill.quantity));
-      this.emit({ type: 'fill', fill });
-      this.fillCursor = Math.max(this.fillCursor, fill.time);
+      this.bookFill(fill);
+      this.releaseHeld(fill.venueOrderId);
     }
     for (const report of latest.values()) {
-      const key = reportKey(report);
-      if (this.reported.get(report.venueOrderId)?.key === key) continue;
-      const terminal =
-        report.state !== 'open' && report.state !== 'partially_filled' && report.state !== 'pending';
-      this.reported.set(report.venueOrderId, {
-        key,
-        terminal,
-        time: report.time,
-        filled: report.filledQuantity,
-        seenAt: now,
-      });
-      this.emit({ type: 'order', report });
-      if (terminal) this.closedCursor = Math.max(this.closedCursor, report.time);
+      // REST has the whole order: a pushed report held for its fills is superseded.
+      this.heldReports.delete(report.venueOrderId);
+      this.bookReport(report, now);
     }
     // Working from here: what the list held, and what was placed while it was being read.
     const placedSince = [...this.working].filter((id) => (this.known.get(id)?.placedAt ?? 0) >= started);
     this.working = new Set([...openIds, ...placedSince]);
     this.prune();
+  }
+
+  /** A fill, once per trade id whichever way it came (poll or push). */
+  private bookFill(fill: VenueFill): void {
+    if (this.emittedTrades.has(fill.tradeId)) return;
+    this.emittedTrades.set(fill.tradeId, fill.time);
+    const sum = this.emittedFilled.get(fill.venueOrderId) ?? dec(0);
+    this.emittedFilled.set(fill.venueOrderId, sum.plus(fill.quantity));
+    this.emit({ type: 'fill', fill });
+    this.fillCursor = Math.max(this.fillCursor, fill.time);
+  }
+
+  private isTerminal(report: VenueOrderReport): boolean {
+    return report.state !== 'open' && report.state !== 'partially_filled' && report.state !== 'pending';
+  }
+
+  /** An order report, unless the last one said the same. */
+  private bookReport(report: VenueOrderReport, now: number): void {
+    const key = reportKey(report);
+    if (this.reported.get(report.venueOrderId)?.key === key) return;
+    const terminal = this.isTerminal(report);
+    this.reported.set(report.venueOrderId, {
+      key,
+      terminal,
+      time: report.time,
+      filled: report.filledQuantity,
+      seenAt: now,
+    });
+    this.emit({ type: 'order', report });
+    if (terminal) this.closedCursor = Math.max(this.closedCursor, report.time);
   }
 
   /** Does a recent report count more executed than the fills seen for it? */

@@ -99,7 +99,8 @@ export function orderTypeOf(krakenType: string | undefined): VenueOrderType | nu
   }
 }
 
-function stateOf(status: string | undefined, filled: DecStr): VenueOrderState | null {
+/** Kraken's order status (REST or WebSocket v2) in the port's states. */
+export function stateOf(status: string | undefined, filled: DecStr): VenueOrderState | null {
   switch (status) {
     case 'pending':
     case 'pending_new':
