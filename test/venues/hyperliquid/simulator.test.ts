@@ -73,13 +73,16 @@ async function failure(p: Promise<unknown>): Promise<Error> {
   throw new Error('expected a failure');
 }
 
+let lastNonce = 0;
 /** Posts one signed action as Hyperliquid's SDKs do, bypassing ccxt (for what ccxt will not send). */
 async function post(
   s: HyperliquidSim,
   action: Record<string, Wire>,
   opts: { key?: string; nonce?: number } = {},
 ): Promise<{ status: number; body: unknown; raw: string }> {
-  const nonce = opts.nonce ?? s.now();
+  // Bumped within one sim millisecond, as ccxt's incrementingNonce does: a hand clock stands still.
+  const nonce = opts.nonce ?? Math.max(s.now(), lastNonce + 1);
+  if (opts.nonce === undefined) lastNonce = nonce;
   const signature = signDigest(l1Digest(action, nonce, true), opts.key ?? s.accountKey);
   return postRaw(s, '/exchange', JSON.stringify({ action, nonce, signature }));
 }
@@ -359,8 +362,8 @@ describe('ccxt hyperliquid against the sim', () => {
     expect(markets[BTC]!.precision).toMatchObject({ amount: 0.00001, price: 1 });
     // ccxt derives the price step from the current price: 5 significant figures of 3000 → 0.1.
     expect(markets[ETH]!.precision).toMatchObject({ amount: 0.0001, price: 0.1 });
-    expect(markets[BTC]!.limits.leverage.max).toBe(40);
-    expect(markets[BTC]!.limits.cost.min).toBe(10);
+    expect(markets[BTC]!.limits.leverage?.max).toBe(40);
+    expect(markets[BTC]!.limits.cost?.min).toBe(10);
     // ccxt's default (wire notes fact 1): what the adapter must switch off; the sim sees it arrive.
     const [approve] = s.actions('approveBuilderFee');
     expect(approve).toMatchObject({
@@ -400,7 +403,7 @@ describe('ccxt hyperliquid against the sim', () => {
       sz: '0.01',
       tif: 'Gtc',
     });
-    const fetched = await ex.fetchOrder(rest.id, BTC);
+    const fetched = await ex.fetchOrder(rest.id!, BTC);
     expect(fetched).toMatchObject({
       status: 'open',
       price: 89_000,
@@ -454,10 +457,10 @@ describe('ccxt hyperliquid against the sim', () => {
     ]);
     const tid = s.fill(cloid(7), '0.2', '3100');
     expect(typeof tid).toBe('number');
-    const part = await ex.fetchOrder(b.id, ETH);
+    const part = await ex.fetchOrder(b.id!, ETH);
     expect(part).toMatchObject({ status: 'open', amount: 0.5, remaining: 0.3, filled: 0.2 });
     s.fill(Number(b.id), '0.3');
-    expect((await ex.fetchOrder(b.id, ETH)).status).toBe('closed');
+    expect((await ex.fetchOrder(b.id!, ETH)).status).toBe('closed');
     const positions = await ex.fetchPositions();
     expect(positions.map((p) => [p.symbol, p.side, p.contracts]).sort()).toEqual([
       [BTC, 'long', 0.02],
@@ -470,13 +473,13 @@ describe('ccxt hyperliquid against the sim', () => {
     const ex = client(s);
     const a = await ex.createOrder(BTC, 'limit', 'buy', 0.01, 89_000);
     const b = await ex.createOrder(BTC, 'limit', 'sell', 0.01, 91_000, { clientOrderId: cloid(2) });
-    const cancelled = await ex.cancelOrder(a.id, BTC);
+    const cancelled = await ex.cancelOrder(a.id!, BTC);
     expect(cancelled.info).toBe('success');
     expect(s.order(Number(a.id))!.status).toBe('canceled');
     await ex.cancelOrder('', BTC, { clientOrderId: cloid(2) });
     expect(s.actions('cancelByCloid')).toHaveLength(1);
     expect(s.order(Number(b.id))!.status).toBe('canceled');
-    const again = await failure(ex.cancelOrder(a.id, BTC));
+    const again = await failure(ex.cancelOrder(a.id!, BTC));
     expect(again).toBeInstanceOf(ccxt.OrderNotFound);
     expect(again.message).toContain('Order was never placed, already canceled, or filled. asset=0');
     expect(await ex.fetchOpenOrders(BTC)).toEqual([]);
@@ -486,7 +489,7 @@ describe('ccxt hyperliquid against the sim', () => {
     const s = await sim();
     const ex = client(s);
     const first = await ex.createOrder(BTC, 'limit', 'buy', 0.01, 89_000, { clientOrderId: cloid(3) });
-    const edited = await ex.editOrder(first.id, BTC, 'limit', 'buy', 0.02, 88_500, {
+    const edited = await ex.editOrder(first.id!, BTC, 'limit', 'buy', 0.02, 88_500, {
       clientOrderId: cloid(3),
     });
     expect(edited.id).not.toBe(first.id);
@@ -501,7 +504,7 @@ describe('ccxt hyperliquid against the sim', () => {
     });
     const byCloid = await ex.fetchOrder('', BTC, { clientOrderId: cloid(3) });
     expect(byCloid).toMatchObject({ id: edited.id, price: 88_500, amount: 0.02, status: 'open' });
-    const gone = await failure(ex.editOrder(first.id, BTC, 'limit', 'buy', 0.02, 88_000));
+    const gone = await failure(ex.editOrder(first.id!, BTC, 'limit', 'buy', 0.02, 88_000));
     expect(gone.message).toContain('Cannot modify canceled or filled order');
   });
 
@@ -692,22 +695,37 @@ describe('ccxt hyperliquid against the sim', () => {
     const s = await sim({ scheduleCancelVolume: 0 });
     const a = client(s);
     const o = await a.createOrder(BTC, 'limit', 'buy', 0.01, 89_000);
-    await a.cancelAllOrdersAfter(10_000);
-    expect(s.deadMan().time).toBeGreaterThan(s.now());
-    s.advance(10_001);
+    await a.cancelAllOrdersAfter(10_000); // time = ccxt's nonce (its real clock) + 10 s
+    expect(s.deadMan().time).toBeGreaterThan(s.now() + 5_000);
+    s.advance(2_000);
+    expect(s.order(Number(o.id))!.status).toBe('open');
+    s.advance(60_000);
     expect(s.order(Number(o.id))!.status).toBe('scheduledCancel');
-    expect(s.deadMan()).toEqual({ time: null, firesToday: 1 });
-    const early = await post(s, { type: 'scheduleCancel', time: s.now() + 4_000 });
+    expect(s.deadMan()).toMatchObject({ time: null, firesToday: 1 });
+  });
+
+  it('scheduleCancel: at least 5 s ahead, at most 10 firings a UTC day (hand clock, raw signed actions)', async () => {
+    const clock = { t: Date.UTC(2026, 11, 1, 12, 0, 0) };
+    const s = await sim({ scheduleCancelVolume: 0, now: () => clock.t });
+    const early = await post(s, { type: 'scheduleCancel', time: s.now() + 4_999 });
     expect(early.body).toEqual({ status: 'err', response: expect.stringContaining('at least 5 seconds') });
-    for (let i = 0; i < 9; i++) {
-      // 5.1 s: the request is handled a few ms after s.now() is read.
-      const armed = await post(s, { type: 'scheduleCancel', time: s.now() + 5_100 });
+    for (let i = 0; i < 10; i++) {
+      const armed = await post(s, { type: 'scheduleCancel', time: s.now() + 5_000 });
       expect(armed.body).toEqual({ status: 'ok', response: { type: 'default' } });
-      s.advance(5_100);
+      s.advance(5_000);
     }
     expect(s.deadMan().firesToday).toBe(10);
-    const eleventh = await post(s, { type: 'scheduleCancel', time: s.now() + 5_100 });
+    const eleventh = await post(s, { type: 'scheduleCancel', time: s.now() + 5_000 });
     expect(eleventh.body).toEqual({ status: 'err', response: 'Too many scheduled cancel triggers today.' });
+    s.advance(12 * 3_600_000); // past midnight UTC: a new day's ten
+    const tomorrow = await post(s, { type: 'scheduleCancel', time: s.now() + 5_000 });
+    expect(tomorrow.body).toEqual({ status: 'ok', response: { type: 'default' } });
+    // Without `time` the switch is cleared.
+    expect((await post(s, { type: 'scheduleCancel' })).body).toEqual({
+      status: 'ok',
+      response: { type: 'default' },
+    });
+    expect(s.deadMan()).toEqual({ time: null, firesToday: 0 });
   });
 
   it('updateLeverage sets the position leverage; funding is booked on the position', async () => {
@@ -726,6 +744,106 @@ describe('ccxt hyperliquid against the sim', () => {
     expect(p).toMatchObject({ leverage: 5, marginMode: 'isolated', collateral: 180 }); // 900 / 5
     const tooHigh = await failure(ex.setLeverage(41, BTC, { marginMode: 'cross' }));
     expect(tooHigh.message).toContain('Invalid leverage value');
+  });
+});
+
+describe('market data and the other order kinds', () => {
+  it('tickers, book, bars and funding come from the scripted prices', async () => {
+    const s = await sim();
+    const ex = client(s);
+    s.setPrice(BTC, { bid: 91_000, ask: 91_002, mark: 91_001 });
+    s.applyFunding('BTC', '0.0000125');
+    const ticker = (await ex.fetchTickers([BTC]))[BTC]!;
+    expect(ticker).toMatchObject({ bid: 91_000, ask: 91_002, last: 91_001 });
+    const book = await ex.fetchOrderBook(BTC);
+    expect([book.bids[0]![0], book.asks[0]![0]]).toEqual([91_000, 91_002]);
+    expect((await ex.fetchFundingRate(BTC)).fundingRate).toBe(0.0000125);
+    const t0 = Date.UTC(2026, 10, 30, 12, 0);
+    s.setCandles('BTC', '1h', [
+      { time: t0, open: 90_000, high: 90_500, low: 89_800, close: 90_100, volume: 12 },
+      { time: t0 + 3_600_000, open: 90_100, high: 91_200, low: 90_000, close: 91_000, volume: 8 },
+    ]);
+    const bars = await ex.fetchOHLCV(BTC, '1h', t0, 2);
+    expect(bars).toEqual([
+      [t0, 90_000, 90_500, 89_800, 90_100, 12],
+      [t0 + 3_600_000, 90_100, 91_200, 90_000, 91_000, 8],
+    ]);
+  });
+
+  it('post-only that would cross and IOC that cannot are refused; an IOC fills what the touch has and ends', async () => {
+    const s = await sim({ liquidity: '0.004' });
+    const ex = client(s);
+    const alo = await failure(ex.createOrder(BTC, 'limit', 'buy', 0.01, 90_000, { postOnly: true }));
+    expect(alo).toBeInstanceOf(ccxt.InvalidOrder);
+    expect(alo.message).toContain(
+      'Post only order would have immediately matched, bbo was 89999@90000. asset=0',
+    );
+    const ioc = await failure(ex.createOrder(BTC, 'limit', 'buy', 0.01, 89_000, { timeInForce: 'IOC' }));
+    expect(ioc.message).toContain('Order could not immediately match against any resting orders. asset=0');
+    // A market buy is an IOC at +5 %: 0.004 is all the touch has, the rest is cancelled.
+    const market = await ex.createOrder(BTC, 'market', 'buy', 0.01, 90_000);
+    expect(market.info).toEqual({ filled: { totalSz: '0.004', avgPx: '90000', oid: Number(market.id) } });
+    expect(s.order(Number(market.id))).toMatchObject({
+      status: 'canceled',
+      limitPx: '94500',
+      tif: 'Ioc',
+      sz: '0.006',
+    });
+    const margin = await failure(ex.createOrder(BTC, 'limit', 'buy', 30, 89_000)); // 30 × 89000 / 20 > 100000
+    expect(margin).toBeInstanceOf(ccxt.InsufficientFunds);
+    expect(margin.message).toContain('Insufficient margin to place order. asset=0');
+    expect(s.orders()).toHaveLength(1);
+  });
+
+  it('an entry with stop-loss and take-profit goes as one normalTpsl action of three orders', async () => {
+    const s = await sim();
+    const ex = client(s);
+    await ex.createOrder(BTC, 'limit', 'buy', 0.01, 90_000, {
+      stopLoss: { triggerPrice: 85_000 },
+      takeProfit: { triggerPrice: 95_000 },
+    });
+    const [req] = s.actions('order');
+    expect((req!.body as { action: { grouping: string } }).action.grouping).toBe('normalTpsl');
+    const [entry, tp, sl] = s.orders();
+    expect(entry).toMatchObject({ status: 'filled', side: 'B' });
+    expect(tp).toMatchObject({
+      side: 'A',
+      reduceOnly: true,
+      status: 'open',
+      trigger: { tpsl: 'tp', triggerPx: '95000' },
+    });
+    expect(sl).toMatchObject({
+      side: 'A',
+      reduceOnly: true,
+      status: 'open',
+      trigger: { tpsl: 'sl', triggerPx: '85000' },
+    });
+    s.setPrice(BTC, { bid: 95_100, ask: 95_110, mark: 95_050 });
+    // The take-profit is a limit at its trigger (95000): it crosses the 95100 bid and sells there.
+    expect(s.order(tp!.oid)!.status).toBe('filled');
+    expect(s.fills().at(-1)).toMatchObject({ px: '95100', closedPnl: '51', dir: 'Close Long' });
+  });
+
+  it('a single modify (by cloid) answers default and replaces the order with a new oid', async () => {
+    const s = await sim();
+    const placed = await post(s, orderAction(order({ c: cloid(5) })));
+    expect(placed.body).toEqual({
+      status: 'ok',
+      response: {
+        type: 'order',
+        data: { statuses: [{ resting: { oid: 91_000_000_001, cloid: cloid(5) } }] },
+      },
+    });
+    const modified = await post(s, {
+      type: 'modify',
+      oid: cloid(5),
+      order: order({ p: '88000', c: cloid(5) }),
+    });
+    expect(modified.body).toEqual({ status: 'ok', response: { type: 'default' } });
+    expect(s.orders().map((o) => [o.oid, o.cloid, o.status, o.limitPx])).toEqual([
+      [91_000_000_001, cloid(5), 'canceled', '89000'],
+      [91_000_000_002, cloid(5), 'open', '88000'],
+    ]);
   });
 });
 
@@ -775,7 +893,7 @@ describe('faults a live venue has', () => {
     s.holdFills(true);
     expect(s.fill(Number(b.id), '0.01')).toBeUndefined();
     const back = client(s);
-    await back.cancelOrder(b.id, BTC);
+    await back.cancelOrder(b.id!, BTC);
     expect(s.order(Number(b.id))!.status).toBe('canceled');
     const [tid] = s.releaseFills();
     const trades = await waitFor('both fills', async () => {
