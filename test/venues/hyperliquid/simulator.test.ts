@@ -862,7 +862,7 @@ describe('faults a live venue has', () => {
 
   it('an answer lost: ccxt times out, the order rests; a 5xx before acting places nothing', async () => {
     const s = await sim();
-    const ex = client(s, { timeout: 500 });
+    const ex = client(s);
     await ex.loadMarkets();
     s.fault({ kind: 'lose_answer', path: 'order' });
     const lost = await failure(
@@ -876,6 +876,12 @@ describe('faults a live venue has', () => {
     );
     expect(bad).toBeInstanceOf(ccxt.ExchangeNotAvailable);
     expect(s.order(cloid(11))).toBeUndefined();
+    s.fault({ kind: 'http_5xx', status: 503, path: 'order', acted: true });
+    const acted = await failure(
+      ex.createOrder(BTC, 'limit', 'buy', 0.01, 87_000, { clientOrderId: cloid(12) }),
+    );
+    expect(acted).toBeInstanceOf(ccxt.ExchangeNotAvailable);
+    expect(s.order(cloid(12))!.status).toBe('open'); // placed although the answer was a 503
     s.fault({ kind: 'rate_limit_storm', path: 'info', count: 2 });
     expect(await failure(ex.fetchBalance())).toBeInstanceOf(ccxt.RateLimitExceeded);
     expect(await failure(ex.fetchBalance())).toBeInstanceOf(ccxt.RateLimitExceeded);
