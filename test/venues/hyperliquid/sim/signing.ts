@@ -194,6 +194,14 @@ export function l1Digest(
   return typedDataDigest({ name: 'Exchange', chainId: 1337 }, 'Agent', AGENT_FIELDS, agent);
 }
 
+/** A USDC send and a withdrawal sign the same four fields. */
+const TRANSFER_FIELDS: TypedField[] = [
+  { name: 'hyperliquidChain', type: 'string' },
+  { name: 'destination', type: 'string' },
+  { name: 'amount', type: 'string' },
+  { name: 'time', type: 'uint64' },
+];
+
 /** The EIP-712 types of the user-signed actions the sim knows, by action type. */
 export const USER_SIGNED_TYPES: Record<string, { primaryType: string; fields: TypedField[] }> = {
   approveBuilderFee: {
@@ -216,21 +224,11 @@ export const USER_SIGNED_TYPES: Record<string, { primaryType: string; fields: Ty
   },
   usdSend: {
     primaryType: 'HyperliquidTransaction:UsdSend',
-    fields: [
-      { name: 'hyperliquidChain', type: 'string' },
-      { name: 'destination', type: 'string' },
-      { name: 'amount', type: 'string' },
-      { name: 'time', type: 'uint64' },
-    ],
+    fields: TRANSFER_FIELDS,
   },
   withdraw3: {
     primaryType: 'HyperliquidTransaction:Withdraw',
-    fields: [
-      { name: 'hyperliquidChain', type: 'string' },
-      { name: 'destination', type: 'string' },
-      { name: 'amount', type: 'string' },
-      { name: 'time', type: 'uint64' },
-    ],
+    fields: TRANSFER_FIELDS,
   },
 };
 
