@@ -237,8 +237,12 @@ export class KrakenVenue implements LiveVenue {
   private feedUp = false;
   /** A failed attempt was reported; the next ones are not, until the socket is up again. */
   private feedTroubleSaid = false;
-  /** The next poll reads everything (closed orders, trades): what no push may have brought. */
-  private catchUp = false;
+  /**
+   * Catch-ups asked for (a subscription, a drop) and done: a full read (closed orders, trades) started
+   * after the last ask settles it, so one asked for while a read is in flight gets a read of its own.
+   */
+  private catchUpAsked = 0;
+  private catchUpDone = 0;
   /** Each order's WebSocket entries merged (they are deltas). */
   private readonly pushedOrders = new Map<string, PushedOrder>();
   /** Pushed reports that count fills not booked yet: sent once those fills are. */
@@ -595,7 +599,7 @@ export class KrakenVenue implements LiveVenue {
     this.feedUp = true;
     this.feedTroubleSaid = false;
     // Whatever happened before the subscription (or during the gap) was pushed to nobody: read it.
-    this.catchUp = true;
+    this.catchUpAsked++;
     if (!first)
       this.notice('info', 'kraken_ws_restored', "Kraken's private WebSocket is back: fills are pushed again");
     this.pollSoon();
@@ -615,7 +619,7 @@ export class KrakenVenue implements LiveVenue {
       return;
     }
     this.feedTroubleSaid = true;
-    this.catchUp = true;
+    this.catchUpAsked++;
     this.notice(
       'warning',
       'kraken_ws_down',
@@ -671,7 +675,7 @@ export class KrakenVenue implements LiveVenue {
     const report = pushedOrderReportOf(order, booked, this.clock());
     if (!report || !this.markets.has(report.symbol)) {
       // A delta for an order whose terms never came by the socket: REST knows it.
-      this.catchUp = true;
+      this.catchUpAsked++;
       this.pollSoon();
       return;
     }
@@ -705,7 +709,7 @@ export class KrakenVenue implements LiveVenue {
       state: this.feed ? this.feed.state : 'off',
       subscriptions: this.feed?.subscriptions ?? 0,
       pollEveryMs: this.pollInterval(),
-      catchingUp: this.catchUp,
+      catchingUp: this.catchingUp(),
     };
   }
 
@@ -1177,7 +1181,11 @@ export class KrakenVenue implements LiveVenue {
     return this.feedUp ? (this.options.reconcileMs ?? RECONCILE_MS) : (this.options.pollMs ?? 1_000);
   }
 
-  private schedulePoll(delayMs = this.catchUp ? 0 : this.pollInterval()): void {
+  private catchingUp(): boolean {
+    return this.catchUpAsked > this.catchUpDone;
+  }
+
+  private schedulePoll(delayMs = this.catchingUp() ? 0 : this.pollInterval()): void {
     if (!this.running) return;
     if (this.pollTimer !== null) this.timers.clearTimeout(this.pollTimer);
     this.pollTimer = this.timers.setTimeout(() => {
@@ -1225,9 +1233,9 @@ export class KrakenVenue implements LiveVenue {
       return !dec(r.filledQuantity).eq(before);
     });
     if (vanished || progressed) this.readingUntil = Math.max(this.readingUntil, now + SETTLE_MS);
-    const catchingUp = this.catchUp;
+    const asked = this.catchUpAsked;
     const full =
-      catchingUp ||
+      this.catchingUp() ||
       this.lastFullPollAt === null ||
       now < this.readingUntil ||
       this.owedFills(now) ||
@@ -1246,8 +1254,7 @@ export class KrakenVenue implements LiveVenue {
       closedReports = this.reportsOf(closed.value);
       fills = this.fillsOf(trades.value, tradesFrom);
       this.lastFullPollAt = now;
-      // A catch-up asked for during this read asks again; one asked for before it is done.
-      if (catchingUp) this.catchUp = false;
+      this.catchUpDone = Math.max(this.catchUpDone, asked);
     }
 
     // Open orders were read first: an order in both lists closed in between, and its closed report wins.

@@ -10,7 +10,7 @@
 // - "Up" is Kraken's acknowledgement of the subscription, seen on the wire (ccxt does not surface it);
 //   "down" is the socket closing, a refused subscription, or no acknowledgement in time. After down the
 //   feed reconnects with backoff until stop(); the adapter polls REST meanwhile.
-import { type Order, pro, type Trade } from 'ccxt';
+import { ExchangeClosedByUser, type Order, pro, type Trade } from 'ccxt';
 import { type BackoffPolicy, backoffDelay, type Timers } from '../backoff.ts';
 
 /** ccxt pro's kraken, with a look at every message before ccxt handles it. */
@@ -154,6 +154,9 @@ export class PrivateFeed {
     const ex = this.o.exchange;
     const client = ex.clients?.[this.o.url];
     if (client) {
+      // Marked closed by us: ccxt's close handler then leaves its registry alone, where the next
+      // attempt's client may already sit under the same url.
+      client.error = new ExchangeClosedByUser('Braid closed the Kraken executions socket');
       delete ex.clients[this.o.url];
       try {
         void Promise.resolve(client.close()).catch(() => undefined);
