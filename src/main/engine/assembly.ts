@@ -1,6 +1,7 @@
 // Builds the engine's parts and wires them to one another (the facade, engine.ts, holds the result).
 import { Clock } from './clock.ts';
 import { Brackets } from './contingency/brackets.ts';
+import { HeldExits } from './contingency/held-exits.ts';
 import { Trailing } from './contingency/trailing.ts';
 import type { EngineOptions } from './engine.ts';
 import { EventSink } from './events.ts';
@@ -62,6 +63,7 @@ export function assemble(
     lifecycle: later,
     booking: later,
     brackets: later,
+    heldExits: later,
     trailing: later,
     views: later,
     advance: (now) => {
@@ -73,6 +75,7 @@ export function assemble(
     lifecycle: new PlanLifecycle(parts),
     booking: new FillBooking(parts),
     brackets: new Brackets(parts),
+    heldExits: new HeldExits(parts),
     trailing: new Trailing(parts),
     views: new Views(parts),
   });
@@ -86,7 +89,7 @@ export function assemble(
       filled: (order, qty, value, fee, time) => parts.booking.bookFill(order, qty, value, fee, time),
       rejected: (order, reason) => parts.lifecycle.orderRejected(order, reason),
       ended: (order, as, asked) => parts.lifecycle.orderEnded(order, as, asked),
-      reported: (order) => parts.brackets.followReport(order),
+      reported: (order, report) => parts.brackets.followReport(order, report),
     },
   );
   return { parts, reports };

@@ -32,10 +32,13 @@ const engineStateSchema = z.strictObject({
  *  venue is Braid's (a test's stand-in keeps its own). */
 const venueStateSchema = z.strictObject({ venue: z.unknown() });
 
-/** Every part: its schema (whose keys are the fields it owns) and the version this Braid writes and reads. */
+/** Every part: its schema (whose keys are the fields it owns), the newest version this Braid writes, and
+ *  the older versions it still reads (each a subset of the current schema: new fields are optional). */
 const PARTS = {
   clock: { version: 1, schema: clockStateSchema },
-  plans: { version: 1, schema: planBookStateSchema },
+  // 2: a plan's engine-held take-profit (releasingStop, awaitFills). Written as 1 while no plan has one, so
+  // a journal that never held an exit (every paper one) still opens in the Braid before.
+  plans: { version: 2, reads: [1], schema: planBookStateSchema },
   risk: { version: 1, schema: riskGateStateSchema },
   portfolio: { version: 1, schema: portfolioStateSchema },
   orders: { version: 1, schema: orderRouterStateSchema },
@@ -73,12 +76,15 @@ export class CheckpointRefused extends Error {
 }
 
 export function writeCheckpoint(p: EngineParts, notes: readonly EngineNote[]): Checkpoint {
+  const plans = p.plans.state();
   const parts = Object.fromEntries(Object.entries(PARTS).map(([name, part]) => [name, part.version]));
+  if (!Object.values(plans.exec).some((ex) => ex.releasingStop !== undefined || ex.awaitFills !== undefined))
+    parts.plans = 1;
   return {
     version: CHECKPOINT_VERSION,
     parts: parts as Record<PartName, number>,
     ...p.clock.state(),
-    ...p.plans.state(),
+    ...plans,
     ...p.gate.state(),
     ...p.portfolio.state(),
     ...p.router.state(),
@@ -97,9 +103,10 @@ export function checkCheckpoint(raw: unknown): Parsed {
   const claimed = new Set(['version', 'parts']);
   const parsed = {} as Record<PartName, unknown>;
   for (const name of Object.keys(PARTS) as PartName[]) {
-    const { schema, version } = PARTS[name];
+    const part: { schema: z.ZodObject; version: number; reads?: readonly number[] } = PARTS[name];
+    const { schema, version } = part;
     const v = versions[name];
-    if (v !== version) {
+    if (v !== version && !(typeof v === 'number' && part.reads?.includes(v))) {
       const newer = typeof v === 'number' && v > version;
       throw new CheckpointRefused(
         name,

@@ -1,5 +1,6 @@
 // Market data in: a bar (replay, the demo feed, a live venue's candles) or a live quote (a live venue's
-// ticker). Either moves marks, equity, entry conditions and trailing stops; the paper venue fills on it.
+// ticker). Either moves marks, equity, entry conditions and trailing stops; the paper venue fills on it;
+// a quote also triggers take-profits the engine holds (contingency/held-exits.ts).
 import { dec } from '../../shared/domain/decimal.ts';
 import type { Bar } from '../../shared/domain/instrument.ts';
 import type { EngineParts } from './parts.ts';
@@ -50,6 +51,8 @@ export class MarketData {
     if (book) {
       this.p.brackets.sync(book);
       this.p.trailing.trail(book, last);
+      // A take-profit the engine holds triggers on the bid (a long's) or the ask (a short's).
+      this.p.heldExits.onQuote(book, quote);
     }
     this.p.lifecycle.expirePlans();
     this.p.lifecycle.triggerConditions(quote.symbol, last);

@@ -3,6 +3,7 @@
 import type { BraidConfig } from '../../shared/domain/config.ts';
 import type { Clock } from './clock.ts';
 import type { Brackets } from './contingency/brackets.ts';
+import type { HeldExits } from './contingency/held-exits.ts';
 import type { Trailing } from './contingency/trailing.ts';
 import type { EventSink } from './events.ts';
 import type { OrderRouter } from './orders/order-router.ts';
@@ -26,6 +27,7 @@ export interface EngineParts {
   readonly lifecycle: PlanLifecycle;
   readonly booking: FillBooking;
   readonly brackets: Brackets;
+  readonly heldExits: HeldExits;
   readonly trailing: Trailing;
   readonly views: Views;
   /** Symbols with market data or configured. */

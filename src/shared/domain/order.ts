@@ -13,13 +13,17 @@ export type OrderStatus =
   | 'pending_modify'
   /** Sent, and the answer was lost: the venue may or may not hold it. A query resolves it, never a resend. */
   | 'unknown'
+  /** Held by the engine, not at the venue (a take-profit on a venue where both exits would hold the same
+   *  balance): sent when its price is reached, once the resting stop is confirmed cancelled. */
+  | 'held'
   | 'filled'
   | 'cancelled'
   | 'rejected'
   | 'expired';
 
-/** The venue may still fill it: a cancel or change on its way, or an unknown outcome, included. The one
- *  list the engine, the venue bridge, reconciliation and the terminal share. */
+/** The order may still fill: at the venue (a cancel or change on its way, or an unknown outcome, included)
+ *  or held by the engine until its price comes. The one list the engine, the venue bridge, reconciliation
+ *  and the terminal share; `held` is never at the venue (the bridge and reconciliation leave it out). */
 export const WORKING_STATUSES: ReadonlySet<OrderStatus> = new Set<OrderStatus>([
   'submitted',
   'accepted',
@@ -27,6 +31,7 @@ export const WORKING_STATUSES: ReadonlySet<OrderStatus> = new Set<OrderStatus>([
   'pending_cancel',
   'pending_modify',
   'unknown',
+  'held',
 ]);
 
 export type ExitReason = 'stop_loss' | 'take_profit' | 'trailing_stop' | 'close' | 'kill_switch';
@@ -52,6 +57,8 @@ export interface OrderRecord {
   exitReason?: ExitReason;
   /** The stop was moved by the trailing rule at least once (or had no fixed stop). */
   trailing?: boolean;
+  /** Present only when not good-till-cancelled: a held take-profit goes to the venue immediate-or-cancel. */
+  timeInForce?: 'IOC';
   venueOrderId?: string;
   rejectReason?: string;
   createdAt: number;

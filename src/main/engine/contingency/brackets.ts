@@ -3,10 +3,12 @@
 // first). The paper venue holds the one-cancels-other group itself (replay.md); for a live venue the
 // engine does it: a leg's fill shrinks the other leg (sync after every report) and the position flat
 // again cancels it (the booking's closeTrade). Brackets follow the position: at each bar close for paper,
-// as soon as a fill is reported for a live venue.
+// as soon as a fill is reported for a live venue. Where both legs resting at the venue would hold the same
+// balance (spot), the take-profit is held by the engine instead (held-exits.ts).
 import { type Dec, dec, str } from '../../../shared/domain/decimal.ts';
 import type { ExitReason, OrderRecord } from '../../../shared/domain/order.ts';
 import type { Side } from '../../../shared/domain/plan.ts';
+import type { OrderEvent } from '../orders/venue-reports.ts';
 import type { EngineParts } from '../parts.ts';
 import { avgEntryPrice, type PositionBook } from '../portfolio/position-book.ts';
 
@@ -17,8 +19,10 @@ export class Brackets {
     this.p = parts;
   }
 
-  /** A live venue reported on one of a plan's orders: its position's legs follow at once. */
-  followReport(order: OrderRecord): void {
+  /** A live venue reported on one of a plan's orders: an engine-held take-profit follows its stop and its
+   *  own end, then the position's legs follow at once. */
+  followReport(order: OrderRecord, report: OrderEvent): void {
+    this.p.heldExits.followReport(order, report);
     const book = this.p.portfolio.positions.get(order.symbol);
     if (book && book.planId === order.planId) this.sync(book);
   }
@@ -30,42 +34,53 @@ export class Brackets {
     const ex = this.p.plans.execOf(plan.id);
     if (ex.exitOrderId && this.p.router.isOrderWorking(ex.exitOrderId)) return;
     const open = dec(book.qty);
-    const exitSide: Side = book.side === 'long' ? 'sell' : 'buy';
-    const group = `${plan.id}:OCO`;
     if (input.stopLoss !== undefined || input.trailPct !== undefined) {
-      if (!ex.stopOrderId) {
-        let level: Dec;
-        if (input.stopLoss !== undefined) {
-          level = dec(input.stopLoss);
-        } else {
-          const avg = avgEntryPrice(book);
-          const t = dec(input.trailPct!);
-          level = book.side === 'long' ? avg.times(dec(1).minus(t)) : avg.times(dec(1).plus(t));
-          ex.trailing = true;
-        }
-        const order = this.p.router.newOrder(plan, 'stop_loss', exitSide, 'stop', open, str(level), {
-          ocoGroup: group,
-          exitReason: ex.trailing ? 'trailing_stop' : 'stop_loss',
-          ...(ex.trailing ? { trailing: true } : {}),
-        });
-        ex.stopOrderId = order.id;
-        this.p.router.send(order);
-      } else {
-        this.resizeLeg(ex.stopOrderId, open);
-      }
+      if (!ex.stopOrderId) this.placeStop(book, open);
+      else this.resizeLeg(ex.stopOrderId, open);
     }
     if (input.takeProfit !== undefined) {
-      if (!ex.takeProfitOrderId) {
-        const order = this.p.router.newOrder(plan, 'take_profit', exitSide, 'limit', open, input.takeProfit, {
-          ocoGroup: group,
-          exitReason: 'take_profit',
-        });
-        ex.takeProfitOrderId = order.id;
-        this.p.router.send(order);
-      } else {
-        this.resizeLeg(ex.takeProfitOrderId, open);
-      }
+      if (!ex.takeProfitOrderId) this.placeTakeProfit(book, open, input.takeProfit);
+      else this.resizeLeg(ex.takeProfitOrderId, open);
     }
+  }
+
+  /** A new stop-loss for `open` at `level` (the plan's stop, or the trailing rule's from the average entry). */
+  placeStop(book: PositionBook, open: Dec, level?: string): void {
+    const plan = this.p.store.plans.get(book.planId)!;
+    const input = plan.input;
+    const ex = this.p.plans.execOf(plan.id);
+    let at: Dec;
+    if (level !== undefined) {
+      at = dec(level);
+    } else if (input.stopLoss !== undefined) {
+      at = dec(input.stopLoss);
+    } else {
+      const avg = avgEntryPrice(book);
+      const t = dec(input.trailPct!);
+      at = book.side === 'long' ? avg.times(dec(1).minus(t)) : avg.times(dec(1).plus(t));
+      ex.trailing = true;
+    }
+    const order = this.p.router.newOrder(plan, 'stop_loss', exitSideOf(book), 'stop', open, str(at), {
+      ocoGroup: `${plan.id}:OCO`,
+      exitReason: ex.trailing ? 'trailing_stop' : 'stop_loss',
+      ...(ex.trailing ? { trailing: true } : {}),
+    });
+    ex.stopOrderId = order.id;
+    this.p.router.send(order);
+  }
+
+  /** A new take-profit for `open` at `price`: to its venue, or held by the engine where both exits resting
+   *  there would hold the same balance (held-exits.ts). */
+  placeTakeProfit(book: PositionBook, open: Dec, price: string): void {
+    const plan = this.p.store.plans.get(book.planId)!;
+    const ex = this.p.plans.execOf(plan.id);
+    const order = this.p.router.newOrder(plan, 'take_profit', exitSideOf(book), 'limit', open, price, {
+      ocoGroup: `${plan.id}:OCO`,
+      exitReason: 'take_profit',
+    });
+    ex.takeProfitOrderId = order.id;
+    if (this.p.heldExits.holds(plan, order.venue)) this.p.router.hold(order);
+    else this.p.router.send(order);
   }
 
   /** A bracket leg covers what is open: its total = what it filled + the open quantity. */
@@ -117,4 +132,8 @@ export class Brackets {
     ex.exitOrderId = order.id;
     this.p.router.send(order);
   }
+}
+
+function exitSideOf(book: PositionBook): Side {
+  return book.side === 'long' ? 'sell' : 'buy';
 }

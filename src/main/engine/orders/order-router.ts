@@ -14,7 +14,7 @@ import type { Journal } from '../journal/journal.ts';
 import { cancelAsSchema, count, decimalText } from '../state-schema.ts';
 import type { Store } from '../store/store.ts';
 import type { CheckpointedVenue, Venue } from '../venues/venue.ts';
-import { canTransition, IllegalOrderTransition, isWorking } from './order-state.ts';
+import { canTransition, IllegalOrderTransition, isHeld, isWorking } from './order-state.ts';
 
 const ROLE_CODE: Record<OrderRole, string> = { entry: 'E', stop_loss: 'SL', take_profit: 'TP', exit: 'X' };
 
@@ -163,6 +163,11 @@ export class OrderRouter {
     return this.live.get(name)?.asynchronous === true;
   }
 
+  /** Both bracket exits resting at this venue would hold the same balance: the engine holds the take-profit. */
+  holdsExitLeg(name: string): boolean {
+    return this.live.get(name)?.exitLegsShareBalance === true;
+  }
+
   // ---------------------------------------------------------------- ids and intents
 
   newOrder(
@@ -195,8 +200,26 @@ export class OrderRouter {
     };
   }
 
+  /** Records an order the engine holds (`held`): journaled with the other orders, never at a venue until
+   *  `release`. Its intent is journaled then, when it goes out. */
+  hold(order: OrderRecord): void {
+    const held: OrderRecord = { ...order, status: 'held' };
+    this.store.orders.set(held.id, held);
+    this.events.emit({ type: 'order', order: held });
+  }
+
+  /** Sends a held order to its venue as it is now, with `patch` (its size, its time in force). */
+  release(id: string, patch: Partial<OrderRecord>): void {
+    const order = this.store.orders.get(id);
+    if (!order || !isHeld(order.status)) return;
+    this.send({ ...order, ...patch, status: 'submitted', updatedAt: this.clock.time });
+  }
+
   /** Journals the intent (durably) and only then hands the order to its venue. */
   send(order: OrderRecord): void {
+    const before = this.store.orders.get(order.id);
+    if (before && before.status !== order.status && !canTransition(before.status, order.status))
+      throw new IllegalOrderTransition(order.id, before.status, order.status);
     this.store.orders.set(order.id, order);
     this.events.emit({ type: 'order', order });
     this.journal?.commitIntent(order.id, order.planId, this.clock.time, JSON.stringify(order));
@@ -218,6 +241,7 @@ export class OrderRouter {
         ...(order.price !== undefined ? { price: order.price } : {}),
         ...(order.ocoGroup !== undefined ? { ocoGroup: order.ocoGroup } : {}),
         ...(order.role === 'stop_loss' || order.role === 'take_profit' ? { bracketLeg: order.role } : {}),
+        ...(order.timeInForce !== undefined ? { timeInForce: order.timeInForce } : {}),
       },
       this.clock.time,
     );
@@ -252,6 +276,11 @@ export class OrderRouter {
   requestCancel(id: string, as: 'cancelled' | 'expired'): void {
     const order = this.store.orders.get(id);
     if (!order || !isWorking(order.status)) return;
+    if (isHeld(order.status)) {
+      // Never at the venue: the engine's word ends it.
+      this.setOrder(id, { status: as });
+      return;
+    }
     const venue = this.venueNamed(order.venue);
     if (!venue) return;
     if (this.isAsync(order.venue)) {
@@ -268,6 +297,11 @@ export class OrderRouter {
    *  acknowledged yet, or a request on its way: the next sync tries again). */
   requestAmend(id: string, change: { quantity?: string; price?: string }): boolean {
     const order = this.store.orders.get(id)!;
+    if (isHeld(order.status)) {
+      // Held by the engine: the change is the engine's alone.
+      this.setOrder(id, change);
+      return true;
+    }
     const venue = this.venueNamed(order.venue);
     if (!venue) return false;
     if (this.isAsync(order.venue)) {
@@ -281,7 +315,7 @@ export class OrderRouter {
   /** Whether a change may go to the order's venue now. */
   amendable(order: OrderRecord): boolean {
     if (!isWorking(order.status)) return false;
-    if (!this.isAsync(order.venue)) return true;
+    if (isHeld(order.status) || !this.isAsync(order.venue)) return true;
     return order.status === 'accepted' || order.status === 'partially_filled';
   }
 

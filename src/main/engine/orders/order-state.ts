@@ -42,6 +42,9 @@ const TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
   ],
   pending_cancel: [...RESOLVED, 'pending_cancel', 'unknown', 'rejected'],
   pending_modify: [...RESOLVED, 'pending_cancel', 'unknown', 'rejected'],
+  // Held by the engine: sent when triggered, or cancelled without a word to any venue. A fill is not
+  // expected (it never reached a venue), but money that moved is applied.
+  held: ['submitted', 'cancelled', 'partially_filled', 'filled'],
   cancelled: ['partially_filled', 'filled'],
   expired: ['partially_filled', 'filled'],
   filled: [],
@@ -69,10 +72,17 @@ export function isWorking(status: OrderStatus): boolean {
     case 'pending_modify':
     // Unknown may be at the venue: it counts as working (exposure, the kill switch) until a query says.
     case 'unknown':
+    // Held by the engine: it will go to the venue when its price comes (a plan's exit, for the kill switch).
+    case 'held':
       return true;
     default:
       return false;
   }
+}
+
+/** Held by the engine, not at any venue: cancels and changes are the engine's alone. */
+export function isHeld(status: OrderStatus): boolean {
+  return status === 'held';
 }
 
 export function isTerminal(status: OrderStatus): boolean {

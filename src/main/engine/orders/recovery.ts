@@ -20,7 +20,10 @@ export class Recovery {
    *  when the plan itself was lost) for the venue to be asked by client order id; it is never sent again. */
   recoverInterrupted(intents: ReadonlyArray<{ clientOrderId: string; body: string }>): void {
     for (const { clientOrderId: id, body } of intents) {
-      if (this.p.store.orders.has(id)) continue;
+      const known = this.p.store.orders.get(id);
+      // A held order's intent is journaled when it is sent: one after the checkpoint means it may have
+      // reached the venue, though the checkpoint still holds it.
+      if (known && known.status !== 'held') continue;
       this.p.router.reserveOrderId(id);
       const order = orderOfIntent(body);
       if (order && this.p.router.isAsync(order.venue)) {

@@ -25,7 +25,7 @@ export interface ExternalOrder {
 }
 
 /** Venue reports about one of the engine's orders. */
-type OrderEvent = Exclude<VenueEvent, { type: 'external_order' | 'position_mismatch' }>;
+export type OrderEvent = Exclude<VenueEvent, { type: 'external_order' | 'position_mismatch' }>;
 const EXTERNAL_ORDERS_KEPT = 500;
 
 /** What a report does beyond the order itself. */
@@ -38,8 +38,9 @@ export interface ReportHooks {
   rejected(order: OrderRecord, reason: string): void;
   /** A live venue ended a working order (`asked`: the cancel the engine asked for, if any). */
   ended(order: OrderRecord, as: 'cancelled' | 'expired', asked: 'cancelled' | 'expired' | undefined): void;
-  /** After any live report about an order: its position's brackets follow. */
-  reported(order: OrderRecord): void;
+  /** After any live report about an order (`order` as it was before, `report` what came): its position's
+   *  brackets follow. */
+  reported(order: OrderRecord, report: OrderEvent): void;
 }
 
 export class VenueReports {
@@ -102,9 +103,20 @@ export class VenueReports {
       return;
     }
     if (live) {
+      if (order.status === 'held' && e.type !== 'filled') {
+        // Held by the engine, not at the venue: nothing the venue says about it applies (a fill would be
+        // money that moved, and is booked).
+        this.events.notice(
+          'warning',
+          'venue_report_ignored',
+          `${venueName} reported ${e.type} for ${order.id}, which Braid holds and has not sent`,
+          order.planId,
+        );
+        return;
+      }
       this.applyLiveEvent(order, e);
       // Brackets follow at once what the venue reported (an entry's fill, a leg's fill or change).
-      this.hooks.reported(order);
+      this.hooks.reported(order, e);
       return;
     }
     switch (e.type) {

@@ -18,6 +18,11 @@ export interface PlanExec {
   /** Live venues: the last stop level asked for (the venue rounds to its tick; a level no better than what
    *  was asked is not asked again). */
   trailAsked?: string;
+  /** Its held take-profit was triggered: it goes to the venue once the venue confirms this stop cancelled. */
+  releasingStop?: string;
+  /** The venue ended this order with `filled` done, more than the engine has booked yet: what follows its
+   *  end (the take-profit sent, the position protected again) waits for those fills. */
+  awaitFills?: { orderId: string; filled: string };
 }
 
 export interface PlanBookState {
@@ -34,6 +39,9 @@ export const planBookStateSchema = z.strictObject({
       exitOrderId: z.string().optional(),
       trailing: z.boolean(),
       trailAsked: decimalText.optional(),
+      // Version 2 (engine-held take-profits): absent in version 1.
+      releasingStop: z.string().optional(),
+      awaitFills: z.strictObject({ orderId: z.string(), filled: decimalText }).optional(),
     }),
   ),
   duplicatePlanIds: z.array(z.string()),

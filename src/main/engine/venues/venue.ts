@@ -20,6 +20,8 @@ export interface VenueOrder {
   ocoGroup?: string;
   /** Which leg of a bracket: the same-bar rule favours the stop-loss. */
   bracketLeg?: 'stop_loss' | 'take_profit';
+  /** Absent: good till cancelled. */
+  timeInForce?: 'GTC' | 'IOC';
 }
 
 export type VenueEvent =
@@ -87,6 +89,10 @@ export interface Venue {
   /** Events arrive later than the call (a live venue through the bridge): the engine shows
    *  `pending_cancel` / `pending_modify` while a cancel or a change is on its way. Paper: false. */
   readonly asynchronous?: boolean;
+  /** A bracket's two exits resting here would both hold the position's balance (spot: no one-cancels-other,
+   *  no reduce-only), so the second is refused: the engine holds the take-profit itself and sends it when
+   *  its price comes, after the stop is cancelled. Paper: absent. */
+  readonly exitLegsShareBalance?: boolean;
   connect(): Promise<void>;
   disconnect(): Promise<void>;
   submit(order: VenueOrder, now: number): void;
