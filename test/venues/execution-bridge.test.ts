@@ -882,3 +882,46 @@ describe('ExecutionBridge: delivery', () => {
     expect(events).toEqual([]);
   });
 });
+
+describe('ExecutionBridge: an engine-held take-profit', () => {
+  it('says the exits share the balance on a spot venue without one-cancels-other or reduce-only, not otherwise', async () => {
+    const { bridge } = await setup();
+    expect(bridge.exitLegsShareBalance).toBe(true);
+    const withOco = new FakeLiveVenue();
+    Object.assign(withOco.capabilities, { oco: true });
+    expect(new ExecutionBridge({ live: withOco, now: () => 0 }).exitLegsShareBalance).toBe(false);
+    const reducing = new FakeLiveVenue();
+    Object.assign(reducing.capabilities, { reduceOnly: true });
+    expect(new ExecutionBridge({ live: reducing, now: () => 0 }).exitLegsShareBalance).toBe(false);
+  });
+
+  it('carries IOC to the venue request; a held order handed over at a restart is not tracked, so its sending later is a new order', async () => {
+    const { live, bridge, events, notices } = await setup();
+    bridge.adopt([
+      {
+        clientOrderId: 'p1:TP1',
+        symbol: 'BTC/USD',
+        side: 'sell',
+        type: 'limit',
+        quantity: '0.5',
+        price: '65000',
+        status: 'held',
+      },
+    ]);
+    expect(bridge.openOrders()).toEqual([]);
+    bridge.submit(order('p1:TP1', { side: 'sell', price: '65000', timeInForce: 'IOC' }), 1_000);
+    await waitFor('accepted', () => events.find((e) => e.type === 'accepted'));
+    expect(notices.filter((n) => n.code === 'duplicate_submit')).toEqual([]);
+    expect(sent(live)).toEqual([
+      {
+        clientOrderId: 'p1:TP1',
+        symbol: 'BTC/USD',
+        side: 'sell',
+        type: 'limit',
+        quantity: '0.5',
+        price: '65000',
+        timeInForce: 'IOC',
+      },
+    ]);
+  });
+});

@@ -438,6 +438,23 @@ describe('what to ask the venue', () => {
     expect(ordersToQuery(engine, open).map((o) => o.id)).toEqual(['gone', 'never-acked']);
   });
 
+  it('a take-profit the engine holds is not at the venue by design: never asked for, never taken as missing', () => {
+    const held = order('p1:TP1', { status: 'held', venueOrderId: undefined, side: 'sell' });
+    expect(ordersToQuery([held, order('gone')], []).map((o) => o.id)).toEqual(['gone']);
+    const result = reconcile(input({ engineOrders: [held], missing: ['p1:TP1'] }));
+    expect(result.events).toEqual([]);
+    expect(result.notices).toEqual([]);
+  });
+
+  it('a held order found working at the venue under its id is said, not managed as held', () => {
+    const held = order('p1:TP1', { status: 'held', venueOrderId: undefined });
+    const result = reconcile(
+      input({ engineOrders: [held], mass: mass({ openOrders: [report('p1:TP1', 'V9')] }) }),
+    );
+    expect(result.events).toEqual([]);
+    expect(result.notices.map((n) => n.code)).toEqual(['held_order_at_venue']);
+  });
+
   it('the fill cursor: last booked fill minus the margin, else the oldest working order, else now', () => {
     expect(
       fillCursorSince({ lastFillTime: T, oldestWorkingCreatedAt: T - 50_000, now: T + 9, marginMs: 60_000 }),

@@ -143,6 +143,9 @@ const describe = (e: unknown) => (e instanceof Error ? e.message : String(e));
 export class ExecutionBridge implements Venue {
   readonly name: string;
   readonly asynchronous = true;
+  /** Spot without one-cancels-other or reduce-only (Kraken): a resting stop holds the coins a resting
+   *  take-profit would need, so the engine holds the take-profit itself. */
+  readonly exitLegsShareBalance: boolean;
 
   private readonly live: LiveVenue;
   private readonly now: () => number;
@@ -185,6 +188,8 @@ export class ExecutionBridge implements Venue {
   constructor(options: ExecutionBridgeOptions) {
     this.live = options.live;
     this.name = options.live.name;
+    const can = options.live.capabilities;
+    this.exitLegsShareBalance = !can.oco && !can.reduceOnly;
     this.now = options.now;
     this.timers = options.timers ?? realTimers;
     this.random = options.random ?? Math.random;
@@ -255,6 +260,7 @@ export class ExecutionBridge implements Venue {
           ? { stopPrice: prepared.price }
           : { price: prepared.price }
         : {}),
+      ...(order.timeInForce !== undefined ? { timeInForce: order.timeInForce } : {}),
     };
     this.queue.push({ kind: 'submit', id: order.clientOrderId, request });
     this.schedulePump();
@@ -354,6 +360,8 @@ export class ExecutionBridge implements Venue {
    *  Orders already tracked keep what the bridge knows. */
   adopt(orders: AdoptedOrder[]): void {
     for (const o of orders) {
+      // Held by the engine, not at the venue: when it is sent, it is a new order to the bridge.
+      if (o.status === 'held') continue;
       const t = this.orders.get(o.clientOrderId);
       if (t && t.symbol !== '') {
         if (o.venueOrderId && !t.venueOrderId) this.setVenueId(t, o.venueOrderId);

@@ -72,6 +72,9 @@ const UNSETTLED: ReadonlySet<OrderStatus> = new Set([
 ]);
 
 export const isWorkingStatus = (status: OrderStatus): boolean => WORKING.has(status);
+/** Working at the venue: an order the engine holds (`held`) is not there, by design, and is never asked for
+ *  nor taken as missing. */
+const atVenue = (status: OrderStatus): boolean => status !== 'held' && isWorkingStatus(status);
 
 type StatusState = NonNullable<Extract<VenueEvent, { type: 'status' }>['state']>;
 const stateOf = (s: VenueOrderState): StatusState => (s === 'pending' ? 'open' : s);
@@ -88,7 +91,7 @@ export function ordersToQuery(
   }
   return engineOrders.filter(
     (o) =>
-      isWorkingStatus(o.status) &&
+      atVenue(o.status) &&
       !open.has(`c:${o.id}`) &&
       !(o.venueOrderId !== undefined && open.has(`v:${o.venueOrderId}`)),
   );
@@ -189,7 +192,7 @@ export function reconcile(input: ReconcileInput): Reconciliation {
   const statusDone = new Set<string>();
   for (const r of input.ended) {
     const order = orderOf(r.clientOrderId, r.venueOrderId);
-    if (!order || !isWorkingStatus(order.status) || statusDone.has(order.id)) continue;
+    if (!order || !atVenue(order.status) || statusDone.has(order.id)) continue;
     statusDone.add(order.id);
     checkFilled(order, r);
     events.push(status(order, r));
@@ -197,7 +200,7 @@ export function reconcile(input: ReconcileInput): Reconciliation {
   // 2b. Working orders the venue never heard of.
   for (const id of input.missing) {
     const order = byId.get(id);
-    if (!order || !isWorkingStatus(order.status) || statusDone.has(id)) continue;
+    if (!order || !atVenue(order.status) || statusDone.has(id)) continue;
     statusDone.add(id);
     events.push({ type: 'status', clientOrderId: id, time });
   }
@@ -227,7 +230,15 @@ export function reconcile(input: ReconcileInput): Reconciliation {
         r.price !== undefined &&
         r.type === 'limit' &&
         !dec(r.price).eq(order.price));
-    if (!isWorkingStatus(order.status)) {
+    if (order.status === 'held') {
+      // Never sent, yet at the venue under its id (nothing Braid does leaves it so): said, not applied to
+      // an order the engine holds; the operator decides.
+      notices.push({
+        level: 'error',
+        code: 'held_order_at_venue',
+        message: `order ${order.id} is held by Braid (not sent) but works at the venue`,
+      });
+    } else if (!isWorkingStatus(order.status)) {
       // Braid's id on an order the engine holds as ended: the venue is right, the engine must hear it.
       notices.push({
         level: 'error',
