@@ -13,6 +13,7 @@ export const STATUS_LABEL: Readonly<Record<Status, string>> = {
   pending_cancel: 'CANCELLING',
   pending_modify: 'MODIFYING',
   unknown: 'UNKNOWN',
+  held: 'HELD',
   filled: 'FILLED',
   cancelled: 'CANCELLED',
   rejected: 'REJECTED',
@@ -32,6 +33,7 @@ const TONE: Readonly<Record<Status, StatusTone>> = {
   pending_cancel: 'pending',
   pending_modify: 'pending',
   unknown: 'unknown',
+  held: 'working',
   filled: 'filled',
   cancelled: 'ended',
   expired: 'ended',
@@ -44,6 +46,7 @@ const MEANING: Partial<Readonly<Record<Status, string>>> = {
   pending_cancel: 'Cancel on its way to the venue: the order may still fill until the venue confirms',
   pending_modify: 'Change on its way to the venue: the order works as it was until the venue confirms',
   unknown: 'Outcome unknown, checking with the venue (never resent)',
+  held: 'Held by Braid, not at the venue: sent (limit, immediate-or-cancel) once the price reaches it and the stop is cancelled',
   expired: 'Expired at the venue',
 };
 
@@ -71,15 +74,20 @@ export function statusTitle(o: Pick<OrderRecord, 'status' | 'rejectReason'>): st
 
 const WORKING: ReadonlySet<Status> = WORKING_STATUSES;
 
-/** The venue may still fill it (a pending cancel or change, or an unknown outcome, included). */
+/** It may still fill (a pending cancel or change, an unknown outcome, or held by Braid until its price). */
 export const isWorking = (o: Pick<OrderRecord, 'status'>): boolean => WORKING.has(o.status);
 
 /** Cancel applies to any working order (an entry, one bracket leg, an exit) not already being cancelled. */
 export const canCancel = (o: Pick<OrderRecord, 'status'>): boolean =>
   isWorking(o) && o.status !== 'pending_cancel';
 
-/** Modify applies to a working limit or stop order with nothing on its way to the venue. */
+/** Modify applies to a working limit or stop order with nothing on its way to the venue (a held one is
+ *  changed in Braid alone). */
 export function canModify(o: Pick<OrderRecord, 'status' | 'type' | 'price'>): boolean {
-  const settled = o.status === 'submitted' || o.status === 'accepted' || o.status === 'partially_filled';
+  const settled =
+    o.status === 'submitted' ||
+    o.status === 'accepted' ||
+    o.status === 'partially_filled' ||
+    o.status === 'held';
   return settled && o.type !== 'market' && o.price !== undefined;
 }
