@@ -5,6 +5,7 @@
 // REST, and a socket that cannot be had leaves REST polling alone in charge.
 import { afterEach, describe, expect, it } from 'vitest';
 import { KrakenVenue, type KrakenVenueOptions } from '../../src/main/venues/kraken/kraken-venue.ts';
+import { privateFeedUrl } from '../../src/main/venues/kraken/private-feed.ts';
 import type { VenueEvent, VenueFill, VenueOrderReport } from '../../src/main/venues/venue.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { type KrakenSim, type KrakenSimOptions, startKrakenSim } from './kraken/simulator.ts';
@@ -324,5 +325,33 @@ describe('Kraken adapter with the private WebSocket', () => {
     await waitFor('polls', () => r.count('OpenOrders') >= 3);
     expect(r.count('GetWebSocketsToken')).toBe(0);
     expect(r.sim.wsSessions()).toEqual([]);
+  });
+
+  it("reads config's Kraken socket url as the private v2 endpoint; a simulator's is kept as it is", async () => {
+    expect(privateFeedUrl('wss://ws.kraken.com/v2')).toBe('wss://ws-auth.kraken.com/v2');
+    expect(privateFeedUrl('wss://ws.kraken.com')).toBe('wss://ws-auth.kraken.com/v2');
+    expect(privateFeedUrl('wss://ws-auth.kraken.com/v2')).toBe('wss://ws-auth.kraken.com/v2');
+    expect(privateFeedUrl('wss://beta-ws.kraken.com/v2')).toBe('wss://beta-ws-auth.kraken.com/v2');
+    expect(privateFeedUrl('ws://127.0.0.1:4567/v2')).toBe('ws://127.0.0.1:4567/v2');
+    // A pathless simulator url gets /v2, and the adapter subscribes there.
+    const probe = await startKrakenSim(ROOMY_SIM);
+    const base = probe.wsUrl.replace(/\/v2$/, '');
+    await probe.close();
+    expect(privateFeedUrl(base)).toBe(`${base}/v2`);
+    const r = await rig({ venue: { wsUrl: undefined } });
+    // A key of its own: two adapters on one key would race each other's nonces.
+    const key = r.sim.addKey();
+    const pathless = new KrakenVenue({
+      url: r.sim.url,
+      wsUrl: r.sim.wsUrl.replace(/\/v2$/, ''),
+      apiKey: key.apiKey,
+      apiSecret: key.apiSecret,
+      pollMs: 20,
+      deadManSeconds: 0,
+      limits: ROOMY_LIMITS,
+    });
+    cleanups.push(() => pathless.disconnect());
+    expect(await pathless.connect()).toEqual({ ok: true, value: null });
+    await waitFor('the pathless url subscribed', () => pathless.feedStatus().state === 'up');
   });
 });

@@ -58,7 +58,14 @@ import {
   tickerOf,
   triggerTimeOf,
 } from './mapping.ts';
-import { FEED_BACKOFF, type FeedState, PrivateFeed, type TokenRead, WatchedKraken } from './private-feed.ts';
+import {
+  FEED_BACKOFF,
+  type FeedState,
+  PrivateFeed,
+  privateFeedUrl,
+  type TokenRead,
+  WatchedKraken,
+} from './private-feed.ts';
 import { nonceFor, PrivateLane } from './private-lane.ts';
 import { FINAL_STATUSES, type PushedOrder, pushedFillOf, pushedOrderReportOf } from './push-mapping.ts';
 import {
@@ -106,8 +113,9 @@ export interface KrakenVenueOptions {
   /** Takes the one-process-per-key lock in this folder at connect (key-lock.ts). */
   keyLockDir?: string;
   /**
-   * Kraken's private WebSocket, v2 (`wss://ws-auth.kraken.com/v2`; a simulator's `ws://127.0.0.1:PORT/v2`).
-   * Unset: REST polling alone.
+   * Kraken's WebSocket, v2: `wss://ws.kraken.com/v2` as config names it reaches the private twin
+   * `wss://ws-auth.kraken.com/v2` (privateFeedUrl); a simulator's `ws://127.0.0.1:PORT/v2` is used as it
+   * is. Order changes and trades come over it; market data stays on REST. Unset: REST polling alone.
    */
   wsUrl?: string;
   /** While the WebSocket is subscribed, between REST reconciliation polls. Default 20 s. */
@@ -536,8 +544,9 @@ export class KrakenVenue implements LiveVenue {
       options: { adjustForTimeDifference: false },
     };
     // One ccxt instance for REST and the socket: one nonce sequence, one set of markets.
-    const wsUrl = this.options.wsUrl;
-    const ex = wsUrl ? new WatchedKraken(config) : new kraken(config);
+    const wsUrl = this.options.wsUrl ? privateFeedUrl(this.options.wsUrl) : undefined;
+    // newUpdates: each watch answers only what changed since the last (ccxt's default, relied on).
+    const ex = wsUrl ? new WatchedKraken({ ...config, newUpdates: true }) : new kraken(config);
     if (this.options.url) {
       const base = this.options.url.replace(/\/+$/, '');
       ex.urls.api = { ...(ex.urls.api as Record<string, string>), public: base, private: base };
@@ -555,7 +564,7 @@ export class KrakenVenue implements LiveVenue {
   // The private WebSocket
 
   private async startFeed(ex: Exchange): Promise<void> {
-    const url = this.options.wsUrl;
+    const url = this.options.wsUrl ? privateFeedUrl(this.options.wsUrl) : undefined;
     if (!url || !(ex instanceof WatchedKraken)) return;
     // ccxt refuses a plain ws:// socket until its http agent is loaded.
     if (url.startsWith('ws://')) await ex.loadHttpProxyAgent();

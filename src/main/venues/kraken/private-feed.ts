@@ -51,6 +51,30 @@ export interface PrivateFeedOptions {
 
 export const FEED_BACKOFF: BackoffPolicy = { baseMs: 1_000, maxMs: 30_000, jitter: 0.25 };
 
+/** Kraken's public socket hosts and their private (authenticated) twins. */
+const PRIVATE_HOSTS: Record<string, string> = {
+  'ws.kraken.com': 'ws-auth.kraken.com',
+  'beta-ws.kraken.com': 'beta-ws-auth.kraken.com',
+};
+
+/**
+ * The v2 private endpoint for a configured WebSocket url. Config names Kraken's socket as
+ * `wss://ws.kraken.com/v2` (the public host); executions are served only by its `ws-auth` twin. A url
+ * without a path gets v2's `/v2` (ccxt 4.5.84 speaks v2 only). Any other host (a simulator) is kept.
+ */
+export function privateFeedUrl(wsUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(wsUrl);
+  } catch {
+    return wsUrl;
+  }
+  const host = PRIVATE_HOSTS[url.hostname];
+  if (host) url.hostname = host;
+  if (url.pathname === '' || url.pathname === '/') url.pathname = '/v2';
+  return url.toString();
+}
+
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export class PrivateFeed {
