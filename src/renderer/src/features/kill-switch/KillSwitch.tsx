@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { killSwitch, resumeTrading, setReducing } from '../../store/actions.ts';
 import { DISCONNECTED_TEXT, useIsConnected } from '../../store/connection.ts';
 import { useTerminal } from '../../store/store.ts';
+import { isWorking } from '../blotter/order-status.ts';
 
 function ConfirmKill(props: { onClose: () => void }) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -12,8 +13,9 @@ function ConfirmKill(props: { onClose: () => void }) {
   const working = useTerminal((s) => {
     let n = 0;
     for (const id of s.orders.ids) {
-      const st = s.orders.byId[id]?.status;
-      if (st === 'submitted' || st === 'accepted' || st === 'partially_filled') n++;
+      const o = s.orders.byId[id];
+      // Everything the kill cancels: pending cancels and changes, unknowns and held exits included.
+      if (o && isWorking(o)) n++;
     }
     return n;
   });
