@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { contentSecurityPolicy, securityHeaders } from '../../src/main/security.ts';
 
 interface Site {
@@ -35,7 +35,12 @@ async function site(
   return {
     origin: `http://127.0.0.1:${port}`,
     requests,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    // Chromium keeps connections open (keep-alive, preconnects): close them, or close waits on them.
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -108,9 +113,22 @@ function appSite(csp: string): Promise<Site> {
   });
 }
 
+/** Each step bounded under the test's timeout, so a stall says which step and what the page asked for. */
 async function visit(app: Site): Promise<Record<string, unknown>> {
-  await page.goto(`${app.origin}/`);
-  await page.waitForFunction(() => (globalThis as { result?: unknown }).result !== undefined);
+  const step = async <T>(what: string, run: Promise<T>): Promise<T> => {
+    try {
+      return await run;
+    } catch (e) {
+      throw new Error(`${what}: ${String(e)}; the app served ${JSON.stringify(app.requests)}`);
+    }
+  };
+  await step('loading the page', page.goto(`${app.origin}/`, { timeout: 25_000 }));
+  await step(
+    'waiting for the probe',
+    page.waitForFunction(() => (globalThis as { result?: unknown }).result !== undefined, undefined, {
+      timeout: 25_000,
+    }),
+  );
   return page.evaluate(() => (globalThis as unknown as { result: Record<string, unknown> }).result);
 }
 
@@ -120,10 +138,18 @@ beforeAll(async () => {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
-  page = await browser.newPage();
   const any = () => ({ type: 'text/plain', body: 'x' });
   listed = await site(any);
   foreign = await site((path) => (path === '/pixel.png' ? { type: 'image/png', body: PIXEL } : any()));
+});
+
+// A fresh context per test: no connection, cache or page state of one test reaches the next.
+beforeEach(async () => {
+  page = await (await browser.newContext()).newPage();
+});
+
+afterEach(async () => {
+  await page?.context().close();
 });
 
 afterAll(async () => {
