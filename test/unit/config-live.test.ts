@@ -13,7 +13,15 @@ describe('live venues in the config', () => {
   });
 
   it('venues.kraken: {} enables Kraken with the defaults; fields override them', () => {
-    expect(parseConfig({ venues: { kraken: {} } }).venues.kraken).toEqual(KRAKEN_DEFAULTS);
+    // Kraken's own REST comes with Kraken's own WebSocket; a simulator's url comes with none unless named.
+    expect(parseConfig({ venues: { kraken: {} } }).venues.kraken).toEqual({
+      ...KRAKEN_DEFAULTS,
+      wsUrl: 'wss://ws.kraken.com/v2',
+    });
+    expect(
+      parseConfig({ venues: { kraken: { url: 'http://127.0.0.1:1', wsUrl: 'ws://127.0.0.1:1/v2' } } }).venues
+        .kraken?.wsUrl,
+    ).toBe('ws://127.0.0.1:1/v2');
     const c = parseConfig({
       defaultVenue: 'kraken',
       venues: { kraken: { url: 'http://127.0.0.1:8123/', deadManSeconds: 30, pollMs: 2000 } },

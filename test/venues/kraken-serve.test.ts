@@ -176,4 +176,29 @@ describe('braid serve on Kraken (simulator)', () => {
     expect(again.engine.fills).toHaveLength(2);
     await run.expectCountsAgree();
   });
+
+  it("with venues.kraken.wsUrl braid serve subscribes to Kraken's private executions; a fill pushed there is booked once", async () => {
+    run = await LiveRun.open('kraken-serve-ws');
+    // REST polls at the slowest the config allows, so the socket is what brings reports in between.
+    await run.serve({ armed: true, kraken: { wsUrl: run.sim.wsUrl, pollMs: 60_000 } });
+    const session = await waitFor('a subscribed executions session', () =>
+      run!.sim.wsSessions().find((w) => w.subscribedAt !== null && w.closedAt === null),
+    );
+    // Subscribed with the token GetWebSocketsToken issued over REST, on the key's one nonce sequence.
+    expect(run.sim.requests().some((r) => r.path === 'GetWebSocketsToken' && r.error.length === 0)).toBe(
+      true,
+    );
+    const entry = await run.restingBuy('49000');
+    await run.orderIn(entry.id, 'accepted');
+    const tradeId = run.sim.fill(entry.id, '0.01', '49000');
+    expect(tradeId).toBeDefined();
+    await waitFor('the pushed trade on the socket', () =>
+      JSON.stringify(run!.sim.wsSessions().find((w) => w.id === session.id)?.sent ?? []).includes(tradeId!),
+    );
+    const filled = await run.orderIn(entry.id, 'filled');
+    expect(filled.filledQuantity).toBe('0.01');
+    const s = await run.served.snapshot();
+    expect(s.engine.fills.filter((f) => f.orderId === entry.id).map((f) => f.tradeId)).toEqual([tradeId]);
+    await run.expectCountsAgree();
+  });
 });

@@ -220,8 +220,14 @@ export class LiveRun {
   }
 
   /** Starts braid serve on this run's journal and waits until Kraken is reconciled; LIVE armed if asked. */
-  async serve(options: { armed: boolean }): Promise<Served> {
-    const config = writeConfig(this.dir, this.sim);
+  async serve(options: { armed: boolean; kraken?: Record<string, unknown> }): Promise<Served> {
+    const config = writeConfig(
+      this.dir,
+      this.sim,
+      options.kraken
+        ? { venues: { kraken: { url: this.sim.url, deadManSeconds: 60, pollMs: 2000, ...options.kraken } } }
+        : {},
+    );
     this.current = await startServe({ db: join(this.dir, 'state.sqlite'), config, sim: this.sim });
     await krakenReady(this.current);
     if (options.armed) {

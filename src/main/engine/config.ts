@@ -8,6 +8,7 @@ import {
   DEFAULT_LOT,
   DEFAULT_TICK,
   KRAKEN_DEFAULTS,
+  KRAKEN_WS_URL,
 } from '../../shared/domain/config.ts';
 import { configSchema } from '../../shared/input-schema.ts';
 import { parseWith } from './validation.ts';
@@ -63,7 +64,10 @@ export function parseConfig(raw: unknown): BraidConfig {
         ? {
             kraken: {
               url: c.venues.kraken.url ?? KRAKEN_DEFAULTS.url,
-              wsUrl: c.venues.kraken.wsUrl ?? KRAKEN_DEFAULTS.wsUrl,
+              // Kraken's own REST gets Kraken's own private WebSocket; a simulator or testnet names its own.
+              wsUrl:
+                c.venues.kraken.wsUrl ??
+                (c.venues.kraken.url === undefined ? KRAKEN_WS_URL : KRAKEN_DEFAULTS.wsUrl),
               deadManSeconds: c.venues.kraken.deadManSeconds ?? KRAKEN_DEFAULTS.deadManSeconds,
               pollMs: c.venues.kraken.pollMs ?? KRAKEN_DEFAULTS.pollMs,
             },

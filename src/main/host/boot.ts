@@ -137,6 +137,7 @@ function liveVenuesFor(
       apiKey: keys.apiKey,
       apiSecret: keys.apiSecret,
       pollMs: kraken.pollMs,
+      ...(kraken.wsUrl ? { wsUrl: kraken.wsUrl } : {}),
       ...(tier !== undefined ? { tier } : {}),
       // The registry keeps the dead-man switch (armed at connect, refreshed, disarmed on a clean stop).
       deadManSeconds: 0,

@@ -35,13 +35,16 @@ export interface BraidConfig {
 export interface KrakenVenueConfig {
   /** REST base; a simulator or testnet overrides it. */
   url: string;
-  /** WebSocket; null: REST polling only. */
+  /** WebSocket; null: REST polling only. Kraken's own when `url` is Kraken's own, else none unless named. */
   wsUrl: string | null;
   /** The dead-man switch (CancelAllOrdersAfter) timeout, seconds; 0 leaves it off. */
   deadManSeconds: number;
   /** How often order states and fills are polled over REST, ms. */
   pollMs: number;
 }
+
+/** Kraken's WebSocket v2; the adapter subscribes to private executions on its ws-auth host. */
+export const KRAKEN_WS_URL = 'wss://ws.kraken.com/v2';
 
 export const KRAKEN_DEFAULTS: KrakenVenueConfig = {
   url: 'https://api.kraken.com',
