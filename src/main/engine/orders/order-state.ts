@@ -1,7 +1,7 @@
 // The order state machine as a transition table (after NautilusTrader's orders/base.pyx): an illegal
 // transition is a bug with a name. Fills that arrive after a cancel or an expiry are real (the venue filled
 // before it saw our cancel): they are applied, not thrown away.
-import type { OrderStatus } from '../../../shared/domain/order.ts';
+import { type OrderStatus, WORKING_STATUSES } from '../../../shared/domain/order.ts';
 
 // A live venue answers later, or not at all: `unknown` (the answer was lost) leaves only by what a query
 // says; `pending_cancel` and `pending_modify` go back to a working state when the venue refuses.
@@ -62,22 +62,10 @@ export class IllegalOrderTransition extends Error {
   }
 }
 
-/** Working = the venue may still fill it. */
+/** Working = the venue may still fill it, or the engine will send it (held): the one shared list
+ *  (shared/domain/order.ts), which counts `unknown` as working until a query says (exposure, the kill switch). */
 export function isWorking(status: OrderStatus): boolean {
-  switch (status) {
-    case 'submitted':
-    case 'accepted':
-    case 'partially_filled':
-    case 'pending_cancel':
-    case 'pending_modify':
-    // Unknown may be at the venue: it counts as working (exposure, the kill switch) until a query says.
-    case 'unknown':
-    // Held by the engine: it will go to the venue when its price comes (a plan's exit, for the kill switch).
-    case 'held':
-      return true;
-    default:
-      return false;
-  }
+  return WORKING_STATUSES.has(status);
 }
 
 /** Held by the engine, not at any venue: cancels and changes are the engine's alone. */
