@@ -351,16 +351,66 @@ const paperVenue = section({
   maxVolumeShare: noneOrPositive(1),
 });
 
-/** `venues.kraken`: its key enables Kraken; every field optional (venues.md "Config"). */
-const krakenVenue = z
-  .strictObject({
-    url: optional(readUrl),
-    wsUrl: optional(readUrl),
-    deadManSeconds: optional(wholeNumber(0, 86_400)),
-    pollMs: optional(wholeNumber(100, 60_000)),
-  })
+/** The venues a config may name as a plan's default or a venue's fallback. */
+const VENUE_NAMES = ['paper', 'kraken', 'hyperliquid'] as const;
+type LiveName = Exclude<(typeof VENUE_NAMES)[number], 'paper'>;
+
+/** A live venue's config block: its key enables it, every field optional (venues.md "Config"). */
+const liveVenue = <S extends z.core.$ZodLooseShape>(shape: S) =>
+  z
+    .strictObject({ ...shape, fallback: optional(oneOf(VENUE_NAMES)) })
+    .nullish()
+    .transform((v) => v ?? undefined);
+
+/** `venues.kraken`. */
+const krakenVenue = liveVenue({
+  url: optional(readUrl),
+  wsUrl: optional(readUrl),
+  deadManSeconds: optional(wholeNumber(0, 86_400)),
+  pollMs: optional(wholeNumber(100, 60_000)),
+});
+
+/** 0 (off) or at least 5 seconds: scheduleCancel needs a time at least 5 s ahead. */
+const readHyperliquidDeadMan: Read<number> = (v) => {
+  const r = wholeNumber(0, 86_400)(v);
+  return r.ok && r.value > 0 && r.value < 5
+    ? { ok: false, problem: 'must be 0 (off) or at least 5 (the venue needs 5 s ahead)' }
+    : r;
+};
+
+/** `venues.hyperliquid`. */
+const hyperliquidVenue = liveVenue({
+  url: optional(readUrl),
+  wsUrl: optional(readUrl),
+  testnet: optional(readBoolean),
+  pollMs: optional(wholeNumber(100, 60_000)),
+  deadManSeconds: optional(readHyperliquidDeadMan),
+  marketSlippage: optional(atLeast(0, true, 0.1)),
+});
+
+/** `instruments[S].venueSymbols`: the instrument's name at a venue that trades it under another. */
+const venueSymbols = z
+  .strictObject({ kraken: optional(readSymbol), hyperliquid: optional(readSymbol) })
   .nullish()
   .transform((v) => v ?? undefined);
+
+/** A venue's fallback is paper or another live venue the config enables. */
+function checkFallbacks(
+  venues: Partial<Record<LiveName, { fallback?: string | undefined } | undefined>>,
+  ctx: z.core.$RefinementCtx,
+): void {
+  for (const name of ['kraken', 'hyperliquid'] as const) {
+    const fallback = venues[name]?.fallback;
+    if (fallback === undefined || fallback === 'paper') continue;
+    const problem =
+      fallback === name
+        ? 'may not be the venue itself'
+        : venues[fallback as LiveName] === undefined
+          ? `names ${fallback}, which the config does not enable (add venues.${fallback}, or use paper)`
+          : null;
+    if (problem) ctx.addIssue({ code: 'custom', path: [name, 'fallback'], message: problem });
+  }
+}
 
 /** The engine configuration as written (replay.md "Config"); absent fields take DEFAULT_CONFIG's value. */
 export const configSchema = z.strictObject({
@@ -387,12 +437,20 @@ export const configSchema = z.strictObject({
     method: optional(oneOf(['round_trips'] as const)),
   }),
   venues: z
-    .strictObject({ paper: paperVenue, kraken: krakenVenue })
+    .strictObject({ paper: paperVenue, kraken: krakenVenue, hyperliquid: hyperliquidVenue })
+    .superRefine(checkFallbacks)
     .nullish()
-    .transform((v) => v ?? { paper: paperVenue.parse(undefined), kraken: undefined }),
-  defaultVenue: optional(oneOf(['paper', 'kraken'] as const)),
+    .transform((v) => v ?? { paper: paperVenue.parse(undefined), kraken: undefined, hyperliquid: undefined }),
+  defaultVenue: optional(oneOf(VENUE_NAMES)),
   instruments: z
-    .record(z.string(), z.strictObject({ lot: optional(atLeast(0, true)), tick: optional(atLeast(0, true)) }))
+    .record(
+      z.string(),
+      z.strictObject({
+        lot: optional(atLeast(0, true)),
+        tick: optional(atLeast(0, true)),
+        venueSymbols,
+      }),
+    )
     .superRefine((specs, ctx) => {
       for (const symbol of Object.keys(specs)) {
         const r = readSymbol(symbol);

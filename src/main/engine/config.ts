@@ -7,6 +7,9 @@ import {
   DEFAULT_CONFIG,
   DEFAULT_LOT,
   DEFAULT_TICK,
+  HYPERLIQUID_DEFAULTS,
+  HYPERLIQUID_TESTNET_URL,
+  type InstrumentConfig,
   KRAKEN_DEFAULTS,
   KRAKEN_WS_URL,
 } from '../../shared/domain/config.ts';
@@ -24,8 +27,18 @@ export function parseConfig(raw: unknown): BraidConfig {
   const paper = c.venues.paper;
   const instruments: BraidConfig['instruments'] = {};
   for (const [symbol, spec] of Object.entries(c.instruments)) {
-    instruments[symbol] = { lot: spec.lot ?? DEFAULT_LOT, tick: spec.tick ?? DEFAULT_TICK };
+    const named: NonNullable<InstrumentConfig['venueSymbols']> = {};
+    for (const [venue, name] of Object.entries(spec.venueSymbols ?? {}))
+      if (name !== undefined) named[venue as keyof typeof named] = name;
+    instruments[symbol] = {
+      lot: spec.lot ?? DEFAULT_LOT,
+      tick: spec.tick ?? DEFAULT_TICK,
+      // Only when named: a config without them hashes as it always did.
+      ...(Object.keys(named).length > 0 ? { venueSymbols: named } : {}),
+    };
   }
+  const kraken = c.venues.kraken;
+  const hyperliquid = c.venues.hyperliquid;
   // Built key by key in DEFAULT_CONFIG's order: a replay journal records a hash of this object.
   return {
     account: {
@@ -60,16 +73,31 @@ export function parseConfig(raw: unknown): BraidConfig {
         maxVolumeShare: paper.maxVolumeShare ?? null,
       },
       // Live venues only when configured: a paper config hashes as it always did.
-      ...(c.venues.kraken
+      ...(kraken
         ? {
             kraken: {
-              url: c.venues.kraken.url ?? KRAKEN_DEFAULTS.url,
+              url: kraken.url ?? KRAKEN_DEFAULTS.url,
               // Kraken's own REST gets Kraken's own private WebSocket; a simulator or testnet names its own.
-              wsUrl:
-                c.venues.kraken.wsUrl ??
-                (c.venues.kraken.url === undefined ? KRAKEN_WS_URL : KRAKEN_DEFAULTS.wsUrl),
-              deadManSeconds: c.venues.kraken.deadManSeconds ?? KRAKEN_DEFAULTS.deadManSeconds,
-              pollMs: c.venues.kraken.pollMs ?? KRAKEN_DEFAULTS.pollMs,
+              wsUrl: kraken.wsUrl ?? (kraken.url === undefined ? KRAKEN_WS_URL : KRAKEN_DEFAULTS.wsUrl),
+              deadManSeconds: kraken.deadManSeconds ?? KRAKEN_DEFAULTS.deadManSeconds,
+              pollMs: kraken.pollMs ?? KRAKEN_DEFAULTS.pollMs,
+              ...(kraken.fallback !== undefined ? { fallback: kraken.fallback } : {}),
+            },
+          }
+        : {}),
+      ...(hyperliquid
+        ? {
+            hyperliquid: {
+              // Testnet signs for testnet: its default address is testnet's too, never mainnet's.
+              url:
+                hyperliquid.url ??
+                (hyperliquid.testnet === true ? HYPERLIQUID_TESTNET_URL : HYPERLIQUID_DEFAULTS.url),
+              wsUrl: hyperliquid.wsUrl ?? HYPERLIQUID_DEFAULTS.wsUrl,
+              testnet: hyperliquid.testnet ?? HYPERLIQUID_DEFAULTS.testnet,
+              pollMs: hyperliquid.pollMs ?? HYPERLIQUID_DEFAULTS.pollMs,
+              deadManSeconds: hyperliquid.deadManSeconds ?? HYPERLIQUID_DEFAULTS.deadManSeconds,
+              marketSlippage: hyperliquid.marketSlippage ?? HYPERLIQUID_DEFAULTS.marketSlippage,
+              ...(hyperliquid.fallback !== undefined ? { fallback: hyperliquid.fallback } : {}),
             },
           }
         : {}),

@@ -26,13 +26,32 @@ export interface BraidConfig {
     paper: { slipBps: DecStr; takerFeeBps: DecStr; makerFeeBps: DecStr; maxVolumeShare: DecStr | null };
     /** Present only when configured (a venue's key enables it: venues.md "Config"). */
     kraken?: KrakenVenueConfig;
+    hyperliquid?: HyperliquidVenueConfig;
   };
   /** Where a plan without `venue` goes in LIVE mode; absent: paper. Present only when configured. */
   defaultVenue?: string;
-  instruments: Record<string, { lot: DecStr; tick: DecStr }>;
+  instruments: Record<string, InstrumentConfig>;
 }
 
-export interface KrakenVenueConfig {
+/** The live venues a config may name. */
+export const LIVE_VENUES = ['kraken', 'hyperliquid'] as const;
+export type LiveVenueName = (typeof LIVE_VENUES)[number];
+
+export interface InstrumentConfig {
+  lot: DecStr;
+  tick: DecStr;
+  /** The instrument's name at a venue that trades it under another (Hyperliquid's `BTC/USDC:USDC` for
+   *  Braid's `BTC/USD`); a venue not named uses Braid's. Present only when configured. */
+  venueSymbols?: Partial<Record<LiveVenueName, string>>;
+}
+
+/** Where an entry goes when its venue is not ready: another configured live venue or paper. Present
+ *  only when configured; absent, the entry is rejected `venue_unavailable`. */
+export interface VenueFallback {
+  fallback?: string;
+}
+
+export interface KrakenVenueConfig extends VenueFallback {
   /** REST base; a simulator or testnet overrides it. */
   url: string;
   /** WebSocket; null: REST polling only. Kraken's own when `url` is Kraken's own, else none unless named. */
@@ -52,6 +71,44 @@ export const KRAKEN_DEFAULTS: KrakenVenueConfig = {
   deadManSeconds: 60,
   pollMs: 1000,
 };
+
+export interface HyperliquidVenueConfig extends VenueFallback {
+  /** REST base; a simulator overrides it. Testnet's own when `testnet` and none is named. */
+  url: string;
+  /** WebSocket; null: REST polling only. */
+  wsUrl: string | null;
+  /** Sign for testnet (and default to its url). */
+  testnet: boolean;
+  /** How often order states and fills are polled over REST, ms. */
+  pollMs: number;
+  /** The dead-man switch (scheduleCancel) timeout, seconds; 0 leaves it off, else at least 5 (the venue's
+   *  minimum). */
+  deadManSeconds: number;
+  /** A market order goes as an IOC limit this fraction beyond the mark (0.01 = 1 %). */
+  marketSlippage: DecStr;
+}
+
+export const HYPERLIQUID_URL = 'https://api.hyperliquid.xyz';
+export const HYPERLIQUID_TESTNET_URL = 'https://api.hyperliquid-testnet.xyz';
+
+export const HYPERLIQUID_DEFAULTS: HyperliquidVenueConfig = {
+  url: HYPERLIQUID_URL,
+  wsUrl: null,
+  testnet: false,
+  pollMs: 1000,
+  deadManSeconds: 0,
+  marketSlippage: '0.01',
+};
+
+/** The symbol a venue trades Braid's `symbol` under (the config's `venueSymbols`, else the same). */
+export function venueSymbolOf(
+  config: Pick<BraidConfig, 'instruments'>,
+  venue: string,
+  symbol: string,
+): string {
+  const named: Record<string, string> | undefined = config.instruments[symbol]?.venueSymbols;
+  return named !== undefined && Object.hasOwn(named, venue) ? named[venue]! : symbol;
+}
 
 export const DEFAULT_CONFIG: BraidConfig = {
   account: { cash: '100000', type: 'margin', leverage: '1', currency: 'USD' },
