@@ -11,6 +11,7 @@ import {
   type HyperliquidVenueOptions,
 } from '../../src/main/venues/hyperliquid/hyperliquid-venue.ts';
 import { cloidOf, marketLimitPrice, roundPrice, tickAt } from '../../src/main/venues/hyperliquid/pricing.ts';
+import { WeightBudget } from '../../src/main/venues/hyperliquid/rate-budget.ts';
 import type { Timers } from '../../src/main/venues/kraken/dead-man.ts';
 import type {
   VenueEvent,
@@ -114,6 +115,32 @@ describe('pricing rules (hand-computed)', () => {
     expect(cloidOf('PLAN-1:E1')).toMatch(/^0x[0-9a-f]{32}$/);
     expect(cloidOf('PLAN-1:E1')).toBe(cloidOf('PLAN-1:E1'));
     expect(cloidOf('PLAN-1:E1')).not.toBe(cloidOf('PLAN-1:E2'));
+  });
+});
+
+describe('the weight budget: 1,200 a minute, kept under 80 %', () => {
+  it('a call waits until its weight fits under 960; a 429 holds every call off 1 s, then 2 s', async () => {
+    const clock = { t: 0 };
+    const budget = new WeightBudget({
+      clock: () => clock.t,
+      sleep: async (ms) => {
+        clock.t += ms;
+      },
+    });
+    await budget.take(950);
+    clock.t = 1_000;
+    await budget.take(10); // 960: at the ceiling, not past it
+    expect(clock.t).toBe(1_000);
+    await budget.take(2); // 962 > 960: waits until the 950 (charged at 0) leaves the minute
+    expect(clock.t).toBe(60_001);
+    expect(budget.usedWeight()).toBe(12);
+    expect(budget.used()).toBe(0.01);
+    expect(budget.rateLimited(0)).toBe(1_000);
+    expect(budget.rateLimited(0.5)).toBe(2_200); // 2 s + 10 % jitter
+    await budget.take(1);
+    expect(clock.t).toBe(60_001 + 2_200);
+    budget.answered();
+    expect(budget.rateLimited(0)).toBe(1_000);
   });
 });
 
@@ -500,6 +527,40 @@ describe('HyperliquidVenue through ccxt against the simulator', () => {
     expect((await venue.submit(limit('T-1'))).kind).toBe('accepted');
     expect(skew - before).toBeGreaterThanOrEqual(1_900); // it waited out the hold-off
     expect(sim.orders()).toHaveLength(1);
+  });
+
+  it('an answer lost (timeout) is unknown; the weight Braid counts is the weight the venue counts', async () => {
+    const { sim, venue } = await rig({ venue: { timeoutMs: 300 } });
+    // Connect: spotMeta 20 + metaAndAssetCtxs 20 + noop 1.
+    expect(sim.weight().used).toBe(41);
+    expect(venue.health().rateBudgetUsed * 1_200).toBeCloseTo(41, 9);
+    sim.fault({ kind: 'lose_answer', path: 'order' });
+    expect(await venue.submit(limit('W-1'))).toMatchObject({ kind: 'unknown' });
+    expect(sim.order(cloidOf('W-1'))!.status).toBe('open'); // it was placed
+    // Not polled by status (it is the bridge's to resolve by client id); the first poll reads fills (20)
+    // and the open list (20), which shows it, so it is watched from then on (orderStatus 2).
+    await venue.pollNow();
+    expect(sim.weight().used).toBe(41 + 1 + 40);
+    expect(venue.health().rateBudgetUsed * 1_200).toBeCloseTo(82, 9);
+    await venue.pollNow();
+    expect(sim.requests().at(-1)).toMatchObject({ type: 'orderStatus', weight: 2 });
+    expect(sim.weight().used).toBe(84);
+    expect(venue.health().rateBudgetUsed * 1_200).toBeCloseTo(84, 9);
+  });
+
+  it('a restarted adapter finds Braid orders by their cloid: status and cancel by client id alone', async () => {
+    const { sim, venue } = await rig();
+    await venue.submit(limit('Z-1'));
+    await venue.disconnect();
+    const next = adapter(sim);
+    await next.connect();
+    expect(await next.orderStatus({ clientOrderId: 'Z-1' })).toMatchObject({
+      ok: true,
+      value: { clientOrderId: 'Z-1', state: 'open', price: '89000', quantity: '0.01' },
+    });
+    expect((await next.cancel({ clientOrderId: 'Z-1' })).kind).toBe('accepted');
+    expect(sim.order(cloidOf('Z-1'))!.status).toBe('canceled');
+    expect(await next.orderStatus({ clientOrderId: 'nobody' })).toEqual({ ok: true, value: null });
   });
 
   it('fills while the connection is down arrive after it is back; a new process reads them with fillsSince', async () => {

@@ -436,7 +436,6 @@ export class HyperliquidVenue implements LiveVenue {
         onRefreshFailed: (message) => {
           // While connecting, connect() itself says what came of the first arm.
           if (!this.running) return;
-          if (isDeadManRefusal(message)) this.deadManDetail = `dead-man switch unavailable: ${message}`;
           this.notice(
             'warning',
             'dead_man_refresh_failed',
@@ -455,8 +454,7 @@ export class HyperliquidVenue implements LiveVenue {
           );
         }
         // The account may not use it (volume too small): trade without it, and say so.
-        this.deadManDetail = `dead-man switch unavailable: ${armed.message}`;
-        this.notice('warning', 'dead_man_unavailable', this.deadManDetail);
+        this.notice('warning', 'dead_man_unavailable', `dead-man switch unavailable: ${armed.message}`);
       } else this.deadMan = deadMan;
     }
 
@@ -1145,13 +1143,17 @@ export class HyperliquidVenue implements LiveVenue {
       exchangeWeight(),
     );
     if (!result.ok) {
-      const failed = readFailed(result.failure);
-      // The refusal in Hyperliquid's own words: the Venues panel shows it as it is.
-      if (isDeadManRefusal(result.failure.message) && result.error instanceof Error)
-        return { ok: false, message: venueText(result.error.message), retryable: false };
-      const retryable = !isDeadManRefusal(result.failure.message) && !failed.ok && failed.retryable;
-      return { ok: false, message: result.failure.message, retryable };
+      if (isDeadManRefusal(result.failure.message)) {
+        // The account may not use it: in Hyperliquid's own words, kept for the Venues panel (health),
+        // whoever keeps the switch (this adapter's loop or the registry's).
+        const words =
+          result.error instanceof Error ? venueText(result.error.message) : result.failure.message;
+        this.deadManDetail = `dead-man switch unavailable: ${words}`;
+        return { ok: false, message: words, retryable: false };
+      }
+      return readFailed(result.failure);
     }
+    if (seconds > 0) this.deadManDetail = undefined;
     return { ok: true, value: { triggerTime: seconds === 0 ? null : result.value.nonce + seconds * 1000 } };
   }
 
@@ -1206,7 +1208,10 @@ export class HyperliquidVenue implements LiveVenue {
         continue;
       }
       const key = seenKey(status.value);
-      if (this.seenKeys.get(oid) !== key) moved = true;
+      const before = this.seenKeys.get(oid);
+      // First sight of an order counts as a move only if it has filled or ended.
+      const fresh = status.value.status === 'open' && status.value.raw.sz === status.value.raw.origSz;
+      if (before === undefined ? !fresh : before !== key) moved = true;
       this.seenKeys.set(oid, key);
       seen.push(status.value);
     }
@@ -1219,7 +1224,6 @@ export class HyperliquidVenue implements LiveVenue {
       now - this.lastFullPollAt >= (this.options.fullPollMs ?? 30_000);
     let fills: VenueFill[] = [];
     if (full) {
-      const wasCatchingUp = this.catchUp;
       const from = this.fillCursor - LOOKBACK_MS;
       const read = await this.fillsRaw(from);
       if (!read.ok || !this.running) return;
@@ -1228,12 +1232,16 @@ export class HyperliquidVenue implements LiveVenue {
       if (!open.ok || !this.running) return;
       const polled = new Set(seen.map((x) => x.raw.oid));
       for (const x of open.value) {
-        if (!polled.has(x.raw.oid)) seen.push(x);
+        if (!polled.has(x.raw.oid)) {
+          seen.push(x);
+          this.seenKeys.set(x.raw.oid, seenKey(x));
+        }
         // Braid's own orders are watched until they end; another's is shown while it works.
         if (x.raw.cloid !== undefined && this.braidByCloid.has(x.raw.cloid)) this.working.add(x.raw.oid);
       }
       this.lastFullPollAt = now;
-      if (wasCatchingUp) this.catchUp = false;
+      // This read was the catch-up (a reconnection during it is caught up by it too).
+      this.catchUp = false;
     }
     // Fills first, then the reports built from them (a replaced oid's fills count in its successor's).
     for (const fill of fills) this.bookFill(fill);
