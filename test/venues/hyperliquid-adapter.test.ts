@@ -395,6 +395,45 @@ describe('HyperliquidVenue through ccxt against the simulator', () => {
     expect(sim.order(Number(third))).toMatchObject({ cloid: cloidOf('X-1'), limitPx: '88500', sz: '0.025' });
   });
 
+  it('a modify whose answer is lost: unknown; the old oid ending is not reported as the order ending', async () => {
+    const { sim, venue, reports } = await rig();
+    const first = await venue.submit(limit('Y-1'));
+    const oldOid = first.kind === 'accepted' ? first.venueOrderId : '';
+    await venue.pollNow();
+    sim.fault({ kind: 'drop_after_accept', path: 'batchModify' });
+    expect(await venue.modify({ clientOrderId: 'Y-1' }, { price: '88000' })).toMatchObject({
+      kind: 'unknown',
+    });
+    const replacement = sim.order(cloidOf('Y-1'))!;
+    expect(String(replacement.oid)).not.toBe(oldOid);
+    await venue.pollNow();
+    await venue.pollNow();
+    expect(reports().map((r) => [r.venueOrderId, r.state, r.price])).toEqual([
+      [oldOid, 'open', '89000'],
+      [String(replacement.oid), 'open', '88000'],
+    ]);
+    expect(sim.actions('batchModify')).toHaveLength(1);
+  });
+
+  it('a stop modified: a new trigger price, the same cloid, its limit the new trigger − 1 %', async () => {
+    const { sim, venue } = await rig();
+    await venue.submit(limit('SM-0', { price: '90000' })); // long 0.01
+    await venue.submit(
+      limit('SM-1', { type: 'stop', side: 'sell', price: undefined, stopPrice: '85000', reduceOnly: true }),
+    );
+    const moved = await venue.modify({ clientOrderId: 'SM-1' }, { stopPrice: '86000' });
+    expect(moved.kind).toBe('accepted');
+    // 86000 × 0.99 = 85140.
+    expect(sim.order(cloidOf('SM-1'))).toMatchObject({
+      status: 'open',
+      limitPx: '85140',
+      sz: '0.01',
+      trigger: { isMarket: true, triggerPx: '86000', tpsl: 'sl' },
+    });
+    const status = await venue.orderStatus({ clientOrderId: 'SM-1' });
+    expect(status).toMatchObject({ ok: true, value: { type: 'stop', stopPrice: '86000', state: 'open' } });
+  });
+
   it('a stop is a trigger order (sl, market, limit at the trigger − 1 %) that fires on the mark', async () => {
     const { sim, venue, fills } = await rig();
     await venue.submit(limit('S-0', { price: '90000' })); // long 0.01 at 90000

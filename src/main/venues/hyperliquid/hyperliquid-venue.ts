@@ -221,6 +221,8 @@ export class HyperliquidVenue implements LiveVenue {
   private readonly notionalByOid = new Map<string, Dec>();
   private readonly emittedTids = new Map<string, number>();
   private readonly reported = new Map<string, string>();
+  /** Cloids whose modify had no definite answer: their old oid's end is not theirs until the newest is known. */
+  private readonly replacing = new Set<string>();
   /** What the last status poll saw of each oid (did it move?). */
   private readonly seenKeys = new Map<string, string>();
   /** Orders believed working at Hyperliquid: polled by orderStatus. */
@@ -364,7 +366,9 @@ export class HyperliquidVenue implements LiveVenue {
   private retryAfter(failure: HyperliquidFailure): number {
     if (failure.kind !== 'throttled') return 0;
     // The per-address budget is throttled to one request every 10 s once spent.
-    return failure.perAddress ? 10_000 : this.budget.rateLimited(this.random());
+    if (!failure.perAddress) return this.budget.rateLimited(this.random());
+    this.budget.holdFor(10_000);
+    return 10_000;
   }
 
   private async read<T>(request: Record<string, unknown>): Promise<Called<T>> {
@@ -829,7 +833,11 @@ export class HyperliquidVenue implements LiveVenue {
         ),
       exchangeWeight(),
     );
-    if (!result.ok) return outcomeOf(result.failure, this.retryAfter(result.failure));
+    if (!result.ok) {
+      // Replaced or not, only the cloid can tell: until then the old oid's end is not the order's.
+      if (result.failure.kind === 'ambiguous') this.replacing.add(cloid);
+      return outcomeOf(result.failure, this.retryAfter(result.failure));
+    }
     const newOid = HyperliquidVenue.oidOf(result.value);
     if (newOid === undefined)
       return {
@@ -934,6 +942,7 @@ export class HyperliquidVenue implements LiveVenue {
     const result = await this.statusRaw(cloid ?? ref.venueOrderId!);
     if (!result.ok) return readFailed(result.failure);
     const report = result.value;
+    if (cloid) this.replacing.delete(cloid);
     if (report && cloid) {
       report.clientOrderId = ref.clientOrderId;
       this.currentOid.set(cloid, report.venueOrderId);
@@ -1200,6 +1209,18 @@ export class HyperliquidVenue implements LiveVenue {
     if (!this.running) return;
     const seen: Seen[] = [];
     let moved = false;
+    // A modify without an answer: the newest order carrying the cloid is the one to follow.
+    for (const cloid of [...this.replacing]) {
+      const newest = await this.statusSeen(cloid);
+      if (!newest.ok || !this.running) return;
+      this.replacing.delete(cloid);
+      if (!newest.value) continue;
+      const symbol = this.symbolByCoin.get(newest.value.raw.coin);
+      if (symbol) this.rememberOid(newest.value.raw.oid, symbol, cloid);
+      this.currentOid.set(cloid, newest.value.raw.oid);
+      this.working.add(newest.value.raw.oid);
+      moved = true;
+    }
     for (const oid of [...this.working]) {
       const status = await this.statusSeen(oid);
       if (!status.ok || !this.running) return;
@@ -1272,6 +1293,7 @@ export class HyperliquidVenue implements LiveVenue {
     const current = cloid ? this.currentOid.get(cloid) : undefined;
     if (isTerminal(report)) this.working.delete(report.venueOrderId);
     if (current !== undefined && current !== report.venueOrderId) return;
+    if (cloid !== undefined && this.replacing.has(cloid) && isTerminal(report)) return;
     const key = reportKey(report);
     if (this.reported.get(report.venueOrderId) === key) return;
     this.reported.set(report.venueOrderId, key);

@@ -116,6 +116,11 @@ export class WeightBudget {
     return backoff;
   }
 
+  /** Every call waits `ms` from now (the per-address budget: one request every 10 s once spent). */
+  holdFor(ms: number): void {
+    this.holdUntil = Math.max(this.holdUntil, this.options.clock() + ms);
+  }
+
   /** An answer that was not a 429: the streak is over. */
   answered(): void {
     this.streak = 0;
