@@ -66,8 +66,8 @@ import {
   rawOrderOf,
   reportOf,
 } from './mapping.ts';
+import { OrderIds } from './order-ids.ts';
 import { buildOrder, type CcxtOrder } from './orders.ts';
-import { cloidOf } from './pricing.ts';
 import { exchangeWeight, infoWeight, itemsWeight, WeightBudget } from './rate-budget.ts';
 
 export interface HyperliquidVenueOptions {
@@ -142,21 +142,6 @@ const TIMEFRAMES: Record<number, string> = {
   10080: '1w',
 };
 
-/** What the adapter remembers of one of Braid's orders: its terms, for a cancel-replace. */
-interface Placed {
-  clientOrderId: string;
-  cloid: string;
-  symbol: string;
-  side: 'buy' | 'sell';
-  type: VenueOrderRequest['type'];
-  quantity: DecStr;
-  price?: DecStr;
-  stopPrice?: DecStr;
-  timeInForce?: VenueOrderRequest['timeInForce'];
-  postOnly?: boolean;
-  reduceOnly?: boolean;
-}
-
 /** An order as one answer showed it. */
 interface Seen {
   raw: RawOrder;
@@ -210,19 +195,9 @@ export class HyperliquidVenue implements LiveVenue {
   private perps = new Map<string, PerpAsset>();
   private symbolByCoin = new Map<string, string>();
   private instrumentList: VenueInstrument[] = [];
-  private readonly placed = new Map<string, Placed>();
-  private readonly braidByCloid = new Map<string, string>();
-  /** Every oid seen: its symbol and cloid (fills name the oid). */
-  private readonly oids = new Map<string, { symbol: string; cloid?: string }>();
-  /** The newest oid of each cloid: the one reports speak of. */
-  private readonly currentOid = new Map<string, string>();
-  /** Size of the fills emitted, per oid. */
-  private readonly filledByOid = new Map<string, Dec>();
-  private readonly notionalByOid = new Map<string, Dec>();
+  private readonly ids = new OrderIds();
   private readonly emittedTids = new Map<string, number>();
   private readonly reported = new Map<string, string>();
-  /** Cloids whose modify had no definite answer: their old oid's end is not theirs until the newest is known. */
-  private readonly replacing = new Set<string>();
   /** What the last status poll saw of each oid (did it move?). */
   private readonly seenKeys = new Map<string, string>();
   /** Orders believed working at Hyperliquid: polled by orderStatus. */
@@ -547,47 +522,6 @@ export class HyperliquidVenue implements LiveVenue {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Ids
-
-  /** Braid's id as its cloid, remembered both ways. */
-  private cloidFor(clientOrderId: string): string {
-    const cloid = cloidOf(clientOrderId);
-    this.braidByCloid.set(cloid, clientOrderId);
-    if (this.braidByCloid.size > KNOWN_CAP) {
-      const oldest = this.braidByCloid.keys().next().value;
-      if (oldest !== undefined) this.braidByCloid.delete(oldest);
-    }
-    return cloid;
-  }
-
-  private rememberOid(oid: string, symbol: string, cloid: string | undefined): void {
-    if (!this.oids.has(oid) && this.oids.size > KNOWN_CAP) {
-      const oldest = this.oids.keys().next().value;
-      if (oldest !== undefined) this.oids.delete(oldest);
-    }
-    this.oids.set(oid, { symbol, ...(cloid ? { cloid } : {}) });
-  }
-
-  private rememberPlaced(p: Placed): void {
-    this.placed.delete(p.clientOrderId);
-    this.placed.set(p.clientOrderId, p);
-    if (this.placed.size > KNOWN_CAP) {
-      const oldest = this.placed.keys().next().value;
-      if (oldest !== undefined) this.placed.delete(oldest);
-    }
-  }
-
-  /** What the oids this cloid replaced filled (a modify's new oid starts from its own size). */
-  private filledBefore(cloid: string | undefined, oid: string): Dec {
-    if (!cloid) return dec(0);
-    let sum = dec(0);
-    for (const [id, size] of this.filledByOid) {
-      if (id !== oid && this.oids.get(id)?.cloid === cloid) sum = sum.plus(size);
-    }
-    return sum;
-  }
-
-  // ---------------------------------------------------------------------------------------------
   // Orders
 
   private async markOf(perp: PerpAsset): Promise<Called<Dec>> {
@@ -630,7 +564,7 @@ export class HyperliquidVenue implements LiveVenue {
         reason: 'invalid_order',
         message: `Hyperliquid has no perpetual ${order.symbol}`,
       };
-    const cloid = this.cloidFor(order.clientOrderId);
+    const cloid = this.ids.cloidFor(order.clientOrderId);
     let mark: Dec | undefined;
     if (order.type === 'market') {
       const read = await this.markOf(perp);
@@ -648,7 +582,7 @@ export class HyperliquidVenue implements LiveVenue {
     }
     const built = buildOrder(order, { perp, cloid, slippage: this.slippage, ...(mark ? { mark } : {}) });
     if (!built.ok) return built.outcome;
-    this.rememberPlaced({
+    this.ids.remember({
       clientOrderId: order.clientOrderId,
       cloid,
       symbol: order.symbol,
@@ -677,8 +611,8 @@ export class HyperliquidVenue implements LiveVenue {
         };
     }
     const time = this.clock();
-    this.rememberOid(oid, order.symbol, cloid);
-    this.currentOid.set(cloid, oid);
+    this.ids.rememberOid(oid, order.symbol, cloid);
+    this.ids.setCurrent(cloid, oid);
     this.working.add(oid);
     this.readingUntil = Math.max(this.readingUntil, time + SETTLE_MS);
     return { kind: 'accepted', venueOrderId: oid, time };
@@ -704,10 +638,10 @@ export class HyperliquidVenue implements LiveVenue {
     | { ok: true; symbol: string; oid: string; report: VenueOrderReport | null }
     | { ok: false; outcome: VenueOutcome }
   > {
-    const cloid = this.cloidFor(ref.clientOrderId);
-    const oid = this.currentOid.get(cloid) ?? ref.venueOrderId;
+    const cloid = this.ids.cloidFor(ref.clientOrderId);
+    const oid = this.ids.currentOf(cloid) ?? ref.venueOrderId;
     const symbol =
-      (oid ? this.oids.get(oid)?.symbol : undefined) ?? this.placed.get(ref.clientOrderId)?.symbol;
+      (oid ? this.ids.oid(oid)?.symbol : undefined) ?? this.ids.placed(ref.clientOrderId)?.symbol;
     if (oid && symbol) return { ok: true, symbol, oid, report: null };
     const status = await this.orderStatus(ref);
     if (!status.ok)
@@ -788,7 +722,7 @@ export class HyperliquidVenue implements LiveVenue {
         reason: 'invalid_order',
         message: `Hyperliquid has no perpetual ${now.symbol}`,
       };
-    const placed = this.placed.get(ref.clientOrderId);
+    const placed = this.ids.placed(ref.clientOrderId);
     const total = dec(change.quantity ?? now.quantity);
     const left = total.minus(now.filledQuantity);
     if (left.lte(0))
@@ -815,7 +749,7 @@ export class HyperliquidVenue implements LiveVenue {
       ...(placed?.postOnly ? { postOnly: true } : {}),
       ...(placed?.reduceOnly ? { reduceOnly: true } : {}),
     };
-    const cloid = this.cloidFor(ref.clientOrderId);
+    const cloid = this.ids.cloidFor(ref.clientOrderId);
     const built = buildOrder(request, { perp, cloid, slippage: this.slippage });
     if (!built.ok) return built.outcome;
     const o = built.order;
@@ -835,7 +769,7 @@ export class HyperliquidVenue implements LiveVenue {
     );
     if (!result.ok) {
       // Replaced or not, only the cloid can tell: until then the old oid's end is not the order's.
-      if (result.failure.kind === 'ambiguous') this.replacing.add(cloid);
+      if (result.failure.kind === 'ambiguous') this.ids.replacing.add(cloid);
       return outcomeOf(result.failure, this.retryAfter(result.failure));
     }
     const newOid = HyperliquidVenue.oidOf(result.value);
@@ -844,12 +778,12 @@ export class HyperliquidVenue implements LiveVenue {
         kind: 'unknown',
         message: 'Hyperliquid replaced the order without naming the new one: ask by client id',
       };
-    this.rememberOid(newOid, o.symbol, cloid);
-    this.currentOid.set(cloid, newOid);
+    this.ids.rememberOid(newOid, o.symbol, cloid);
+    this.ids.setCurrent(cloid, newOid);
     this.working.delete(oldOid);
     this.working.add(newOid);
     this.readingUntil = Math.max(this.readingUntil, this.clock() + SETTLE_MS);
-    this.rememberPlaced({
+    this.ids.remember({
       ...(placed ?? {
         clientOrderId: ref.clientOrderId,
         cloid,
@@ -871,22 +805,21 @@ export class HyperliquidVenue implements LiveVenue {
   private reportFrom(raw: RawOrder, status: string, time: number): VenueOrderReport | null {
     const symbol = this.symbolByCoin.get(raw.coin);
     if (!symbol) return null;
-    this.rememberOid(raw.oid, symbol, raw.cloid);
-    const report = reportOf(raw, status, time, symbol, str(this.filledBefore(raw.cloid, raw.oid)));
+    this.ids.rememberOid(raw.oid, symbol, raw.cloid);
+    const report = reportOf(raw, status, time, symbol, str(this.ids.filledBefore(raw.cloid, raw.oid)));
     if (!report) return null;
-    const braidId = raw.cloid ? this.braidByCloid.get(raw.cloid) : undefined;
+    const braidId = this.ids.braidOf(raw.cloid);
     if (braidId !== undefined) {
       report.clientOrderId = braidId;
-      const placed = this.placed.get(braidId);
+      const placed = this.ids.placed(braidId);
       // Braid's market order rests at the venue as an IOC limit: it is reported as what Braid sent.
       if (placed?.type === 'market' && report.type === 'limit') {
         report.type = 'market';
         delete report.price;
       }
     }
-    const filled = this.filledByOid.get(raw.oid);
-    const notional = this.notionalByOid.get(raw.oid);
-    if (filled?.gt(0) && notional) report.avgFillPrice = str(notional.div(filled).round(8));
+    const average = this.ids.averagePrice(raw.oid);
+    if (average !== undefined) report.avgFillPrice = average;
     return report;
   }
 
@@ -938,14 +871,14 @@ export class HyperliquidVenue implements LiveVenue {
       };
     // By cloid when Braid's id is known: Hyperliquid answers the newest order carrying it (after a
     // modify, the replacement).
-    const cloid = ref.clientOrderId !== undefined ? this.cloidFor(ref.clientOrderId) : undefined;
+    const cloid = ref.clientOrderId !== undefined ? this.ids.cloidFor(ref.clientOrderId) : undefined;
     const result = await this.statusRaw(cloid ?? ref.venueOrderId!);
     if (!result.ok) return readFailed(result.failure);
     const report = result.value;
-    if (cloid) this.replacing.delete(cloid);
+    if (cloid) this.ids.replacing.delete(cloid);
     if (report && cloid) {
       report.clientOrderId = ref.clientOrderId;
-      this.currentOid.set(cloid, report.venueOrderId);
+      this.ids.setCurrent(cloid, report.venueOrderId);
       if (!isTerminal(report)) this.working.add(report.venueOrderId);
     }
     return { ok: true, value: report };
@@ -1022,9 +955,9 @@ export class HyperliquidVenue implements LiveVenue {
   private fillFrom(raw: RawFill): VenueFill | null {
     const symbol = this.symbolByCoin.get(raw.coin);
     if (!symbol) return null;
-    const cloid = raw.cloid ?? this.oids.get(raw.oid)?.cloid;
-    if (!this.oids.has(raw.oid)) this.rememberOid(raw.oid, symbol, cloid);
-    return fillOf(raw, symbol, cloid ? this.braidByCloid.get(cloid) : undefined);
+    const cloid = raw.cloid ?? this.ids.oid(raw.oid)?.cloid;
+    if (!this.ids.oid(raw.oid)) this.ids.rememberOid(raw.oid, symbol, cloid);
+    return fillOf(raw, symbol, this.ids.braidOf(cloid));
   }
 
   async fillsSince(cursor: FillCursor): Promise<VenueRead<VenueFill[]>> {
@@ -1210,14 +1143,14 @@ export class HyperliquidVenue implements LiveVenue {
     const seen: Seen[] = [];
     let moved = false;
     // A modify without an answer: the newest order carrying the cloid is the one to follow.
-    for (const cloid of [...this.replacing]) {
+    for (const cloid of [...this.ids.replacing]) {
       const newest = await this.statusSeen(cloid);
       if (!newest.ok || !this.running) return;
-      this.replacing.delete(cloid);
+      this.ids.replacing.delete(cloid);
       if (!newest.value) continue;
       const symbol = this.symbolByCoin.get(newest.value.raw.coin);
-      if (symbol) this.rememberOid(newest.value.raw.oid, symbol, cloid);
-      this.currentOid.set(cloid, newest.value.raw.oid);
+      if (symbol) this.ids.rememberOid(newest.value.raw.oid, symbol, cloid);
+      this.ids.setCurrent(cloid, newest.value.raw.oid);
       this.working.add(newest.value.raw.oid);
       moved = true;
     }
@@ -1258,7 +1191,7 @@ export class HyperliquidVenue implements LiveVenue {
           this.seenKeys.set(x.raw.oid, seenKey(x));
         }
         // Braid's own orders are watched until they end; another's is shown while it works.
-        if (x.raw.cloid !== undefined && this.braidByCloid.has(x.raw.cloid)) this.working.add(x.raw.oid);
+        if (this.ids.isBraids(x.raw.cloid)) this.working.add(x.raw.oid);
       }
       this.lastFullPollAt = now;
       // This read was the catch-up (a reconnection during it is caught up by it too).
@@ -1274,12 +1207,7 @@ export class HyperliquidVenue implements LiveVenue {
   private bookFill(fill: VenueFill): void {
     if (this.emittedTids.has(fill.tradeId)) return;
     this.emittedTids.set(fill.tradeId, fill.time);
-    const size = dec(fill.quantity);
-    this.filledByOid.set(fill.venueOrderId, (this.filledByOid.get(fill.venueOrderId) ?? dec(0)).plus(size));
-    this.notionalByOid.set(
-      fill.venueOrderId,
-      (this.notionalByOid.get(fill.venueOrderId) ?? dec(0)).plus(size.times(fill.price)),
-    );
+    this.ids.addFill(fill.venueOrderId, dec(fill.quantity), fill.price);
     this.fillCursor = Math.max(this.fillCursor, fill.time);
     this.emit({ type: 'fill', fill });
   }
@@ -1289,11 +1217,11 @@ export class HyperliquidVenue implements LiveVenue {
    * (the replacement carries it on): it is not reported.
    */
   private bookReport(report: VenueOrderReport): void {
-    const cloid = this.oids.get(report.venueOrderId)?.cloid;
-    const current = cloid ? this.currentOid.get(cloid) : undefined;
+    const cloid = this.ids.oid(report.venueOrderId)?.cloid;
+    const current = this.ids.currentOf(cloid);
     if (isTerminal(report)) this.working.delete(report.venueOrderId);
     if (current !== undefined && current !== report.venueOrderId) return;
-    if (cloid !== undefined && this.replacing.has(cloid) && isTerminal(report)) return;
+    if (cloid !== undefined && this.ids.replacing.has(cloid) && isTerminal(report)) return;
     const key = reportKey(report);
     if (this.reported.get(report.venueOrderId) === key) return;
     this.reported.set(report.venueOrderId, key);
