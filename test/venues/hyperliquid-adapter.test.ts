@@ -600,6 +600,18 @@ describe('HyperliquidVenue through ccxt against the simulator', () => {
     expect((await next.cancel({ clientOrderId: 'Z-1' })).kind).toBe('accepted');
     expect(sim.order(cloidOf('Z-1'))!.status).toBe('canceled');
     expect(await next.orderStatus({ clientOrderId: 'nobody' })).toEqual({ ok: true, value: null });
+    // Fills on an order it was told of (the journal's ids) come named by Braid's id.
+    const t0 = Date.now();
+    await venue.disconnect();
+    await next.disconnect();
+    const third = adapter(sim);
+    await third.connect();
+    const direct = adapter(sim, { privateKey: sim.accountKey });
+    await direct.connect();
+    await direct.submit(limit('Z-2', { price: '90000' })); // placed by another process, filled at once
+    third.knowClientOrderIds(['Z-2']);
+    const read = await third.fillsSince({ since: t0 });
+    expect(read.ok && read.value.map((f) => f.clientOrderId)).toEqual(['Z-2']);
   });
 
   it('fills while the connection is down arrive after it is back; a new process reads them with fillsSince', async () => {
@@ -637,6 +649,16 @@ describe('HyperliquidVenue through ccxt against the simulator', () => {
         mass.value.positions.map((p) => p.quantity),
       ],
     ).toEqual([[], 1, ['0.01']]);
+  });
+
+  it('testnet signs as testnet (phantom source b): a mainnet signer is someone else to a testnet venue', async () => {
+    const { sim, venue } = await rig({ sim: { mainnet: false }, venue: { testnet: true } });
+    expect(sim.actions('noop')).toMatchObject([{ signerRole: 'agent' }]);
+    expect((await venue.submit(limit('TN-1'))).kind).toBe('accepted');
+    const mainnet = adapter(sim);
+    const refused = await mainnet.connect();
+    expect(refused).toMatchObject({ ok: false, retryable: false });
+    expect(sim.orders()).toHaveLength(1);
   });
 
   it('cancelAll cancels every open order in one signed action (Hyperliquid has no cancel-all)', async () => {

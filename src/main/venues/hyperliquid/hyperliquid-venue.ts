@@ -521,6 +521,14 @@ export class HyperliquidVenue implements LiveVenue {
     return { ok: true, value: this.instrumentList.map((i) => ({ ...i })) };
   }
 
+  /**
+   * Braid's ids from the journal (after a restart): their cloids are derived now, so fills and open
+   * orders that carry them are named by Braid's id before anything asks for them by id.
+   */
+  knowClientOrderIds(clientOrderIds: Iterable<string>): void {
+    for (const id of clientOrderIds) this.ids.cloidFor(id);
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Orders
 
