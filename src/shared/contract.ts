@@ -36,7 +36,11 @@ export interface VenueView {
   /** Credentials are stored (never their values). Paper needs none: 'none_needed'. */
   credentials: 'set' | 'missing' | 'none_needed';
   /** The venue's dead-man switch: armed until triggerAt, off, or the venue has none. */
-  deadMan: { state: 'armed'; seconds: number; triggerAt: number | null } | { state: 'off' | 'unsupported' };
+  deadMan:
+    | { state: 'armed'; seconds: number; triggerAt: number | null }
+    | { state: 'off' | 'unsupported' }
+    /** The venue has one but refuses it for this account (Hyperliquid below its volume threshold). */
+    | { state: 'unavailable'; reason: string };
   /** In words: why it is not connected, the last problem. */
   detail?: string;
 }

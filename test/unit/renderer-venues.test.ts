@@ -54,6 +54,10 @@ describe('venue rows', () => {
     ]);
     expect(credentialsText(paper.credentials)).toBe('no credentials needed');
     expect(deadManText(paper.deadMan).title).toBe('This venue has no dead-man switch');
+    expect(deadManText({ state: 'unavailable', reason: 'Required: $1000000. Traded: $0.' })).toEqual({
+      value: 'unavailable',
+      title: 'The venue refuses its dead-man switch here: Required: $1000000. Traded: $0.',
+    });
   });
 
   it('a live venue: latency rounded, reconciliation time in the terminal’s zone, rate budget amber from 80%', () => {

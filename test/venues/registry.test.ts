@@ -366,6 +366,21 @@ describe('venue registry: routing, dead-man switch, kill switch', () => {
     expect(manual.pending()).toBe(0);
   });
 
+  it('a dead-man switch the venue refuses for good is shown unavailable with its reason and not retried', async () => {
+    const { manual, live, engine, registry } = setup({ deadManSeconds: 60 });
+    const words = 'Cannot set scheduled cancel time until enough volume traded.';
+    live.answer('armDeadMan', () => ({ ok: false, message: words, retryable: false }));
+    await registry.start(engine);
+    expect(krakenView(registry).deadMan).toEqual({ state: 'unavailable', reason: words });
+    // Trading goes on without it: connected and reconciled, and nothing more is asked of the switch.
+    expect(registry.ready()).toEqual(['kraken']);
+    manual.advance(60_000);
+    await flush();
+    expect(live.callsOf('armDeadMan')).toHaveLength(1);
+    expect(manual.pending()).toBe(0);
+    await registry.stop();
+  });
+
   it('a short timeout in tests refreshes every second at the least', async () => {
     const { manual, live, engine, registry } = setup({ deadManSeconds: 2 });
     await registry.start(engine);

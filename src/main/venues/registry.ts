@@ -374,6 +374,13 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
     if (!running || slot.generation !== generation) return;
     if (read.ok) {
       slot.deadMan = { state: 'armed', seconds: slot.deadManSeconds, triggerAt: read.value.triggerTime };
+    } else if (!read.retryable) {
+      // Refused for good (Hyperliquid's small-account rule): said in the Venues panel, not retried, and
+      // the venue trades on without it.
+      slot.deadMan = { state: 'unavailable', reason: read.message };
+      log(`braid: ${slot.name}: dead-man switch unavailable: ${read.message}`);
+      changed();
+      return;
     } else {
       // The venue may cancel everything when the last arming runs out: said, and tried again next time.
       slot.detail = `the dead-man switch was not refreshed: ${read.message}`;

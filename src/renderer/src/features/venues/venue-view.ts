@@ -47,6 +47,8 @@ export function deadManText(deadMan: VenueView['deadMan']): { value: string; tit
       };
     case 'off':
       return { value: 'off', title: 'The venue offers a dead-man switch; it is not armed' };
+    case 'unavailable':
+      return { value: 'unavailable', title: `The venue refuses its dead-man switch here: ${deadMan.reason}` };
     default:
       return { value: 'none', title: 'This venue has no dead-man switch' };
   }
