@@ -134,7 +134,7 @@ describe('the Venues panel', () => {
     const kraken = venue(routed, 'kraken');
     await kraken.getByRole('button', { name: 'Set credentials', exact: true }).click();
     const key = kraken.getByLabel('API key', { exact: true });
-    const secret = kraken.getByLabel('API secret', { exact: true });
+    const secret = kraken.getByLabel('Private key', { exact: true });
     for (const field of [key, secret]) {
       expect(await field.getAttribute('type')).toBe('password');
       expect(await field.inputValue()).toBe('');

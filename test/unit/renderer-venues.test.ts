@@ -1,6 +1,7 @@
 // The Venues panel's words and the top bar's LIVE venues, from the host's VenueView.
 import { describe, expect, it } from 'vitest';
 import {
+  credentialLabels,
   credentialsText,
   deadManText,
   latencyText,
@@ -54,6 +55,12 @@ describe('venue rows', () => {
     ]);
     expect(credentialsText(paper.credentials)).toBe('no credentials needed');
     expect(deadManText(paper.deadMan).title).toBe('This venue has no dead-man switch');
+    // Each venue's own words for its two secrets.
+    expect(credentialLabels('hyperliquid')).toEqual({
+      key: 'Account address',
+      secret: 'API wallet private key',
+    });
+    expect(credentialLabels('kraken')).toEqual({ key: 'API key', secret: 'Private key' });
     expect(deadManText({ state: 'unavailable', reason: 'Required: $1000000. Traded: $0.' })).toEqual({
       value: 'unavailable',
       title: 'The venue refuses its dead-man switch here: Required: $1000000. Traded: $0.',

@@ -13,7 +13,7 @@ import { useTerminal } from '../../store/store.ts';
 import { tradingBlock } from '../../store/trading-block.ts';
 import { Panel } from '../shell/Panel.tsx';
 import './venues.css';
-import { credentialsText, PAPER, stateLabel, venueFacts } from './venue-view.ts';
+import { credentialLabels, credentialsText, PAPER, stateLabel, venueFacts } from './venue-view.ts';
 
 /** A venue name as the commands take it (the host checks it again). */
 type VenueName = CommandArgs<'testVenue'>['venue'];
@@ -49,6 +49,7 @@ function CredentialsForm(props: { venue: string }) {
   const [sending, setSending] = useState(false);
   const [answer, setAnswer] = useState<Answer>(null);
   const ready = apiKey.trim() !== '' && apiSecret.trim() !== '';
+  const labels = credentialLabels(venue);
 
   const save = async (e: FormEvent): Promise<void> => {
     e.preventDefault();
@@ -71,7 +72,7 @@ function CredentialsForm(props: { venue: string }) {
   return (
     <form className="venue-credentials" aria-label={`${venue} credentials`} onSubmit={(e) => void save(e)}>
       <label className="field" htmlFor={`${id}-key`}>
-        <span>API key</span>
+        <span>{labels.key}</span>
         <input
           id={`${id}-key`}
           type="password"
@@ -82,7 +83,7 @@ function CredentialsForm(props: { venue: string }) {
         />
       </label>
       <label className="field" htmlFor={`${id}-secret`}>
-        <span>API secret</span>
+        <span>{labels.secret}</span>
         <input
           id={`${id}-secret`}
           type="password"
@@ -96,7 +97,10 @@ function CredentialsForm(props: { venue: string }) {
         type="submit"
         className="btn mini"
         disabled={!ready || sending || block.blocked}
-        title={block.why ?? `Store the API key and secret for ${venue} (they are never shown again)`}
+        title={
+          block.why ??
+          `Store the ${labels.key} and ${labels.secret} for ${venue} (they are never shown again)`
+        }
       >
         Save
       </button>

@@ -106,3 +106,16 @@ export function liveVenuesText(host: Pick<HostState, 'mode' | 'venues'> | null):
   const names = liveVenueNames(host);
   return names.length === 0 ? 'no live venue' : `on ${names.join(', ')}`;
 }
+
+/** What each venue calls its two secrets (venues.md "Credentials"): the command carries them as apiKey and
+ *  apiSecret whatever the venue. */
+export function credentialLabels(venue: string): { key: string; secret: string } {
+  switch (venue) {
+    case 'hyperliquid':
+      return { key: 'Account address', secret: 'API wallet private key' };
+    case 'kraken':
+      return { key: 'API key', secret: 'Private key' };
+    default:
+      return { key: 'API key', secret: 'API secret' };
+  }
+}
