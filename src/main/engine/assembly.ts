@@ -46,9 +46,10 @@ export function assemble(
       ...(options.onIntentCommitted ? { onIntentCommitted: options.onIntentCommitted } : {}),
     },
   );
-  const gate = new RiskGate(config, { events, clock, portfolio, plans }, (input) =>
-    router.venueProblem(router.entryVenue(input)),
-  );
+  const gate = new RiskGate(config, { events, clock, portfolio, plans }, (input) => {
+    const route = router.entryRoute(input);
+    return route.ok ? null : route.problem;
+  });
   const later = undefined as never;
   const parts: EngineParts = {
     config,

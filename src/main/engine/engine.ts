@@ -15,6 +15,7 @@ import { type EngineNote, readCheckpoint, writeCheckpoint } from './checkpoint.t
 import type { Journal } from './journal/journal.ts';
 import { MarketData } from './market.ts';
 import { OrderCommands } from './orders/order-commands.ts';
+import type { VenueNotReady } from './orders/order-router.ts';
 import { Recovery } from './orders/recovery.ts';
 import type { ExternalOrder, VenueReports } from './orders/venue-reports.ts';
 import type { EngineParts } from './parts.ts';
@@ -25,6 +26,7 @@ import type { CheckpointedVenue, Venue } from './venues/venue.ts';
 
 export type { Checkpoint, EngineNote, LiveState } from './checkpoint.ts';
 export { CheckpointRefused } from './checkpoint.ts';
+export type { VenueNotReady } from './orders/order-router.ts';
 export type { ExternalOrder } from './orders/venue-reports.ts';
 export type { SubmitOptions } from './plans/lifecycle.ts';
 
@@ -132,10 +134,11 @@ export class Engine implements EnginePort {
     const r = this.p.router.setRouting(live);
     return r.ok ? ok(null) : r;
   }
-  /** While a live venue reconciles (start, reconnect), entries there are refused; exits go through. */
-  setVenueReconciling(name: string, reconciling: boolean, now: number): Result<null> {
+  /** While a live venue reconciles (start, reconnect) or is disconnected, entries there are refused (or go
+   *  to its fallback); exits go through. */
+  setVenueReconciling(name: string, reconciling: boolean, now: number, why?: VenueNotReady): Result<null> {
     this.p.advance(now);
-    return this.p.router.setReconciling(name, reconciling);
+    return this.p.router.setReconciling(name, reconciling, why);
   }
   expireDue(now: number): boolean {
     return this.p.lifecycle.expireDue(now);

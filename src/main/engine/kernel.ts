@@ -6,7 +6,7 @@ import type { Bar } from '../../shared/domain/instrument.ts';
 import type { TradeRecord } from '../../shared/domain/portfolio.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { parseConfig } from './config.ts';
-import { Engine, type LiveState } from './engine.ts';
+import { Engine, type LiveState, type VenueNotReady } from './engine.ts';
 import { Journal, JournalLocked, JournalRefused } from './journal/journal.ts';
 import type { Disposer, EnginePort, Quote } from './port.ts';
 import { FieldError } from './validation.ts';
@@ -132,8 +132,8 @@ class HostedEngine implements EnginePort {
   setRouting(live: string[] | null, now: number) {
     return this.command(() => this.engine.setRouting(live, now));
   }
-  setVenueReconciling(venue: string, reconciling: boolean, now: number) {
-    return this.command(() => this.engine.setVenueReconciling(venue, reconciling, now));
+  setVenueReconciling(venue: string, reconciling: boolean, now: number, why?: VenueNotReady) {
+    return this.command(() => this.engine.setVenueReconciling(venue, reconciling, now, why));
   }
   get state() {
     return this.engine.state;

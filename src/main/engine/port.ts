@@ -59,9 +59,15 @@ export interface EnginePort {
   /** PAPER (null: every new order to the paper venue) or LIVE with these live venues, each connected and
    *  reconciled; `unknown_venue` for a name not registered. Working orders stay on their venue. */
   setRouting(live: string[] | null, now: number): Result<null>;
-  /** A live venue starts (true) or ends (false) reconciling: meanwhile entries there are refused
-   *  `venue_unavailable`, exits go through. */
-  setVenueReconciling(venue: string, reconciling: boolean, now: number): Result<null>;
+  /** A live venue starts (true) or ends (false) being not ready: meanwhile entries there go to its
+   *  configured fallback or are refused `venue_unavailable`; exits go through. `why` (reconciling unless
+   *  told; `disconnected` from a lost connection until reconciled again) is what a fallback order records. */
+  setVenueReconciling(
+    venue: string,
+    reconciling: boolean,
+    now: number,
+    why?: 'reconciling' | 'disconnected',
+  ): Result<null>;
   snapshot(): EngineSnapshot;
   /** The account's equity at the start (what the trade history's equity curve starts from). */
   startingEquity(): string;

@@ -60,6 +60,9 @@ export interface OrderRecord {
   /** Present only when not good-till-cancelled: a held take-profit goes to the venue immediate-or-cancel. */
   timeInForce?: 'IOC';
   venueOrderId?: string;
+  /** An entry sent to its venue's fallback: the venue the plan named (or the default) and why it was not
+   *  ready ("disconnected", "reconciling", "not live"). Absent when the order went where it was meant to. */
+  routedFrom?: { venue: string; reason: string };
   rejectReason?: string;
   createdAt: number;
   updatedAt: number;

@@ -3,7 +3,7 @@
 // intents journaled before a venue sees an order, the calls to venues with their pending states, and the
 // order state machine every change goes through. What venues report back is applied by venue-reports.ts.
 import { z } from 'zod';
-import type { BraidConfig } from '../../../shared/domain/config.ts';
+import { type BraidConfig, type VenueFallback, venueSymbolOf } from '../../../shared/domain/config.ts';
 import { type Dec, str } from '../../../shared/domain/decimal.ts';
 import type { OrderRecord, OrderRole, OrderType } from '../../../shared/domain/order.ts';
 import type { PlanInput, PlanRecord, Side } from '../../../shared/domain/plan.ts';
@@ -41,6 +41,15 @@ export const orderRouterStateSchema = z.strictObject({
 export type BookedTrade = [tradeId: string, orderId: string];
 const BOOKED_TRADES_KEPT = 1_000;
 
+/** Why a live venue is not ready now: still reconciling (start, reconnect) or its connection lost. */
+export type VenueNotReady = 'reconciling' | 'disconnected';
+
+/** Where a new entry goes: its venue, or that venue's fallback (and why) when it is not ready; or why
+ *  neither can take it. */
+export type EntryRoute =
+  | { ok: true; venue: string; routedFrom?: { venue: string; reason: string } }
+  | { ok: false; problem: string };
+
 /** What the router needs from the rest of the engine. */
 export interface RouterHooks {
   /** The venue refused an order (or it could not be sent): its plan follows. */
@@ -53,8 +62,9 @@ export class OrderRouter {
   /** null: PAPER (every new order to paper); a list: LIVE with those venues. Never checkpointed: PAPER
    *  after every start (venues.md "Modes"). */
   private routing: string[] | null = null;
-  /** Live venues reconciling (start, reconnect): entries refused there, exits allowed. */
-  private readonly reconciling = new Set<string>();
+  /** Live venues not ready (reconciling at start or after a reconnect, or disconnected), and why: entries
+   *  refused there (or sent to the fallback), exits allowed. */
+  private readonly reconciling = new Map<string, VenueNotReady>();
   private orderSeq = new Map<string, number>();
   /** Filled notional and fill count of working orders (a finished order's are recounted from its fills). */
   orderNotional = new Map<string, string>();
@@ -116,32 +126,68 @@ export class OrderRouter {
     return this.routing;
   }
 
-  setReconciling(name: string, reconciling: boolean): Result<null> {
+  /** `why`: what the venue is meanwhile (the order's `routedFrom` says it); reconciling unless told. */
+  setReconciling(name: string, reconciling: boolean, why: VenueNotReady = 'reconciling'): Result<null> {
     if (!this.live.has(name)) return err('unknown_venue', `no live venue ${name} is registered`);
-    if (reconciling === this.reconciling.has(name)) return ok(null);
-    if (reconciling) this.reconciling.add(name);
+    if (reconciling === this.reconciling.has(name)) {
+      // Still not ready, for a new reason (lost, then back and reconciling): said on the next fallback.
+      if (reconciling) this.reconciling.set(name, why);
+      return ok(null);
+    }
+    if (reconciling) this.reconciling.set(name, why);
     else this.reconciling.delete(name);
     this.events.notice(
       'info',
       reconciling ? 'venue_reconciling' : 'venue_reconciled',
-      reconciling ? `${name} is reconciling: exits only there` : `${name} is reconciled`,
+      reconciling ? `${name} is ${why}: exits only there` : `${name} is reconciled`,
     );
     return ok(null);
   }
 
-  /** The venue a new entry for this plan goes to (venues.md "Modes"). */
+  /** The venue a new entry for this plan is meant for (venues.md "Modes"). */
   entryVenue(input: PlanInput): string {
     if (this.routing === null) return this.paper.name;
     return input.venue ?? this.config.defaultVenue ?? this.paper.name;
   }
 
-  /** Why entries cannot go to this venue now, or null. */
-  venueProblem(name: string): string | null {
+  /** Where a new entry for this plan goes: its venue when ready; else, in LIVE, the venue's configured
+   *  fallback when that one is ready and trades the symbol; else nowhere, and why. One hop only: a
+   *  fallback's own fallback is not followed. Only entries: exits stay where their position is. */
+  entryRoute(input: PlanInput): EntryRoute {
+    const venue = this.entryVenue(input);
+    const why = this.notReady(venue);
+    if (why === null) return { ok: true, venue };
+    const fallback = this.fallbackOf(venue);
+    if (fallback === undefined) return { ok: false, problem: `${venue} is ${why}` };
+    const fallbackWhy = this.notReady(fallback);
+    if (fallbackWhy !== null)
+      return { ok: false, problem: `${venue} is ${why}, and its fallback ${fallback} is ${fallbackWhy}` };
+    if (!this.trades(fallback, input.symbol))
+      return {
+        ok: false,
+        problem: `${venue} is ${why}, and its fallback ${fallback} has no instrument ${input.symbol} configured`,
+      };
+    return { ok: true, venue: fallback, routedFrom: { venue, reason: why } };
+  }
+
+  /** What keeps entries from this venue now, in a word or two, or null when it is ready. */
+  private notReady(name: string): string | null {
     if (name === this.paper.name) return null;
-    if (!this.live.has(name)) return `${name} is not connected`;
-    if (this.routing === null || !this.routing.includes(name)) return `${name} is not live`;
-    if (this.reconciling.has(name)) return `${name} is reconciling`;
-    return null;
+    if (!this.live.has(name)) return 'not connected';
+    if (this.routing === null || !this.routing.includes(name)) return 'not live';
+    return this.reconciling.get(name) ?? null;
+  }
+
+  /** The venue's configured fallback (venues.NAME.fallback), if any. */
+  private fallbackOf(name: string): string | undefined {
+    const venues = this.config.venues as Record<string, VenueFallback | undefined>;
+    return Object.hasOwn(venues, name) ? venues[name]?.fallback : undefined;
+  }
+
+  /** A fallback takes an entry only for an instrument the config names (paper trades whatever has
+   *  prices): a live venue listing under another name needs the config's venueSymbols anyway. */
+  private trades(name: string, symbol: string): boolean {
+    return name === this.paper.name || Object.hasOwn(this.config.instruments, symbol);
   }
 
   /** The venue a plan's exits and legs go to: where its entry is. */
@@ -182,11 +228,16 @@ export class OrderRouter {
     const key = `${plan.id}:${ROLE_CODE[role]}`;
     const n = (this.orderSeq.get(key) ?? 0) + 1;
     this.orderSeq.set(key, n);
+    // The risk gate refused an entry with no route; were one sent all the same, its venue would refuse it.
+    const route = role === 'entry' ? this.entryRoute(plan.input) : null;
+    const venue =
+      route === null ? this.planVenue(plan) : route.ok ? route.venue : this.entryVenue(plan.input);
     return {
       id: `${key}${n}`,
       planId: plan.id,
       symbol: plan.input.symbol,
-      venue: role === 'entry' ? this.entryVenue(plan.input) : this.planVenue(plan),
+      venue,
+      ...(route?.ok && route.routedFrom ? { routedFrom: route.routedFrom } : {}),
       role,
       side,
       type,
@@ -234,7 +285,9 @@ export class OrderRouter {
     venue.submit(
       {
         clientOrderId: order.id,
-        symbol: order.symbol,
+        // The venue's own name for the instrument; the engine's records keep Braid's (reports come back by
+        // client order id).
+        symbol: venueSymbolOf(this.config, order.venue, order.symbol),
         side: order.side,
         type: order.type,
         quantity: order.quantity,
