@@ -88,7 +88,10 @@ const OrderRow = memo(function OrderRow({ id, rowIndex, top }: RowProps) {
         {label}
       </Cell>
       <Cell className="sym">{o.symbol}</Cell>
-      <Cell className="dim" title={o.venue}>
+      <Cell
+        className="dim"
+        title={o.routedFrom ? `fallback from ${o.routedFrom.venue}: ${o.routedFrom.reason}` : o.venue}
+      >
         {o.venue}
       </Cell>
       <Cell className="dim">{ROLE_LABEL[o.role]}</Cell>
