@@ -5,9 +5,14 @@
 // is rejected `venue_unavailable` naming both. Exits, legs, cancels and changes stay on the venue their
 // position is on. The venues are hand-written stubs of the engine's venue port: they record every call and
 // report only what the test tells them, when it chooses.
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/main/engine/config.ts';
 import { Engine } from '../../src/main/engine/engine.ts';
+import { createEngine } from '../../src/main/engine/kernel.ts';
+import type { EnginePort } from '../../src/main/engine/port.ts';
 import type { Venue, VenueEvent, VenueOrder } from '../../src/main/engine/venues/venue.ts';
 import type { OrderRecord } from '../../src/shared/domain/order.ts';
 
@@ -80,8 +85,8 @@ const INSTRUMENTS = {
   'ETH/USD': { lot: 0.01, tick: 0.01 },
 };
 
-function config(fallback: { kraken?: string; hyperliquid?: string } = { kraken: 'hyperliquid' }) {
-  return parseConfig({
+function rawConfig(fallback: { kraken?: string; hyperliquid?: string } = { kraken: 'hyperliquid' }) {
+  return {
     pdt: { enabled: false },
     defaultVenue: 'kraken',
     venues: {
@@ -89,8 +94,9 @@ function config(fallback: { kraken?: string; hyperliquid?: string } = { kraken: 
       hyperliquid: fallback.hyperliquid !== undefined ? { fallback: fallback.hyperliquid } : {},
     },
     instruments: INSTRUMENTS,
-  });
+  };
 }
+const config = (fallback?: { kraken?: string; hyperliquid?: string }) => parseConfig(rawConfig(fallback));
 
 const bar = (symbol: string, close: string) => ({
   time: T,
@@ -124,7 +130,7 @@ function setup(
   return { engine, kraken, hyperliquid, notices };
 }
 
-const order = (engine: Engine, id: string): OrderRecord => {
+const order = (engine: EnginePort, id: string): OrderRecord => {
   const o = engine.snapshot().orders.find((x) => x.id === id);
   if (!o) throw new Error(`no order ${id}`);
   return o;
@@ -309,5 +315,51 @@ describe('PAPER mode', () => {
     expect(o).toMatchObject({ venue: 'paper', symbol: BTC, status: 'accepted' });
     expect('routedFrom' in o).toBe(false);
     expect([kraken.submitted, hyperliquid.submitted]).toEqual([[], []]);
+  });
+});
+
+describe('a restart', () => {
+  let dir = '';
+  afterEach(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    dir = '';
+  });
+
+  it('keeps where an entry went and why; its position is still managed on the fallback, under its name there', () => {
+    dir = mkdtempSync(join(tmpdir(), 'braid-fallback-'));
+    const path = join(dir, 'journal.sqlite');
+    const open = (kraken: StubVenue, hyperliquid: StubVenue): EnginePort => {
+      const r = createEngine({
+        config: rawConfig(),
+        journalPath: path,
+        symbols: [BTC],
+        venues: [kraken, hyperliquid],
+      });
+      if (!r.ok) throw new Error(r.error.message);
+      return r.value;
+    };
+    const hyperliquid = new StubVenue('hyperliquid');
+    let engine = open(new StubVenue('kraken'), hyperliquid);
+    engine.onBar(bar(BTC, '50000'));
+    engine.setRouting(['kraken', 'hyperliquid'], T);
+    engine.setVenueReconciling('kraken', true, T + 1, 'disconnected');
+    engine.submitPlan(buy('p1'), T + 2);
+    hyperliquid.accept('p1:E1', T + 3);
+    hyperliquid.fill('p1:E1', '0.01', '50010', '0.225045', 'hl-t1', T + 4);
+    engine.close();
+
+    const kraken2 = new StubVenue('kraken');
+    const hyperliquid2 = new StubVenue('hyperliquid');
+    engine = open(kraken2, hyperliquid2);
+    expect(order(engine, 'p1:E1')).toMatchObject({
+      venue: 'hyperliquid',
+      status: 'filled',
+      routedFrom: { venue: 'kraken', reason: 'disconnected' },
+    });
+    // PAPER after every start; the live position is still closed where it is.
+    expect(engine.closePosition(BTC, T + 10).ok).toBe(true);
+    expect(hyperliquid2.sent).toEqual([['p1:X1', HL_BTC, 'sell', 'market', '0.01', undefined]]);
+    expect(kraken2.submitted).toEqual([]);
+    engine.close();
   });
 });
