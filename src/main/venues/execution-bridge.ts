@@ -11,7 +11,7 @@
 // - outcome-queries.ts  `unknown` outcomes and lost answers resolved by a query with backoff, never resent;
 // - venue-reports.ts    the venue's reports and fills as engine events; external orders;
 // - event-outbox.ts     delivery to the engine, one event per turn, in order;
-// - delivered-trades.ts a trade reaches the engine once;
+// - delivered-trades.ts a trade reaches the engine once (bounded memory);
 // - engine-handover.ts  the engine's orders adopted after a restart; reconciliation's word.
 //
 // The rules that keep orders single (venues.md "Orders"): an `unknown` outcome is resolved by asking the
@@ -23,7 +23,7 @@ import { type BackoffPolicy, QUERY_BACKOFF, realTimers, THROTTLE_BACKOFF, type T
 import { CommandLane } from './bridge/command-lane.ts';
 import { CommandSender } from './bridge/command-sender.ts';
 import { type BridgeCore, type BridgeNotice, describe } from './bridge/core.ts';
-import { DeliveredTrades } from './bridge/delivered-trades.ts';
+import { DeliveredTrades, TRADES_KEPT_AFTER_END } from './bridge/delivered-trades.ts';
 import { type AdoptedOrder, adoptOrders, noteToEngine } from './bridge/engine-handover.ts';
 import { EventOutbox } from './bridge/event-outbox.ts';
 import { OutcomeQueries } from './bridge/outcome-queries.ts';
@@ -66,6 +66,8 @@ export interface ExecutionBridgeOptions {
   /** Answers "no such order" needed before an order of unknown outcome is taken as never arrived: a
    *  request that timed out may still be on its way into the venue. */
   notFoundConfirmations?: number;
+  /** Trade ids of ended orders the bridge keeps for dedupe (the engine's own dedupe is the last guard). */
+  tradesKeptAfterEnd?: number;
 }
 
 const DEFAULT_CONFIRM_AFTER_MS = 5_000;
@@ -106,11 +108,18 @@ export class ExecutionBridge implements Venue {
     this.onNotice = options.onNotice ?? (() => {});
     this.instrumentMap = mergeInstruments([], this.overrides);
 
-    this.outbox = new EventOutbox(options.defer ?? ((fn) => setImmediate(fn)), (e, error) =>
-      this.notice('error', 'listener_failed', `the engine failed on ${e.type}: ${describe(error)}`),
+    this.outbox = new EventOutbox(
+      options.defer ?? ((fn) => setImmediate(fn)),
+      (e, error) =>
+        this.notice('error', 'listener_failed', `the engine failed on ${e.type}: ${describe(error)}`),
+      () => this.trades.forgetBooked(),
     );
-    this.trades = new DeliveredTrades();
-    this.orders = new TrackedOrders(options.isBraidOrder ?? (() => false), () => {});
+    this.trades = new DeliveredTrades(options.tradesKeptAfterEnd ?? TRADES_KEPT_AFTER_END, (place) =>
+      this.outbox.hasDelivered(place),
+    );
+    this.orders = new TrackedOrders(options.isBraidOrder ?? (() => false), (id) =>
+      this.trades.orderEnded(id),
+    );
     const core: BridgeCore = {
       live: this.live,
       orders: this.orders,
@@ -345,6 +354,11 @@ export class ExecutionBridge implements Venue {
     };
   }
 
+  /** How many trade ids the bridge remembers for dedupe (bounded: see bridge/delivered-trades.ts). */
+  rememberedTrades(): number {
+    return this.trades.size();
+  }
+
   /** The engine's `filled` from a venue fill; the fee only when it is in the quote currency. */
   filledEvent(fill: VenueFill, clientOrderId: string): Extract<VenueEvent, { type: 'filled' }> {
     return this.reports.filledEvent(fill, clientOrderId);
@@ -369,8 +383,8 @@ export class ExecutionBridge implements Venue {
     const t = e.type === 'filled' && e.tradeId !== undefined ? this.orders.get(e.clientOrderId) : undefined;
     if (e.type === 'filled' && e.tradeId !== undefined && t) {
       if (this.trades.has(e.tradeId)) return;
-      this.trades.remember(e.tradeId);
-      this.outbox.push(e);
+      const place = this.outbox.push(e);
+      this.trades.remember(e.tradeId, t.id, place, t.phase === 'ended');
       return;
     }
     this.outbox.push(e);
