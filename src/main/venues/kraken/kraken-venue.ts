@@ -14,7 +14,7 @@
 //   While the socket is subscribed REST polls only every reconcileMs (what a starter key's call counter
 //   affords); when it drops, REST polls at pollMs again at once, with a full catch-up, and the socket
 //   reconnects with backoff (another catch-up once it is back). Market data stays on REST.
-import { AuthenticationError, InvalidNonce, kraken, type Market, type Order, type Trade } from 'ccxt';
+import { AuthenticationError, InvalidNonce, type Market, type Order, type Trade } from 'ccxt';
 import { dec } from '../../../shared/domain/decimal.ts';
 import type { BackoffPolicy } from '../backoff.ts';
 import { redact } from '../credentials.ts';
@@ -48,6 +48,7 @@ import {
   outcomeOf,
   readFailed,
 } from './errors.ts';
+import { closeExchange, createExchange, type Exchange } from './exchange.ts';
 import {
   balancesOf,
   candleOf,
@@ -58,6 +59,7 @@ import {
   tickerOf,
   triggerTimeOf,
 } from './mapping.ts';
+import { refusalOf } from './order-checks.ts';
 import {
   FEED_BACKOFF,
   type FeedState,
@@ -66,7 +68,7 @@ import {
   type TokenRead,
   WatchedKraken,
 } from './private-feed.ts';
-import { nonceFor, PrivateLane } from './private-lane.ts';
+import { PrivateLane } from './private-lane.ts';
 import { FINAL_STATUSES, type PushedOrder, pushedFillOf, pushedOrderReportOf } from './push-mapping.ts';
 import {
   amendCost,
@@ -78,8 +80,6 @@ import {
   KrakenRateBudget,
   type KrakenTier,
 } from './rate-budget.ts';
-
-type Exchange = InstanceType<typeof kraken>;
 
 export interface KrakenVenueOptions {
   /** REST base (`https://api.kraken.com`; a simulator's `http://127.0.0.1:PORT`). */
@@ -472,7 +472,7 @@ export class KrakenVenue implements LiveVenue {
       this.keyLock = lock.lock;
     }
     const connectStart = this.clock();
-    const ex = this.createExchange();
+    const ex = createExchange(this.options, this.clock);
     this.exchange = ex;
 
     const markets = await this.call((e) => e.loadMarkets(), [], { signed: false });
@@ -533,31 +533,6 @@ export class KrakenVenue implements LiveVenue {
     this.schedulePoll();
     await this.startFeed(ex);
     return { ok: true, value: null };
-  }
-
-  private createExchange(): Exchange {
-    const config = {
-      apiKey: this.options.apiKey,
-      secret: this.options.apiSecret,
-      enableRateLimit: false,
-      timeout: this.options.timeoutMs ?? 10_000,
-      options: { adjustForTimeDifference: false },
-    };
-    // One ccxt instance for REST and the socket: one nonce sequence, one set of markets.
-    const wsUrl = this.options.wsUrl ? privateFeedUrl(this.options.wsUrl) : undefined;
-    // newUpdates: each watch answers only what changed since the last (ccxt's default, relied on).
-    const ex = wsUrl ? new WatchedKraken({ ...config, newUpdates: true }) : new kraken(config);
-    if (this.options.url) {
-      const base = this.options.url.replace(/\/+$/, '');
-      ex.urls.api = { ...(ex.urls.api as Record<string, string>), public: base, private: base };
-    }
-    if (wsUrl) {
-      const api = ex.urls.api as unknown as { ws?: Record<string, string> };
-      // ccxt keeps the token on the `private` client and connects to `privateV2`: both are this socket.
-      api.ws = { ...api.ws, private: wsUrl, privateV2: wsUrl };
-    }
-    ex.nonce = nonceFor(this.options.apiKey, this.clock);
-    return ex;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -772,15 +747,7 @@ export class KrakenVenue implements LiveVenue {
   private async closeExchange(): Promise<void> {
     const ex = this.exchange;
     this.exchange = null;
-    if (!ex) return;
-    try {
-      await ex.close();
-      // ccxt's close() leaves its undici pool (keep-alive 60 s) open; a server's close would wait for it.
-      const pool = (ex as unknown as { fetchDispatcher?: { close?: () => Promise<void> } }).fetchDispatcher;
-      await pool?.close?.();
-    } catch {
-      // closing is best effort: nothing more can be done with a connection that will not close
-    }
+    if (ex) await closeExchange(ex);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -796,67 +763,13 @@ export class KrakenVenue implements LiveVenue {
   // ---------------------------------------------------------------------------------------------
   // Orders
 
-  private localRefusal(order: VenueOrderRequest): VenueOutcome | null {
-    const reject = (reason: 'invalid_order' | 'size_below_min', message: string): VenueOutcome => ({
-      kind: 'rejected',
-      reason,
-      message,
-    });
-    const instrument = this.instrumentList.find((i) => i.symbol === order.symbol);
-    if (!instrument) return reject('invalid_order', `Kraken has no spot market ${order.symbol}`);
-    let quantity: ReturnType<typeof dec>;
-    try {
-      quantity = dec(order.quantity);
-    } catch {
-      return reject('invalid_order', `quantity ${order.quantity} is not a number`);
-    }
-    if (quantity.lte(0)) return reject('invalid_order', 'the quantity must be above zero');
-    if (quantity.lt(instrument.minSize)) {
-      return reject(
-        'size_below_min',
-        `${order.quantity} is below Kraken's minimum of ${instrument.minSize} ${instrument.base}`,
-      );
-    }
-    const needsPrice = order.type === 'limit' || order.type === 'stop_limit';
-    const needsStop = order.type === 'stop' || order.type === 'stop_limit';
-    if (needsPrice && order.price === undefined)
-      return reject('invalid_order', `a ${order.type} order needs a price`);
-    if (needsStop && order.stopPrice === undefined)
-      return reject('invalid_order', `a ${order.type} order needs a stop price`);
-    if (order.reduceOnly) {
-      return reject(
-        'invalid_order',
-        'Kraken spot has no reduce-only orders (reduce_only is for margin positions)',
-      );
-    }
-    if (order.timeInForce === 'DAY') {
-      return reject(
-        'invalid_order',
-        'Kraken has no DAY orders (crypto trades around the clock): use GTC or IOC',
-      );
-    }
-    if (order.postOnly && order.type !== 'limit')
-      return reject('invalid_order', 'only a limit order can be post-only');
-    if (order.postOnly && order.timeInForce === 'IOC')
-      return reject('invalid_order', 'a post-only order cannot be IOC');
-    const ref = order.price ?? order.stopPrice;
-    if (
-      instrument.minNotional !== null &&
-      ref !== undefined &&
-      quantity.times(ref).lt(instrument.minNotional)
-    ) {
-      return reject(
-        'size_below_min',
-        `the order's value is below Kraken's minimum of ${instrument.minNotional} ${instrument.quote}`,
-      );
-    }
-    return null;
-  }
-
   async submit(order: VenueOrderRequest): Promise<VenueOutcome> {
     if (!this.exchange)
       return { kind: 'rejected', reason: 'venue_unavailable', message: 'Kraken is not connected' };
-    const refused = this.localRefusal(order);
+    const refused = refusalOf(
+      order,
+      this.instrumentList.find((i) => i.symbol === order.symbol),
+    );
     if (refused) return refused;
     const params: Record<string, unknown> = { clientOrderId: this.clOrdIdOf(order.clientOrderId) };
     if (order.postOnly) params.postOnly = true;
