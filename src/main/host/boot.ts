@@ -16,12 +16,14 @@ import {
   krakenCredentials,
   krakenCredentialsFromEnv,
 } from '../venues/credentials.ts';
+import { HyperliquidVenue } from '../venues/hyperliquid/hyperliquid-venue.ts';
 import { KrakenVenue } from '../venues/kraken/kraken-venue.ts';
 import type { KrakenTier } from '../venues/kraken/rate-budget.ts';
 import {
   type CredentialStore,
   createVenueRegistry,
   type VenueFactory,
+  type VenueKeys,
   type VenueRegistry,
 } from '../venues/registry.ts';
 import type { LiveVenue, VenueRead } from '../venues/venue.ts';
@@ -88,6 +90,39 @@ function krakenFromPanel(apiKey: string, apiSecret: string): Result<KrakenCreden
   return ok(krakenCredentials(apiKey, apiSecret));
 }
 
+const HL_KEY_VAR = 'BRAID_HYPERLIQUID_PRIVATE_KEY';
+const HL_ACCOUNT_VAR = 'BRAID_HYPERLIQUID_ACCOUNT';
+const HL_PRIVATE_KEY = /^0x[0-9a-fA-F]{64}$/;
+const HL_ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+
+/** An API wallet's key and the account address it trades for. */
+interface HyperliquidKeys {
+  account: string;
+  privateKey: string;
+}
+
+/** Hyperliquid keys checked for shape; `names` says what to call each in a refusal (never quoting it). */
+function hyperliquidKeys(
+  account: string,
+  privateKey: string,
+  names: { account: string; privateKey: string },
+): Result<HyperliquidKeys> {
+  const missing = [
+    ...(account === '' ? [names.account] : []),
+    ...(privateKey === '' ? [names.privateKey] : []),
+  ];
+  if (missing.length > 0)
+    return err(
+      'invalid_input',
+      `Hyperliquid credentials missing: set ${missing.join(' and ')} (the account address and the private key of an API wallet approved for it)`,
+    );
+  if (!HL_ADDRESS.test(account))
+    return err('invalid_input', `${names.account} is not an address: 0x and 40 hex digits`);
+  if (!HL_PRIVATE_KEY.test(privateKey))
+    return err('invalid_input', `${names.privateKey} is not a private key: 0x and 64 hex digits`);
+  return ok({ account, privateKey });
+}
+
 /** What the worker's parent provides beside the (plain data) boot options. */
 export interface BootServices {
   /** The desktop app's vault, in Electron main: present, the Venues panel's credentials are stored there
@@ -102,7 +137,7 @@ interface BootedVenues {
 }
 
 /**
- * The live venues the config names (`venues.kraken`), each behind its execution bridge in one registry;
+ * The live venues the config names (`venues.kraken`, `venues.hyperliquid`), each behind its execution bridge in one registry;
  * null when the config names none (paper only) or cannot be read (the engine refuses it with its own
  * message). Headless credentials come from the environment (venues.md "Credentials").
  */
@@ -120,47 +155,90 @@ function liveVenuesFor(
   } catch {
     return null;
   }
-  const kraken = config.venues.kraken;
-  if (!kraken) return null;
+  const { kraken, hyperliquid } = config.venues;
+  if (!kraken && !hyperliquid) return null;
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const credentials = krakenCredentialsFromEnv(options.env);
-  // The key's verification tier sets Kraken's call budget (starter by default, the most careful); it
-  // belongs to the key, so it comes with it from the environment.
-  const tierText = options.env[KRAKEN_TIER_VAR]?.trim() ?? '';
-  const tier = TIERS.find((t) => t === tierText);
-  if (tierText !== '' && tier === undefined)
-    log(`braid: ${KRAKEN_TIER_VAR} must be one of ${TIERS.join(', ')}; got "${tierText}": using starter`);
-  // One recipe for the adapter, for the environment's credentials at start and the panel's later.
-  const krakenWith = (keys: KrakenCredentials): LiveVenue =>
-    new KrakenVenue({
-      url: kraken.url,
-      apiKey: keys.apiKey,
-      apiSecret: keys.apiSecret,
-      pollMs: kraken.pollMs,
-      ...(kraken.wsUrl ? { wsUrl: kraken.wsUrl } : {}),
-      ...(tier !== undefined ? { tier } : {}),
-      // The registry keeps the dead-man switch (armed at connect, refreshed, disarmed on a clean stop).
-      deadManSeconds: 0,
-      keyLockDir: options.keyLockDir ?? join(tmpdir(), 'braid-key-locks'),
+  const keyLockDir = options.keyLockDir ?? join(tmpdir(), 'braid-key-locks');
+  const liveVenues: LiveVenue[] = [];
+  const credentials: Record<string, 'set' | 'missing'> = {};
+  // One recipe per venue for its adapter, for the environment's credentials at start and the panel's later.
+  const recipes = new Map<string, (keys: VenueKeys) => Result<LiveVenue>>();
+  const pollMs: number[] = [];
+
+  if (kraken) {
+    const fromEnv = krakenCredentialsFromEnv(options.env);
+    // The key's verification tier sets Kraken's call budget (starter by default, the most careful); it
+    // belongs to the key, so it comes with it from the environment.
+    const tierText = options.env[KRAKEN_TIER_VAR]?.trim() ?? '';
+    const tier = TIERS.find((t) => t === tierText);
+    if (tierText !== '' && tier === undefined)
+      log(`braid: ${KRAKEN_TIER_VAR} must be one of ${TIERS.join(', ')}; got "${tierText}": using starter`);
+    const krakenWith = (keys: KrakenCredentials): LiveVenue =>
+      new KrakenVenue({
+        url: kraken.url,
+        apiKey: keys.apiKey,
+        apiSecret: keys.apiSecret,
+        pollMs: kraken.pollMs,
+        ...(kraken.wsUrl ? { wsUrl: kraken.wsUrl } : {}),
+        ...(tier !== undefined ? { tier } : {}),
+        // The registry keeps the dead-man switch (armed at connect, refreshed, disarmed on a clean stop).
+        deadManSeconds: 0,
+        keyLockDir,
+      });
+    liveVenues.push(fromEnv.ok ? krakenWith(fromEnv.value) : unavailableVenue('kraken', fromEnv.message));
+    credentials.kraken = fromEnv.ok ? 'set' : 'missing';
+    recipes.set('kraken', (keys) => {
+      const checked = krakenFromPanel(keys.apiKey, keys.apiSecret);
+      return checked.ok ? ok(krakenWith(checked.value)) : checked;
     });
-  const live: LiveVenue = credentials.ok
-    ? krakenWith(credentials.value)
-    : unavailableVenue('kraken', credentials.message);
-  const venueFor: VenueFactory = (venue, keys) => {
-    if (venue !== 'kraken') return err('venue_not_configured', `${venue} is not configured`);
-    const checked = krakenFromPanel(keys.apiKey, keys.apiSecret);
-    return checked.ok ? ok(krakenWith(checked.value)) : checked;
-  };
+    pollMs.push(kraken.pollMs);
+  }
+
+  if (hyperliquid) {
+    const hyperliquidWith = (keys: HyperliquidKeys): LiveVenue =>
+      new HyperliquidVenue({
+        url: hyperliquid.url,
+        walletAddress: keys.account,
+        privateKey: keys.privateKey,
+        testnet: hyperliquid.testnet,
+        pollMs: hyperliquid.pollMs,
+        marketSlippage: hyperliquid.marketSlippage,
+        // The registry keeps the dead-man switch (scheduleCancel), as for Kraken.
+        deadManSeconds: 0,
+        keyLockDir,
+      });
+    const fromEnv = hyperliquidKeys(
+      options.env[HL_ACCOUNT_VAR]?.trim() ?? '',
+      options.env[HL_KEY_VAR]?.trim() ?? '',
+      { account: HL_ACCOUNT_VAR, privateKey: HL_KEY_VAR },
+    );
+    liveVenues.push(
+      fromEnv.ok ? hyperliquidWith(fromEnv.value) : unavailableVenue('hyperliquid', fromEnv.error.message),
+    );
+    credentials.hyperliquid = fromEnv.ok ? 'set' : 'missing';
+    // The Venues panel's two fields: "Account address" (apiKey) and "API wallet private key" (apiSecret).
+    recipes.set('hyperliquid', (keys) => {
+      const checked = hyperliquidKeys(keys.apiKey.trim(), keys.apiSecret.trim(), {
+        account: 'the account address',
+        privateKey: 'the API wallet private key',
+      });
+      return checked.ok ? ok(hyperliquidWith(checked.value)) : checked;
+    });
+    pollMs.push(hyperliquid.pollMs);
+  }
+
+  const venueFor: VenueFactory = (venue, keys) =>
+    recipes.get(venue)?.(keys) ?? err('venue_not_configured', `${venue} is not configured`);
   const registry = createVenueRegistry({
     config,
-    liveVenues: [live],
+    liveVenues,
     now: () => Date.now(),
     log,
-    credentials: { kraken: credentials.ok ? 'set' : 'missing' },
+    credentials,
     ...(options.credentialStore ? { credentialStore: options.credentialStore, venueFor } : {}),
     scaleDownOnInsufficientFunds: config.risk.scaleDownOnInsufficientFunds === true,
-    // Marks, entry conditions and, in PAPER, the paper venue's fills follow Kraken's market.
-    quotes: { symbols: Object.keys(config.instruments), everyMs: Math.max(1_000, kraken.pollMs) },
+    // Marks, entry conditions and, in PAPER, the paper venue's fills follow the live venues' markets.
+    quotes: { symbols: Object.keys(config.instruments), everyMs: Math.max(1_000, Math.min(...pollMs)) },
   });
   return {
     registry,
@@ -182,7 +260,7 @@ export function bootHost(options: BootOptions, services: BootServices = {}): Res
   if (steps !== null && !steps.ok) return steps;
 
   const config = demo === null ? options.config : demoConfig(options.config);
-  // The live venues of the config (venues.kraken) with their bridges, before the engine that takes them.
+  // The live venues of the config (venues.kraken, venues.hyperliquid) with their bridges, before the engine that takes them.
   const venues = liveVenuesFor(config, {
     env: options.env ?? process.env,
     ...(options.keyLockDir !== undefined ? { keyLockDir: options.keyLockDir } : {}),

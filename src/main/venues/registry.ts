@@ -5,13 +5,18 @@
 //
 // Routing is the host's (armLive routes to every live venue): the registry tells the engine when a venue
 // is not ready (setVenueReconciling: while reconciling, and from a lost connection until it is back and
-// reconciled), so entries there are refused and exits go through.
+// reconciled), so entries there are refused (or go to its fallback) and exits go through.
+//
+// Symbols: the engine's records are in Braid's symbols (`BTC/USD`), a venue's reports in its own
+// (`BTC/USDC:USDC`, config `instruments[S].venueSymbols`). The engine sends orders under the venue's name;
+// what the registry reads from the engine for a venue is put in the venue's names, and what it gives the
+// engine (quotes, external orders, position mismatches) back in Braid's.
 //
 // New credentials from the desktop app's Venues panel take effect at once: the slot's adapter is replaced
 // behind a stand-in the bridge holds (the engine took the bridge at start), the old one disarmed and
 // disconnected, the new one connected and reconciled as after a reconnect.
 import type { VenueView } from '../../shared/contract.ts';
-import type { BraidConfig } from '../../shared/domain/config.ts';
+import { type BraidConfig, venueSymbolOf } from '../../shared/domain/config.ts';
 import type { EngineSnapshot } from '../../shared/domain/engine-view.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import type { Quote } from '../engine/port.ts';
@@ -36,8 +41,12 @@ export interface RegistryEngine {
   snapshot(): EngineSnapshot;
   /** A live quote: marks, entry conditions, trailing stops, the paper venue's fills in PAPER. */
   onQuote?(quote: Quote): void;
-  setVenueReconciling(venue: string, reconciling: boolean, now: number): Result<null>;
+  /** `why`: what an entry sent to the venue's fallback meanwhile records (reconciling unless told). */
+  setVenueReconciling(venue: string, reconciling: boolean, now: number, why?: NotReady): Result<null>;
 }
+
+/** Why a venue is not ready: reconciling (start, reconnect) or its connection lost. */
+export type NotReady = 'reconciling' | 'disconnected';
 
 export interface CredentialStore {
   set(venue: string, apiKey: string, apiSecret: string): Promise<Result<null>>;
@@ -111,7 +120,12 @@ interface Slot {
   replacing: Promise<void>;
   bridge: ExecutionBridge;
   connected: boolean;
+  /** Not ready for entries (reconciling, or disconnected until reconciled again), and why. */
   reconciling: boolean;
+  why: NotReady;
+  /** Braid's symbol to the venue's, and back (config venueSymbols; a symbol not named is the same). */
+  toVenue: (symbol: string) => string;
+  toBraid: (symbol: string) => string;
   /** Reconciled since it last connected: orders may go there. */
   reconciled: boolean;
   lastReconciledAt: number | null;
@@ -184,15 +198,15 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
     }
   };
 
-  /** Every order the engine holds on `venue`, as reconciliation sees them. */
-  const engineOrders = (snapshot: EngineSnapshot, venue: string): EngineOrderView[] =>
+  /** Every order the engine holds on the slot's venue, as reconciliation sees them (the venue's symbols). */
+  const engineOrders = (snapshot: EngineSnapshot, slot: Slot): EngineOrderView[] =>
     snapshot.orders
-      .filter((o) => o.venue === venue)
+      .filter((o) => o.venue === slot.name)
       .map((o) => ({
         id: o.id,
         ...(o.venueOrderId !== undefined ? { venueOrderId: o.venueOrderId } : {}),
         status: o.status,
-        symbol: o.symbol,
+        symbol: slot.toVenue(o.symbol),
         side: o.side,
         quantity: o.quantity,
         filledQuantity: o.filledQuantity,
@@ -205,12 +219,14 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
       name
     ];
     const seat = venueSeat(live);
+    const { toVenue, toBraid, overrides } = symbolMaps(options.config, name);
     const bridge = new ExecutionBridge({
-      live: seat,
+      live: reduceOnlyExits(seat),
       now,
       timers,
       random,
-      instruments: options.config.instruments,
+      // The config's tick and lot, under the venue's names (the bridge sends and reads in those).
+      instruments: overrides,
       scaleDownOnInsufficientFunds: options.scaleDownOnInsufficientFunds ?? false,
       onNotice: (n) => onBridgeNotice(name, n),
       ...(options.defer ? { defer: options.defer } : {}),
@@ -225,6 +241,9 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
       bridge,
       connected: false,
       reconciling: false,
+      why: 'reconciling',
+      toVenue,
+      toBraid,
       reconciled: false,
       lastReconciledAt: null,
       credentials: options.credentials?.[name] ?? 'missing',
@@ -264,11 +283,16 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
   const ready = (): string[] =>
     [...slots.values()].filter((s) => s.connected && s.reconciled && !s.reconciling).map((s) => s.name);
 
-  function setReconciling(slot: Slot, on: boolean): void {
-    if (slot.reconciling === on) return;
+  /** `why` only while not ready; a new reason for a venue still not ready is passed on too (a fallback
+   *  order records it). */
+  function setReconciling(slot: Slot, on: boolean, why: NotReady = 'reconciling'): void {
+    if (slot.reconciling === on && (!on || slot.why === why)) return;
     slot.reconciling = on;
+    if (on) slot.why = why;
     if (engine) {
-      const result = engine.setVenueReconciling(slot.name, on, now());
+      const result = on
+        ? engine.setVenueReconciling(slot.name, true, now(), why)
+        : engine.setVenueReconciling(slot.name, false, now());
       if (!result.ok) log(`braid: ${slot.name}: ${result.error.message}`);
     }
     changed();
@@ -293,7 +317,7 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
           slot.reconciled = false;
           slot.losses++;
           // Not ready until reconciled again: entries there wait (REDUCING), exits go through.
-          setReconciling(slot, true);
+          setReconciling(slot, true, 'disconnected');
         }
       }
       changed();
@@ -314,9 +338,10 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
 
   async function connect(slot: Slot): Promise<void> {
     if (!running || !engine) return;
-    setReconciling(slot, true);
+    // A venue already not ready keeps its reason (a lost connection stays `disconnected` until reconciled).
+    setReconciling(slot, true, slot.reconciling ? slot.why : 'reconciling');
     // Before the first poll's reports: the engine's orders there are Braid's, not external.
-    slot.bridge.adopt(adoptable(engine.snapshot(), slot.name));
+    slot.bridge.adopt(adoptable(engine.snapshot(), slot));
     let result: Awaited<ReturnType<LiveVenue['connect']>>;
     const { live, generation } = slot;
     slot.connecting = true;
@@ -397,21 +422,34 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
 
   // ------------------------------------------------------------------------------ market data
 
-  /** One round of quotes for the configured symbols this venue lists, then the next in `everyMs`. */
+  const isReady = (slot: Slot) => slot.connected && slot.reconciled && !slot.reconciling;
+  const lists = (slot: Slot, symbol: string) => slot.bridge.instrument(slot.toVenue(symbol)) !== undefined;
+
+  /** The one venue that quotes `symbol` now, so marks do not alternate between two markets: the default
+   *  venue's when it lists the symbol and is ready, else the first ready venue that lists it. */
+  function quoterOf(symbol: string): Slot | undefined {
+    const preferred =
+      options.config.defaultVenue === undefined ? undefined : slots.get(options.config.defaultVenue);
+    if (preferred && isReady(preferred) && lists(preferred, symbol)) return preferred;
+    return [...slots.values()].find((s) => isReady(s) && lists(s, symbol));
+  }
+
+  /** One round of quotes for the configured symbols this venue quotes, then the next in `everyMs`. */
   async function quote(slot: Slot): Promise<void> {
     const q = options.quotes;
     if (!q || !running || !engine?.onQuote) return;
     for (const symbol of q.symbols) {
       if (!running) return;
-      if (slot.bridge.instrument(symbol) === undefined) continue;
+      if (quoterOf(symbol) !== slot) continue;
       let read: Awaited<ReturnType<LiveVenue['ticker']>>;
       try {
-        read = await slot.live.ticker(symbol);
+        read = await slot.live.ticker(slot.toVenue(symbol));
       } catch (e) {
         read = { ok: false, message: describe(e), retryable: true };
       }
-      // A missed quote is made up by the next one; a venue that is down says so elsewhere.
-      if (read.ok && running) engine.onQuote(read.value);
+      // A missed quote is made up by the next one; a venue that is down says so elsewhere. The engine
+      // marks Braid's symbol.
+      if (read.ok && running) engine.onQuote({ ...read.value, symbol });
     }
     if (!running) return;
     slot.quoteTimer = timers.setTimeout(() => {
@@ -474,8 +512,8 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
       const loaded = await bridge.loadInstruments();
       if (!loaded.ok) return err('venue_unavailable', `instruments: ${loaded.message}`);
       const before = eng.snapshot();
-      const ordersBefore = engineOrders(before, name);
-      bridge.adopt(adoptable(before, name));
+      const ordersBefore = engineOrders(before, slot);
+      bridge.adopt(adoptable(before, slot));
       const since = fillCursorSince({
         lastFillTime: lastFillTime(before, name),
         oldestWorkingCreatedAt: oldestWorking(before, name),
@@ -501,7 +539,7 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
       // The engine read again after the venue: orders placed meanwhile are known, not external.
       const after = eng.snapshot();
       const result = reconcile({
-        engineOrders: engineOrders(after, name),
+        engineOrders: engineOrders(after, slot),
         // The journal's trade ids on this venue (fills of live venues carry them).
         bookedTradeIds: new Set(
           after.fills.flatMap((f) => (f.venue === name && f.tradeId !== undefined ? [f.tradeId] : [])),
@@ -513,7 +551,7 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
       });
       for (const n of result.notices) log(`braid: ${name}: reconciliation: ${n.code}: ${n.message}`);
       // Orders the venue ended: the bridge stops following them; a fill booked twice is dropped by trade id.
-      await bridge.deliver(result.events);
+      await bridge.deliver(result.events.map((e) => inBraidSymbols(e, slot.toBraid)));
       if (!running) return ok(null);
       await finishLostRequests(slot, eng, mass.value.openOrders);
       if (!running) return ok(null);
@@ -571,10 +609,14 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
     const snapshot = eng.snapshot();
     const orders = snapshot.orders.filter((o) => o.venue === slot.name);
     const plansHere = new Set(orders.filter((o) => o.role === 'entry').map((o) => o.planId));
+    // Compared in the venue's symbols (its positions are in those); mismatches told in Braid's.
     const positions = snapshot.positions
       .filter((p) => plansHere.has(p.planId))
-      .map((p) => ({ symbol: p.symbol, quantity: p.side === 'short' ? `-${p.quantity}` : p.quantity }));
-    const symbols = [...new Set(orders.map((o) => o.symbol))];
+      .map((p) => ({
+        symbol: slot.toVenue(p.symbol),
+        quantity: p.side === 'short' ? `-${p.quantity}` : p.quantity,
+      }));
+    const symbols = [...new Set(orders.map((o) => slot.toVenue(o.symbol)))];
     let holdings: Holdings;
     if (mass.positions.length > 0) {
       holdings = { kind: 'positions' };
@@ -595,7 +637,8 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
     });
     const fresh: EngineVenueEvent[] = [];
     const seen = new Set<string>();
-    for (const e of result.events) {
+    for (const venueEvent of result.events) {
+      const e = inBraidSymbols(venueEvent, slot.toBraid);
       if (e.type !== 'position_mismatch') continue;
       seen.add(e.symbol);
       const key = `${e.venueQuantity}|${e.engineQuantity}`;
@@ -817,14 +860,65 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
   };
 }
 
-/** The engine's orders on a venue, for the bridge to know them as Braid's. */
-function adoptable(snapshot: EngineSnapshot, venue: string): AdoptedOrder[] {
+/** Braid's symbol to the venue's and back, and the config's tick and lot under the venue's names. */
+function symbolMaps(
+  config: BraidConfig,
+  venue: string,
+): {
+  toVenue: (symbol: string) => string;
+  toBraid: (symbol: string) => string;
+  overrides: Record<string, { lot?: string; tick?: string }>;
+} {
+  const toVenueMap = new Map<string, string>();
+  const toBraidMap = new Map<string, string>();
+  const overrides: Record<string, { lot?: string; tick?: string }> = {};
+  for (const [symbol, instrument] of Object.entries(config.instruments)) {
+    const named = venueSymbolOf(config, venue, symbol);
+    toVenueMap.set(symbol, named);
+    // Two Braid symbols on one venue name: the first keeps it (the config should not say so).
+    if (!toBraidMap.has(named)) toBraidMap.set(named, symbol);
+    overrides[named] = { lot: instrument.lot, tick: instrument.tick };
+  }
+  return {
+    toVenue: (symbol) => toVenueMap.get(symbol) ?? symbol,
+    toBraid: (symbol) => toBraidMap.get(symbol) ?? symbol,
+    overrides,
+  };
+}
+
+/** An engine event a reconciliation made from the venue's reports, in Braid's symbol. */
+function inBraidSymbols(e: EngineVenueEvent, toBraid: (symbol: string) => string): EngineVenueEvent {
+  return e.type === 'external_order' || e.type === 'position_mismatch'
+    ? { ...e, symbol: toBraid(e.symbol) }
+    : e;
+}
+
+/** A venue that has reduce-only orders gets every exit (stop-loss, take-profit, a close, the kill
+ *  switch's flattening order) as reduce-only: on a perpetual both bracket legs rest at once, and neither
+ *  may open a position the other way. The engine's client ids name the role (`PLAN:SL1`, `:TP1`, `:X1`;
+ *  entries `:E1`) until its orders carry reduce-only themselves. */
+function reduceOnlyExits(seat: LiveVenue): LiveVenue {
+  const submit: LiveVenue['submit'] = (order) =>
+    seat.submit(
+      seat.capabilities.reduceOnly && EXIT_ID.test(order.clientOrderId)
+        ? { ...order, reduceOnly: true }
+        : order,
+    );
+  return new Proxy(seat, {
+    get: (target, key, receiver) => (key === 'submit' ? submit : Reflect.get(target, key, receiver)),
+  });
+}
+
+const EXIT_ID = /:(SL|TP|X)\d+$/;
+
+/** The engine's orders on a venue, for the bridge to know them as Braid's (in the venue's symbols). */
+function adoptable(snapshot: EngineSnapshot, slot: Pick<Slot, 'name' | 'toVenue'>): AdoptedOrder[] {
   return snapshot.orders
-    .filter((o) => o.venue === venue)
+    .filter((o) => o.venue === slot.name)
     .map((o) => ({
       clientOrderId: o.id,
       ...(o.venueOrderId !== undefined ? { venueOrderId: o.venueOrderId } : {}),
-      symbol: o.symbol,
+      symbol: slot.toVenue(o.symbol),
       side: o.side,
       type: o.type,
       quantity: o.quantity,
