@@ -1,10 +1,15 @@
-// The engine host of `braid serve --config FILE` with venues.kraken, built in process for the venue bench:
-// the same modules in the same order as src/main/host/boot.ts (parseConfig, KrakenVenue with the
-// credentials read from the environment by krakenCredentialsFromEnv, createVenueRegistry, createEngine
-// on an on-disk journal with the registry's execution bridges, createHost, registry.start). One
-// difference, and why: boot.ts gives KrakenVenue a verification tier's rate limits, and Kraken's pro tier
-// (180 on the matching-engine counter, 3.75 a second) would hold 1,000 orders and their cancels to one
-// every two seconds or so; the bench measures the code path, so the adapter gets `limits` with room.
+// The engine host of `braid serve --config FILE` with a live venue (venues.kraken, venues.hyperliquid or
+// both), built in process for the venue bench: the same modules in the same order as
+// src/main/host/boot.ts (parseConfig, the adapter with credentials read from the environment,
+// createVenueRegistry, createEngine on an on-disk journal with the registry's execution bridges,
+// createHost, registry.start). Differences, and why:
+// - Rate budgets: boot.ts gives KrakenVenue a verification tier's limits, and Kraken's pro tier (180 on
+//   the matching-engine counter, 3.75 a second) would hold 1,000 orders and their cancels to one every
+//   two seconds or so; Hyperliquid's 1,200 weight a minute under 80 % would hold them to about 16 a
+//   second. The bench measures the code path, so each adapter gets a roomy budget.
+// - Hyperliquid: boot.ts does not build it yet, so the adapter is built here from venues.hyperliquid
+//   (url, testnet, pollMs, marketSlippage) and BRAID_HYPERLIQUID_PRIVATE_KEY / BRAID_HYPERLIQUID_ACCOUNT
+//   (spec/venues.md "Credentials"; src has no reader for them yet), the way boot.ts builds Kraken's.
 // Not here: the worker thread and HTTP/WebSocket hop of `braid serve` (the host runs on the bench's thread).
 import { parseConfig } from '../src/main/engine/config.ts';
 import { exportTrades } from '../src/main/engine/history/hash-chain.ts';
@@ -13,31 +18,71 @@ import type { EnginePort } from '../src/main/engine/port.ts';
 import { createHost } from '../src/main/host/host.ts';
 import type { HostHandle } from '../src/main/host/types.ts';
 import { krakenCredentialsFromEnv } from '../src/main/venues/credentials.ts';
+import { HyperliquidVenue } from '../src/main/venues/hyperliquid/hyperliquid-venue.ts';
 import { KrakenVenue } from '../src/main/venues/kraken/kraken-venue.ts';
 import type { KrakenLimits } from '../src/main/venues/kraken/rate-budget.ts';
 import { createVenueRegistry } from '../src/main/venues/registry.ts';
+import type { LiveVenue } from '../src/main/venues/venue.ts';
+import type { OrderRecord, OrderStatus } from '../src/shared/domain/order.ts';
 import { err, ok, type Result } from '../src/shared/result.ts';
+
+/** spec/venues.md "Credentials": the API wallet's 0x key and the account address it trades for. */
+const HYPERLIQUID_KEY_VAR = 'BRAID_HYPERLIQUID_PRIVATE_KEY';
+const HYPERLIQUID_ACCOUNT_VAR = 'BRAID_HYPERLIQUID_ACCOUNT';
+/** A step that never comes (a refused order, a lost answer) ends the bench with an error, not a hang. */
+const STEP_TIMEOUT_MS = 10_000;
+
+/** An entry order as the engine emitted it, and when (the bench's clock). */
+export interface Seen {
+  order: OrderRecord;
+  at: number;
+}
+
+/** One order's timings from its call (ms): to the wire, and to its answer. */
+export interface Sample {
+  wire: number;
+  answer: number;
+  /** Other requests the simulator read between the call and this order. */
+  others: number;
+}
+
+/** The sample of an order called at `t0`, read by the simulator at `wire.at`, answered at `answeredAt`. */
+export const sampleOf = (t0: number, wire: { at: number; others: number }, answeredAt: number): Sample => ({
+  wire: wire.at - t0,
+  answer: answeredAt - t0,
+  others: wire.others,
+});
 
 export interface BenchHost {
   host: HostHandle;
   /** For the bench's own waits (order events as the engine emits them); commands go through `host`. */
   engine: EnginePort;
-  /** The host's Kraken adapter, for a poll on demand (the bench's waits; the timer is set long). */
-  kraken: KrakenVenue;
+  /** The host's adapters, for a poll on demand (the bench's waits; the poll timers are set long). */
+  kraken: KrakenVenue | null;
+  hyperliquid: HyperliquidVenue | null;
+  /** A command through the host, as a transport sends it; a refusal rejects. */
+  command<T>(name: string, args: unknown): Promise<T>;
+  /** The plan's entry order once the engine has it in `status`; start it before the command that leads there. */
+  entryReaches(planId: string, status: OrderStatus): Promise<Seen>;
   /** Closes the host as boot's beforeClose does: venues stopped, then the engine and its journal. */
   close(): Promise<void>;
 }
 
 export interface BenchHostOptions {
-  /** Raw config JSON, as `--config FILE` gives it; must name venues.kraken. */
+  /** Raw config JSON, as `--config FILE` gives it; must name venues.kraken or venues.hyperliquid. */
   config: unknown;
   /** The journal file (SQLite, WAL, synchronous FULL). */
   journalPath: string;
   /** Where the one-process-per-key lock lives (boot.ts: a temporary folder). */
   keyLockDir: string;
-  /** BRAID_KRAKEN_API_KEY / BRAID_KRAKEN_API_SECRET, as boot reads them. */
+  /** BRAID_KRAKEN_API_KEY / _SECRET, BRAID_HYPERLIQUID_PRIVATE_KEY / _ACCOUNT, as boot reads them. */
   env: Record<string, string | undefined>;
-  limits: KrakenLimits;
+  /** Kraken's counters (see above). */
+  krakenLimits?: KrakenLimits;
+  /** Hyperliquid's weight a minute (see above). */
+  hyperliquidWeightPerMinute?: number;
+  /** The bench's clock: when an engine event was seen. */
+  now: () => number;
   log: (line: string) => void;
 }
 
@@ -49,28 +94,59 @@ export function startBenchHost(options: BenchHostOptions): Result<BenchHost> {
   } catch (e) {
     return err('invalid_config', e instanceof Error ? e.message : String(e));
   }
-  const kraken = config.venues.kraken;
-  if (!kraken) return err('invalid_config', 'the bench config names no venues.kraken');
-  const credentials = krakenCredentialsFromEnv(options.env);
-  if (!credentials.ok) return err('no_credentials', credentials.message);
-  const live = new KrakenVenue({
-    url: kraken.url,
-    apiKey: credentials.value.apiKey,
-    apiSecret: credentials.value.apiSecret,
-    pollMs: kraken.pollMs,
-    limits: options.limits,
-    // The registry keeps the dead-man switch, as in boot.ts.
-    deadManSeconds: 0,
-    keyLockDir: options.keyLockDir,
-  });
+  const { kraken, hyperliquid } = config.venues;
+  if (!kraken && !hyperliquid)
+    return err('invalid_config', 'the bench config names neither venues.kraken nor venues.hyperliquid');
+  const liveVenues: LiveVenue[] = [];
+  const credentials: Record<string, 'set'> = {};
+  let krakenVenue: KrakenVenue | null = null;
+  let hyperliquidVenue: HyperliquidVenue | null = null;
+  if (kraken) {
+    const keys = krakenCredentialsFromEnv(options.env);
+    if (!keys.ok) return err('no_credentials', keys.message);
+    krakenVenue = new KrakenVenue({
+      url: kraken.url,
+      apiKey: keys.value.apiKey,
+      apiSecret: keys.value.apiSecret,
+      pollMs: kraken.pollMs,
+      ...(options.krakenLimits ? { limits: options.krakenLimits } : {}),
+      // The registry keeps the dead-man switch, as in boot.ts.
+      deadManSeconds: 0,
+      keyLockDir: options.keyLockDir,
+    });
+    liveVenues.push(krakenVenue);
+    credentials.kraken = 'set';
+  }
+  if (hyperliquid) {
+    const privateKey = options.env[HYPERLIQUID_KEY_VAR]?.trim() ?? '';
+    const walletAddress = options.env[HYPERLIQUID_ACCOUNT_VAR]?.trim() ?? '';
+    if (privateKey === '' || walletAddress === '')
+      return err('no_credentials', `set ${HYPERLIQUID_KEY_VAR} and ${HYPERLIQUID_ACCOUNT_VAR}`);
+    hyperliquidVenue = new HyperliquidVenue({
+      url: hyperliquid.url,
+      walletAddress,
+      privateKey,
+      testnet: hyperliquid.testnet,
+      pollMs: hyperliquid.pollMs,
+      marketSlippage: hyperliquid.marketSlippage,
+      ...(options.hyperliquidWeightPerMinute !== undefined
+        ? { weightPerMinute: options.hyperliquidWeightPerMinute }
+        : {}),
+      deadManSeconds: 0,
+      keyLockDir: options.keyLockDir,
+    });
+    liveVenues.push(hyperliquidVenue);
+    credentials.hyperliquid = 'set';
+  }
+  const pollMs = Math.min(...[kraken?.pollMs, hyperliquid?.pollMs].filter((x) => x !== undefined));
   const registry = createVenueRegistry({
     config,
-    liveVenues: [live],
+    liveVenues,
     now: () => Date.now(),
     log,
-    credentials: { kraken: 'set' },
+    credentials,
     scaleDownOnInsufficientFunds: config.risk.scaleDownOnInsufficientFunds === true,
-    quotes: { symbols: Object.keys(config.instruments), everyMs: Math.max(1_000, kraken.pollMs) },
+    quotes: { symbols: Object.keys(config.instruments), everyMs: Math.max(1_000, pollMs) },
   });
   const engineResult = createEngine({
     config: options.config,
@@ -90,5 +166,49 @@ export function startBenchHost(options: BenchHostOptions): Result<BenchHost> {
     log,
   });
   registry.start(engine).catch((e: unknown) => log(`bench: venues failed to start: ${String(e)}`));
-  return ok({ host, engine, kraken: live, close: () => host.close() });
+
+  const watching = new Map<string, { status: OrderStatus; settle: (seen: Seen | Error) => void }>();
+  // The engine's own order events, as it emits them (the host's pushes come a frame later).
+  const stopWatching = engine.subscribe((event) => {
+    if (event.type !== 'order' || event.order.role !== 'entry') return;
+    const { order } = event;
+    const watch = watching.get(order.planId);
+    if (watch === undefined) return;
+    if (order.status === watch.status) watch.settle({ order, at: options.now() });
+    else if (order.status === 'rejected')
+      watch.settle(new Error(`${order.id} rejected: ${order.rejectReason ?? '?'}`));
+  });
+  const entryReaches = (planId: string, status: OrderStatus) =>
+    new Promise<Seen>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        watching.delete(planId);
+        reject(new Error(`timed out waiting for plan ${planId}'s entry to be ${status}`));
+      }, STEP_TIMEOUT_MS);
+      watching.set(planId, {
+        status,
+        settle: (seen) => {
+          clearTimeout(timer);
+          watching.delete(planId);
+          if (seen instanceof Error) reject(seen);
+          else resolve(seen);
+        },
+      });
+    });
+  const command = async <T>(name: string, args: unknown): Promise<T> => {
+    const result = (await host.invoke(name, args)) as Result<T>;
+    if (!result.ok) throw new Error(`${name}: ${result.error.message}`);
+    return result.value;
+  };
+  return ok({
+    host,
+    engine,
+    kraken: krakenVenue,
+    hyperliquid: hyperliquidVenue,
+    command,
+    entryReaches,
+    close: async () => {
+      stopWatching();
+      await host.close();
+    },
+  });
 }

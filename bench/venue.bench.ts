@@ -1,6 +1,7 @@
-// What Braid adds to an order on its way to Kraken, beside ccxt's own cost, in one run against the Kraken
-// simulator on 127.0.0.1. Three paths, interleaved (each iteration rotates which goes first, so drift
-// such as GC and the growing book falls on all alike):
+// What Braid adds to an order on its way to a venue, beside ccxt's own cost, in one run: Kraken (this
+// file) and Hyperliquid (bench/venue-hyperliquid.ts, which says what differs there), each against its
+// simulator on 127.0.0.1, one section after the other on one clock. Kraken's three paths, interleaved
+// (each iteration rotates which goes first, so drift such as GC and the growing book falls on all alike):
 //   approval -> wire   the trader's approval: `approve` (the approve-plan command) entering the engine
 //                      host as `braid serve` builds it (bench/venue-host.ts): command validation, engine,
 //                      risk gate, the order intent journaled to SQLite on disk (WAL, synchronous FULL),
@@ -14,9 +15,9 @@
 // "answer" columns run to the answer: for the approval, the engine's order event `accepted` (Kraken's
 // answer through the bridge into the journal); for the others, the call's resolution.
 //
-//   node bench/venue.bench.ts [ORDERS=1000] [WARMUP=50]
+//   node bench/venue.bench.ts [ORDERS=1000] [WARMUP=50] [--venue kraken|hyperliquid|all]   (default all)
 //
-// Settings, and why:
+// Kraken's settings, and why:
 // - Config: approval manual (plans wait in the queue), account cash 10,000,000 (the simulator's USD),
 //   risk.maxOpenPositions 1,000,000 and pdt off, so no risk limit refuses an entry. The engine allows one
 //   working plan per symbol (position_exists, not a config limit), so the approved plans go round 25
@@ -42,14 +43,20 @@ import { kraken } from 'ccxt';
 import { KrakenVenue } from '../src/main/venues/kraken/kraken-venue.ts';
 import { nonceFor } from '../src/main/venues/kraken/private-lane.ts';
 import type { AppSnapshot } from '../src/shared/contract.ts';
-import type { OrderRecord, OrderStatus } from '../src/shared/domain/order.ts';
-import type { Result } from '../src/shared/result.ts';
 import { waitFor } from '../test/helpers/wait.ts';
 import { startKrakenSim } from '../test/venues/kraken/simulator.ts';
-import { startBenchHost } from './venue-host.ts';
+import { type Sample, sampleOf, startBenchHost } from './venue-host.ts';
+import { benchHyperliquid } from './venue-hyperliquid.ts';
 
-const ORDERS = Number(process.argv[2] ?? 1000);
-const WARMUP = Number(process.argv[3] ?? 50);
+const VENUES = ['kraken', 'hyperliquid', 'all'] as const;
+const args = process.argv.slice(2);
+const venueAt = args.indexOf('--venue');
+const venueArg = venueAt >= 0 ? args[venueAt + 1] : 'all';
+if (!VENUES.includes(venueArg as (typeof VENUES)[number]))
+  throw new Error(`--venue must be one of ${VENUES.join(', ')}; got ${venueArg ?? 'nothing'}`);
+const positional = args.filter((_, i) => venueAt < 0 || (i !== venueAt && i !== venueAt + 1));
+const ORDERS = Number(positional[0] ?? 1000);
+const WARMUP = Number(positional[1] ?? 50);
 const ROOMY = { max: 1e9, decayPerSecond: 1e9 };
 const PIN = '2468';
 /** The adapter-only and ccxt orders' pair. */
@@ -61,8 +68,6 @@ const BOOK_SYMBOLS = Array.from({ length: BOOK }, (_, n) => bookSymbol(n));
 const QUOTE = { bid: '50000', ask: '50000.1', last: '50000' };
 const PRICE = '1000';
 const QUANTITY = '0.001';
-/** A step that never comes (a refused order, a lost answer) ends the bench with an error, not a hang. */
-const STEP_TIMEOUT_MS = 10_000;
 // The package's version: ccxt 4.5.84's own `version` constant still says 4.5.83.
 const ccxtVersion = (() => {
   try {
@@ -73,290 +78,289 @@ const ccxtVersion = (() => {
   }
 })();
 
-/** Epoch ms with sub-millisecond resolution, the one clock the simulator and the timings share. */
+/** Epoch ms with sub-millisecond resolution, the one clock the simulators and the timings share. */
 const now = () => performance.timeOrigin + performance.now();
-const hostLog: string[] = [];
-const log = (line: string) => hostLog.push(line);
 
-const sim = await startKrakenSim({
-  now,
-  callCounterMax: 1e9,
-  callCounterDecay: 1e9,
-  matchingCounterMax: 1e9,
-  matchingCounterDecay: 1e9,
-  balances: { ZUSD: 10_000_000 },
-  pairs: [
-    { symbol: 'BTC/USD' },
-    ...BOOK_SYMBOLS.map((symbol) => {
+interface KrakenRun {
+  approval: Sample[];
+  adapter: Sample[];
+  ccxt: Sample[];
+  requests: { path: string }[];
+  hostLog: string[];
+}
+
+async function benchKraken(): Promise<KrakenRun> {
+  const hostLog: string[] = [];
+  const sim = await startKrakenSim({
+    now,
+    callCounterMax: 1e9,
+    callCounterDecay: 1e9,
+    matchingCounterMax: 1e9,
+    matchingCounterDecay: 1e9,
+    balances: { ZUSD: 10_000_000 },
+    pairs: [
+      { symbol: 'BTC/USD' },
+      ...BOOK_SYMBOLS.map((symbol) => {
+        const base = symbol.split('/')[0]!;
+        return { symbol, name: `${base}ZUSD`, base, quote: 'ZUSD', tickSize: '0.1', ordermin: '0.0001' };
+      }),
+    ],
+    assets: BOOK_SYMBOLS.map((symbol) => {
       const base = symbol.split('/')[0]!;
-      return { symbol, name: `${base}ZUSD`, base, quote: 'ZUSD', tickSize: '0.1', ordermin: '0.0001' };
+      return { id: base, altname: base, decimals: 10, displayDecimals: 5 };
     }),
-  ],
-  assets: BOOK_SYMBOLS.map((symbol) => {
-    const base = symbol.split('/')[0]!;
-    return { id: base, altname: base, decimals: 10, displayDecimals: 5 };
-  }),
-  prices: Object.fromEntries([SYMBOL, ...BOOK_SYMBOLS].map((symbol) => [symbol, QUOTE])),
-});
-const dir = mkdtempSync(join(tmpdir(), 'braid-venue-bench-'));
-const booted = startBenchHost({
-  config: {
-    account: { cash: '10000000', type: 'cash' },
-    approval: 'manual',
-    risk: { maxOpenPositions: 1_000_000 },
-    pdt: { enabled: false },
-    defaultVenue: 'kraken',
-    venues: { kraken: { url: sim.url, deadManSeconds: 0, pollMs: 60_000 } },
-    instruments: Object.fromEntries(BOOK_SYMBOLS.map((symbol) => [symbol, { lot: '0.0001', tick: '0.1' }])),
-  },
-  journalPath: join(dir, 'state.sqlite'),
-  keyLockDir: join(dir, 'key-locks'),
-  env: { BRAID_KRAKEN_API_KEY: sim.apiKey, BRAID_KRAKEN_API_SECRET: sim.apiSecret },
-  limits: { calls: ROOMY, matching: ROOMY },
-  log,
-});
-if (!booted.ok) throw new Error(`host: ${booted.error.message}`);
-const { host, engine, kraken: krakenAtHost } = booted.value;
-
-const second = sim.addKey();
-const venue = new KrakenVenue({
-  url: sim.url,
-  apiKey: second.apiKey,
-  apiSecret: second.apiSecret,
-  pollMs: 3_600_000,
-  deadManSeconds: 0,
-  timeoutMs: 10_000,
-  limits: { calls: ROOMY, matching: ROOMY },
-});
-const bare = new kraken({
-  apiKey: second.apiKey,
-  secret: second.apiSecret,
-  enableRateLimit: false,
-  timeout: 10_000,
-  options: { adjustForTimeDifference: false },
-});
-bare.urls.api = { ...(bare.urls.api as Record<string, string>), public: sim.url, private: sim.url };
-bare.nonce = nonceFor(second.apiKey, Date.now);
-
-/** A command through the host, as a transport sends it; a refusal ends the bench. */
-async function command<T>(name: string, args: unknown): Promise<T> {
-  const result = (await host.invoke(name, args)) as Result<T>;
-  if (!result.ok) throw new Error(`${name}: ${result.error.message}`);
-  return result.value;
-}
-
-interface Seen {
-  order: OrderRecord;
-  /** When the engine emitted it (this process's clock). */
-  at: number;
-}
-interface Watch {
-  status: OrderStatus;
-  settle: (seen: Seen | Error) => void;
-}
-/** By plan id: what its entry order is awaited to become. */
-const watching = new Map<string, Watch>();
-// The engine's own order events, as it emits them (the host's pushes come a frame later).
-const stopWatching = engine.subscribe((event) => {
-  if (event.type !== 'order' || event.order.role !== 'entry') return;
-  const { order } = event;
-  const watch = watching.get(order.planId);
-  if (watch === undefined) return;
-  if (order.status === watch.status) watch.settle({ order, at: now() });
-  else if (order.status === 'rejected')
-    watch.settle(new Error(`${order.id} rejected: ${order.rejectReason ?? '?'}`));
-});
-
-/** The plan's entry order once the engine has it in `status`; start it before the command that leads there. */
-function entryReaches(planId: string, status: OrderStatus): Promise<Seen> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      watching.delete(planId);
-      reject(new Error(`timed out waiting for plan ${planId}'s entry to be ${status}`));
-    }, STEP_TIMEOUT_MS);
-    watching.set(planId, {
-      status,
-      settle: (seen) => {
-        clearTimeout(timer);
-        watching.delete(planId);
-        if (seen instanceof Error) reject(seen);
-        else resolve(seen);
+    prices: Object.fromEntries([SYMBOL, ...BOOK_SYMBOLS].map((symbol) => [symbol, QUOTE])),
+  });
+  // Closed last-opened first, whatever happens: a server left listening would keep the bench from exiting.
+  const closers: Array<() => unknown> = [() => sim.close()];
+  const run: KrakenRun = { approval: [], adapter: [], ccxt: [], requests: [], hostLog };
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'braid-venue-bench-'));
+    closers.push(() => rmSync(dir, { recursive: true, force: true }));
+    const booted = startBenchHost({
+      config: {
+        account: { cash: '10000000', type: 'cash' },
+        approval: 'manual',
+        risk: { maxOpenPositions: 1_000_000 },
+        pdt: { enabled: false },
+        defaultVenue: 'kraken',
+        venues: { kraken: { url: sim.url, deadManSeconds: 0, pollMs: 60_000 } },
+        instruments: Object.fromEntries(
+          BOOK_SYMBOLS.map((symbol) => [symbol, { lot: '0.0001', tick: '0.1' }]),
+        ),
       },
+      journalPath: join(dir, 'state.sqlite'),
+      keyLockDir: join(dir, 'key-locks'),
+      env: { BRAID_KRAKEN_API_KEY: sim.apiKey, BRAID_KRAKEN_API_SECRET: sim.apiSecret },
+      krakenLimits: { calls: ROOMY, matching: ROOMY },
+      now,
+      log: (line) => hostLog.push(line),
     });
-  });
-}
+    if (!booted.ok) throw new Error(`host: ${booted.error.message}`);
+    const bench = booted.value;
+    closers.push(() => bench.close());
+    const krakenAtHost = bench.kraken!;
+    const { command, entryReaches } = bench;
 
-// Connected and reconciled, then LIVE armed through the host's commands: entries go to Kraken.
-await waitFor('kraken connected and reconciled', async () => {
-  const s = await command<AppSnapshot>('getSnapshot', {});
-  const k = s.host.venues.find((v) => v.name === 'kraken');
-  return k !== undefined && k.state === 'connected' && !k.reconciling && k.lastReconciledAt !== null;
-});
-await command('setPin', { pin: PIN });
-await command('armLive', { pin: PIN });
+    const second = sim.addKey();
+    const venue = new KrakenVenue({
+      url: sim.url,
+      apiKey: second.apiKey,
+      apiSecret: second.apiSecret,
+      pollMs: 3_600_000,
+      deadManSeconds: 0,
+      timeoutMs: 10_000,
+      limits: { calls: ROOMY, matching: ROOMY },
+    });
+    closers.push(() => venue.disconnect());
+    const bare = new kraken({
+      apiKey: second.apiKey,
+      secret: second.apiSecret,
+      enableRateLimit: false,
+      timeout: 10_000,
+      options: { adjustForTimeDifference: false },
+    });
+    bare.urls.api = { ...(bare.urls.api as Record<string, string>), public: sim.url, private: sim.url };
+    bare.nonce = nonceFor(second.apiKey, Date.now);
+    closers.push(async () => {
+      await bare.close();
+      await (bare as unknown as { fetchDispatcher?: { close(): Promise<void> } }).fetchDispatcher?.close();
+    });
 
-/** When the simulator read the AddOrder carrying `clOrdId` (sent after `t0`), and how many other
- *  requests it read from `t0` until then (another call sharing the wire, e.g. a poll). */
-function wireAt(clOrdId: string, t0: number): { at: number; others: number } {
-  const log = sim.requests();
-  for (let i = log.length - 1; i >= 0 && log[i]!.at >= t0; i--) {
-    const r = log[i]!;
-    if (r.path === 'AddOrder' && r.params.cl_ord_id === clOrdId) {
-      let others = 0;
-      for (let j = i - 1; j >= 0 && log[j]!.at >= t0; j--) others++;
-      return { at: r.at, others };
+    // Connected and reconciled, then LIVE armed through the host's commands: entries go to Kraken.
+    await waitFor('kraken connected and reconciled', async () => {
+      const s = await command<AppSnapshot>('getSnapshot', {});
+      const k = s.host.venues.find((v) => v.name === 'kraken');
+      return k !== undefined && k.state === 'connected' && !k.reconciling && k.lastReconciledAt !== null;
+    });
+    await command('setPin', { pin: PIN });
+    await command('armLive', { pin: PIN });
+
+    /** When the simulator read the AddOrder carrying `clOrdId` (sent after `t0`), and how many other
+     *  requests it read from `t0` until then (another call sharing the wire, e.g. a poll). */
+    function wireAt(clOrdId: string, t0: number): { at: number; others: number } {
+      const log = sim.requests();
+      for (let i = log.length - 1; i >= 0 && log[i]!.at >= t0; i--) {
+        const r = log[i]!;
+        if (r.path === 'AddOrder' && r.params.cl_ord_id === clOrdId) {
+          let others = 0;
+          for (let j = i - 1; j >= 0 && log[j]!.at >= t0; j--) others++;
+          return { at: r.at, others };
+        }
+      }
+      throw new Error(`AddOrder ${clOrdId} never reached the simulator`);
     }
+
+    /** Plans approved and resting at Kraken, one per book symbol, until endBook cancels them. */
+    const resting: string[] = [];
+
+    async function viaApproval(i: number): Promise<Sample> {
+      const { planId } = await command<{ planId: string }>('submitPlan', {
+        plan: {
+          symbol: bookSymbol(i % BOOK),
+          side: 'buy',
+          entry: { type: 'limit', price: PRICE },
+          quantity: QUANTITY,
+          venue: 'kraken',
+        },
+        review: true,
+      });
+      const accepted = entryReaches(planId, 'accepted');
+      const t0 = now();
+      await command('approve', { planId });
+      const { order, at } = await accepted;
+      resting.push(planId);
+      return sampleOf(t0, wireAt(order.id, t0), at);
+    }
+
+    /** Cancels the resting plans and waits until the engine has Kraken's word on each: the bridge would ask
+     *  5 s after each cancel and the poll timer is long, so the host's adapter polls now instead. */
+    async function endBook(): Promise<void> {
+      let left = resting.length;
+      const ended = resting.map((planId) => entryReaches(planId, 'cancelled').then(() => left--));
+      for (const planId of resting.splice(0)) await command('cancelPlan', { planId });
+      for (let poll = 0; left > 0 && poll < 20; poll++) await krakenAtHost.pollNow();
+      await Promise.all(ended);
+    }
+
+    async function viaAdapter(id: string): Promise<Sample> {
+      const t0 = now();
+      const outcome = await venue.submit({
+        clientOrderId: id,
+        symbol: SYMBOL,
+        side: 'buy',
+        type: 'limit',
+        quantity: QUANTITY,
+        price: PRICE,
+      });
+      const t1 = now();
+      if (outcome.kind !== 'accepted') throw new Error(`adapter order ${id}: ${JSON.stringify(outcome)}`);
+      return sampleOf(t0, wireAt(id, t0), t1);
+    }
+
+    async function viaCcxt(id: string): Promise<Sample> {
+      const t0 = now();
+      await bare.createOrder(SYMBOL, 'limit', 'buy', Number(QUANTITY), Number(PRICE), { clientOrderId: id });
+      const t1 = now();
+      return sampleOf(t0, wireAt(id, t0), t1);
+    }
+
+    const connected = await venue.connect();
+    if (!connected.ok) throw new Error(connected.message);
+    await bare.loadMarkets();
+
+    const paths = [
+      (i: number) => viaApproval(i),
+      (i: number) => viaAdapter(`a${i}`),
+      (i: number) => viaCcxt(`c${i}`),
+    ] as const;
+    for (let i = 0; i < WARMUP + ORDERS; i++) {
+      const got: Sample[] = [];
+      // Rotate which path goes first.
+      for (let k = 0; k < 3; k++) {
+        const p = (i + k) % 3;
+        got[p] = await paths[p]!(i);
+      }
+      // Every symbol holds a working plan: end them all before the next order (untimed).
+      if (resting.length === BOOK) await endBook();
+      if (i >= WARMUP) {
+        run.approval.push(got[0]!);
+        run.adapter.push(got[1]!);
+        run.ccxt.push(got[2]!);
+      }
+    }
+    await endBook();
+  } finally {
+    run.requests = sim.requests();
+    for (const close of closers.reverse()) await close();
   }
-  throw new Error(`AddOrder ${clOrdId} never reached the simulator`);
+  return run;
 }
-
-interface Sample {
-  wire: number;
-  answer: number;
-  /** Other requests the simulator read between the call and this AddOrder. */
-  others: number;
-}
-
-/** The sample of an order the simulator read at `wire.at`, answered at `answeredAt`. */
-const sampleOf = (t0: number, wire: { at: number; others: number }, answeredAt: number): Sample => ({
-  wire: wire.at - t0,
-  answer: answeredAt - t0,
-  others: wire.others,
-});
-
-/** Plans approved and resting at Kraken, one per book symbol, until endBook cancels them. */
-const resting: string[] = [];
-
-async function viaApproval(i: number): Promise<Sample> {
-  const { planId } = await command<{ planId: string }>('submitPlan', {
-    plan: {
-      symbol: bookSymbol(i % BOOK),
-      side: 'buy',
-      entry: { type: 'limit', price: PRICE },
-      quantity: QUANTITY,
-      venue: 'kraken',
-    },
-    review: true,
-  });
-  const accepted = entryReaches(planId, 'accepted');
-  const t0 = now();
-  await command('approve', { planId });
-  const { order, at } = await accepted;
-  resting.push(planId);
-  return sampleOf(t0, wireAt(order.id, t0), at);
-}
-
-/** Cancels the resting plans and waits until the engine has Kraken's word on each: the bridge would ask
- *  5 s after each cancel and the poll timer is long, so the host's adapter polls now instead. */
-async function endBook(): Promise<void> {
-  let left = resting.length;
-  const ended = resting.map((planId) => entryReaches(planId, 'cancelled').then(() => left--));
-  for (const planId of resting.splice(0)) await command('cancelPlan', { planId });
-  for (let poll = 0; left > 0 && poll < 20; poll++) await krakenAtHost.pollNow();
-  await Promise.all(ended);
-}
-
-async function viaAdapter(id: string): Promise<Sample> {
-  const t0 = now();
-  const outcome = await venue.submit({
-    clientOrderId: id,
-    symbol: SYMBOL,
-    side: 'buy',
-    type: 'limit',
-    quantity: QUANTITY,
-    price: PRICE,
-  });
-  const t1 = now();
-  if (outcome.kind !== 'accepted') throw new Error(`adapter order ${id}: ${JSON.stringify(outcome)}`);
-  return sampleOf(t0, wireAt(id, t0), t1);
-}
-
-async function viaCcxt(id: string): Promise<Sample> {
-  const t0 = now();
-  await bare.createOrder(SYMBOL, 'limit', 'buy', Number(QUANTITY), Number(PRICE), { clientOrderId: id });
-  const t1 = now();
-  return sampleOf(t0, wireAt(id, t0), t1);
-}
-
-const connected = await venue.connect();
-if (!connected.ok) throw new Error(connected.message);
-await bare.loadMarkets();
-
-const approval: Sample[] = [];
-const adapter: Sample[] = [];
-const ccxtOnly: Sample[] = [];
-const paths = [
-  (i: number) => viaApproval(i),
-  (i: number) => viaAdapter(`a${i}`),
-  (i: number) => viaCcxt(`c${i}`),
-] as const;
-for (let i = 0; i < WARMUP + ORDERS; i++) {
-  const got: Sample[] = [];
-  // Rotate which path goes first.
-  for (let k = 0; k < 3; k++) {
-    const p = (i + k) % 3;
-    got[p] = await paths[p]!(i);
-  }
-  // Every symbol holds a working plan: end them all before the next order (untimed).
-  if (resting.length === BOOK) await endBook();
-  if (i >= WARMUP) {
-    approval.push(got[0]!);
-    adapter.push(got[1]!);
-    ccxtOnly.push(got[2]!);
-  }
-}
-
-await endBook();
-stopWatching();
-await host.close();
-const requests = sim.requests();
-await venue.disconnect();
-await bare.close();
-await (bare as unknown as { fetchDispatcher?: { close(): Promise<void> } }).fetchDispatcher?.close();
-await sim.close();
-rmSync(dir, { recursive: true, force: true });
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((x, y) => x - y);
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
 };
 const ms = (x: number) => `${x.toFixed(3)} ms`.padStart(11);
-const stats = (xs: Sample[], pick: (s: Sample) => number) => {
-  const v = xs.map(pick);
-  return { p50: pct(v, 50), p99: pct(v, 99) };
-};
-console.log(
-  `Kraken order out, ${ORDERS} limit orders per path (after ${WARMUP} warm-up), node ${process.version}, ` +
-    `ccxt ${ccxtVersion}, journal on disk (synchronous FULL)`,
-);
-console.log(
-  `${''.padEnd(26)}${'wire p50'.padStart(11)}${'wire p99'.padStart(11)}   ${'answer p50'.padStart(11)}${'answer p99'.padStart(11)}`,
-);
-const rows: [string, Sample[]][] = [
-  ['approval -> wire', approval],
-  ['adapter submit -> wire', adapter],
-  ['ccxt createOrder -> wire', ccxtOnly],
-];
-for (const [what, xs] of rows) {
-  const w = stats(xs, (s) => s.wire);
-  const a = stats(xs, (s) => s.answer);
-  console.log(`${what.padEnd(26)}${ms(w.p50)}${ms(w.p99)}   ${ms(a.p50)}${ms(a.p99)}`);
-}
-const c = stats(ccxtOnly, (s) => s.wire);
-const ratios: [string, Sample[]][] = [
-  ['approval / ccxt', approval],
-  ['adapter / ccxt', adapter],
-];
-for (const [what, xs] of ratios) {
-  const w = stats(xs, (s) => s.wire);
+const spread = (v: number[]) => ({ p50: pct(v, 50), p99: pct(v, 99) });
+const stats = (xs: Sample[], pick: (s: Sample) => number) => spread(xs.map(pick));
+
+/** One venue's table: the three paths, their ratios to ccxt, and what else the simulator read. */
+function printSection(
+  venue: string,
+  order: string,
+  run: { approval: Sample[]; adapter: Sample[]; ccxt: Sample[]; hostLog: string[] },
+  requestKinds: string[],
+  signing?: number[],
+): void {
   console.log(
-    `${`${what} (to wire)`.padEnd(26)}ratio p50 ${(w.p50 / c.p50).toFixed(2)}  p99 ` +
-      `${(w.p99 / c.p99).toFixed(2)}   adds p50 ${(w.p50 - c.p50).toFixed(3)} ms  p99 ${(w.p99 - c.p99).toFixed(3)} ms`,
+    `${venue} order out, ${ORDERS} limit orders per path (after ${WARMUP} warm-up), node ${process.version}, ` +
+      `ccxt ${ccxtVersion}, journal on disk (synchronous FULL), wire = ${order} read by the simulator`,
+  );
+  console.log(
+    `${''.padEnd(26)}${'wire p50'.padStart(11)}${'wire p99'.padStart(11)}   ${'answer p50'.padStart(11)}${'answer p99'.padStart(11)}`,
+  );
+  const rows: [string, Sample[]][] = [
+    ['approval -> wire', run.approval],
+    ['adapter submit -> wire', run.adapter],
+    ['ccxt createOrder -> wire', run.ccxt],
+  ];
+  for (const [what, xs] of rows) {
+    const w = stats(xs, (s) => s.wire);
+    const a = stats(xs, (s) => s.answer);
+    console.log(`${what.padEnd(26)}${ms(w.p50)}${ms(w.p99)}   ${ms(a.p50)}${ms(a.p99)}`);
+  }
+  const sign = signing ? spread(signing) : undefined;
+  if (sign)
+    console.log(
+      `${'ccxt signL1Action (order)'.padEnd(26)}${ms(sign.p50)}${ms(sign.p99)}   per signature, nothing sent`,
+    );
+  const c = stats(run.ccxt, (s) => s.wire);
+  const ratios: [string, Sample[]][] = [
+    ['approval / ccxt', run.approval],
+    ['adapter / ccxt', run.adapter],
+  ];
+  for (const [what, xs] of ratios) {
+    const w = stats(xs, (s) => s.wire);
+    console.log(
+      `${`${what} (to wire)`.padEnd(26)}ratio p50 ${(w.p50 / c.p50).toFixed(2)}  p99 ` +
+        `${(w.p99 / c.p99).toFixed(2)}   adds p50 ${(w.p50 - c.p50).toFixed(3)} ms  p99 ${(w.p99 - c.p99).toFixed(3)} ms`,
+    );
+  }
+  if (sign) {
+    const share = (of: Sample[]) => {
+      const w = stats(of, (s) => s.wire);
+      return `p50 ${((100 * sign.p50) / w.p50).toFixed(1)} %  p99 ${((100 * sign.p99) / w.p99).toFixed(1)} %`;
+    };
+    console.log(
+      `${"signing's share (to wire)".padEnd(26)}of ccxt createOrder ${share(run.ccxt)}   of approval ${share(run.approval)}`,
+    );
+  }
+  const shared = rows.map(([what, xs]) => `${what.split(' ->')[0]} ${xs.filter((x) => x.others > 0).length}`);
+  console.log(`orders with another request read before theirs: ${shared.join(', ')}`);
+  const counts = new Map<string, number>();
+  for (const kind of requestKinds) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  console.log(`simulator read: ${[...counts].map(([kind, n]) => `${kind} ${n}`).join(', ')}`);
+  if (run.hostLog.length > 0) console.log(`host said:\n${run.hostLog.join('\n')}`);
+}
+
+if (venueArg !== 'hyperliquid') {
+  const run = await benchKraken();
+  printSection(
+    'Kraken',
+    'AddOrder',
+    run,
+    run.requests.map((r) => r.path),
   );
 }
-const shared = rows.map(([what, xs]) => `${what.split(' ->')[0]} ${xs.filter((x) => x.others > 0).length}`);
-console.log(`orders with another request read before theirs: ${shared.join(', ')}`);
-const byPath = new Map<string, number>();
-for (const r of requests) byPath.set(r.path, (byPath.get(r.path) ?? 0) + 1);
-console.log(`simulator read: ${[...byPath].map(([path, n]) => `${path} ${n}`).join(', ')}`);
-if (hostLog.length > 0) console.log(`host said:\n${hostLog.join('\n')}`);
+if (venueArg !== 'kraken') {
+  if (venueArg === 'all') console.log('');
+  const run = await benchHyperliquid({ orders: ORDERS, warmup: WARMUP, now });
+  printSection(
+    'Hyperliquid',
+    'the signed `order` action',
+    run,
+    run.requests.map((r) => `${r.endpoint}:${r.type ?? '?'}`),
+    run.signing,
+  );
+}
