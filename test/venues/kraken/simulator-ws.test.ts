@@ -3,6 +3,7 @@
 // GetWebSocketsToken, the refusal of a bad or stale token, the snapshot, a push for every order change and
 // trade (with the trade ids REST TradesHistory uses), heartbeats and pongs, and the faults: a dropped
 // socket and a refused connection.
+import { connect } from 'node:net';
 import ccxt from 'ccxt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -279,5 +280,33 @@ describe('faults', () => {
     const c = await socket(s);
     await waitFor('the greeting', () => c.got.find((m) => m.channel === 'status'));
     expect(s.wsSessions()).toHaveLength(1);
+  });
+
+  it('a client that resets its connection while being refused does not take the simulator down', async () => {
+    const { sim: s } = await sim();
+    s.wsRefuse(true);
+    const port = Number(new URL(s.url).port);
+    // A raw upgrade request, then a TCP reset once the refusal has come back: the server's side of the
+    // socket sees ECONNRESET, which must be handled, not thrown (vitest fails a run on an uncaught error).
+    for (let i = 0; i < 5; i++) {
+      await new Promise<void>((resolve) => {
+        const raw = connect(port, '127.0.0.1', () =>
+          raw.write(
+            'GET /v2 HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+              'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+          ),
+        );
+        raw.once('data', () => {
+          raw.resetAndDestroy();
+          resolve();
+        });
+        raw.on('error', () => resolve());
+      });
+    }
+    // Still serving: REST answers and a socket connects once the refusal is lifted.
+    expect((await fetch(`${s.url}/0/public/Time`)).status).toBe(200);
+    s.wsRefuse(false);
+    const c = await socket(s);
+    await waitFor('the greeting', () => c.got.find((m) => m.channel === 'status'));
   });
 });

@@ -204,6 +204,9 @@ export class PrivateFeed {
   }
 
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    // The HTTP server hands the socket over with no error listener: a client that resets it (a refused
+    // or dropped connection) must not become an uncaught ECONNRESET that fails the whole test run.
+    socket.on('error', () => socket.destroy());
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     if (path !== '/v2' || this.refusing) {
       const status = path !== '/v2' ? '404 Not Found' : '503 Service Unavailable';
