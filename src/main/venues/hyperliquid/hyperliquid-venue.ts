@@ -16,10 +16,12 @@
 //   reported (the order lives on), its fills are.
 // - Polls: orderStatus for each order believed working (weight 2 each); fills (userFillsByTime) and the
 //   open list when something moved, for a while after, after a reconnection, and every fullPollMs.
-import { AuthenticationError, type Market, OrderNotFound } from 'ccxt';
+import type { Market } from 'ccxt';
+import { OrderNotFound } from 'ccxt';
 import { type Dec, type DecStr, dec, str } from '../../../shared/domain/decimal.ts';
 import { redact } from '../credentials.ts';
 import { acquireKeyLock, type KeyLock } from '../key-lock.ts';
+import { VenueEvents } from '../kraken/venue-events.ts';
 import type {
   Disposer,
   FillCursor,
@@ -27,7 +29,6 @@ import type {
   VenueBalance,
   VenueCandle,
   VenueCapabilities,
-  VenueConnectionState,
   VenueEvent,
   VenueFill,
   VenueHealth,
@@ -39,26 +40,19 @@ import type {
   VenueRead,
   VenueTicker,
 } from '../venue.ts';
-import { closeClient, createClient, type HyperliquidExchange, info, signedAction } from './client.ts';
-import { DeadManSwitch, deadManProblem, isDeadManRefusal, realTimers, type Timers } from './dead-man.ts';
-import {
-  classifyHyperliquidError,
-  type HyperliquidFailure,
-  isConnectionTrouble,
-  outcomeOf,
-  readFailed,
-  venueText,
-} from './errors.ts';
+import { type Called, HyperliquidCalls } from './calls.ts';
+import { closeClient, createClient, type HyperliquidExchange, signedAction } from './client.ts';
+import { ConnectionState } from './connection-state.ts';
+import { deadManProblem, realTimers, type Timers } from './dead-man.ts';
+import { DeadManKeeper } from './dead-man-keeper.ts';
+import { outcomeOf, readFailed } from './errors.ts';
 import {
   asRaw,
   balancesOf,
-  decOf,
   type FundingPayment,
   fillOf,
   fundingOf,
   type HyperliquidPositionReport,
-  instrumentOf,
-  type PerpAsset,
   positionsOf,
   type RawFill,
   type RawOrder,
@@ -66,9 +60,11 @@ import {
   rawOrderOf,
   reportOf,
 } from './mapping.ts';
+import { MarketData } from './market-data.ts';
+import { HyperliquidMarkets } from './markets.ts';
 import { OrderIds } from './order-ids.ts';
 import { buildOrder, type CcxtOrder } from './orders.ts';
-import { exchangeWeight, infoWeight, itemsWeight, WeightBudget } from './rate-budget.ts';
+import { exchangeWeight, infoWeight, WeightBudget } from './rate-budget.ts';
 
 export interface HyperliquidVenueOptions {
   /** REST base (`https://api.hyperliquid.xyz`; a simulator's `http://127.0.0.1:PORT`). */
@@ -126,22 +122,6 @@ const SETTLE_MS = 10_000;
 const KNOWN_CAP = 20_000;
 const FILLS_PAGE = 2_000;
 const MAX_PAGES = 10;
-const TIMEFRAMES: Record<number, string> = {
-  1: '1m',
-  3: '3m',
-  5: '5m',
-  15: '15m',
-  30: '30m',
-  60: '1h',
-  120: '2h',
-  240: '4h',
-  480: '8h',
-  720: '12h',
-  1440: '1d',
-  4320: '3d',
-  10080: '1w',
-};
-
 /** An order as one answer showed it. */
 interface Seen {
   raw: RawOrder;
@@ -151,23 +131,10 @@ interface Seen {
 const seenKey = (x: Seen) =>
   [x.status, x.raw.sz, x.raw.origSz, x.raw.limitPx, x.raw.triggerPx ?? ''].join('|');
 
-type Called<T> = { ok: true; value: T } | { ok: false; failure: HyperliquidFailure; error: unknown };
-
 const reportKey = (r: VenueOrderReport) =>
   [r.venueOrderId, r.state, r.filledQuantity, r.quantity, r.price ?? '', r.stopPrice ?? ''].join('|');
 const isTerminal = (r: VenueOrderReport) =>
   r.state !== 'open' && r.state !== 'partially_filled' && r.state !== 'pending';
-const notConnected: Called<never> = {
-  ok: false,
-  failure: {
-    kind: 'rejected',
-    reason: 'venue_unavailable',
-    message: 'Hyperliquid is not connected',
-    retryable: true,
-  },
-  error: null,
-};
-
 export class HyperliquidVenue implements LiveVenue {
   readonly name = 'hyperliquid';
   readonly capabilities = HYPERLIQUID_CAPABILITIES;
@@ -175,26 +142,16 @@ export class HyperliquidVenue implements LiveVenue {
   private readonly options: HyperliquidVenueOptions;
   private readonly clock: () => number;
   private readonly timers: Timers;
-  private readonly random: () => number;
-  private readonly budget: WeightBudget;
   private readonly slippage: Dec;
-  private readonly listeners = new Set<(event: VenueEvent) => void>();
-  private readonly unreadableSaid = new Set<string>();
-
-  private exchange: HyperliquidExchange | null = null;
-  private state: VenueConnectionState = 'disconnected';
-  private detail: string | undefined;
-  /** Why the dead-man switch is not in use, in Hyperliquid's words (a small account). */
-  private deadManDetail: string | undefined;
-  private established = false;
-  private running = false;
-  private latencyMs: number | null = null;
+  private readonly budget: WeightBudget;
+  private readonly events: VenueEvents;
+  private readonly connection: ConnectionState;
+  private readonly calls: HyperliquidCalls;
+  private readonly markets = new HyperliquidMarkets();
+  private readonly marketData: MarketData;
+  private readonly deadMan: DeadManKeeper;
   private keyLock: KeyLock | null = null;
-  private deadMan: DeadManSwitch | null = null;
 
-  private perps = new Map<string, PerpAsset>();
-  private symbolByCoin = new Map<string, string>();
-  private instrumentList: VenueInstrument[] = [];
   private readonly ids = new OrderIds();
   private readonly emittedTids = new Map<string, number>();
   private readonly reported = new Map<string, string>();
@@ -211,62 +168,58 @@ export class HyperliquidVenue implements LiveVenue {
 
   constructor(options: HyperliquidVenueOptions) {
     this.options = options;
-    this.clock = options.clock ?? Date.now;
-    this.timers = options.timers ?? realTimers;
-    this.random = options.random ?? Math.random;
+    const clock = options.clock ?? Date.now;
+    const timers = options.timers ?? realTimers;
+    const random = options.random ?? Math.random;
+    const clean = (message: string) => this.clean(message);
+    const running = () => this.connection.running;
+    this.clock = clock;
+    this.timers = timers;
     this.slippage = dec(options.marketSlippage ?? '0.01');
     this.budget = new WeightBudget({
-      clock: this.clock,
+      clock,
       sleep: options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
       ...(options.weightPerMinute !== undefined ? { perMinute: options.weightPerMinute } : {}),
     });
+    const events = new VenueEvents(clock, clean);
+    this.events = events;
+    // Back after trouble: whatever happened while away is read in full on the next poll.
+    this.connection = new ConnectionState(events, clock, () => {
+      this.catchUp = true;
+    });
+    const calls = new HyperliquidCalls({
+      budget: this.budget,
+      clock,
+      random,
+      clean,
+      answered: (result) => this.connection.answered(result),
+    });
+    this.calls = calls;
+    this.marketData = new MarketData(calls, this.markets, clock);
+    this.deadMan = new DeadManKeeper({ calls, events, timers, running });
   }
 
   // ---------------------------------------------------------------------------------------------
   // Events and health
 
   onEvent(listener: (event: VenueEvent) => void): Disposer {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
-  }
-
-  private emit(event: VenueEvent): void {
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(event);
-      } catch {
-        // a listener's failure is its own; the others still hear the event
-      }
-    }
-  }
-
-  private setState(state: VenueConnectionState, detail?: string): void {
-    this.state = state;
-    this.detail = detail;
-    this.emit({ type: 'connection', state, time: this.clock(), ...(detail ? { detail } : {}) });
-  }
-
-  private notice(level: 'info' | 'warning' | 'error', code: string, message: string): void {
-    this.emit({ type: 'notice', level, code, message: this.clean(message), time: this.clock() });
-  }
-
-  private unreadable(code: string, message: string): void {
-    if (this.unreadableSaid.has(message)) return;
-    if (this.unreadableSaid.size > KNOWN_CAP) this.unreadableSaid.clear();
-    this.unreadableSaid.add(message);
-    this.notice('warning', code, message);
+    return this.events.listen(listener);
   }
 
   health(): VenueHealth {
-    const detail = this.detail ?? (this.state === 'connected' ? this.deadManDetail : undefined);
+    const { state } = this.connection;
+    const detail =
+      this.connection.detail ?? (state === 'connected' ? this.deadMan.unavailableReason : undefined);
     return {
-      state: this.state,
-      latencyMs: this.latencyMs,
+      state,
+      latencyMs: this.calls.latencyMs,
       rateBudgetUsed: this.budget.used(),
       ...(detail ? { detail } : {}),
     };
+  }
+
+  private get user(): string {
+    return this.options.walletAddress;
   }
 
   private clean(message: string): string {
@@ -274,97 +227,11 @@ export class HyperliquidVenue implements LiveVenue {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // The one way to Hyperliquid
-
-  /**
-   * One request: paced by the weight budget, classified on failure; flips the connection state on
-   * transport trouble and back on the next success. An invalid nonce is retried once with a new one
-   * (Hyperliquid checks it first and did nothing). Never rejects.
-   */
-  private async call<T>(
-    run: (ex: HyperliquidExchange) => Promise<T>,
-    weight: number,
-    after?: (value: T) => number,
-  ): Promise<Called<T>> {
-    const attempt = async (): Promise<Called<T>> => {
-      const ex = this.exchange;
-      if (!ex) return notConnected;
-      await this.budget.take(weight);
-      if (this.exchange !== ex) return notConnected;
-      const started = this.clock();
-      try {
-        const value = await run(ex);
-        this.latencyMs = Math.max(0, this.clock() - started);
-        this.budget.answered();
-        if (after) this.budget.charge(after(value));
-        return { ok: true, value };
-      } catch (error) {
-        const failure = classifyHyperliquidError(error);
-        return {
-          ok: false,
-          error,
-          failure: { ...failure, message: this.clean(failure.message) } as HyperliquidFailure,
-        };
-      }
-    };
-    let result = await attempt();
-    if (!result.ok && result.failure.kind === 'rejected' && result.failure.message.includes('nonce'))
-      result = await attempt();
-    this.afterCall(result);
-    return result;
-  }
-
-  private afterCall(result: Called<unknown>): void {
-    if (result.ok) {
-      if (this.established && this.running && this.state !== 'connected') {
-        this.setState('connected');
-        // Whatever happened while away is read in full on the next poll.
-        this.catchUp = true;
-        this.emit({ type: 'reconnected', time: this.clock() });
-      }
-      return;
-    }
-    if (result.error === null || !this.established || !this.running) return;
-    const refusedSigner =
-      result.error instanceof AuthenticationError ||
-      (result.failure.kind === 'rejected' &&
-        result.failure.reason === 'venue_unavailable' &&
-        result.failure.retryable === false);
-    if (refusedSigner) {
-      if (this.state !== 'failed') this.setState('failed', result.failure.message);
-    } else if (isConnectionTrouble(result.error) && this.state === 'connected') {
-      this.setState('disconnected', result.failure.message);
-    }
-  }
-
-  /** Milliseconds to wait before asking again after `failure` (a 429 starts the budget's backoff). */
-  private retryAfter(failure: HyperliquidFailure): number {
-    if (failure.kind !== 'throttled') return 0;
-    // The per-address budget is throttled to one request every 10 s once spent.
-    if (!failure.perAddress) return this.budget.rateLimited(this.random());
-    this.budget.holdFor(10_000);
-    return 10_000;
-  }
-
-  private async read<T>(request: Record<string, unknown>): Promise<Called<T>> {
-    const type = String(request.type);
-    return this.call(
-      (ex) => info(ex, request) as Promise<T>,
-      infoWeight(type),
-      (value) => itemsWeight(type, Array.isArray(value) ? value.length : 0),
-    );
-  }
-
-  private get user(): string {
-    return this.options.walletAddress;
-  }
-
-  // ---------------------------------------------------------------------------------------------
   // Connection
 
   async connect(): Promise<VenueRead<null>> {
-    if (this.running) return { ok: true, value: null };
-    this.setState('connecting');
+    if (this.connection.running) return { ok: true, value: null };
+    this.connection.set('connecting');
     const seconds = this.options.deadManSeconds ?? 60;
     const problem = deadManProblem(seconds);
     if (problem) return this.connectFailed('failed', problem, false);
@@ -375,7 +242,7 @@ export class HyperliquidVenue implements LiveVenue {
       this.keyLock = lock.lock;
     }
     const connectStart = this.clock();
-    this.exchange = createClient({
+    const ex = createClient({
       walletAddress: this.options.walletAddress,
       privateKey: this.options.privateKey,
       timeoutMs: this.options.timeoutMs ?? 10_000,
@@ -384,19 +251,20 @@ export class HyperliquidVenue implements LiveVenue {
       ...(this.options.url !== undefined ? { url: this.options.url } : {}),
       ...(this.options.testnet !== undefined ? { testnet: this.options.testnet } : {}),
     });
+    this.calls.use(ex);
 
     // metaAndAssetCtxs (20); ccxt's loadMarkets may read its currencies too (spotMeta, 20).
-    const markets = await this.call((ex) => ex.loadMarkets(), infoWeight('metaAndAssetCtxs') * 2);
+    const markets = await this.calls.call((e) => e.loadMarkets(), infoWeight('metaAndAssetCtxs') * 2);
     if (!markets.ok)
       return this.connectFailed(
         'disconnected',
         `cannot load Hyperliquid's markets: ${markets.failure.message}`,
         true,
       );
-    this.loadPerps(Object.values(this.exchange?.markets ?? {}) as Market[]);
+    this.markets.load(Object.values(this.calls.exchange?.markets ?? {}) as Market[]);
 
     // A signed no-op proves the API wallet acts for the account (a read would not).
-    const proof = await this.call((ex) => signedAction(ex, { type: 'noop' }), exchangeWeight());
+    const proof = await this.calls.call((e) => signedAction(e, { type: 'noop' }), exchangeWeight());
     if (!proof.ok) {
       const refused = proof.failure.kind === 'rejected';
       return this.connectFailed(
@@ -406,64 +274,13 @@ export class HyperliquidVenue implements LiveVenue {
       );
     }
 
-    this.deadManDetail = undefined;
-    if (seconds > 0) {
-      const deadMan = new DeadManSwitch({
-        seconds,
-        arm: (s) => this.armDeadMan(s),
-        timers: this.timers,
-        onRefreshFailed: (message) => {
-          // While connecting, connect() itself says what came of the first arm.
-          if (!this.running) return;
-          this.notice(
-            'warning',
-            'dead_man_refresh_failed',
-            `Hyperliquid's dead-man switch was not refreshed: ${message}`,
-          );
-        },
-      });
-      const armed = await deadMan.start();
-      if (!armed.ok) {
-        await deadMan.stop(false);
-        if (!isDeadManRefusal(armed.message)) {
-          return this.connectFailed(
-            'disconnected',
-            `cannot arm Hyperliquid's dead-man switch: ${armed.message}`,
-            armed.retryable,
-          );
-        }
-        // The account may not use it (volume too small): trade without it, and say so.
-        this.notice('warning', 'dead_man_unavailable', `dead-man switch unavailable: ${armed.message}`);
-      } else this.deadMan = deadMan;
-    }
+    const armed = await this.deadMan.start(seconds);
+    if (!armed.ok) return this.connectFailed('disconnected', armed.message, armed.retryable);
 
     this.fillCursor = connectStart;
-    this.running = true;
-    this.established = true;
-    this.setState('connected');
+    this.connection.started();
     this.schedulePoll();
     return { ok: true, value: null };
-  }
-
-  private loadPerps(markets: Market[]): void {
-    this.perps = new Map();
-    this.symbolByCoin = new Map();
-    const instruments: VenueInstrument[] = [];
-    for (const m of markets) {
-      if (m?.swap !== true || m.settle !== 'USDC') continue;
-      const raw = asRaw(m.info);
-      const coin = typeof raw.name === 'string' ? raw.name : undefined;
-      const szDecimals = Number(raw.szDecimals);
-      const asset = Number(m.baseId);
-      if (!coin || coin.includes(':') || !Number.isInteger(szDecimals) || !Number.isInteger(asset)) continue;
-      const perp: PerpAsset = { coin, symbol: m.symbol, asset, szDecimals };
-      const instrument = instrumentOf(perp, decOf(raw.markPx));
-      if (!instrument) continue;
-      this.perps.set(m.symbol, perp);
-      this.symbolByCoin.set(coin, m.symbol);
-      instruments.push(instrument);
-    }
-    this.instrumentList = instruments.sort((a, b) => a.symbol.localeCompare(b.symbol));
   }
 
   private async connectFailed(
@@ -472,10 +289,10 @@ export class HyperliquidVenue implements LiveVenue {
     retryable: boolean,
   ): Promise<VenueRead<null>> {
     const clean = this.clean(message);
-    await this.closeExchange();
+    await this.closeClient();
     this.keyLock?.release();
     this.keyLock = null;
-    this.setState(state, clean);
+    this.connection.set(state, clean);
     return { ok: false, message: clean, retryable };
   }
 
@@ -484,41 +301,24 @@ export class HyperliquidVenue implements LiveVenue {
    * first (the default): left armed, Hyperliquid would cancel every resting order, stops included.
    */
   async disconnect(options: { disarmDeadMan?: boolean } = {}): Promise<void> {
-    const wasRunning = this.running;
-    this.running = false;
+    const wasRunning = this.connection.stopping();
     if (this.pollTimer !== null) this.timers.clearTimeout(this.pollTimer);
     this.pollTimer = null;
-    const deadMan = this.deadMan;
-    this.deadMan = null;
-    if (deadMan) {
-      const off = await deadMan.stop(wasRunning && options.disarmDeadMan !== false);
-      if (off && !off.ok)
-        this.notice(
-          'warning',
-          'dead_man_not_disarmed',
-          `Hyperliquid's dead-man switch is still armed: ${off.message}`,
-        );
-    }
-    await this.closeExchange();
+    await this.deadMan.stop(wasRunning && options.disarmDeadMan !== false);
+    await this.closeClient();
     this.keyLock?.release();
     this.keyLock = null;
-    if (this.state !== 'disconnected') this.setState('disconnected');
+    if (this.connection.state !== 'disconnected') this.connection.set('disconnected');
   }
 
-  private async closeExchange(): Promise<void> {
-    const ex = this.exchange;
-    this.exchange = null;
+  private async closeClient(): Promise<void> {
+    const ex = this.calls.exchange;
+    this.calls.use(null);
     if (ex) await closeClient(ex);
   }
 
   async instruments(): Promise<VenueRead<VenueInstrument[]>> {
-    if (this.instrumentList.length === 0)
-      return {
-        ok: false,
-        message: 'Hyperliquid is not connected: its markets are not loaded',
-        retryable: true,
-      };
-    return { ok: true, value: this.instrumentList.map((i) => ({ ...i })) };
+    return this.markets.instruments();
   }
 
   /**
@@ -532,25 +332,6 @@ export class HyperliquidVenue implements LiveVenue {
   // ---------------------------------------------------------------------------------------------
   // Orders
 
-  private async markOf(perp: PerpAsset): Promise<Called<Dec>> {
-    const read = await this.read<unknown>({ type: 'metaAndAssetCtxs' });
-    if (!read.ok) return read;
-    const ctxs = Array.isArray(read.value) ? read.value[1] : undefined;
-    const mark = decOf(asRaw(Array.isArray(ctxs) ? ctxs[perp.asset] : undefined).markPx);
-    if (mark === undefined || !dec(mark).gt(0)) {
-      return {
-        ok: false,
-        failure: {
-          kind: 'rejected',
-          reason: 'invalid_order',
-          message: `Hyperliquid gave no mark price for ${perp.coin}`,
-        },
-        error: null,
-      };
-    }
-    return { ok: true, value: dec(mark) };
-  }
-
   /** The oid an order answer names (`resting`, `filled`), if any. */
   private static oidOf(answer: unknown): string | undefined {
     const info = asRaw(asRaw(answer).info);
@@ -563,9 +344,9 @@ export class HyperliquidVenue implements LiveVenue {
   }
 
   async submit(order: VenueOrderRequest): Promise<VenueOutcome> {
-    if (!this.exchange)
+    if (!this.calls.exchange)
       return { kind: 'rejected', reason: 'venue_unavailable', message: 'Hyperliquid is not connected' };
-    const perp = this.perps.get(order.symbol);
+    const perp = this.markets.perp(order.symbol);
     if (!perp)
       return {
         kind: 'rejected',
@@ -575,11 +356,11 @@ export class HyperliquidVenue implements LiveVenue {
     const cloid = this.ids.cloidFor(order.clientOrderId);
     let mark: Dec | undefined;
     if (order.type === 'market') {
-      const read = await this.markOf(perp);
+      const read = await this.marketData.mark(perp);
       if (!read.ok) {
         // Nothing was sent: a failed read is not an unknown order.
         return read.failure.kind === 'throttled'
-          ? outcomeOf(read.failure, this.retryAfter(read.failure))
+          ? outcomeOf(read.failure, this.calls.retryAfter(read.failure))
           : {
               kind: 'rejected',
               reason: 'venue_unavailable',
@@ -605,8 +386,8 @@ export class HyperliquidVenue implements LiveVenue {
       ...(order.postOnly ? { postOnly: true } : {}),
       ...(order.reduceOnly ? { reduceOnly: true } : {}),
     });
-    const result = await this.call((ex) => this.place(ex, built.order), exchangeWeight());
-    if (!result.ok) return outcomeOf(result.failure, this.retryAfter(result.failure));
+    const result = await this.calls.call((ex) => this.place(ex, built.order), exchangeWeight());
+    if (!result.ok) return outcomeOf(result.failure, this.calls.retryAfter(result.failure));
     let oid = HyperliquidVenue.oidOf(result.value);
     if (oid === undefined) {
       // Accepted without an oid (a trigger "waitingForTrigger"): the cloid finds it.
@@ -663,12 +444,12 @@ export class HyperliquidVenue implements LiveVenue {
   }
 
   async cancel(ref: { clientOrderId: string; venueOrderId?: string }): Promise<VenueOutcome> {
-    if (!this.exchange)
+    if (!this.calls.exchange)
       return { kind: 'rejected', reason: 'venue_unavailable', message: 'Hyperliquid is not connected' };
     const found = await this.locate(ref);
     if (!found.ok) return found.outcome;
-    const result = await this.call((ex) => ex.cancelOrder(found.oid, found.symbol), exchangeWeight());
-    if (!result.ok) return outcomeOf(result.failure, this.retryAfter(result.failure));
+    const result = await this.calls.call((ex) => ex.cancelOrder(found.oid, found.symbol), exchangeWeight());
+    if (!result.ok) return outcomeOf(result.failure, this.calls.retryAfter(result.failure));
     // Keep watching it: its end is reported by the next poll, and a fill may still land.
     this.working.add(found.oid);
     this.readingUntil = Math.max(this.readingUntil, this.clock() + SETTLE_MS);
@@ -681,22 +462,25 @@ export class HyperliquidVenue implements LiveVenue {
    * refusal (one filled or was replaced in between), so then the list is read again, up to three rounds.
    */
   async cancelAll(): Promise<VenueOutcome> {
-    if (!this.exchange)
+    if (!this.calls.exchange)
       return { kind: 'rejected', reason: 'venue_unavailable', message: 'Hyperliquid is not connected' };
     for (let round = 0; round < 3; round++) {
-      const open = await this.read<unknown[]>({ type: 'frontendOpenOrders', user: this.user });
-      if (!open.ok) return outcomeOf(open.failure, this.retryAfter(open.failure));
+      const open = await this.calls.read<unknown[]>({ type: 'frontendOpenOrders', user: this.user });
+      if (!open.ok) return outcomeOf(open.failure, this.calls.retryAfter(open.failure));
       const orders = (Array.isArray(open.value) ? open.value : [])
         .map(rawOrderOf)
-        .filter((o): o is RawOrder => o !== null && this.symbolByCoin.has(o.coin));
+        .filter((o): o is RawOrder => o !== null && this.markets.symbolOf(o.coin) !== undefined);
       if (orders.length === 0) return { kind: 'accepted', venueOrderId: '', time: this.clock() };
-      const list = orders.map((o) => ({ id: o.oid, symbol: this.symbolByCoin.get(o.coin)! }));
+      const list = orders.map((o) => ({ id: o.oid, symbol: this.markets.symbolOf(o.coin)! }));
       for (const o of orders) this.working.add(o.oid);
-      const result = await this.call((ex) => ex.cancelOrdersForSymbols(list), exchangeWeight(list.length));
+      const result = await this.calls.call(
+        (ex) => ex.cancelOrdersForSymbols(list),
+        exchangeWeight(list.length),
+      );
       this.readingUntil = Math.max(this.readingUntil, this.clock() + SETTLE_MS);
       if (result.ok) return { kind: 'accepted', venueOrderId: '', time: this.clock() };
       if (result.failure.kind !== 'rejected' || result.failure.reason !== 'unknown_order')
-        return outcomeOf(result.failure, this.retryAfter(result.failure));
+        return outcomeOf(result.failure, this.calls.retryAfter(result.failure));
     }
     return {
       kind: 'unknown',
@@ -713,7 +497,7 @@ export class HyperliquidVenue implements LiveVenue {
     ref: { clientOrderId: string; venueOrderId?: string },
     change: { quantity?: DecStr; price?: DecStr; stopPrice?: DecStr },
   ): Promise<VenueOutcome> {
-    if (!this.exchange)
+    if (!this.calls.exchange)
       return { kind: 'rejected', reason: 'venue_unavailable', message: 'Hyperliquid is not connected' };
     if (change.quantity === undefined && change.price === undefined && change.stopPrice === undefined)
       return { kind: 'rejected', reason: 'invalid_order', message: 'nothing to change' };
@@ -723,7 +507,7 @@ export class HyperliquidVenue implements LiveVenue {
     const now = status.value;
     if (!now || isTerminal(now))
       return { kind: 'rejected', reason: 'unknown_order', message: 'Hyperliquid has no such working order' };
-    const perp = this.perps.get(now.symbol);
+    const perp = this.markets.perp(now.symbol);
     if (!perp)
       return {
         kind: 'rejected',
@@ -762,7 +546,7 @@ export class HyperliquidVenue implements LiveVenue {
     if (!built.ok) return built.outcome;
     const o = built.order;
     const oldOid = now.venueOrderId;
-    const result = await this.call(
+    const result = await this.calls.call(
       (ex) =>
         ex.editOrder(
           oldOid,
@@ -778,7 +562,7 @@ export class HyperliquidVenue implements LiveVenue {
     if (!result.ok) {
       // Replaced or not, only the cloid can tell: until then the old oid's end is not the order's.
       if (result.failure.kind === 'ambiguous') this.ids.replacing.add(cloid);
-      return outcomeOf(result.failure, this.retryAfter(result.failure));
+      return outcomeOf(result.failure, this.calls.retryAfter(result.failure));
     }
     const newOid = HyperliquidVenue.oidOf(result.value);
     if (newOid === undefined)
@@ -811,7 +595,7 @@ export class HyperliquidVenue implements LiveVenue {
 
   /** A report from a raw order and its status, named by Braid's id, counting replaced oids' fills. */
   private reportFrom(raw: RawOrder, status: string, time: number): VenueOrderReport | null {
-    const symbol = this.symbolByCoin.get(raw.coin);
+    const symbol = this.markets.symbolOf(raw.coin);
     if (!symbol) return null;
     this.ids.rememberOid(raw.oid, symbol, raw.cloid);
     const report = reportOf(raw, status, time, symbol, str(this.ids.filledBefore(raw.cloid, raw.oid)));
@@ -844,7 +628,7 @@ export class HyperliquidVenue implements LiveVenue {
 
   private async statusSeen(oidOrCloid: string): Promise<Called<Seen | null>> {
     const ref = /^\d+$/.test(oidOrCloid) ? Number(oidOrCloid) : oidOrCloid;
-    const result = await this.read<unknown>({ type: 'orderStatus', user: this.user, oid: ref });
+    const result = await this.calls.read<unknown>({ type: 'orderStatus', user: this.user, oid: ref });
     if (!result.ok) {
       // ccxt raises {"status":"unknownOid"} as OrderNotFound: the order does not exist.
       if (result.error instanceof OrderNotFound) return { ok: true, value: null };
@@ -852,7 +636,7 @@ export class HyperliquidVenue implements LiveVenue {
     }
     const seen = HyperliquidVenue.seenOf(result.value);
     if (seen === undefined) {
-      this.unreadable(
+      this.events.unreadable(
         'hyperliquid_unreadable_order',
         `an order Hyperliquid reported could not be read (${oidOrCloid})`,
       );
@@ -893,13 +677,13 @@ export class HyperliquidVenue implements LiveVenue {
   }
 
   private async openSeen(): Promise<Called<Seen[]>> {
-    const result = await this.read<unknown[]>({ type: 'frontendOpenOrders', user: this.user });
+    const result = await this.calls.read<unknown[]>({ type: 'frontendOpenOrders', user: this.user });
     if (!result.ok) return result;
     const out: Seen[] = [];
     for (const x of Array.isArray(result.value) ? result.value : []) {
       const raw = rawOrderOf(x);
-      if (!raw || !this.symbolByCoin.has(raw.coin)) {
-        this.unreadable(
+      if (!raw || this.markets.symbolOf(raw.coin) === undefined) {
+        this.events.unreadable(
           'hyperliquid_unreadable_order',
           `an open order Hyperliquid listed could not be read (${String(asRaw(x).oid)})`,
         );
@@ -931,7 +715,7 @@ export class HyperliquidVenue implements LiveVenue {
     const all = new Map<string, RawFill>();
     let start = Math.max(0, since);
     for (let page = 0; page < MAX_PAGES; page++) {
-      const result = await this.read<unknown[]>({
+      const result = await this.calls.read<unknown[]>({
         type: 'userFillsByTime',
         user: this.user,
         startTime: start,
@@ -942,7 +726,7 @@ export class HyperliquidVenue implements LiveVenue {
       for (const x of list) {
         const raw = rawFillOf(x);
         if (!raw) {
-          this.unreadable(
+          this.events.unreadable(
             'hyperliquid_unreadable_fill',
             `a fill Hyperliquid reported could not be read (${String(asRaw(x).tid)})`,
           );
@@ -961,7 +745,7 @@ export class HyperliquidVenue implements LiveVenue {
   }
 
   private fillFrom(raw: RawFill): VenueFill | null {
-    const symbol = this.symbolByCoin.get(raw.coin);
+    const symbol = this.markets.symbolOf(raw.coin);
     if (!symbol) return null;
     const cloid = raw.cloid ?? this.ids.oid(raw.oid)?.cloid;
     if (!this.ids.oid(raw.oid)) this.ids.rememberOid(raw.oid, symbol, cloid);
@@ -976,14 +760,14 @@ export class HyperliquidVenue implements LiveVenue {
   }
 
   private async clearinghouse(): Promise<Called<unknown>> {
-    return this.read<unknown>({ type: 'clearinghouseState', user: this.user });
+    return this.calls.read<unknown>({ type: 'clearinghouseState', user: this.user });
   }
 
   /** Signed sizes with entry price, leverage, margin mode, unrealized P&L and funding since open. */
   async positions(): Promise<VenueRead<HyperliquidPositionReport[]>> {
     const result = await this.clearinghouse();
     if (!result.ok) return readFailed(result.failure);
-    return { ok: true, value: positionsOf(result.value, (c) => this.symbolByCoin.get(c)) };
+    return { ok: true, value: positionsOf(result.value, (c) => this.markets.symbolOf(c)) };
   }
 
   async balances(): Promise<VenueRead<VenueBalance[]>> {
@@ -1010,7 +794,7 @@ export class HyperliquidVenue implements LiveVenue {
       value: {
         openOrders: open.value,
         fills: fills.value,
-        positions: positionsOf(state.value, (c) => this.symbolByCoin.get(c)),
+        positions: positionsOf(state.value, (c) => this.markets.symbolOf(c)),
         balances,
         time: this.clock(),
       },
@@ -1019,11 +803,15 @@ export class HyperliquidVenue implements LiveVenue {
 
   /** Funding paid or received on positions since `since` (userFunding): not a fill, a cash movement. */
   async fundingSince(since: number): Promise<VenueRead<FundingPayment[]>> {
-    const result = await this.read<unknown[]>({ type: 'userFunding', user: this.user, startTime: since });
+    const result = await this.calls.read<unknown[]>({
+      type: 'userFunding',
+      user: this.user,
+      startTime: since,
+    });
     if (!result.ok) return readFailed(result.failure);
     const out: FundingPayment[] = [];
     for (const x of Array.isArray(result.value) ? result.value : []) {
-      const p = fundingOf(x, (c) => this.symbolByCoin.get(c));
+      const p = fundingOf(x, (c) => this.markets.symbolOf(c));
       if (p) out.push(p);
     }
     return { ok: true, value: out.sort((a, b) => a.time - b.time) };
@@ -1032,47 +820,12 @@ export class HyperliquidVenue implements LiveVenue {
   // ---------------------------------------------------------------------------------------------
   // Market data
 
-  async ticker(symbol: string): Promise<VenueRead<VenueTicker>> {
-    const perp = this.perps.get(symbol);
-    if (!perp) return { ok: false, message: `Hyperliquid has no perpetual ${symbol}`, retryable: false };
-    const result = await this.read<unknown>({ type: 'l2Book', coin: perp.coin });
-    if (!result.ok) return readFailed(result.failure);
-    const book = asRaw(result.value);
-    const levels = Array.isArray(book.levels) ? book.levels : [];
-    const top = (side: unknown) => decOf(asRaw(Array.isArray(side) ? side[0] : undefined).px);
-    const bid = top(levels[0]);
-    const ask = top(levels[1]);
-    if (bid === undefined || ask === undefined)
-      return { ok: false, message: `Hyperliquid's book for ${symbol} is empty`, retryable: true };
-    const time = typeof book.time === 'number' ? book.time : this.clock();
-    return { ok: true, value: { symbol, bid, ask, last: str(dec(bid).plus(ask).div(2)), time } };
+  ticker(symbol: string): Promise<VenueRead<VenueTicker>> {
+    return this.marketData.ticker(symbol);
   }
 
-  async candles(symbol: string, intervalMinutes: number, since?: number): Promise<VenueRead<VenueCandle[]>> {
-    const interval = TIMEFRAMES[intervalMinutes];
-    if (!interval)
-      return {
-        ok: false,
-        message: `Hyperliquid has no ${intervalMinutes}-minute candles (it has ${Object.keys(TIMEFRAMES).join(', ')})`,
-        retryable: false,
-      };
-    const perp = this.perps.get(symbol);
-    if (!perp) return { ok: false, message: `Hyperliquid has no perpetual ${symbol}`, retryable: false };
-    const end = this.clock();
-    const start = since ?? end - 500 * intervalMinutes * 60_000;
-    const result = await this.read<unknown[]>({
-      type: 'candleSnapshot',
-      req: { coin: perp.coin, interval, startTime: start, endTime: end },
-    });
-    if (!result.ok) return readFailed(result.failure);
-    const out: VenueCandle[] = [];
-    for (const x of Array.isArray(result.value) ? result.value : []) {
-      const c = asRaw(x);
-      const [open, high, low, close] = [decOf(c.o), decOf(c.h), decOf(c.l), decOf(c.c)];
-      if (typeof c.t !== 'number' || !open || !high || !low || !close) continue;
-      out.push({ symbol, time: c.t, open, high, low, close, volume: decOf(c.v) ?? '0' });
-    }
-    return { ok: true, value: out };
+  candles(symbol: string, intervalMinutes: number, since?: number): Promise<VenueRead<VenueCandle[]>> {
+    return this.marketData.candles(symbol, intervalMinutes, since);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1082,39 +835,12 @@ export class HyperliquidVenue implements LiveVenue {
    * Arms scheduleCancel `seconds` ahead (at least 5), or clears it (0: the action without a time).
    * Hyperliquid's refusal for a small account comes back as a failed read with its words.
    */
-  async armDeadMan(seconds: number): Promise<VenueRead<{ triggerTime: number | null }>> {
-    const problem = deadManProblem(seconds);
-    if (problem) return { ok: false, message: problem, retryable: false };
-    const result = await this.call(
-      (ex) =>
-        seconds === 0
-          ? signedAction(ex, { type: 'scheduleCancel' })
-          : signedAction(ex, { type: 'scheduleCancel' }, (nonce) => ({ time: nonce + seconds * 1000 })),
-      exchangeWeight(),
-    );
-    if (!result.ok) {
-      if (isDeadManRefusal(result.failure.message)) {
-        // The account may not use it: in Hyperliquid's own words, kept for the Venues panel (health),
-        // whoever keeps the switch (this adapter's loop or the registry's).
-        const words =
-          result.error instanceof Error ? venueText(result.error.message) : result.failure.message;
-        this.deadManDetail = `dead-man switch unavailable: ${words}`;
-        return { ok: false, message: words, retryable: false };
-      }
-      return readFailed(result.failure);
-    }
-    if (seconds > 0) this.deadManDetail = undefined;
-    return { ok: true, value: { triggerTime: seconds === 0 ? null : result.value.nonce + seconds * 1000 } };
+  armDeadMan(seconds: number): Promise<VenueRead<{ triggerTime: number | null }>> {
+    return this.deadMan.arm(seconds);
   }
 
   /** Re-arms the dead-man switch now (what the refresh timer does). */
-  async refreshDeadMan(): Promise<VenueRead<{ triggerTime: number | null }>> {
-    if (!this.deadMan)
-      return {
-        ok: false,
-        message: this.deadManDetail ?? 'the dead-man switch is not in use',
-        retryable: false,
-      };
+  refreshDeadMan(): Promise<VenueRead<{ triggerTime: number | null }>> {
     return this.deadMan.refresh();
   }
 
@@ -1122,7 +848,7 @@ export class HyperliquidVenue implements LiveVenue {
   // Polling
 
   private schedulePoll(delayMs = this.options.pollMs ?? 2_000): void {
-    if (!this.running) return;
+    if (!this.connection.running) return;
     if (this.pollTimer !== null) this.timers.clearTimeout(this.pollTimer);
     this.pollTimer = this.timers.setTimeout(() => {
       this.pollTimer = null;
@@ -1147,16 +873,16 @@ export class HyperliquidVenue implements LiveVenue {
    * list. Fills are emitted before reports, so the state a report shows is explained by fills booked.
    */
   private async pollOnce(): Promise<void> {
-    if (!this.running) return;
+    if (!this.connection.running) return;
     const seen: Seen[] = [];
     let moved = false;
     // A modify without an answer: the newest order carrying the cloid is the one to follow.
     for (const cloid of [...this.ids.replacing]) {
       const newest = await this.statusSeen(cloid);
-      if (!newest.ok || !this.running) return;
+      if (!newest.ok || !this.connection.running) return;
       this.ids.replacing.delete(cloid);
       if (!newest.value) continue;
-      const symbol = this.symbolByCoin.get(newest.value.raw.coin);
+      const symbol = this.markets.symbolOf(newest.value.raw.coin);
       if (symbol) this.ids.rememberOid(newest.value.raw.oid, symbol, cloid);
       this.ids.setCurrent(cloid, newest.value.raw.oid);
       this.working.add(newest.value.raw.oid);
@@ -1164,7 +890,7 @@ export class HyperliquidVenue implements LiveVenue {
     }
     for (const oid of [...this.working]) {
       const status = await this.statusSeen(oid);
-      if (!status.ok || !this.running) return;
+      if (!status.ok || !this.connection.running) return;
       if (!status.value) {
         this.working.delete(oid);
         continue;
@@ -1188,10 +914,10 @@ export class HyperliquidVenue implements LiveVenue {
     if (full) {
       const from = this.fillCursor - LOOKBACK_MS;
       const read = await this.fillsRaw(from);
-      if (!read.ok || !this.running) return;
+      if (!read.ok || !this.connection.running) return;
       fills = read.value.map((r) => this.fillFrom(r)).filter((f): f is VenueFill => f !== null);
       const open = await this.openSeen();
-      if (!open.ok || !this.running) return;
+      if (!open.ok || !this.connection.running) return;
       const polled = new Set(seen.map((x) => x.raw.oid));
       for (const x of open.value) {
         if (!polled.has(x.raw.oid)) {
@@ -1217,7 +943,7 @@ export class HyperliquidVenue implements LiveVenue {
     this.emittedTids.set(fill.tradeId, fill.time);
     this.ids.addFill(fill.venueOrderId, dec(fill.quantity), fill.price);
     this.fillCursor = Math.max(this.fillCursor, fill.time);
-    this.emit({ type: 'fill', fill });
+    this.events.emit({ type: 'fill', fill });
   }
 
   /**
@@ -1233,7 +959,7 @@ export class HyperliquidVenue implements LiveVenue {
     const key = reportKey(report);
     if (this.reported.get(report.venueOrderId) === key) return;
     this.reported.set(report.venueOrderId, key);
-    this.emit({ type: 'order', report });
+    this.events.emit({ type: 'order', report });
   }
 
   /** Forgets trade ids no later read can bring back (behind the cursor by more than the lookback). */
