@@ -17,7 +17,7 @@ import type { PositionRecord } from '../../src/shared/domain/portfolio.ts';
 import { err, ok, type Result } from '../../src/shared/result.ts';
 import { manualTimers } from '../helpers/timers.ts';
 import { waitFor } from '../helpers/wait.ts';
-import { FakeLiveVenue, flush } from './fake-live-venue.ts';
+import { BTC_USD, FakeLiveVenue, flush } from './fake-live-venue.ts';
 
 const T0 = 1_700_000_000_000;
 
@@ -635,6 +635,181 @@ describe('venue registry: new credentials from the Venues panel', () => {
     expect(live.callsOf('connect')).toHaveLength(0);
     expect(next.callsOf('connect')).toHaveLength(1);
     expect(registry.ready()).toEqual(['kraken']);
+    await registry.stop();
+  });
+});
+
+describe("venue registry: a venue's own symbols (venueSymbols)", () => {
+  const PERP = 'BTC/USDC:USDC';
+  const perp = { ...BTC_USD, symbol: PERP, venueSymbol: 'BTC', quote: 'USDC', tick: '1', lot: '0.00001' };
+
+  class WhyEngine extends FakeEngine {
+    readonly whys: string[] = [];
+    override setVenueReconciling(venue: string, reconciling: boolean, _now?: number, why?: string) {
+      this.whys.push(`${venue} ${reconciling ? (why ?? 'reconciling') : 'ready'}`);
+      return super.setVenueReconciling(venue, reconciling);
+    }
+  }
+
+  /** Braid's BTC/USD traded at a perp venue as BTC/USDC:USDC. */
+  function perpSetup(options: { defaultVenue?: string; second?: FakeLiveVenue } = {}) {
+    const clock = { t: T0 };
+    const manual = manualTimers();
+    const live = new FakeLiveVenue('hyperliquid');
+    live.instrumentList = [perp];
+    live.capabilities.reduceOnly = true;
+    const engine = new WhyEngine();
+    const venueConfig = { url: 'http://127.0.0.1:1', wsUrl: null, deadManSeconds: 0, pollMs: 1000 };
+    const config = {
+      ...DEFAULT_CONFIG,
+      ...(options.defaultVenue ? { defaultVenue: options.defaultVenue } : {}),
+      venues: {
+        ...DEFAULT_CONFIG.venues,
+        hyperliquid: { ...venueConfig, testnet: false, marketSlippage: '0.01' },
+        ...(options.second ? { kraken: venueConfig } : {}),
+      },
+      instruments: {
+        'BTC/USD': { lot: '0.0001', tick: '0.1', venueSymbols: { hyperliquid: PERP } },
+      },
+    };
+    const registry = createVenueRegistry({
+      config,
+      liveVenues: [live, ...(options.second ? [options.second] : [])],
+      now: () => clock.t,
+      timers: manual.timers,
+      random: () => 0,
+      log: () => {},
+      quotes: { symbols: ['BTC/USD'], everyMs: 2_000 },
+    });
+    const bridge = registry.bridges()[0]!;
+    bridge.onEvent((e) => engine.heard.push(e));
+    return { manual, live, engine, registry, bridge };
+  }
+
+  it("quotes read under the venue's name reach the engine under Braid's", async () => {
+    const { live, engine, registry } = perpSetup();
+    live.answer('ticker', () => ({
+      ok: true,
+      value: { symbol: PERP, bid: '90000', ask: '90001', last: '90000.5', time: T0 },
+    }));
+    await registry.start(engine);
+    await waitFor('a quote', () => engine.quotes.length === 1);
+    expect(live.callsOf('ticker').map((c) => c.args[0])).toEqual([PERP]);
+    expect(engine.quotes).toEqual([
+      { symbol: 'BTC/USD', bid: '90000', ask: '90001', last: '90000.5', time: T0 },
+    ]);
+    await registry.stop();
+  });
+
+  it('one venue quotes a symbol two venues list: the default venue while ready, else the other', async () => {
+    const kraken = new FakeLiveVenue('kraken');
+    const { manual, live, engine, registry } = perpSetup({ defaultVenue: 'kraken', second: kraken });
+    const tick = (symbol: string, last: string) => () => ({
+      ok: true,
+      value: { symbol, bid: last, ask: last, last, time: T0 },
+    });
+    kraken.answer('ticker', tick('BTC/USD', '50000'), tick('BTC/USD', '50001'), tick('BTC/USD', '50002'));
+    live.answer('ticker', tick(PERP, '50010'), tick(PERP, '50011'), tick(PERP, '50012'));
+    await registry.start(engine);
+    // Each venue starts quoting once it is reconciled; the first round may find the other not ready yet.
+    await flush();
+    const askedOf = () => [kraken.callsOf('ticker').length, live.callsOf('ticker').length];
+    const before = askedOf();
+    const quotes = engine.quotes.length;
+    manual.advance(2_000);
+    await waitFor('a round with both ready', () => engine.quotes.length === quotes + 1);
+    await flush();
+    // Both ready: Kraken (the default venue) quotes, Hyperliquid is not asked.
+    expect(askedOf()).toEqual([before[0]! + 1, before[1]]);
+    expect(engine.quotes.at(-1)).toMatchObject({ symbol: 'BTC/USD' });
+    expect(['50000', '50001']).toContain(engine.quotes.at(-1)?.last);
+    // Kraken's connection lost: Hyperliquid quotes from its next round on, under Braid's symbol.
+    kraken.emit({ type: 'connection', state: 'disconnected', time: T0 });
+    const lost = askedOf();
+    manual.advance(2_000);
+    await waitFor('a quote from Hyperliquid', () => engine.quotes.length === quotes + 2);
+    await flush();
+    expect(askedOf()).toEqual([lost[0], lost[1]! + 1]);
+    expect(engine.quotes.at(-1)).toMatchObject({ symbol: 'BTC/USD' });
+    expect(['50010', '50011']).toContain(engine.quotes.at(-1)?.last);
+    // The engine heard why Kraken is not ready: its connection is lost.
+    expect(engine.whys).toContain('kraken disconnected');
+    await registry.stop();
+  });
+
+  it("reconciliation: Braid's orders known under the venue's symbol; external orders and mismatches in Braid's", async () => {
+    const { live, engine, registry, bridge } = perpSetup();
+    engine.orders = [
+      engineOrder('mine', { venue: 'hyperliquid', symbol: 'BTC/USD', quantity: '0.01', price: '89000' }),
+    ];
+    live.mass = {
+      openOrders: [
+        report('mine', { symbol: PERP, quantity: '0.01', price: '89000' }),
+        {
+          ...report('x', { symbol: PERP, quantity: '0.02', price: '80000' }),
+          clientOrderId: undefined,
+          venueOrderId: 'EXT-1',
+        },
+      ],
+      fills: [],
+      // The account holds 0.5 BTC long; the engine holds nothing there.
+      positions: [{ symbol: PERP, quantity: '0.5' }],
+      balances: [],
+      time: T0,
+    };
+    await registry.start(engine);
+    expect(
+      engine.heard.map((e) =>
+        e.type === 'external_order' || e.type === 'position_mismatch' ? [e.type, e.symbol] : [e.type],
+      ),
+    ).toEqual([
+      ['external_order', 'BTC/USD'],
+      ['position_mismatch', 'BTC/USD'],
+    ]);
+    expect(engine.heard.find((e) => e.type === 'position_mismatch')).toMatchObject({
+      venueQuantity: '0.5',
+      engineQuantity: '0',
+    });
+    // The config's tick and lot apply to the venue's instrument.
+    expect(bridge.instrument(PERP)).toMatchObject({ tick: '0.1', lot: '0.0001' });
+    expect(engine.whys).toEqual(['hyperliquid reconciling', 'hyperliquid ready']);
+    // A lost connection says disconnected; back and reconciling says so.
+    live.emit({ type: 'connection', state: 'disconnected', time: T0 });
+    expect(engine.whys.at(-1)).toBe('hyperliquid disconnected');
+    live.emit({ type: 'reconnected', time: T0 });
+    await waitFor('reconciled again', () => engine.whys.at(-1) === 'hyperliquid ready');
+    expect(engine.whys.slice(2)).toEqual([
+      'hyperliquid disconnected',
+      'hyperliquid reconciling',
+      'hyperliquid ready',
+    ]);
+    await registry.stop();
+  });
+
+  it('exits go reduce-only to a venue that has it (stop-loss, take-profit, a close); entries do not', async () => {
+    const { live, engine, registry, bridge } = perpSetup();
+    await registry.start(engine);
+    const order = (clientOrderId: string) => ({
+      clientOrderId,
+      symbol: PERP,
+      side: 'sell' as const,
+      type: 'limit' as const,
+      quantity: '0.01',
+      price: '95000',
+    });
+    for (const id of ['p1:E1', 'p1:SL1', 'p1:TP1', 'p1:X1']) bridge.submit(order(id), T0);
+    await waitFor('four submits', () => live.callsOf('submit').length === 4);
+    expect(
+      live
+        .callsOf('submit')
+        .map((c) => c.args[0] as { clientOrderId: string; reduceOnly?: boolean })
+        .map((o) => [o.clientOrderId, o.reduceOnly ?? false]),
+    ).toEqual([
+      ['p1:E1', false],
+      ['p1:SL1', true],
+      ['p1:TP1', true],
+      ['p1:X1', true],
+    ]);
     await registry.stop();
   });
 });

@@ -151,6 +151,10 @@ interface Slot {
 }
 
 const FILL_MARGIN_MS = 5 * 60_000;
+/** The environment variables a venue's headless credentials come from, where they are not API_KEY/SECRET. */
+const ENV_NAMES: Record<string, string> = {
+  hyperliquid: 'BRAID_HYPERLIQUID_ACCOUNT and BRAID_HYPERLIQUID_PRIVATE_KEY',
+};
 /** The kill command waits this long for the venues' cancel-all; a throttled one goes on trying after. */
 const CANCEL_ALL_WAIT_MS = 5_000;
 const RETRY = { ...QUERY_BACKOFF, baseMs: 1_000, maxMs: 30_000 };
@@ -830,7 +834,7 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
       if (!options.credentialStore) {
         return err(
           'credentials_from_environment',
-          `braid serve reads ${venue}'s credentials from the environment (BRAID_${venue.toUpperCase()}_API_KEY and BRAID_${venue.toUpperCase()}_API_SECRET); they cannot be set here`,
+          `braid serve reads ${venue}'s credentials from the environment (${ENV_NAMES[venue] ?? `BRAID_${venue.toUpperCase()}_API_KEY and BRAID_${venue.toUpperCase()}_API_SECRET`}); they cannot be set here`,
         );
       }
       // Malformed credentials are refused before they are stored; nothing is connected until they are.
