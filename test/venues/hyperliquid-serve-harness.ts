@@ -99,10 +99,15 @@ export async function startServe(options: {
   void exit.then(() => {
     exited = true;
   });
-  const match = await waitFor('the ready line', () => {
-    if (exited) throw new Error(`braid serve exited: ${errText}`);
-    return READY.exec(out);
-  }).catch((e: unknown) => {
+  const match = await waitFor(
+    'the ready line',
+    () => {
+      if (exited) throw new Error(`braid serve exited: ${errText}`);
+      return READY.exec(out);
+      // A loaded machine starts a node process slowly (type stripping, the worker thread).
+    },
+    30_000,
+  ).catch((e: unknown) => {
     child.kill('SIGKILL');
     throw new Error(`${String(e)}; braid serve said: ${errText}${out}`);
   });
@@ -151,12 +156,16 @@ export async function armLive(served: Served, firstTime = true): Promise<void> {
 }
 
 /** Waits until a venue is connected and reconciled (orders may go there). */
-export function venueReady(served: Served, venue = 'hyperliquid'): Promise<AppSnapshot> {
-  return waitFor(`${venue} connected and reconciled`, async () => {
-    const s = await served.snapshot();
-    const v = s.host.venues.find((x) => x.name === venue);
-    return v && v.state === 'connected' && !v.reconciling && v.lastReconciledAt !== null ? s : null;
-  });
+export function venueReady(served: Served, venue = 'hyperliquid', timeoutMs?: number): Promise<AppSnapshot> {
+  return waitFor(
+    `${venue} connected and reconciled`,
+    async () => {
+      const s = await served.snapshot();
+      const v = s.host.venues.find((x) => x.name === venue);
+      return v && v.state === 'connected' && !v.reconciling && v.lastReconciledAt !== null ? s : null;
+    },
+    timeoutMs,
+  );
 }
 
 /** The API wallet's key and the account as the environment gives them to braid serve. */
