@@ -42,7 +42,7 @@ export class OrderIds {
   private readonly notional = new Map<string, Dec>();
   private readonly sent = new Map<string, Placed>();
   /** Cloids whose modify had no definite answer: the old oid's end is not the order's until the newest is known. */
-  readonly replacing = new Set<string>();
+  private readonly unsettled = new Set<string>();
 
   /** Braid's id as its cloid, remembered both ways. */
   cloidFor(clientOrderId: string): string {
@@ -76,6 +76,25 @@ export class OrderIds {
 
   setCurrent(cloid: string, oid: string): void {
     put(this.newest, cloid, oid);
+  }
+
+  /** A modify of this cloid had no definite answer: replaced or not, only the cloid can tell. */
+  replacing(cloid: string): void {
+    this.unsettled.add(cloid);
+  }
+
+  /** The newest order carrying the cloid is known again (or there is none). */
+  replaceSettled(cloid: string): void {
+    this.unsettled.delete(cloid);
+  }
+
+  isReplacing(cloid: string): boolean {
+    return this.unsettled.has(cloid);
+  }
+
+  /** The cloids whose newest order is not known, as they are now. */
+  unsettledReplacements(): string[] {
+    return [...this.unsettled];
   }
 
   remember(placed: Placed): void {
