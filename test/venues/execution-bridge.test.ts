@@ -472,6 +472,40 @@ describe('ExecutionBridge: cancel and amend', () => {
     expect(clock.pending()).toBe(0);
   });
 
+  it('a cancel of an order the venue ended as cancelled (a late fill reopened it at the engine): cancelled at once, nothing sent', async () => {
+    const { live, clock, bridge, events } = await setup();
+    bridge.submit(order('o-1'), 1_000);
+    await waitFor('accepted', () => events.length === 1);
+    bridge.cancel('o-1', 1_100);
+    await waitFor('cancel', () => live.callsOf('cancel').length === 1);
+    live.emit(report('cancelled'));
+    await waitFor('status', () => events.length === 2);
+    // The engine asks again (its order is working again after a late fill): answered from the venue's word.
+    bridge.cancel('o-1', 1_200);
+    await waitFor('cancelled', () => events.length === 3);
+    expect(events[2]).toEqual({
+      type: 'cancelled',
+      clientOrderId: 'o-1',
+      reason: 'already ended at the venue',
+      time: 1_200,
+    });
+    await flush();
+    expect(live.callsOf('cancel')).toHaveLength(1);
+    expect(clock.pending()).toBe(0);
+  });
+
+  it('a cancel of an order the venue filled says nothing more (its end is the fill)', async () => {
+    const { live, bridge, events } = await setup();
+    bridge.submit(order('o-1'), 1_000);
+    await waitFor('accepted', () => events.length === 1);
+    live.emit(report('filled', '0.5'));
+    await waitFor('status', () => events.length === 2);
+    bridge.cancel('o-1', 1_200);
+    await flush();
+    expect(events).toHaveLength(2);
+    expect(live.callsOf('cancel')).toHaveLength(0);
+  });
+
   it('accepted cancel without a report in time: the bridge asks', async () => {
     const { live, clock, bridge, events } = await setup();
     bridge.submit(order('o-1'), 1_000);

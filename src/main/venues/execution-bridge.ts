@@ -27,7 +27,13 @@ import { DeliveredTrades, TRADES_KEPT_AFTER_END } from './bridge/delivered-trade
 import { type AdoptedOrder, adoptOrders, noteToEngine } from './bridge/engine-handover.ts';
 import { EventOutbox } from './bridge/event-outbox.ts';
 import { OutcomeQueries } from './bridge/outcome-queries.ts';
-import { applyChange, asVenueOrder, type OrderChange, TrackedOrders } from './bridge/tracked-orders.ts';
+import {
+  applyChange,
+  asVenueOrder,
+  endedUnfilled,
+  type OrderChange,
+  TrackedOrders,
+} from './bridge/tracked-orders.ts';
 import { VenueReports } from './bridge/venue-reports.ts';
 import { mergeInstruments, prepareOrder } from './order-rounding.ts';
 import type {
@@ -216,8 +222,14 @@ export class ExecutionBridge implements Venue {
         quantity: '0',
         phase: 'sent',
       });
-    // Its end is already on its way to the engine (a report, a refusal): nothing to cancel.
-    if (t.phase === 'ended') return;
+    if (t.phase === 'ended') {
+      // The venue said it is over without filling it all, and the engine asks to cancel it anyway: a late
+      // fill reopened it there. Nothing goes to the venue; the engine hears it is cancelled, or it would
+      // wait in pending_cancel for ever. Otherwise its end is already on its way: nothing to say.
+      if (endedUnfilled(t))
+        this.emit({ type: 'cancelled', clientOrderId, reason: 'already ended at the venue', time: now });
+      return;
+    }
     if (this.lane.unsentSubmit(clientOrderId)) {
       this.lane.drop(clientOrderId);
       this.orders.end(t);

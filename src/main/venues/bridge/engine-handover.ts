@@ -54,6 +54,8 @@ export function noteToEngine(
   if (e.type !== 'status') return;
   queries.answeredElsewhere(t);
   if (e.state === undefined || ['filled', 'cancelled', 'expired', 'rejected'].includes(e.state)) {
+    // Kept as a report would keep it: a cancel asked after a late fill is answered from it.
+    if (e.state !== undefined) t.lastStatus = `${e.state}|`;
     orders.end(t);
     queries.clearConfirm(t);
   } else {

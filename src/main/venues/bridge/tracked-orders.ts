@@ -141,6 +141,14 @@ export function isEnded(state: VenueOrderState): boolean {
   return state === 'filled' || state === 'cancelled' || state === 'expired' || state === 'rejected';
 }
 
+/** Ended at the venue as cancelled or expired (its last word was a status that says so). */
+export function endedUnfilled(t: Tracked): boolean {
+  return (
+    t.phase === 'ended' &&
+    (t.lastStatus?.startsWith('cancelled|') === true || t.lastStatus?.startsWith('expired|') === true)
+  );
+}
+
 /** Read through a function: the phase changes across an await, which narrowing does not see. */
 export function gone(t: Tracked): boolean {
   return t.phase === 'ended';
