@@ -105,6 +105,22 @@ describe('ExecutionBridge: submit', () => {
     ]);
   });
 
+  it('an exit marked reduce-only goes so where the venue has reduce-only, and plain where it has not (spot)', async () => {
+    const { live, bridge } = await setup();
+    bridge.submit(order('p:X1', { side: 'sell', reduceOnly: true }), 1_000);
+    await waitFor('sent', () => sent(live).length === 1);
+    expect(sent(live)[0]!.reduceOnly).toBeUndefined();
+    live.capabilities.reduceOnly = true;
+    bridge.submit(order('p:X2', { side: 'sell', reduceOnly: true }), 1_000);
+    bridge.submit(order('p:E1'), 1_000);
+    await waitFor('sent', () => sent(live).length === 3);
+    expect(sent(live).map((r) => [r.clientOrderId, r.reduceOnly ?? false])).toEqual([
+      ['p:X1', false],
+      ['p:X2', true],
+      ['p:E1', false],
+    ]);
+  });
+
   it('a stop goes out with its trigger price as stopPrice', async () => {
     const { live, bridge, events } = await setup();
     bridge.submit(order('s-1', { side: 'sell', type: 'stop', price: '58000' }), 1_000);

@@ -786,7 +786,7 @@ describe("venue registry: a venue's own symbols (venueSymbols)", () => {
     await registry.stop();
   });
 
-  it('exits go reduce-only to a venue that has it (stop-loss, take-profit, a close); entries do not', async () => {
+  it('exits the engine marks reduce-only go so to a venue that has it; entries do not', async () => {
     const { live, engine, registry, bridge } = perpSetup();
     await registry.start(engine);
     const order = (clientOrderId: string) => ({
@@ -796,6 +796,7 @@ describe("venue registry: a venue's own symbols (venueSymbols)", () => {
       type: 'limit' as const,
       quantity: '0.01',
       price: '95000',
+      ...(clientOrderId.endsWith(':E1') ? {} : { reduceOnly: true }),
     });
     for (const id of ['p1:E1', 'p1:SL1', 'p1:TP1', 'p1:X1']) bridge.submit(order(id), T0);
     await waitFor('four submits', () => live.callsOf('submit').length === 4);

@@ -206,6 +206,8 @@ export class ExecutionBridge implements Venue {
           : { price: prepared.price }
         : {}),
       ...(order.timeInForce !== undefined ? { timeInForce: order.timeInForce } : {}),
+      // Where the venue has it (perpetuals): an exit can never open a position the other way.
+      ...(order.reduceOnly === true && this.live.capabilities.reduceOnly ? { reduceOnly: true } : {}),
     };
     this.lane.push({ kind: 'submit', id: order.clientOrderId, request });
   }

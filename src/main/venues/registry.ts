@@ -225,7 +225,7 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
     const seat = venueSeat(live);
     const { toVenue, toBraid, overrides } = symbolMaps(options.config, name);
     const bridge = new ExecutionBridge({
-      live: reduceOnlyExits(seat),
+      live: seat,
       now,
       timers,
       random,
@@ -896,24 +896,6 @@ function inBraidSymbols(e: EngineVenueEvent, toBraid: (symbol: string) => string
     ? { ...e, symbol: toBraid(e.symbol) }
     : e;
 }
-
-/** A venue that has reduce-only orders gets every exit (stop-loss, take-profit, a close, the kill
- *  switch's flattening order) as reduce-only: on a perpetual both bracket legs rest at once, and neither
- *  may open a position the other way. The engine's client ids name the role (`PLAN:SL1`, `:TP1`, `:X1`;
- *  entries `:E1`) until its orders carry reduce-only themselves. */
-function reduceOnlyExits(seat: LiveVenue): LiveVenue {
-  const submit: LiveVenue['submit'] = (order) =>
-    seat.submit(
-      seat.capabilities.reduceOnly && EXIT_ID.test(order.clientOrderId)
-        ? { ...order, reduceOnly: true }
-        : order,
-    );
-  return new Proxy(seat, {
-    get: (target, key, receiver) => (key === 'submit' ? submit : Reflect.get(target, key, receiver)),
-  });
-}
-
-const EXIT_ID = /:(SL|TP|X)\d+$/;
 
 /** The engine's orders on a venue, for the bridge to know them as Braid's (in the venue's symbols). */
 function adoptable(snapshot: EngineSnapshot, slot: Pick<Slot, 'name' | 'toVenue'>): AdoptedOrder[] {

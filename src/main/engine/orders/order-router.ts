@@ -295,6 +295,8 @@ export class OrderRouter {
         ...(order.ocoGroup !== undefined ? { ocoGroup: order.ocoGroup } : {}),
         ...(order.role === 'stop_loss' || order.role === 'take_profit' ? { bracketLeg: order.role } : {}),
         ...(order.timeInForce !== undefined ? { timeInForce: order.timeInForce } : {}),
+        // Paper holds its own positions (and its orders travel in the checkpoint): live venues only.
+        ...(venue.asynchronous && order.role !== 'entry' ? { reduceOnly: true } : {}),
       },
       this.clock.time,
     );

@@ -22,6 +22,9 @@ export interface VenueOrder {
   bracketLeg?: 'stop_loss' | 'take_profit';
   /** Absent: good till cancelled. */
   timeInForce?: 'GTC' | 'IOC';
+  /** An exit (a bracket leg, a close, the kill switch's flattening order): it may only shrink the position.
+   *  Set for asynchronous venues; the bridge passes it on where the venue has reduce-only. */
+  reduceOnly?: boolean;
 }
 
 export type VenueEvent =
