@@ -775,6 +775,37 @@ describe('ExecutionBridge: the venue reports', () => {
     expect(notices.map((n) => n.code)).toEqual(['fee_not_converted']);
   });
 
+  it("an external order on an instrument the venue names its own way is shown under Braid's symbol", async () => {
+    const live = new FakeLiveVenue();
+    const bridge = new ExecutionBridge({
+      live,
+      now: () => 1_000,
+      timers: manualTimers().timers,
+      random: NO_JITTER,
+      toBraidSymbol: (s) => (s === 'BTC/USDC:USDC' ? 'BTC/USD' : s),
+    });
+    await bridge.connect();
+    const events: VenueEvent[] = [];
+    bridge.onEvent((e) => events.push(e));
+    live.emit({
+      type: 'order',
+      report: {
+        venueOrderId: 'OX',
+        symbol: 'BTC/USDC:USDC',
+        side: 'buy',
+        type: 'limit',
+        state: 'open',
+        quantity: '0.1',
+        filledQuantity: '0',
+        price: '90000',
+        time: 5,
+      },
+    });
+    await waitFor('external', () => events.length === 1);
+    expect(events[0]).toMatchObject({ type: 'external_order', venueOrderId: 'OX', symbol: 'BTC/USD' });
+    bridge.dispose();
+  });
+
   it('orders and fills nobody at Braid placed: external_order once; the fill passes through for the engine to notice', async () => {
     const { live, events } = await setup();
     const external = {

@@ -74,6 +74,9 @@ export interface ExecutionBridgeOptions {
   notFoundConfirmations?: number;
   /** Trade ids of ended orders the bridge keeps for dedupe (the engine's own dedupe is the last guard). */
   tradesKeptAfterEnd?: number;
+  /** Braid's name for an instrument the venue names its own way (config `venueSymbols`): an external
+   *  order is shown under it. */
+  toBraidSymbol?: (venueSymbol: string) => string;
 }
 
 const DEFAULT_CONFIRM_AFTER_MS = 5_000;
@@ -132,6 +135,7 @@ export class ExecutionBridge implements Venue {
       now: () => this.now(),
       disposed: () => this.disposed,
       instrument: (symbol) => this.instrumentMap.get(symbol),
+      toBraid: options.toBraidSymbol ?? ((symbol) => symbol),
       emit: (e) => this.emit(e),
       notice: (level, code, message, clientOrderId) => this.notice(level, code, message, clientOrderId),
     };

@@ -231,6 +231,7 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
       random,
       // The config's tick and lot, under the venue's names (the bridge sends and reads in those).
       instruments: overrides,
+      toBraidSymbol: toBraid,
       scaleDownOnInsufficientFunds: options.scaleDownOnInsufficientFunds ?? false,
       onNotice: (n) => onBridgeNotice(name, n),
       ...(options.defer ? { defer: options.defer } : {}),

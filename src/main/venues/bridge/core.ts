@@ -21,6 +21,8 @@ export interface BridgeCore {
   disposed(): boolean;
   /** The venue's instrument with the config laid over it (reloaded at every reconciliation). */
   instrument(symbol: string): VenueInstrument | undefined;
+  /** Braid's symbol for the venue's name of an instrument. */
+  toBraid(venueSymbol: string): string;
   /** Queues an event for the engine (delivered later, one per turn). */
   emit(e: VenueEvent): void;
   notice(level: BridgeNotice['level'], code: string, message: string, clientOrderId?: string): void;

@@ -134,7 +134,7 @@ export class VenueReports {
     this.core.emit({
       type: 'external_order',
       venueOrderId: report.venueOrderId,
-      symbol: report.symbol,
+      symbol: this.core.toBraid(report.symbol),
       side: report.side,
       quantity: report.quantity,
       ...(report.price !== undefined ? { price: report.price } : {}),
