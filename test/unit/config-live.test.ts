@@ -52,7 +52,7 @@ describe('live venues in the config', () => {
       url: 'https://api.hyperliquid.xyz',
       wsUrl: null,
       testnet: false,
-      pollMs: 1000,
+      pollMs: 3000,
       deadManSeconds: 0,
       marketSlippage: '0.01',
     });
