@@ -104,7 +104,12 @@ export async function runServe(args: string[]): Promise<number> {
   const port = parsePort(values.port);
   const config = readConfig(values.config);
   const stepMs = Number(process.env.BRAID_DEMO_STEP_MS ?? '');
-  const log = (line: string) => process.stderr.write(`${line}\n`);
+  // A reader of our output that went away (EPIPE: the terminal closed, the parent died) is not a fault:
+  // logging it would write to the same broken pipe and fail again, for ever, spinning a core.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+  const log = (line: string) => {
+    if (!process.stderr.destroyed) process.stderr.write(`${line}\n`);
+  };
 
   // Signals are caught from here on, so a SIGTERM during start-up still shuts down cleanly.
   const signals = untilStopped();
