@@ -5,7 +5,6 @@
 // left out. Every order read is remembered (its symbol, its cloid).
 import { OrderNotFound } from 'ccxt';
 import { str } from '../../../shared/domain/decimal.ts';
-import type { VenueEvents } from '../kraken/venue-events.ts';
 import type {
   FillCursor,
   VenueBalance,
@@ -14,6 +13,7 @@ import type {
   VenueOrderReport,
   VenueRead,
 } from '../venue.ts';
+import type { VenueEvents } from '../venue-events.ts';
 import type { Called, HyperliquidCalls } from './calls.ts';
 import { readFailed } from './errors.ts';
 import {

@@ -4,8 +4,8 @@
 // and poll checks it before it reports anything. A success after trouble is a reconnection, and
 // whatever happened while away is owed a full read (`reconnected`).
 import { AuthenticationError } from 'ccxt';
-import type { VenueEvents } from '../kraken/venue-events.ts';
 import type { VenueConnectionState } from '../venue.ts';
+import type { VenueEvents } from '../venue-events.ts';
 import type { Called } from './calls.ts';
 import { isConnectionTrouble } from './errors.ts';
 

@@ -2,8 +2,9 @@
 // on a planned stop, and armed or cleared on request (the registry may keep the switch itself). When
 // Hyperliquid refuses it for the account (too little volume traded) that is the account's state, not a
 // failure: the reason is kept in Hyperliquid's words for the Venues panel and the venue trades on.
-import type { VenueEvents } from '../kraken/venue-events.ts';
+
 import type { VenueRead } from '../venue.ts';
+import type { VenueEvents } from '../venue-events.ts';
 import type { HyperliquidCalls } from './calls.ts';
 import { signedAction } from './client.ts';
 import { DeadManSwitch, deadManProblem, isDeadManRefusal, type Timers } from './dead-man.ts';

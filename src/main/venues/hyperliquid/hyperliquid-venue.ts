@@ -23,7 +23,6 @@ import type { Market } from 'ccxt';
 import { type Dec, type DecStr, dec, str } from '../../../shared/domain/decimal.ts';
 import { redact } from '../credentials.ts';
 import { acquireKeyLock, type KeyLock } from '../key-lock.ts';
-import { VenueEvents } from '../kraken/venue-events.ts';
 import type {
   Disposer,
   FillCursor,
@@ -42,6 +41,7 @@ import type {
   VenueRead,
   VenueTicker,
 } from '../venue.ts';
+import { VenueEvents } from '../venue-events.ts';
 import { AccountReads } from './account-reads.ts';
 import { HyperliquidCalls } from './calls.ts';
 import { CancelReplace } from './cancel-replace.ts';

@@ -11,13 +11,13 @@ import type {
   VenueOrderReport,
   VenueRead,
 } from '../venue.ts';
+import type { VenueEvents } from '../venue-events.ts';
 import type { Called, KrakenCalls } from './calls.ts';
 import { readFailed } from './errors.ts';
 import type { Exchange } from './exchange.ts';
 import type { KnownOrders } from './known-orders.ts';
 import { balancesOf, fillOf, orderReportOf } from './mapping.ts';
 import { chargesFor } from './rate-budget.ts';
-import type { VenueEvents } from './venue-events.ts';
 
 /** Kraken's TradesHistory and ClosedOrders pages. */
 const PAGE = 50;

@@ -4,9 +4,9 @@
 // disconnect(): every timer, poll and push checks it before it reports anything.
 import { AuthenticationError, InvalidNonce } from 'ccxt';
 import type { VenueConnectionState } from '../venue.ts';
+import type { VenueEvents } from '../venue-events.ts';
 import type { Called } from './calls.ts';
 import { isConnectionTrouble } from './errors.ts';
-import type { VenueEvents } from './venue-events.ts';
 
 export class ConnectionState {
   private readonly events: VenueEvents;

@@ -4,6 +4,7 @@
 // of what nobody pushed before. Down: REST polls at pollMs again at once, with a catch-up; a retry that
 // fails again is not announced again until the socket has been up.
 import type { BackoffPolicy } from '../backoff.ts';
+import type { VenueEvents } from '../venue-events.ts';
 import type { KrakenCalls } from './calls.ts';
 import type { Timers } from './dead-man.ts';
 import type { Exchange } from './exchange.ts';
@@ -18,7 +19,6 @@ import {
 } from './private-feed.ts';
 import type { PushedUpdates } from './pushed-updates.ts';
 import { chargesFor } from './rate-budget.ts';
-import type { VenueEvents } from './venue-events.ts';
 
 export interface FeedLinkOptions {
   /** As configured; unset: no socket. */

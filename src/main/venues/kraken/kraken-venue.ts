@@ -38,6 +38,7 @@ import type {
   VenueRead,
   VenueTicker,
 } from '../venue.ts';
+import { VenueEvents } from '../venue-events.ts';
 import { AccountReads } from './account-reads.ts';
 import { KrakenCalls } from './calls.ts';
 import { ConnectionState } from './connection-state.ts';
@@ -61,7 +62,6 @@ import {
   type KrakenTier,
 } from './rate-budget.ts';
 import { ReportBook } from './report-book.ts';
-import { VenueEvents } from './venue-events.ts';
 
 export interface KrakenVenueOptions {
   /** REST base (`https://api.kraken.com`; a simulator's `http://127.0.0.1:PORT`). */

@@ -4,12 +4,12 @@
 // a delta for an order whose terms never came by the socket asks the poll to read it from REST.
 import type { Order, Trade } from 'ccxt';
 import { dec } from '../../../shared/domain/decimal.ts';
+import type { VenueEvents } from '../venue-events.ts';
 import type { KnownOrders } from './known-orders.ts';
 import type { KrakenMarkets } from './markets.ts';
 import type { OrderPoll } from './order-poll.ts';
 import { FINAL_STATUSES, type PushedOrder, pushedFillOf, pushedOrderReportOf } from './push-mapping.ts';
 import { isTerminal, type ReportBook } from './report-book.ts';
-import type { VenueEvents } from './venue-events.ts';
 
 export interface PushedUpdatesOptions {
   book: ReportBook;

@@ -1,7 +1,7 @@
 // The adapter's listeners and what it tells them. A listener's failure is its own (the others still
-// hear the event), every message is redacted of the key before it leaves, and a thing Kraken reported
+// hear the event), every message is redacted of the key before it leaves, and a thing the venue reported
 // that could not be read is said once, not every poll.
-import type { Disposer, VenueEvent } from '../venue.ts';
+import type { Disposer, VenueEvent } from './venue.ts';
 
 /** Messages remembered as said before the memory starts over (a bound, not a policy). */
 const SAID_CAP = 20_000;
@@ -40,7 +40,7 @@ export class VenueEvents {
     this.emit({ type: 'notice', level, code, message: this.clean(message), time: this.clock() });
   }
 
-  /** Says once (not every poll) that something Kraken reported could not be read. */
+  /** Says once (not every poll) that something the venue reported could not be read. */
   unreadable(code: string, message: string): void {
     if (this.unreadableSaid.has(message)) return;
     if (this.unreadableSaid.size > SAID_CAP) this.unreadableSaid.clear();
