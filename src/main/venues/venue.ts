@@ -59,6 +59,24 @@ export interface VenueOrderRequest {
   reduceOnly?: boolean;
 }
 
+/**
+ * An entry with its stop-loss and take-profit held at the venue from the start (IB: parent and two
+ * children in one OCA group, `transmit` on the last only; Hyperliquid: one `order` action grouped
+ * `normalTpsl`). The exits carry the client ids the engine gives them (`<entry>:SL`, `<entry>:TP`).
+ */
+export interface VenueBracketRequest {
+  entry: VenueOrderRequest;
+  stopLoss: VenueOrderRequest;
+  takeProfit: VenueOrderRequest;
+}
+
+/** What each leg of a native bracket came to; a leg the venue never saw is `rejected`, never guessed. */
+export interface VenueBracketOutcome {
+  entry: VenueOutcome;
+  stopLoss: VenueOutcome;
+  takeProfit: VenueOutcome;
+}
+
 /** Reason codes for a venue's refusal (venues.md "Orders"). */
 export type VenueRejectReason =
   | 'insufficient_funds'
@@ -213,6 +231,8 @@ export interface LiveVenue {
     change: { quantity?: DecStr; price?: DecStr; stopPrice?: DecStr },
   ): Promise<VenueOutcome>;
   cancel(ref: { clientOrderId: string; venueOrderId?: string }): Promise<VenueOutcome>;
+  /** Sends an entry and its exits as one native bracket; present only when `nativeBrackets`. */
+  submitBracket?(bracket: VenueBracketRequest): Promise<VenueBracketOutcome>;
   /** Cancels every working order on the account (the kill switch). */
   cancelAll(): Promise<VenueOutcome>;
 
