@@ -393,3 +393,48 @@ describe('configuration', () => {
     expect(() => counter({ timezone: 'Nowhere/Special' })).toThrow(RangeError);
   });
 });
+
+describe("the broker's own count (IB's DayTradesRemaining)", () => {
+  const now = t('2024-03-05T19:00:00Z');
+  const broker = (remaining: number | null, equity: string | null = '20000') => ({
+    venue: 'ib',
+    remaining,
+    equity,
+    at: now,
+  });
+
+  it('decides the limit when it says one: 0 left blocks though Braid counts none', () => {
+    const c = counter();
+    expect(c.blocksEntry(now, '20000')).toBe(false);
+    c.setBroker(broker(0));
+    expect(c.blocksEntry(now, '20000')).toBe(true);
+    const view = c.view(now, '20000');
+    expect(view.used).toBe(0); // Braid's own count, shown beside the broker's
+    expect(view.remaining).toBe(3);
+    expect(view.broker).toEqual({ venue: 'ib', remaining: 0, equity: '20000', at: now });
+  });
+
+  it('allows what the broker allows even when Braid counts the limit reached', () => {
+    const c = counter();
+    roundTrip(c, 'AAPL', '2024-03-05T15:00:00Z', '2024-03-05T15:10:00Z');
+    roundTrip(c, 'MSFT', '2024-03-05T15:20:00Z', '2024-03-05T15:30:00Z');
+    roundTrip(c, 'TSLA', '2024-03-05T15:40:00Z', '2024-03-05T15:50:00Z');
+    expect(c.blocksEntry(now, '20000')).toBe(true);
+    c.setBroker(broker(2));
+    expect(c.blocksEntry(now, '20000')).toBe(false);
+  });
+
+  it("takes the broker's equity for the $25,000 rule, and its null remaining as Braid's count", () => {
+    const c = counter();
+    // Day-start equity below 25,000 as Braid books it, but the broker says 30,000: the rule does not bind.
+    c.setBroker(broker(0, '30000'));
+    expect(c.applies('20000')).toBe(false);
+    expect(c.blocksEntry(now, '20000')).toBe(false);
+    // No remaining figure from the broker: Braid's own count decides, with the broker's equity.
+    c.setBroker(broker(null, '20000'));
+    roundTrip(c, 'AAPL', '2024-03-05T15:00:00Z', '2024-03-05T15:10:00Z');
+    expect(c.blocksEntry(now, '20000')).toBe(false);
+    c.setBroker(null);
+    expect(c.view(now, '20000').broker).toBeUndefined();
+  });
+});

@@ -29,6 +29,20 @@ export interface DayTradesView {
   /** The first business day on which the oldest counted day trade is out of the window. */
   oldestLeavesOn: string | null;
   dayTrades: DayTrade[];
+  /** The broker's own count (IB's DayTradesRemaining, and its equity for the $25,000 rule), when a
+   *  venue reports one: it is the one the limit follows; Braid's count is shown beside it. */
+  broker?: BrokerDayTrades;
+}
+
+/** What a broker says of the account's day trades, as last read (start, every reconnect, then polled). */
+export interface BrokerDayTrades {
+  venue: string;
+  /** Day trades the broker still allows in its window; null: the broker does not limit this account. */
+  remaining: number | null;
+  /** The account's equity as the broker counts it for the rule (net liquidation); null when not said. */
+  equity: DecStr | null;
+  /** Epoch ms of the read. */
+  at: number;
 }
 
 export interface Notice {

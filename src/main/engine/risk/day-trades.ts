@@ -4,7 +4,7 @@
 
 import type { Dec, DecStr } from '../../../shared/domain/decimal.ts';
 import { dec, isDecimalText } from '../../../shared/domain/decimal.ts';
-import type { DayTradesView } from '../../../shared/domain/engine-view.ts';
+import type { BrokerDayTrades, DayTradesView } from '../../../shared/domain/engine-view.ts';
 import type { DayTrade } from '../../../shared/domain/portfolio.ts';
 import { businessWindow, lastBusinessDayOnOrBefore, localDate, nextBusinessDay } from './calendar.ts';
 
@@ -44,6 +44,9 @@ export class DayTradeCounter {
   // The window start is asked for on every entry check; recompute only when the date changes.
   private memoToday = '';
   private memoStart = '';
+  /** The broker's own count, when one reports it: the limit follows it (it knows trades Braid did not
+   *  make). Not checkpointed: it is read again at every start and reconnect. */
+  private broker: BrokerDayTrades | null = null;
 
   constructor(config: DayTradePolicyConfig, state?: DayTradeState) {
     if (config.method !== 'round_trips') throw new RangeError(`unknown day-trade method: ${config.method}`);
@@ -101,16 +104,29 @@ export class DayTradeCounter {
     return Math.max(0, this.config.maxDayTrades - this.inWindow(now));
   }
 
-  /** The limit binds: policy on, margin account, day-start equity below the minimum. */
-  applies(dayStartEquity: DecStr): boolean {
-    return (
-      this.config.enabled && this.config.accountType === 'margin' && dec(dayStartEquity).lt(this.minEquity)
-    );
+  /** What the broker says now (IB's account summary); null forgets it (the venue went away). */
+  setBroker(report: BrokerDayTrades | null): void {
+    this.broker = report === null ? null : { ...report };
   }
 
-  /** An entry that opens a position is refused (`pdt_limit`). Exits are never blocked. */
+  brokerReport(): BrokerDayTrades | null {
+    return this.broker === null ? null : { ...this.broker };
+  }
+
+  /** The limit binds: policy on, margin account, equity below the minimum (the broker's equity when it
+   *  says one, else the day-start equity Braid books). */
+  applies(dayStartEquity: DecStr): boolean {
+    const equity = this.broker?.equity ?? dayStartEquity;
+    return this.config.enabled && this.config.accountType === 'margin' && dec(equity).lt(this.minEquity);
+  }
+
+  /** An entry that opens a position is refused (`pdt_limit`). Exits are never blocked. With a broker's
+   *  count, its remaining day trades decide: at 0 the broker would refuse or flag the account. */
   blocksEntry(now: number, dayStartEquity: DecStr): boolean {
-    return this.applies(dayStartEquity) && this.inWindow(now) >= this.config.maxDayTrades;
+    if (!this.applies(dayStartEquity)) return false;
+    const brokerLeft = this.broker?.remaining;
+    if (brokerLeft !== undefined && brokerLeft !== null) return brokerLeft <= 0;
+    return this.inWindow(now) >= this.config.maxDayTrades;
   }
 
   /** The first business day on which the oldest counted day trade is out of the window, or null. */
@@ -134,6 +150,7 @@ export class DayTradeCounter {
       max: this.config.maxDayTrades,
       oldestLeavesOn: this.oldestLeavesOn(now),
       dayTrades: counted.map((t) => ({ ...t })),
+      ...(this.broker !== null ? { broker: { ...this.broker } } : {}),
     };
   }
 

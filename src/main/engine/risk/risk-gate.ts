@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { BraidConfig } from '../../../shared/domain/config.ts';
 import { DEFAULT_LOT } from '../../../shared/domain/config.ts';
 import { type Dec, dec, str } from '../../../shared/domain/decimal.ts';
+import type { BrokerDayTrades } from '../../../shared/domain/engine-view.ts';
 import type { PlanInput, PlanRecord, RejectReason } from '../../../shared/domain/plan.ts';
 import type { TradingState } from '../../../shared/domain/portfolio.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
@@ -213,6 +214,11 @@ export class RiskGate {
     return false;
   }
 
+  /** A broker's own day-trade count (IB's account summary), or null to forget it. */
+  setBrokerDayTrades(report: BrokerDayTrades | null): void {
+    this.pdt.setBroker(report);
+  }
+
   dayTradesView() {
     return this.pdt.view(this.clock.time, str(this.portfolio.dayStartEquity));
   }
@@ -224,7 +230,9 @@ export class RiskGate {
   restore(s: RiskGateState): void {
     this.trading = s.tradingState;
     this.reason = s.tradingStateReason;
+    const broker = this.pdt.brokerReport();
     this.pdt = new DayTradeCounter(this.pdtConfig(), s.pdt);
+    this.pdt.setBroker(broker);
   }
 }
 

@@ -1,5 +1,6 @@
 // Pattern-day-trader counter: used, remaining, when the oldest leaves the window, a warning at the limit.
 // Day-trade dates are exchange dates (New York), whatever zone the rest of the screen shows: each says so.
+import * as fmt from '../../lib/format.ts';
 import { EXCHANGE_TIME_ZONE, timeZoneLabel } from '../../store/settings.ts';
 import { useTerminal } from '../../store/store.ts';
 import { Panel } from '../shell/Panel.tsx';
@@ -16,7 +17,12 @@ export function DayTrades() {
       </Panel>
     );
   }
-  const atLimit = view.enabled && view.applies && view.remaining <= 0;
+  // The broker's own count, when it says one, is the one the limit follows (it knows day trades made
+  // outside Braid); Braid's own count stays beside it, and a difference is pointed out.
+  const broker = view.broker;
+  const remaining = broker?.remaining ?? view.remaining;
+  const atLimit = view.enabled && view.applies && remaining <= 0;
+  const differs = broker !== undefined && broker.remaining !== null && broker.remaining !== view.remaining;
   const pips = Array.from({ length: view.max }, (_, i) => i < view.used);
   return (
     <Panel
@@ -41,7 +47,21 @@ export function DayTrades() {
           ))}
         </div>
         <dl className="kv">
-          <dt>Remaining</dt>
+          {broker && (
+            <>
+              <dt title={`Read from ${broker.venue} at ${new Date(broker.at).toISOString()}`}>
+                Broker remaining ({broker.venue.toUpperCase()})
+              </dt>
+              <dd className="num pdt-broker">{broker.remaining ?? 'no limit'}</dd>
+              {broker.equity !== null && (
+                <>
+                  <dt>Broker equity</dt>
+                  <dd className="num">{fmt.money(broker.equity)}</dd>
+                </>
+              )}
+            </>
+          )}
+          <dt>{broker ? "Braid's count: remaining" : 'Remaining'}</dt>
           <dd className="num">{view.remaining}</dd>
           <dt>Oldest leaves window</dt>
           <dd className="num">
@@ -60,7 +80,14 @@ export function DayTrades() {
             {view.oldestLeavesOn === null ? 'the window rolls' : `${view.oldestLeavesOn} (${DATE_ZONE})`}.
           </div>
         )}
-        {view.enabled && view.applies && view.remaining === 1 && (
+        {differs && (
+          <div className="banner caution" role="status">
+            {broker.venue.toUpperCase()} counts {broker.remaining} day trade
+            {broker.remaining === 1 ? '' : 's'} left, Braid {view.remaining}: the broker's count applies (it
+            sees trades made elsewhere).
+          </div>
+        )}
+        {view.enabled && view.applies && remaining === 1 && (
           <div className="banner caution" role="status">
             One day trade left.
           </div>
