@@ -13,6 +13,11 @@
 //                          urls: { api: { public: sim.url, private: sim.url } } })
 // Every /exchange action is logged with its recovered signer, so a test can prove that approveBuilderFee,
 // setReferrer or an order's `builder` field never arrive (ccxt sends them by default: wire notes fact 1).
+//
+// The account's WebSocket is on the same port at `wsUrl` (/ws, as wss://api.hyperliquid.xyz/ws): point
+// ccxt pro at it with urls.api.ws.public = sim.wsUrl. Every change the REST side or a scripted event
+// makes is pushed to the subscribed sockets (sim/ws.ts, orderUpdates and userFills) from the same
+// account /info reads; wsDrop() ends them, wsRefuse() keeps new ones out, wsSessions() shows each.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { type Dec, dec, ZERO } from '../../../src/shared/domain/decimal.ts';
@@ -31,6 +36,7 @@ import {
   type Wire,
 } from './sim/signing.ts';
 import { exchangeWeight, infoWeight, itemsWeight, type WeightView, WeightWindow } from './sim/weights.ts';
+import { AccountFeed, type SimWsSession } from './sim/ws.ts';
 
 export { ERR as HYPERLIQUID_ERRORS } from './sim/errors.ts';
 export type { SimCoinConfig } from './sim/market.ts';
@@ -44,6 +50,7 @@ export {
   signDigest,
   userSignedDigest,
 } from './sim/signing.ts';
+export type { SimWsSession } from './sim/ws.ts';
 
 type Amount = string | number;
 
@@ -165,6 +172,13 @@ export interface SimPositionView {
 
 export interface HyperliquidSim {
   url: string;
+  /** The account WebSocket (Hyperliquid's wss://api.hyperliquid.xyz/ws). */
+  wsUrl: string;
+  /** Ends every open WebSocket: `reset` (default) destroys it, `close` sends a close frame. How many. */
+  wsDrop(how?: 'close' | 'reset'): number;
+  /** While true, WebSocket upgrades are refused (HTTP 503): the socket endpoint is down. */
+  wsRefuse(refuse: boolean): void;
+  wsSessions(): SimWsSession[];
   /** The account address (lowercase) ccxt passes as walletAddress. */
   account: string;
   accountKey: string;
@@ -330,7 +344,35 @@ export async function startHyperliquidSim(options: HyperliquidSimOptions = {}): 
   const sockets = new Set<Socket>();
   let held: Array<() => Fill | undefined> | null = null;
 
-  const tick = () => checkDeadMan(account, deadMan, now());
+  const infoContext = () => ({
+    account,
+    user: accountAddress,
+    coins,
+    now: now(),
+    candles,
+    funding,
+    openInterest: new Map<string, Dec>(),
+  });
+  // The socket's shapes are /info's: one account, one way of showing it.
+  const feed = new AccountFeed({
+    account,
+    user: accountAddress,
+    now,
+    orderWire: (o) => {
+      const answer = handleInfo({ type: 'orderStatus', user: accountAddress, oid: o.oid }, infoContext());
+      return isObj(answer) ? (answer.order as Wire) : null;
+    },
+    fillWire: (f) => {
+      const request = { type: 'userFillsByTime', user: accountAddress, startTime: f.time, endTime: f.time };
+      const list = handleInfo(request, infoContext());
+      return (Array.isArray(list) ? list : []).find((x) => isObj(x) && x.tid === f.tid) ?? null;
+    },
+  });
+
+  const tick = () => {
+    checkDeadMan(account, deadMan, now());
+    feed.publish();
+  };
 
   const takeFault = (names: string[]): SimFault | undefined => {
     const i = faults.findIndex(({ fault: f }) => f.path === undefined || names.includes(f.path));
@@ -433,15 +475,7 @@ export async function startHyperliquidSim(options: HyperliquidSimOptions = {}): 
     }
     let answer: Wire;
     if (endpoint === 'info') {
-      const info = handleInfo(body, {
-        account,
-        user: accountAddress,
-        coins,
-        now: now(),
-        candles,
-        funding,
-        openInterest: new Map(),
-      });
+      const info = handleInfo(body, infoContext());
       if (info === undefined) {
         entry.error = ERR.deserialize;
         return send(res, entry, 422, ERR.deserialize);
@@ -462,6 +496,7 @@ export async function startHyperliquidSim(options: HyperliquidSimOptions = {}): 
           deadMan,
           fills: [],
         });
+        feed.publish();
       }
     }
     entry.error = errorOf(answer);
@@ -492,6 +527,7 @@ export async function startHyperliquidSim(options: HyperliquidSimOptions = {}): 
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
+  server.on('upgrade', (req, socket, head) => feed.upgrade(req, socket, head));
   server.keepAliveTimeout = 1000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -499,7 +535,9 @@ export async function startHyperliquidSim(options: HyperliquidSimOptions = {}): 
   const releaseFills = (): number[] => {
     const list = held ?? [];
     held = null;
-    return list.map((b) => b()?.tid).filter((t): t is number => t !== undefined);
+    const tids = list.map((b) => b()?.tid).filter((t): t is number => t !== undefined);
+    feed.publish();
+    return tids;
   };
 
   const findOrder = (ref: number | string): Order => {
@@ -511,6 +549,10 @@ export async function startHyperliquidSim(options: HyperliquidSimOptions = {}): 
 
   return {
     url: `http://127.0.0.1:${port}`,
+    wsUrl: `ws://127.0.0.1:${port}/ws`,
+    wsDrop: (how) => feed.drop(how),
+    wsRefuse: (refuse) => feed.refuse(refuse),
+    wsSessions: () => feed.views(),
     account: accountAddress,
     accountKey,
     agentKey: TEST_KEYS.agent,
@@ -522,9 +564,10 @@ export async function startHyperliquidSim(options: HyperliquidSimOptions = {}): 
     removeAgent(x) {
       agents.delete(asAddress(x));
     },
-    close() {
+    async close() {
       for (const res of lost) res.destroy();
       lost.clear();
+      await feed.close();
       return new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
@@ -539,6 +582,7 @@ export async function startHyperliquidSim(options: HyperliquidSimOptions = {}): 
       quotes.set(coin.name, quoteOf(q));
       const liquidity = q.liquidity === undefined ? liquidityDefault : dec(q.liquidity);
       account.onQuote(coin, now(), liquidity);
+      feed.publish();
     },
     setCandles(name, interval, list) {
       const coin = coinOf(name);
@@ -576,7 +620,9 @@ export async function startHyperliquidSim(options: HyperliquidSimOptions = {}): 
         return undefined;
       }
       if (o.status !== 'open' && o.status !== 'triggered') throw new Error(`order ${o.oid} is ${o.status}`);
-      return book().tid;
+      const tid = book().tid;
+      feed.publish();
+      return tid;
     },
     holdFills(h) {
       if (h) held = held ?? [];
