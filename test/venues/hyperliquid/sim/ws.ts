@@ -148,14 +148,25 @@ export class AccountFeed {
         channel: 'error',
         data: `Error parsing JSON into valid websocket request: ${text}`,
       });
-    if (!isObj(m)) return refuse();
-    if (m.method === 'ping') return this.send(session, { channel: 'pong' });
-    const sub = m.subscription;
-    if (m.method !== 'subscribe' || !isObj(sub) || typeof sub.user !== 'string') return refuse();
-    if (sub.type !== 'orderUpdates' && sub.type !== 'userFills') return refuse();
-    const key = `${sub.type}:${sub.user.toLowerCase()}`;
+    if (isObj(m) && m.method === 'ping') {
+      this.send(session, { channel: 'pong' });
+      return;
+    }
+    const sub = isObj(m) ? m.subscription : undefined;
+    const readable =
+      isObj(m) &&
+      m.method === 'subscribe' &&
+      isObj(sub) &&
+      typeof sub.user === 'string' &&
+      (sub.type === 'orderUpdates' || sub.type === 'userFills');
+    if (!readable || !isObj(sub)) {
+      refuse();
+      return;
+    }
+    const key = `${String(sub.type)}:${String(sub.user).toLowerCase()}`;
     if (session.view.subscriptions.includes(key)) {
-      return this.send(session, { channel: 'error', data: `Already subscribed: ${JSON.stringify(sub)}` });
+      this.send(session, { channel: 'error', data: `Already subscribed: ${JSON.stringify(sub)}` });
+      return;
     }
     session.view.subscriptions.push(key);
     this.send(session, {
@@ -163,9 +174,9 @@ export class AccountFeed {
       data: { method: 'subscribe', subscription: sub as Wire },
     });
     if (sub.type === 'userFills') {
-      const mine = sub.user.toLowerCase() === this.o.user;
+      const mine = String(sub.user).toLowerCase() === this.o.user;
       const fills = mine ? this.o.account.fills.slice(-SNAPSHOT_FILLS).map(this.o.fillWire) : [];
-      this.send(session, { channel: 'userFills', data: { isSnapshot: true, user: sub.user, fills } });
+      this.send(session, { channel: 'userFills', data: { isSnapshot: true, user: String(sub.user), fills } });
     }
   }
 
