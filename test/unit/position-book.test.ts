@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { Portfolio, portfolioStateSchema } from '../../src/main/engine/portfolio/portfolio.ts';
 import {
   bookEntry,
   bookExit,
+  bookFunding,
   markedValue,
   openBook,
   positionView,
@@ -43,5 +45,46 @@ describe('position book', () => {
       entryTime: T,
       exitTime: T + 60_000,
     });
+  });
+});
+
+describe('funding on a perpetual position', () => {
+  it('is booked once per payment time, shown beside the mark-to-market P&L and in the closed trade', () => {
+    const b = openBook('BTC/USD', 'p1', 'buy', T);
+    bookEntry(b, dec('0.5'), dec('30000'), dec('10.5')); // long 0.5 @ 60,000
+    expect(positionView(b, dec(60000)).funding).toBeUndefined();
+    // Paid 1.25 at the first hour, received 0.40 at the second; the first again (a re-read) is not booked.
+    expect(bookFunding(b, dec('-1.25'), T + 3_600_000)).toBe(true);
+    expect(bookFunding(b, dec('0.40'), T + 7_200_000)).toBe(true);
+    expect(bookFunding(b, dec('-1.25'), T + 3_600_000)).toBe(false);
+    expect(bookFunding(b, dec('-9'), T + 7_200_000)).toBe(false);
+    const view = positionView(b, dec(60100));
+    expect(view.unrealizedPnl).toBe('50'); // (60,100 - 60,000) x 0.5, funding apart
+    expect(view.funding).toBe('-0.85');
+    bookExit(b, dec('0.5'), dec('30100'), dec('10.5'), 'close');
+    // Gross 100, fees 21, funding -0.85: 78.15.
+    expect(tradeOf(b, T + 8_000_000).pnl).toBe('78.15');
+  });
+});
+
+describe('the portfolio books funding into cash', () => {
+  it('moves cash and the open P&L; refuses a symbol Braid holds nothing in; counts a re-read once', () => {
+    const p = new Portfolio('10000', 'USD', () => null);
+    const b = openBook('ETH/USD', 'p2', 'sell', T);
+    bookEntry(b, dec('2'), dec('6000'), dec('0'));
+    p.positions.set('ETH/USD', b);
+    p.bookCash('sell', dec('6000'), dec('0'));
+    p.setLast('ETH/USD', '3000');
+    expect(p.bookFunding('BTC/USD', dec('1'), T + 1).kind).toBe('no_position');
+    const booked = p.bookFunding('ETH/USD', dec('2.5'), T + 3_600_000); // 2.5 received
+    expect(booked.kind).toBe('booked');
+    expect(p.bookFunding('ETH/USD', dec('2.5'), T + 3_600_000).kind).toBe('duplicate');
+    expect(p.cash.toString()).toBe('16002.5');
+    // Equity: cash 16,002.5 less the short marked at 3,000 x 2 = 10,002.5; open P&L 0 + 2.5.
+    expect(p.equity().toString()).toBe('10002.5');
+    expect(p.account().unrealizedPnl).toBe('2.5');
+    // The checkpoint keeps the funding and its cursor (strict schema).
+    const state = portfolioStateSchema.parse(p.state());
+    expect(state.positions[0]).toMatchObject({ funding: '2.5', fundingThrough: T + 3_600_000 });
   });
 });

@@ -33,7 +33,7 @@ import {
   ordersToQuery,
   reconcile,
 } from './reconcile.ts';
-import type { LiveVenue, VenueEvent, VenueOrderReport, VenueOutcome } from './venue.ts';
+import type { LiveVenue, VenueEvent, VenueOrderReport, VenueOutcome, VenueRead } from './venue.ts';
 import { type VenueSeat, venueSeat } from './venue-seat.ts';
 
 /** What the registry needs of the engine (EnginePort has it all). */
@@ -87,6 +87,8 @@ export interface VenueRegistryOptions {
   cancelAllWaitMs?: number;
   /** Runs a bridge delivery out of the caller's stack (setImmediate by default). */
   defer?: (fn: () => void) => void;
+  /** How often funding on perpetual positions is read between reconciliations (Hyperliquid pays hourly). */
+  fundingEveryMs?: number;
 }
 
 export interface VenueRegistry extends VenueDesk {
@@ -134,6 +136,7 @@ interface Slot {
   deadManSeconds: number;
   deadManTimer: unknown;
   quoteTimer: unknown;
+  fundingTimer: unknown;
   quoting: boolean;
   detail: string | undefined;
   run: Promise<void> | null;
@@ -158,6 +161,16 @@ const ENV_NAMES: Record<string, string> = {
 /** The kill command waits this long for the venues' cancel-all; a throttled one goes on trying after. */
 const CANCEL_ALL_WAIT_MS = 5_000;
 const RETRY = { ...QUERY_BACKOFF, baseMs: 1_000, maxMs: 30_000 };
+const FUNDING_EVERY_MS = 5 * 60_000;
+
+/** A venue that pays funding on perpetual positions (Hyperliquid): an adapter extra, not the port's. */
+interface FundingReader {
+  fundingSince(since: number): Promise<VenueRead<Array<{ symbol: string; time: number; amount: string }>>>;
+}
+const fundingReaderOf = (live: LiveVenue): FundingReader | undefined =>
+  typeof (live as Partial<FundingReader>).fundingSince === 'function'
+    ? (live as unknown as FundingReader)
+    : undefined;
 
 const describe = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -173,6 +186,7 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
   const now = options.now;
   const fillMarginMs = options.fillMarginMs ?? FILL_MARGIN_MS;
   const cancelAllWaitMs = options.cancelAllWaitMs ?? CANCEL_ALL_WAIT_MS;
+  const fundingEveryMs = options.fundingEveryMs ?? FUNDING_EVERY_MS;
 
   /** The outcome, or `unknown` once `ms` have passed (the request goes on). */
   const answerWithin = (outcome: Promise<VenueOutcome>, ms: number): Promise<VenueOutcome> =>
@@ -256,6 +270,7 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
       deadManSeconds,
       deadManTimer: null,
       quoteTimer: null,
+      fundingTimer: null,
       quoting: false,
       detail: undefined,
       run: null,
@@ -508,6 +523,7 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
       slot.quoting = true;
       void quote(slot);
     }
+    scheduleFunding(slot);
   }
 
   /** One reconciliation: read the venue, then the engine, and apply the difference through the bridge. */
@@ -561,6 +577,8 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
       await finishLostRequests(slot, eng, mass.value.openOrders);
       if (!running) return ok(null);
       await compareAfter(slot, eng, mass.value);
+      if (!running) return ok(null);
+      await bookFunding(slot, eng);
       return ok(null);
     } catch (e) {
       return err('internal', describe(e));
@@ -658,6 +676,54 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
     }
   }
 
+  // ------------------------------------------------------------------------------ funding
+
+  /**
+   * Funding paid or received on Braid's perpetual positions at this venue since each opened, for the
+   * engine to book (once: it keeps the time of the last payment booked per position). Read at every
+   * reconciliation and every `fundingEveryMs` while connected; a failed read is made up by the next.
+   */
+  async function bookFunding(slot: Slot, eng: RegistryEngine): Promise<void> {
+    const reader = fundingReaderOf(slot.live);
+    if (!reader) return;
+    const snapshot = eng.snapshot();
+    const plansHere = new Set(
+      snapshot.orders.filter((o) => o.venue === slot.name && o.role === 'entry').map((o) => o.planId),
+    );
+    const opened = new Map<string, number>();
+    for (const p of snapshot.positions) if (plansHere.has(p.planId)) opened.set(p.symbol, p.openedAt);
+    if (opened.size === 0) return;
+    let read: Awaited<ReturnType<FundingReader['fundingSince']>>;
+    try {
+      read = await reader.fundingSince(Math.min(...opened.values()));
+    } catch (e) {
+      read = { ok: false, message: describe(e), retryable: true };
+    }
+    if (!read.ok) {
+      log(`braid: ${slot.name}: funding not read: ${read.message}`);
+      return;
+    }
+    const events: EngineVenueEvent[] = [];
+    for (const payment of [...read.value].sort((a, b) => a.time - b.time)) {
+      const symbol = slot.toBraid(payment.symbol);
+      const since = opened.get(symbol);
+      // A payment on an earlier position in the same market is not this one's.
+      if (since === undefined || payment.time < since) continue;
+      events.push({ type: 'funding', symbol, amount: payment.amount, time: payment.time });
+    }
+    if (events.length > 0 && running) await slot.bridge.deliver(events);
+  }
+
+  function scheduleFunding(slot: Slot): void {
+    if (!running || !fundingReaderOf(slot.live) || slot.fundingTimer !== null) return;
+    slot.fundingTimer = timers.setTimeout(() => {
+      slot.fundingTimer = null;
+      if (!running || !engine) return;
+      const done = isReady(slot) ? bookFunding(slot, engine) : Promise.resolve();
+      void done.finally(() => scheduleFunding(slot));
+    }, fundingEveryMs);
+  }
+
   // ------------------------------------------------------------------------------ new credentials
 
   async function disconnectQuietly(name: string, live: LiveVenue): Promise<void> {
@@ -751,6 +817,8 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
           slot.deadManTimer = null;
           if (slot.quoteTimer !== null) timers.clearTimeout(slot.quoteTimer);
           slot.quoteTimer = null;
+          if (slot.fundingTimer !== null) timers.clearTimeout(slot.fundingTimer);
+          slot.fundingTimer = null;
           // A clean stop: left armed, the switch would cancel every resting order (stops included).
           if (slot.deadMan.state === 'armed' && slot.connected && slot.live.armDeadMan) {
             try {

@@ -12,6 +12,9 @@ export interface PositionRecord {
   openedAt: number;
   /** The working stop's level; null: the position has no stop (none planned, not placed yet, or cancelled). */
   stop?: DecStr | null;
+  /** Funding received (+) or paid (-) while open (perpetuals): part of the position's P&L, beside the
+   *  mark-to-market `unrealizedPnl`. Absent: none booked. */
+  funding?: DecStr;
 }
 
 export interface TradeRecord {

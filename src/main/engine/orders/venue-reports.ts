@@ -41,6 +41,8 @@ export interface ReportHooks {
   /** After any live report about an order (`order` as it was before, `report` what came): its position's
    *  brackets follow. */
   reported(order: OrderRecord, report: OrderEvent): void;
+  /** A funding payment on a position held at a live venue (perpetuals): booked by the portfolio. */
+  funding?(venue: string, payment: { symbol: string; amount: string; time: number }): void;
 }
 
 export class VenueReports {
@@ -73,6 +75,16 @@ export class VenueReports {
     if (live) this.hooks.advance(e.time);
     if (e.type === 'external_order') {
       this.noteExternal(venueName, e);
+      return;
+    }
+    if (e.type === 'funding') {
+      if (this.hooks.funding) this.hooks.funding(venueName, e);
+      else
+        this.events.notice(
+          'warning',
+          'funding_not_booked',
+          `${venueName}: funding on ${e.symbol} not booked`,
+        );
       return;
     }
     if (e.type === 'position_mismatch') {

@@ -22,6 +22,29 @@ export class FillBooking {
     this.p.views.emitPosition(order.symbol);
   }
 
+  /** A funding payment at a live venue: into cash and the position's P&L, once (by its time), said in the
+   *  journal as a notice (the audit of where the money went). */
+  bookFunding(venue: string, payment: { symbol: string; amount: string; time: number }): void {
+    const booked = this.p.portfolio.bookFunding(payment.symbol, dec(payment.amount), payment.time);
+    if (booked.kind !== 'booked') {
+      if (booked.kind === 'duplicate') return;
+      this.p.events.notice(
+        'warning',
+        'funding_without_position',
+        `${venue} booked funding ${payment.amount} on ${payment.symbol}, where Braid holds no position: not booked`,
+      );
+      return;
+    }
+    const paid = payment.amount.startsWith('-');
+    this.p.events.notice(
+      'info',
+      'funding_booked',
+      `${venue}: funding ${paid ? 'paid' : 'received'} on ${payment.symbol}: ${payment.amount} (${booked.position.funding} since open)`,
+      booked.position.planId,
+    );
+    this.p.views.emitPosition(payment.symbol);
+  }
+
   applyEntryFill(order: OrderRecord, qty: Dec, value: Dec, fee: Dec, time: number): void {
     let book = this.p.portfolio.positions.get(order.symbol);
     if (!book) {

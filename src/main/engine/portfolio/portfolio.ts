@@ -8,7 +8,7 @@ import type { Side } from '../../../shared/domain/plan.ts';
 import type { PositionRecord, TradeRecord } from '../../../shared/domain/portfolio.ts';
 import { decimalText, epochMs } from '../state-schema.ts';
 import { EquityCurve, type EquityCurveState } from './metrics.ts';
-import { avgEntryPrice, markedValue, type PositionBook, positionView } from './position-book.ts';
+import { avgEntryPrice, bookFunding, markedValue, type PositionBook, positionView } from './position-book.ts';
 
 export interface PortfolioState {
   cash: string;
@@ -38,6 +38,8 @@ export const portfolioStateSchema = z.strictObject({
       lastExitReason: z
         .enum(['stop_loss', 'take_profit', 'trailing_stop', 'close', 'kill_switch'])
         .nullable(),
+      funding: decimalText.optional(),
+      fundingThrough: epochMs.optional(),
     }),
   ),
   lastClose: z.record(z.string(), decimalText),
@@ -103,6 +105,23 @@ export class Portfolio {
     this.cash = side === 'buy' ? this.cash.minus(value).minus(fee) : this.cash.plus(value).minus(fee);
   }
 
+  /**
+   * A funding payment on the open position in `symbol` (a perpetual's): cash moves by `amount` and the
+   * position's P&L with it. Returns the position as it is now, `duplicate` when that payment was booked
+   * already, or `no_position` when Braid holds nothing there (the venue's own position, not Braid's).
+   */
+  bookFunding(
+    symbol: string,
+    amount: Dec,
+    time: number,
+  ): { kind: 'booked'; position: PositionRecord } | { kind: 'duplicate' | 'no_position' } {
+    const book = this.positions.get(symbol);
+    if (!book || dec(book.qty).eq(0)) return { kind: 'no_position' };
+    if (!bookFunding(book, amount, time)) return { kind: 'duplicate' };
+    this.cash = this.cash.plus(amount);
+    return { kind: 'booked', position: this.positionRecord(book) };
+  }
+
   addRealized(trade: TradeRecord): void {
     this.realized = this.realized.plus(trade.pnl);
   }
@@ -114,7 +133,7 @@ export class Portfolio {
   account(): AccountView {
     let unrealized = ZERO;
     for (const book of this.positions.values())
-      unrealized = unrealized.plus(this.positionRecord(book).unrealizedPnl);
+      unrealized = unrealized.plus(this.positionRecord(book).unrealizedPnl).plus(book.funding ?? '0');
     return {
       currency: this.currency,
       cash: str(this.cash),

@@ -19,6 +19,12 @@ export interface PositionBook {
   fees: string;
   openedAt: number;
   lastExitReason: ExitReason | null;
+  /** Funding received (+) or paid (-) on the position (perpetuals), in the account currency. Absent
+   *  until the first payment, so books without any (every paper and spot one) stay as they were. */
+  funding?: string;
+  /** Venue time of the last funding payment booked: a payment at or before it is one already booked
+   *  (funding is paid at most once per position per interval, so time orders them). */
+  fundingThrough?: number;
 }
 
 export function openBook(symbol: string, planId: string, entrySide: Side, time: number): PositionBook {
@@ -52,6 +58,14 @@ export function bookExit(book: PositionBook, qty: Dec, value: Dec, fee: Dec, rea
   book.lastExitReason = reason;
 }
 
+/** A funding payment: booked once (by its time), into the position's P&L. False: already booked. */
+export function bookFunding(book: PositionBook, amount: Dec, time: number): boolean {
+  if (book.fundingThrough !== undefined && time <= book.fundingThrough) return false;
+  book.funding = str(dec(book.funding ?? '0').plus(amount));
+  book.fundingThrough = time;
+  return true;
+}
+
 export function avgEntryPrice(book: PositionBook): Dec {
   return dec(book.entryNotional).div(book.entryQty);
 }
@@ -75,6 +89,7 @@ export function positionView(book: PositionBook, mark: Dec): PositionRecord {
     markPrice: str(mark),
     unrealizedPnl: str(unrealized),
     openedAt: book.openedAt,
+    ...(book.funding !== undefined ? { funding: book.funding } : {}),
   };
 }
 
@@ -84,7 +99,8 @@ export function tradeOf(book: PositionBook, exitTime: number): TradeRecord {
   const exitNotional = dec(book.exitNotional);
   const fees = dec(book.fees);
   const gross = book.side === 'long' ? exitNotional.minus(entryNotional) : entryNotional.minus(exitNotional);
-  const pnl = gross.minus(fees);
+  // Funding is money the position made or cost while open, as fees are: it is in the trade's P&L.
+  const pnl = gross.minus(fees).plus(book.funding ?? '0');
   return {
     planId: book.planId,
     symbol: book.symbol,

@@ -72,6 +72,9 @@ export type VenueEvent =
       price?: DecStr;
       time: number;
     }
+  /** A funding payment on a perpetual position (Hyperliquid's userFunding): cash, and the position's
+   *  P&L. `amount` in the account currency, negative when paid. Booked once, by time. */
+  | { type: 'funding'; symbol: string; amount: DecStr; time: number }
   /** The venue's position disagrees with the engine's (reconciliation): a notice, trust the venue. */
   | {
       type: 'position_mismatch';

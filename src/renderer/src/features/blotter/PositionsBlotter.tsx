@@ -29,11 +29,16 @@ export const POSITION_COLUMNS: readonly Column[] = [
   { key: 'actions', label: '', width: '56px', align: 'center' },
 ];
 
-/** Unrealized P&L as a percent of the entry notional (display only, exact until the final rounding). */
+/** The position's open P&L: marked to market, plus the funding it received or paid (perpetuals). */
+export function positionPnl(p: PositionRecord): string {
+  return p.funding === undefined ? p.unrealizedPnl : dec(p.unrealizedPnl).plus(p.funding).toString();
+}
+
+/** Open P&L as a percent of the entry notional (display only, exact until the final rounding). */
 export function positionPnlPct(p: PositionRecord): string | null {
   try {
     const notional = dec(p.avgPrice).times(p.quantity).abs();
-    return notional.eq(0) ? null : dec(p.unrealizedPnl).div(notional).times(100).toString();
+    return notional.eq(0) ? null : dec(positionPnl(p)).div(notional).times(100).toString();
   } catch {
     return null;
   }
@@ -66,6 +71,7 @@ const PositionRow = memo(function PositionRow({ id, rowIndex, top }: RowProps) {
   const zone = useTimeZone();
   const block = useTradingBlock();
   if (!p) return null;
+  const pnl = positionPnl(p);
   const pnlPct = positionPnlPct(p);
   return (
     <GridRow rowIndex={rowIndex} top={top} selected={selected} onClick={() => selectSymbol(p.symbol)}>
@@ -86,8 +92,22 @@ const PositionRow = memo(function PositionRow({ id, rowIndex, top }: RowProps) {
       <Cell align="right">{fmt.price(p.avgPrice, tick)}</Cell>
       <Cell align="right">{fmt.price(p.markPrice, tick)}</Cell>
       <Cell align="right">{fmt.money(marketValue(p))}</Cell>
-      <Cell align="right" className={fmt.toneClass(p.unrealizedPnl)}>
-        {fmt.signedMoney(p.unrealizedPnl)}
+      <Cell
+        align="right"
+        className={fmt.toneClass(pnl)}
+        title={
+          p.funding === undefined
+            ? undefined
+            : `Marked to market ${fmt.signedMoney(p.unrealizedPnl)}, funding ${fmt.signedMoney(p.funding)}`
+        }
+      >
+        {fmt.signedMoney(pnl)}
+        {p.funding !== undefined && (
+          <span className="pnl-funding" title="includes funding">
+            {' '}
+            ƒ
+          </span>
+        )}
       </Cell>
       <Cell align="right" className={fmt.toneClass(pnlPct)}>
         {fmt.pct(pnlPct)}
@@ -130,7 +150,7 @@ export function positionSortValue(p: PositionRecord, column: string): SortValue 
     case 'mkt-value':
       return dec(p.markPrice).times(p.quantity);
     case 'unrealized':
-      return dec(p.unrealizedPnl);
+      return dec(positionPnl(p));
     case 'pnl-pct':
       return dec(positionPnlPct(p) ?? '0');
     case 'opened':
