@@ -16,14 +16,20 @@ const COMMANDS = {
   --db FILE       journal: a run stopped part-way resumes where it ended; a completed one reports again
   --new           move the file at --db aside (to FILE.replaced-<UTC time>) and start a new journal
   --out FILE      write the report there instead of standard output`,
-  serve: `braid serve [--demo] [--port N] [--db FILE [--new]] [--new-token] [--config FILE]
+  serve: `braid serve [--demo] [--port N] [--db FILE [--new]] [--new-token] [--config FILE] [--inbox FILE]
   Runs the engine headless and serves the terminal to a browser on 127.0.0.1 (the URL is printed).
+  Upstream plans: POST /api/plans with the token, a plan or an array of plans as the JSON body; each is
+  answered accepted, rejected with its reason, or duplicate (a plan id seen before is ignored).
   --demo          replay the bundled week of bars with a built-in signal source
   --port N        port to listen on (0, the default: any free port)
   --db FILE       journal (a temporary one when absent)
   --new           move the file at --db aside (to FILE.replaced-<UTC time>) and start a new journal
   --new-token     issue a new access token instead of the one kept with the journal
   --config FILE   risk, approval and venue settings (JSON)
+  --inbox FILE    embedded inbox: a SQLite file (created if missing, WAL) where any local process inserts
+                  plan_inbox(id, plan, created_at) rows; each is picked up within 100 ms and its outcome
+                  written to plan_inbox_status(id, status, reason, at); rows left by a stopped run are
+                  taken at start
   Stops on Ctrl-C (SIGINT) or SIGTERM.`,
   export: `braid export --db FILE [--format csv|json] [--out FILE]
   Writes the closed trades of a journal with a SHA-256 hash chain (see braid verify). Reads only: works

@@ -1,15 +1,19 @@
-// `braid serve [--demo] [--port N] [--db FILE [--new]] [--new-token] [--config FILE]` (product.md): the
+// `braid serve [--demo] [--port N] [--db FILE [--new]] [--new-token] [--config FILE] [--inbox FILE]`
+// (product.md, desk.md): the
 // engine headless in a worker thread, the built renderer and the API on 127.0.0.1 behind a token. Prints
 // one line `Braid UI ready at http://127.0.0.1:PORT/?token=TOKEN` on stdout (a hint of what to do follows
 // on stderr), runs until SIGINT/SIGTERM, then stops the demo feed, closes every socket and the journal,
 // and returns 0. The token is kept in the journal: a restart on the same journal and port keeps open tabs
-// working; `--new-token` issues another.
+// working; `--new-token` issues another. Upstream plans come in through POST /api/plans and, with
+// `--inbox FILE`, the embedded inbox (a SQLite file any local process inserts plans into).
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AppSnapshot } from '../../shared/contract.ts';
 import { startHostWorker } from '../host/worker-client.ts';
+import { startInbox } from '../intake/inbox.ts';
+import { hostDoor } from '../intake/plan-door.ts';
 import { startServer } from '../serve/server.ts';
 import { parseFlags, UsageError } from './args.ts';
 
@@ -96,6 +100,7 @@ export async function runServe(args: string[]): Promise<number> {
     new: { type: 'boolean' },
     'new-token': { type: 'boolean' },
     config: { type: 'string' },
+    inbox: { type: 'string' },
   });
   if (positionals.length > 0)
     throw new UsageError(`serve takes no positional arguments: ${positionals.join(' ')}`);
@@ -151,9 +156,18 @@ export async function runServe(args: string[]): Promise<number> {
       const journal = values.db ? `${resumed ? 'resumed' : 'new'} journal ${values.db}` : 'temporary journal';
       log(modeLine(snapshot.value as AppSnapshot, journal, values.demo === true));
     }
-    const server = await startServer({ host, token, port, staticRoot: root('out/renderer'), log });
+    const door = hostDoor(host);
+    const server = await startServer({ host, token, port, staticRoot: root('out/renderer'), log, door });
     if (!server.ok) {
       log(`braid: ${server.error.message}`);
+      await host.close();
+      return 2;
+    }
+    // The inbox's rows written while Braid was down are taken first, then each new one within 100 ms.
+    const inbox = values.inbox === undefined ? null : startInbox({ path: values.inbox, door, log });
+    if (inbox !== null && !inbox.ok) {
+      log(`braid: ${inbox.error.message}`);
+      await server.value.close();
       await host.close();
       return 2;
     }
@@ -163,6 +177,7 @@ export async function runServe(args: string[]): Promise<number> {
     const why = await signals.stopped;
     const clean = why === 'SIGINT' || why === 'SIGTERM';
     if (!clean) log(`braid: ${why}`);
+    await inbox?.value.close();
     await server.value.close();
     await host.close();
     return clean ? 0 : 1;

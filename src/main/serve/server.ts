@@ -8,6 +8,7 @@ import { WebSocketServer } from 'ws';
 import { WS_PATH } from '../../shared/contract.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import type { HostHandle } from '../host/types.ts';
+import { hostDoor, type PlanDoor } from '../intake/plan-door.ts';
 import { contentSecurityPolicy, securityHeaders } from '../security.ts';
 import { fetchSiteAllowed, hostAllowed, originAllowed, requestToken, tokenMatches } from './auth.ts';
 import { handleApi, sendJson } from './http-api.ts';
@@ -33,6 +34,8 @@ export interface ServerOptions {
   clientLimits?: ClientLimits;
   /** WebSocket clients at once; one more is refused with 503 (each costs a snapshot and a queue). */
   maxClients?: number;
+  /** Where POST /api/plans sends upstream plans: through the host's command queue unless given. */
+  door?: PlanDoor;
 }
 
 const MAX_CLIENTS = 64;
@@ -59,6 +62,7 @@ export function requestUrl(target: string | undefined, port: number): URL | null
 
 export function startServer(options: ServerOptions): Promise<Result<ServeServer>> {
   const { host, token } = options;
+  const door = options.door ?? hostDoor(host);
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   let port = options.port;
   const headers = () =>
@@ -89,7 +93,7 @@ export function startServer(options: ServerOptions): Promise<Result<ServeServer>
       if (!originAllowed(req, port) || !fetchSiteAllowed(req)) {
         return sendJson(res, 403, err('forbidden', 'requests from other sites are refused'), headers());
       }
-      return handleApi(host, req, res, url, headers());
+      return handleApi(host, req, res, url, headers(), door);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { ...headers(), Allow: 'GET, HEAD' });

@@ -1,0 +1,164 @@
+// The embedded inbox's reader: new rows of plan_inbox go through the plan door and each row's outcome is
+// written to plan_inbox_status. Picked up within 100 ms: every POLL_MS it asks SQLite's data_version
+// whether another connection committed (a read of the WAL index, no table page), and only then reads the
+// rows past its high-water mark (the rowid of the last row it took) that have no status yet. Polling the
+// mark alone would run the query every tick; data_version says exactly when there is something to read.
+// At start the mark is 0: every row without a status (written while Braid was down, or cut short by a
+// crash) is taken first; rows that have one are never submitted again. A row that cannot be read gets
+// `rejected` with its reason and the rows after it go on. The engine's idempotency on the plan id (the
+// same plan through HTTP and the inbox) is the door's, not the inbox's.
+import { ok, type Result } from '../../shared/result.ts';
+import { type InboxRow, type InboxStatusRow, type InboxStore, openInbox } from './inbox-store.ts';
+import type { PlanDoor } from './plan-door.ts';
+import { readJson } from './plan-json.ts';
+import type { PlanOutcome } from './plan-outcome.ts';
+
+/** Under the 100 ms pickup bound with room for the submission itself. */
+export const POLL_MS = 20;
+/** Rows taken per read; more waiting are read on the next tick without waiting for a new commit. */
+const BATCH = 200;
+
+export interface InboxOptions {
+  path: string;
+  door: PlanDoor;
+  /** When outcomes are recorded (plan_inbox_status.at). */
+  clock?: () => number;
+  pollMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface Inbox {
+  /** Rows answered since start (tests, the terminal). */
+  answered(): number;
+  /** Stops polling, waits for a batch in flight, closes the file. Idempotent. */
+  close(): Promise<void>;
+}
+
+interface Prepared {
+  row: InboxRow;
+  /** The plan to submit, or the row's outcome already (it could not be read). */
+  plan?: unknown;
+  refused?: { reason: string; message: string };
+}
+
+function prepare(row: InboxRow): Prepared {
+  const json = readJson(row.plan, `inbox row ${row.id}: plan`);
+  if (!json.ok) return { row, refused: { reason: json.error.code, message: json.error.message } };
+  const plan = json.value;
+  if (typeof plan !== 'object' || plan === null || Array.isArray(plan)) return { row, plan };
+  const id = (plan as { id?: unknown }).id;
+  // The row's id is the plan's: a plan without one takes it, a plan naming another is refused.
+  if (id === undefined) return { row, plan: { ...plan, id: row.id } };
+  if (id !== row.id)
+    return {
+      row,
+      refused: {
+        reason: 'id_mismatch',
+        message: `inbox row ${row.id}: the plan's id ${JSON.stringify(id).slice(0, 80)} is not the row's`,
+      },
+    };
+  return { row, plan };
+}
+
+function statusOf(id: string, outcome: PlanOutcome, at: string): InboxStatusRow {
+  if (outcome.outcome === 'accepted') return { id, status: 'accepted', reason: null, at };
+  if (outcome.outcome === 'duplicate')
+    return { id, status: 'duplicate', reason: `the plan id was seen before (it is ${outcome.status})`, at };
+  return { id, status: 'rejected', reason: `${outcome.reason}: ${outcome.message}`, at };
+}
+
+export function startInbox(options: InboxOptions): Result<Inbox> {
+  const opened = openInbox(options.path);
+  if (!opened.ok) return opened;
+  const store: InboxStore = opened.value;
+  const clock = options.clock ?? (() => Date.now());
+  const pollMs = options.pollMs ?? POLL_MS;
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+
+  let mark = 0;
+  let seenVersion: number | null = null;
+  let more = true;
+  let answered = 0;
+  let closed = false;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let running: Promise<void> = Promise.resolve();
+  let lastProblem = '';
+
+  const say = (problem: string) => {
+    if (problem !== lastProblem) log(`braid: inbox ${options.path}: ${problem}`);
+    lastProblem = problem;
+  };
+
+  /** One read and its outcomes; when the door cannot answer, nothing is recorded and the rows go again. */
+  const drain = async (): Promise<void> => {
+    const rows = store.after(mark, BATCH);
+    if (rows.length === 0) {
+      more = false;
+      return;
+    }
+    const prepared = rows.map(prepare);
+    const toSubmit = prepared.filter((p) => p.refused === undefined);
+    let outcomes: PlanOutcome[] = [];
+    if (toSubmit.length > 0) {
+      const result = await options.door(toSubmit.map((p) => p.plan));
+      if (!result.ok) {
+        // Nothing recorded, the mark stays: the same rows go again on the next tick.
+        more = true;
+        say(`plans not submitted, trying again: ${result.error.message}`);
+        return;
+      }
+      outcomes = result.value;
+    }
+    const at = new Date(clock()).toISOString();
+    let next = 0;
+    const statuses = prepared.map((p) =>
+      p.refused
+        ? statusOf(p.row.id, { id: p.row.id, outcome: 'rejected', ...p.refused }, at)
+        : statusOf(p.row.id, outcomes[next++]!, at),
+    );
+    store.record(statuses);
+    answered += statuses.length;
+    mark = rows.at(-1)!.rowid;
+    more = rows.length === BATCH;
+    lastProblem = '';
+  };
+
+  const tick = () => {
+    timer = null;
+    if (closed) return;
+    running = (async () => {
+      try {
+        const version = store.dataVersion();
+        if (more || version !== seenVersion) {
+          seenVersion = version;
+          await drain();
+        }
+      } catch (error) {
+        more = true;
+        say(`read failed, trying again: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    })();
+    void running.then(() => {
+      if (!closed) timer = setTimeout(tick, pollMs);
+    });
+  };
+  tick();
+
+  let closing: Promise<void> | null = null;
+  return ok({
+    answered: () => answered,
+    close() {
+      closing ??= (async () => {
+        closed = true;
+        if (timer !== null) clearTimeout(timer);
+        await running;
+        try {
+          store.close();
+        } catch (error) {
+          log(`braid: inbox ${options.path}: close failed: ${(error as Error).message}`);
+        }
+      })();
+      return closing;
+    },
+  });
+}
