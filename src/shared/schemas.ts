@@ -73,7 +73,10 @@ export const commandSchemas = {
   armLive: z.strictObject({ pin: z.string().max(64) }),
   disarmLive: empty,
   exportHistory: z.strictObject({ format: z.enum(['csv', 'json']) }),
-  setLessonState: z.strictObject({ lessonId: z.string().trim().min(1).max(200), enabled: z.boolean() }),
+  setLessonState: z.strictObject({
+    lessonId: z.string().trim().min(1).max(200),
+    state: z.enum(['proposed', 'active', 'dismissed']),
+  }),
   getSnapshot: empty,
 } as const;
 

@@ -97,7 +97,7 @@ const VALID_ARGS: Record<string, Record<string, string>> = {
   setPin: { pin: q('1234') },
   armLive: { pin: q('1234') },
   exportHistory: { format: q('csv') },
-  setLessonState: { lessonId: q('x'), enabled: 'true' },
+  setLessonState: { lessonId: q('x'), state: q('active') },
 };
 
 const objectText = (fields: Array<[string, string]>) =>

@@ -27,7 +27,7 @@ describe('command schemas', () => {
     expect(parseCommand('kill', {}).ok).toBe(true);
     expect(parseCommand('setTradingState', { state: 'REDUCING' }).ok).toBe(true);
     expect(parseCommand('exportHistory', { format: 'json' }).ok).toBe(true);
-    expect(parseCommand('setLessonState', { lessonId: 'l-1', enabled: false }).ok).toBe(true);
+    expect(parseCommand('setLessonState', { lessonId: 'l-1', state: 'dismissed' }).ok).toBe(true);
     expect(parseCommand('setPin', { pin: '123456', currentPin: '0000' }).ok).toBe(true);
   });
 
@@ -117,7 +117,7 @@ describe('the host handles every command of the contract', () => {
     armLive: { pin: '1234' },
     disarmLive: {},
     exportHistory: { format: 'csv' },
-    setLessonState: { lessonId: 'l-9', enabled: true },
+    setLessonState: { lessonId: 'l-9', state: 'active' },
   };
 
   function host() {

@@ -177,7 +177,7 @@ describe('LIVE mode and PIN', () => {
 describe('lessons and export', () => {
   it('refuses an unknown lesson clearly', async () => {
     const { host } = setup();
-    expect(await host.invoke('setLessonState', { lessonId: 'l-9', enabled: true })).toEqual({
+    expect(await host.invoke('setLessonState', { lessonId: 'l-9', state: 'active' })).toEqual({
       ok: false,
       error: { code: 'unknown_lesson', message: 'unknown lesson: l-9' },
     });

@@ -197,7 +197,7 @@ export function createHost(options: HostOptions): HostHandle {
       case 'exportHistory':
         return exportHistory(command.args.format);
       case 'setLessonState':
-        return withHostEvent(lessons.setEnabled(command.args.lessonId, command.args.enabled));
+        return withHostEvent(lessons.setEnabled(command.args.lessonId, command.args.state === 'active'));
       case 'getSnapshot':
         return ok(snapshot());
     }

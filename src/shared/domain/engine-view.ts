@@ -3,6 +3,7 @@
 import type { BraidConfig } from './config.ts';
 import type { DecStr } from './decimal.ts';
 import type { Bar } from './instrument.ts';
+import type { LearningView } from './learning.ts';
 import type { Metrics } from './metrics.ts';
 import type { FillRecord, OrderRecord } from './order.ts';
 import type { PlanRecord } from './plan.ts';
@@ -70,6 +71,8 @@ export interface EngineSnapshot {
   instruments: Record<string, { tick: DecStr; lot: DecStr }>;
   /** Recent bars per symbol, oldest first, so a chart opened late has history (hosted engines only). */
   recentBars?: Record<string, Bar[]>;
+  /** The learning loop: lessons, execution quality, advised against holdout. Absent: not built. */
+  learning?: LearningView;
 }
 
 export type EngineEvent =
@@ -82,5 +85,6 @@ export type EngineEvent =
   | { type: 'tradingState'; state: TradingState; reason: string }
   | { type: 'dayTrades'; dayTrades: DayTradesView }
   | { type: 'metrics'; metrics: Metrics }
+  | { type: 'learning'; learning: LearningView }
   | { type: 'bar'; bar: Bar }
   | { type: 'notice'; notice: Notice };

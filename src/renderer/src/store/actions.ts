@@ -2,6 +2,7 @@
 // fails silently. State changes arrive as pushed events, never from these return values.
 
 import type { CommandArgs, CommandName, CommandResults } from '../../../shared/contract.ts';
+import type { LessonState } from '../../../shared/domain/learning.ts';
 import type { Result } from '../../../shared/result.ts';
 import { invoke } from '../api/client.ts';
 import { plainError } from '../lib/errors.ts';
@@ -36,5 +37,5 @@ export const closePosition = (symbol: string, quantity?: string) =>
 export const killSwitch = () => command('kill', {});
 export const resumeTrading = () => command('resume', {});
 export const setReducing = (on: boolean) => command('setTradingState', { state: on ? 'REDUCING' : 'ACTIVE' });
-export const setLessonState = (lessonId: string, enabled: boolean) =>
-  command('setLessonState', { lessonId, enabled });
+export const setLessonState = (lessonId: string, state: LessonState) =>
+  command('setLessonState', { lessonId, state });

@@ -55,6 +55,7 @@ function fromSnapshot(prev: TerminalState, snap: AppSnapshot): TerminalState {
     trades: e.trades,
     dayTrades: e.dayTrades,
     metrics: e.metrics,
+    learning: e.learning ?? null,
     lastPrices: e.lastPrices,
     instruments: e.instruments ?? {},
     // The host's recent candles when it sends them; else keep what was streamed before a reconnect.
@@ -204,6 +205,9 @@ function applyEvents(state: TerminalState, events: PushMessage & { kind: 'events
         break;
       case 'metrics':
         next.metrics = ev.metrics;
+        break;
+      case 'learning':
+        next.learning = ev.learning;
         break;
       case 'bar': {
         bars ??= { ...state.bars };

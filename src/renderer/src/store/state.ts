@@ -1,8 +1,10 @@
 // The terminal's state as the renderer holds it: the engine snapshot kept patchable by id, plus host state.
+
 import type { HostState } from '../../../shared/contract.ts';
 import type { DecStr } from '../../../shared/domain/decimal.ts';
 import type { AccountView, DayTradesView, Notice } from '../../../shared/domain/engine-view.ts';
 import type { Bar } from '../../../shared/domain/instrument.ts';
+import type { LearningView } from '../../../shared/domain/learning.ts';
 import type { Metrics } from '../../../shared/domain/metrics.ts';
 import type { FillRecord, OrderRecord } from '../../../shared/domain/order.ts';
 import type { PlanRecord } from '../../../shared/domain/plan.ts';
@@ -45,6 +47,8 @@ export interface TerminalState {
   trades: readonly TradeRecord[];
   dayTrades: DayTradesView | null;
   metrics: Metrics | null;
+  /** The learning loop's view; null until the engine sends one. */
+  learning: LearningView | null;
   lastPrices: Readonly<Record<string, DecStr>>;
   /** Tick (display precision) and lot of every symbol the engine knows, from the snapshot. */
   instruments: Readonly<Record<string, { tick: DecStr; lot: DecStr }>>;
@@ -72,6 +76,7 @@ export const initialState: TerminalState = {
   trades: [],
   dayTrades: null,
   metrics: null,
+  learning: null,
   lastPrices: {},
   instruments: {},
   bars: {},
