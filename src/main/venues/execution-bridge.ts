@@ -12,12 +12,13 @@
 // - venue-reports.ts    the venue's reports and fills as engine events; external orders;
 // - event-outbox.ts     delivery to the engine, one event per turn, in order;
 // - delivered-trades.ts a trade reaches the engine once (bounded memory);
-// - engine-handover.ts  the engine's orders adopted after a restart; reconciliation's word.
+// - engine-handover.ts  the engine's orders adopted after a restart; reconciliation's word;
+// - native-brackets.ts  an entry and its exits as one bracket the venue holds, its children adopted.
 //
 // The rules that keep orders single (venues.md "Orders"): an `unknown` outcome is resolved by asking the
 // venue, never by sending again; a `throttled` request did nothing at the venue and goes again in its turn;
 // a cancel of an order still in the queue takes it out and reports it cancelled without a word to the venue.
-import type { DecStr } from '../../shared/domain/decimal.ts';
+import { type DecStr, dec } from '../../shared/domain/decimal.ts';
 import type { Venue, VenueEvent, VenueOrder, VenuePosition } from '../engine/venues/venue.ts';
 import { type BackoffPolicy, QUERY_BACKOFF, realTimers, THROTTLE_BACKOFF, type Timers } from './backoff.ts';
 import { CommandLane } from './bridge/command-lane.ts';
@@ -26,6 +27,7 @@ import { type BridgeCore, type BridgeNotice, describe } from './bridge/core.ts';
 import { DeliveredTrades, TRADES_KEPT_AFTER_END } from './bridge/delivered-trades.ts';
 import { type AdoptedOrder, adoptOrders, noteToEngine } from './bridge/engine-handover.ts';
 import { EventOutbox } from './bridge/event-outbox.ts';
+import { type BracketedOrder, NativeBrackets, type NativeChild } from './bridge/native-brackets.ts';
 import { OutcomeQueries } from './bridge/outcome-queries.ts';
 import {
   applyChange,
@@ -38,7 +40,9 @@ import { VenueReports } from './bridge/venue-reports.ts';
 import { mergeInstruments, prepareOrder } from './order-rounding.ts';
 import type {
   Disposer,
+  VenueEvent as LiveEvent,
   LiveVenue,
+  VenueBracketRequest,
   VenueFill,
   VenueInstrument,
   VenueOrderRequest,
@@ -88,6 +92,9 @@ export class ExecutionBridge implements Venue {
   /** Spot without one-cancels-other or reduce-only (Kraken): a resting stop holds the coins a resting
    *  take-profit would need, so the engine holds the take-profit itself. */
   readonly exitLegsShareBalance: boolean;
+  /** The venue holds a bracket itself: the engine journals an entry's exits with it and attaches them
+   *  (`bracket`), and the bridge sends the three as one (bridge/native-brackets.ts). */
+  readonly nativeBrackets: boolean;
 
   private readonly live: LiveVenue;
   private readonly now: () => number;
@@ -101,6 +108,7 @@ export class ExecutionBridge implements Venue {
   private readonly queries: OutcomeQueries;
   private readonly reports: VenueReports;
   private readonly lane: CommandLane;
+  private readonly natives = new NativeBrackets();
 
   private disposed = false;
   private readonly disposeLive: Disposer;
@@ -110,6 +118,7 @@ export class ExecutionBridge implements Venue {
     this.name = options.live.name;
     const can = options.live.capabilities;
     this.exitLegsShareBalance = !can.oco && !can.reduceOnly;
+    this.nativeBrackets = can.nativeBrackets && typeof options.live.submitBracket === 'function';
     this.now = options.now;
     const timers = options.timers ?? realTimers;
     const random = options.random ?? Math.random;
@@ -151,8 +160,15 @@ export class ExecutionBridge implements Venue {
     const sender = new CommandSender(core, this.queries, options.scaleDownOnInsufficientFunds ?? false, () =>
       this.lane.takeCancels(),
     );
+    sender.onChildRefused = (id) => {
+      this.natives.refused(id);
+      this.orders.forget(id);
+    };
     this.lane = new CommandLane(sender, timers, random, options.throttleBackoff ?? THROTTLE_BACKOFF);
-    this.disposeLive = this.live.onEvent((e) => this.reports.onLive(e));
+    this.disposeLive = this.live.onEvent((e) => {
+      this.recogniseChild(e);
+      this.reports.onLive(e);
+    });
   }
 
   // ---------------------------------------------------------------------------- engine port
@@ -166,8 +182,13 @@ export class ExecutionBridge implements Venue {
     this.dispose();
   }
 
-  submit(order: VenueOrder, now: number): void {
+  submit(order: BracketedOrder, now: number): void {
     if (this.disposed) return;
+    const child = this.natives.child(order.clientOrderId);
+    if (child && !child.adopted) {
+      this.adoptChild(child, order);
+      return;
+    }
     if (this.orders.has(order.clientOrderId)) {
       // The id is unique for life: a second submit of it must never reach the venue.
       this.notice(
@@ -213,7 +234,47 @@ export class ExecutionBridge implements Venue {
       // Where the venue has it (perpetuals): an exit can never open a position the other way.
       ...(order.reduceOnly === true && this.live.capabilities.reduceOnly ? { reduceOnly: true } : {}),
     };
-    this.lane.push({ kind: 'submit', id: order.clientOrderId, request });
+    const bracket = this.bracketFor(order, request);
+    if (bracket) this.natives.reserve(bracket);
+    this.lane.push({ kind: 'submit', id: order.clientOrderId, request, ...(bracket ? { bracket } : {}) });
+  }
+
+  /** The entry with its exits as one native bracket, or null when it goes alone (native-brackets.ts). */
+  private bracketFor(order: BracketedOrder, request: VenueOrderRequest): VenueBracketRequest | null {
+    if (!order.bracket || !this.nativeBrackets) return null;
+    const instrument = this.instrumentMap.get(order.symbol);
+    const exitSide = order.side === 'buy' ? 'sell' : 'buy';
+    const round = (type: 'stop' | 'limit', price: string) => {
+      const p = prepareOrder(
+        { symbol: order.symbol, side: exitSide, type, quantity: request.quantity, price },
+        instrument,
+      );
+      return p.ok ? (p.price ?? '') : '';
+    };
+    const b = order.bracket;
+    return this.natives.requestFor(
+      {
+        ...order,
+        bracket: {
+          stopLoss: { ...b.stopLoss, price: round('stop', b.stopLoss.price) },
+          takeProfit: { ...b.takeProfit, price: round('limit', b.takeProfit.price) },
+        },
+      },
+      request,
+      this.live.capabilities,
+      this.nativeBrackets,
+    );
+  }
+
+  /** The engine submits an exit the venue already holds as a bracket's child: nothing is sent; what the
+   *  venue said of it so far reaches the engine now, in order. */
+  private adoptChild(child: NativeChild, order: VenueOrder): void {
+    const t = this.orders.get(child.id);
+    const kept = this.natives.adopt(child);
+    if (!t) return;
+    // The engine's record: its size (what has filled so far; the venue follows the entry's fills).
+    t.quantity = order.quantity;
+    for (const e of kept) this.outbox.push(e);
   }
 
   cancel(clientOrderId: string, now: number): void {
@@ -236,8 +297,16 @@ export class ExecutionBridge implements Venue {
         this.emit({ type: 'cancelled', clientOrderId, reason: 'already ended at the venue', time: now });
       return;
     }
+    const child = this.natives.child(clientOrderId);
+    if (child?.adopted && !child.ended && this.natives.siblingFilled(child)) {
+      // The venue cancels it itself (its OCA group, normalTpsl): its report answers the engine; without
+      // one in time, a query does.
+      this.queries.confirmLater(t);
+      return;
+    }
     if (this.lane.unsentSubmit(clientOrderId)) {
       this.lane.drop(clientOrderId);
+      this.natives.forget(clientOrderId);
       this.orders.end(t);
       this.emit({ type: 'cancelled', clientOrderId, reason: 'cancelled before it was sent', time: now });
       return;
@@ -262,6 +331,22 @@ export class ExecutionBridge implements Venue {
       this.emit({ type: 'modify_rejected', clientOrderId, reason: rounded.reason, time: now });
       return;
     }
+    const child = this.natives.child(clientOrderId);
+    if (child?.adopted && change.price === undefined && change.quantity !== undefined) {
+      const q = change.quantity;
+      if (this.natives.entryWorking(child) || dec(q).eq(child.venueQuantity)) {
+        // The venue sizes the child to the entry's fills itself: the engine's resize is already so.
+        t.quantity = q;
+        this.outbox.push({
+          type: 'amended',
+          clientOrderId,
+          quantity: q,
+          ...(t.price !== undefined ? { price: t.price } : {}),
+          time: now,
+        });
+        return;
+      }
+    }
     const unsent = this.lane.unsentSubmit(clientOrderId);
     if (unsent) {
       // Not sent yet: the request changes in place.
@@ -271,6 +356,16 @@ export class ExecutionBridge implements Venue {
         ...(quantity !== undefined ? { quantity } : {}),
         ...(price !== undefined ? (t.type === 'stop' ? { stopPrice: price } : { price }) : {}),
       };
+      if (unsent.bracket) {
+        // The bracket goes as the entry now is: its exits are sized to it.
+        const q = unsent.request.quantity;
+        const b = unsent.bracket;
+        unsent.bracket = {
+          entry: unsent.request,
+          stopLoss: { ...b.stopLoss, quantity: q },
+          takeProfit: { ...b.takeProfit, quantity: q },
+        };
+      }
       this.emit(applyChange(t, rounded.change, now));
       return;
     }
@@ -396,6 +491,13 @@ export class ExecutionBridge implements Venue {
 
   private emit(e: VenueEvent): void {
     if (this.disposed) return;
+    const seen = this.natives.observe(e);
+    if (seen.resize) {
+      // The entry ended part filled: its children are brought to what it filled.
+      for (const id of seen.resize.ids)
+        this.lane.push({ kind: 'amend', id, change: { quantity: seen.resize.quantity } });
+    }
+    if (seen.keep) return;
     // Only fills of Braid's orders count as passed on: a fill that went through as external (its order not
     // known yet) may come again by reconciliation, mapped to its order.
     const t = e.type === 'filled' && e.tradeId !== undefined ? this.orders.get(e.clientOrderId) : undefined;
@@ -439,6 +541,51 @@ export class ExecutionBridge implements Venue {
         ...(change.price !== undefined && prepared.price !== undefined ? { price: prepared.price } : {}),
       },
     };
+  }
+
+  /**
+   * After a restart the bridge has no record of a bracket sent by the run before: a report of one of
+   * Braid's exits nobody submitted yet (`<plan>:SL<n>` / `<plan>:TP<n>`, the engine's names) whose plan's
+   * entry is known is a native child, kept for the engine's submit of it.
+   */
+  private recogniseChild(e: LiveEvent): void {
+    if (!this.nativeBrackets || (e.type !== 'order' && e.type !== 'fill')) return;
+    const id = e.type === 'order' ? e.report.clientOrderId : e.fill.clientOrderId;
+    if (id === undefined || this.orders.has(id)) return;
+    const m = /^(.*):(SL|TP)(\d+)$/.exec(id);
+    if (!m) return;
+    const plan = m[1]!;
+    const entry = [...this.orders.values()].find((t) => t.id.startsWith(`${plan}:E`));
+    if (!entry) return;
+    const sibling = `${plan}:${m[2] === 'SL' ? 'TP' : 'SL'}${m[3]}`;
+    const slId = m[2] === 'SL' ? id : sibling;
+    const tpId = m[2] === 'SL' ? sibling : id;
+    const exit = { symbol: entry.symbol, side: entry.side === 'buy' ? ('sell' as const) : ('buy' as const) };
+    if (!this.natives.child(id))
+      this.natives.reserve({
+        entry: {
+          clientOrderId: entry.id,
+          symbol: entry.symbol,
+          side: entry.side,
+          type: 'limit',
+          quantity: entry.quantity,
+        },
+        stopLoss: { ...exit, clientOrderId: slId, type: 'stop', quantity: entry.quantity },
+        takeProfit: { ...exit, clientOrderId: tpId, type: 'limit', quantity: entry.quantity },
+      });
+    const r = e.type === 'order' ? e.report : undefined;
+    this.orders.track({
+      clientOrderId: id,
+      symbol: entry.symbol,
+      side: exit.side,
+      type: r?.type ?? (m[2] === 'SL' ? 'stop' : 'limit'),
+      quantity: r?.quantity ?? entry.quantity,
+      ...(r?.price !== undefined ? { price: r.price } : {}),
+      ...(r?.stopPrice !== undefined ? { stopPrice: r.stopPrice } : {}),
+      phase: 'sent',
+    });
+    if (entry.phase === 'ended')
+      this.natives.observe({ type: 'cancelled', clientOrderId: entry.id, reason: '', time: 0 });
   }
 
   private notice(level: BridgeNotice['level'], code: string, message: string, clientOrderId?: string): void {

@@ -4,10 +4,11 @@
 // behind it waits. The lane starts out of the engine's stack, so the engine finishes its command first.
 import type { DecStr } from '../../../shared/domain/decimal.ts';
 import { type BackoffPolicy, backoffDelay, type Timers } from '../backoff.ts';
-import type { VenueOrderRequest, VenueOutcome } from '../venue.ts';
+import type { VenueBracketRequest, VenueOrderRequest, VenueOutcome } from '../venue.ts';
 
 export type Command =
-  | { kind: 'submit'; id: string; request: VenueOrderRequest }
+  /** `bracket`: the entry goes with its exits as one native bracket (native-brackets.ts). */
+  | { kind: 'submit'; id: string; request: VenueOrderRequest; bracket?: VenueBracketRequest }
   | { kind: 'cancel'; id: string }
   | { kind: 'amend'; id: string; change: { quantity?: DecStr; price?: DecStr } }
   | { kind: 'cancel_all'; id: ''; done: (outcome: VenueOutcome) => void };

@@ -9,7 +9,7 @@
 import Big from 'big.js';
 import { type DecStr, dec, str } from '../../../shared/domain/decimal.ts';
 import { prepareOrder } from '../order-rounding.ts';
-import type { VenueOrderRequest, VenueOutcome } from '../venue.ts';
+import type { VenueBracketOutcome, VenueBracketRequest, VenueOrderRequest, VenueOutcome } from '../venue.ts';
 import type { Command, LaneDriver, Step } from './command-lane.ts';
 import { type BridgeCore, describe } from './core.ts';
 import type { OutcomeQueries } from './outcome-queries.ts';
@@ -71,8 +71,85 @@ export class CommandSender implements LaneDriver {
 
   private async sendSubmit(t: Tracked, cmd: Extract<Command, { kind: 'submit' }>): Promise<Step> {
     const { core } = this;
+    if (cmd.bracket) return this.sendBracket(t, cmd, cmd.bracket);
     const outcome = await this.outcomeOf(() => core.live.submit(cmd.request));
     if (core.disposed()) return { kind: 'done' };
+    return this.submitted(t, cmd, outcome, this.scaleDown);
+  }
+
+  /** An entry with its exits as one native bracket: the entry's outcome as a submit's, each child's kept
+   *  for the engine's own submit of it (native-brackets.ts); a child the venue refused is forgotten. */
+  private async sendBracket(
+    t: Tracked,
+    cmd: Extract<Command, { kind: 'submit' }>,
+    bracket: VenueBracketRequest,
+  ): Promise<Step> {
+    const { core } = this;
+    const legs = [bracket.stopLoss, bracket.takeProfit];
+    for (const leg of legs)
+      core.orders.get(leg.clientOrderId) ?? core.orders.track({ ...leg, type: leg.type, phase: 'sending' });
+    let outcome: VenueBracketOutcome;
+    try {
+      outcome = await core.live.submitBracket!(bracket);
+    } catch (e) {
+      const lost: VenueOutcome = { kind: 'unknown', message: `the venue adapter failed: ${describe(e)}` };
+      outcome = { entry: lost, stopLoss: lost, takeProfit: lost };
+    }
+    if (core.disposed()) return { kind: 'done' };
+    if (outcome.entry.kind === 'throttled') {
+      for (const leg of legs) {
+        const c = core.orders.get(leg.clientOrderId);
+        if (c?.phase === 'sending') c.phase = 'queued';
+      }
+      return { kind: 'throttled', retryAfterMs: outcome.entry.retryAfterMs };
+    }
+    const step = await this.submitted(t, cmd, outcome.entry, false);
+    this.childOutcome(bracket.stopLoss.clientOrderId, outcome.stopLoss);
+    this.childOutcome(bracket.takeProfit.clientOrderId, outcome.takeProfit);
+    return step;
+  }
+
+  private childOutcome(id: string, outcome: VenueOutcome): void {
+    const { core } = this;
+    const c = core.orders.get(id);
+    if (!c) return;
+    switch (outcome.kind) {
+      case 'accepted':
+        core.orders.setVenueId(c, outcome.venueOrderId);
+        if (c.phase === 'sending') c.phase = 'sent';
+        if (!c.told && c.phase !== 'ended') {
+          c.told = true;
+          core.emit({
+            type: 'accepted',
+            clientOrderId: id,
+            venueOrderId: outcome.venueOrderId,
+            time: outcome.time,
+          });
+        }
+        return;
+      case 'unknown':
+        if (c.phase === 'sending') {
+          c.phase = 'unknown';
+          core.emit({ type: 'unknown', clientOrderId: id, reason: outcome.message, time: core.now() });
+          this.queries.start(c);
+        }
+        return;
+      default:
+        // Refused (or throttled alone, which a venue does not do): not at the venue, so no child.
+        if (c.phase === 'sending') this.onChildRefused(id);
+    }
+  }
+
+  /** Set by the facade: a refused child is forgotten by the tracker and the bracket book. */
+  onChildRefused: (id: string) => void = () => {};
+
+  private async submitted(
+    t: Tracked,
+    cmd: Extract<Command, { kind: 'submit' }>,
+    outcome: VenueOutcome,
+    scaleDown: boolean,
+  ): Promise<Step> {
+    const { core } = this;
     const now = core.now();
     switch (outcome.kind) {
       case 'accepted':
@@ -89,7 +166,7 @@ export class CommandSender implements LaneDriver {
         }
         return { kind: 'done' };
       case 'rejected': {
-        if (outcome.reason === 'insufficient_funds' && this.scaleDown && !t.scaledDown) {
+        if (outcome.reason === 'insufficient_funds' && scaleDown && !t.scaledDown) {
           const smaller = this.scaledDown(t, cmd.request);
           if (smaller !== null) {
             t.scaledDown = true;

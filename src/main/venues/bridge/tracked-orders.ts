@@ -87,6 +87,16 @@ export class TrackedOrders {
     this.onEnded(t.id);
   }
 
+  /** Not Braid's order at this venue after all (a native bracket's leg the venue refused): the engine's
+   *  own submit of that id is then a new order. */
+  forget(id: string): void {
+    const t = this.byId.get(id);
+    if (!t) return;
+    this.byId.delete(id);
+    if (t.venueOrderId !== undefined && this.byVenueId.get(t.venueOrderId) === id)
+      this.byVenueId.delete(t.venueOrderId);
+  }
+
   setVenueId(t: Tracked, venueOrderId: string): void {
     if (venueOrderId === '' || t.venueOrderId === venueOrderId) return;
     t.venueOrderId = venueOrderId;

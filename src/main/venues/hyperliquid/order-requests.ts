@@ -3,7 +3,13 @@
 // Braid's id resolves it through the cloid). A market order is priced from the mark first (a read that
 // fails sent nothing). What is placed or cancelled is watched by the poll until it ends.
 import type { Dec } from '../../../shared/domain/decimal.ts';
-import type { VenueOrderReport, VenueOrderRequest, VenueOutcome } from '../venue.ts';
+import type {
+  VenueBracketOutcome,
+  VenueBracketRequest,
+  VenueOrderReport,
+  VenueOrderRequest,
+  VenueOutcome,
+} from '../venue.ts';
 import type { AccountReads } from './account-reads.ts';
 import type { HyperliquidCalls } from './calls.ts';
 import type { HyperliquidExchange } from './client.ts';
@@ -11,6 +17,7 @@ import { outcomeOf } from './errors.ts';
 import { asRaw, type RawOrder, rawOrderOf } from './mapping.ts';
 import type { MarketData } from './market-data.ts';
 import type { HyperliquidMarkets } from './markets.ts';
+import { submitNativeBracket } from './native-brackets.ts';
 import type { OrderIds } from './order-ids.ts';
 import { buildOrder, type CcxtOrder } from './orders.ts';
 import { exchangeWeight } from './rate-budget.ts';
@@ -130,6 +137,11 @@ export class OrderRequests {
     working.watch(oid);
     working.moved(time);
     return { kind: 'accepted', venueOrderId: oid, time };
+  }
+
+  /** An entry with its take-profit and stop-loss as one normalTpsl action (native-brackets.ts). */
+  submitBracket(bracket: VenueBracketRequest): Promise<VenueBracketOutcome> {
+    return submitNativeBracket(this.o, bracket);
   }
 
   /** The symbol and current oid of Braid's order, asking Hyperliquid by cloid when not known here. */

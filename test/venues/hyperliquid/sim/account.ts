@@ -38,6 +38,11 @@ export interface Order {
   /** A whole-position tp/sl (size 0 on the wire: sized to the position when it fires). */
   positionTpsl: boolean;
   status: OrderStatus;
+  /** A normalTpsl child: its parent's oid. It waits (never triggers) until the parent has filled, then
+   *  rests sized to what the parent filled. */
+  parent?: number;
+  /** A normalTpsl parent: its children's oids (the take-profit and the stop-loss, one-cancels-other). */
+  children?: number[];
   timestamp: number;
   statusTimestamp: number;
   builder: { b: string; f: number } | null;
@@ -242,7 +247,37 @@ export class Account {
     };
     this.fills.push(fill);
     this.cancelStaleReduceOnly(o.coin, now);
+    this.followGroup(o, now);
     return fill;
+  }
+
+  /** A normalTpsl child waits for its parent's first fill. */
+  waiting(o: Order): boolean {
+    if (o.parent === undefined) return false;
+    const parent = this.order(o.parent);
+    return parent ? parent.origSz.minus(parent.sz).lte(0) : false;
+  }
+
+  /** After a fill on a grouped order: a parent's children are sized to what it has filled; a child that
+   *  filled ends its sibling (Hyperliquid's normalTpsl is one-cancels-other). */
+  private followGroup(o: Order, now: number): void {
+    const filled = o.origSz.minus(o.sz);
+    for (const oid of o.children ?? []) {
+      const child = this.order(oid);
+      if (child?.status !== 'open') continue;
+      child.origSz = filled;
+      child.sz = filled;
+    }
+    if (o.parent !== undefined) this.cancelSiblings(o, now);
+  }
+
+  /** The other children of `o`'s parent, cancelled (one of them triggered or filled). */
+  cancelSiblings(o: Order, now: number): void {
+    const parent = o.parent === undefined ? undefined : this.order(o.parent);
+    for (const oid of parent?.children ?? []) {
+      const sibling = this.order(oid);
+      if (sibling && sibling !== o && sibling.status === 'open') this.cancel(sibling, now);
+    }
   }
 
   /** Reduce-only orders that can no longer reduce the position are cancelled, as Hyperliquid does. */
@@ -298,11 +333,13 @@ export class Account {
   onQuote(coin: Coin, now: number, liquidity: Dec | undefined): Fill[] {
     const out: Fill[] = [];
     for (const o of this.open()) {
-      if (o.coin !== coin) continue;
+      // Ended earlier in this pass (a sibling triggered, a parent cancelled).
+      if (o.coin !== coin || (o.status !== 'open' && o.status !== 'triggered')) continue;
       if (o.trigger && o.status === 'open') {
-        if (!this.triggerHit(o)) continue;
+        if (this.waiting(o) || !this.triggerHit(o)) continue;
         o.status = 'triggered';
         o.statusTimestamp = now;
+        this.cancelSiblings(o, now);
         if (o.positionTpsl) o.sz = this.position(coin).szi.abs();
         if (o.trigger.isMarket || this.crosses(o, o.limitPx)) {
           out.push(...this.take(o, now, liquidity));
@@ -324,6 +361,13 @@ export class Account {
   cancel(o: Order, now: number, status: OrderStatus = 'canceled'): void {
     o.status = status;
     o.statusTimestamp = now;
+    // A normalTpsl parent that ends without a fill takes its children with it; one that filled leaves
+    // them resting for what it filled.
+    if (o.children === undefined || o.origSz.minus(o.sz).gt(0)) return;
+    for (const oid of o.children) {
+      const child = this.order(oid);
+      if (child && child.status === 'open') this.cancel(child, now, status);
+    }
   }
 
   /** Funding on one coin: longs pay shorts when the rate is positive (szi × mark × rate). */

@@ -138,12 +138,75 @@ function orderAction(action: Obj, ctx: ExchangeContext): Wire {
     return err(ERR.deserialize);
   }
   const builder = isObj(action.builder) ? { b: String(action.builder.b), f: Number(action.builder.f) } : null;
+  if (grouping === 'normalTpsl') return statuses('order', placeGroup(action.orders, ctx, builder));
   const out: Wire[] = [];
   for (const w of action.orders) {
     const p = parseOrder(w, ctx, grouping);
     out.push('error' in p ? { error: p.error } : place(p, ctx, grouping, builder));
   }
   return statuses('order', out);
+}
+
+/**
+ * `normalTpsl`: the first order is the parent, the rest its reduce-only tp/sl triggers on the other side.
+ * The children rest from the start but wait for the parent's first fill (answered `waitingForFill`, or
+ * `waitingForTrigger` when the parent filled on arrival), then are sized to what the parent filled; one
+ * triggering cancels the other; the parent ending unfilled cancels them (account.ts).
+ */
+function placeGroup(wires: unknown[], ctx: ExchangeContext, builder: Order['builder']): Wire[] {
+  const [first, ...rest] = wires.map((w) => parseOrder(w, ctx, 'normalTpsl'));
+  if (first === undefined) return [];
+  if (!('error' in first) && first.trigger !== null)
+    return wires.map(() => ({ error: 'normalTpsl: the first order must be the parent, not a trigger' }));
+  const childError = (c: Parsed | { error: string }): string | null => {
+    if ('error' in c) return c.error;
+    if ('error' in first) return first.error;
+    if (c.trigger === null || !c.reduceOnly || c.side === first.side || c.coin !== first.coin)
+      return 'normalTpsl: a child must be a reduce-only trigger on the other side of its parent';
+    return null;
+  };
+  const refused = rest.map(childError).find((e) => e !== null);
+  if ('error' in first || refused) {
+    const why = 'error' in first ? first.error : refused!;
+    return wires.map(() => ({ error: why }));
+  }
+  const parentWire = place(first, ctx, 'na', builder);
+  const oid = asObjOid(parentWire);
+  const parent = oid === undefined ? undefined : ctx.account.order(oid);
+  if (!parent) return [parentWire, ...rest.map(() => ({ error: 'normalTpsl: the parent was refused' }))];
+  const filled = parent.origSz.minus(parent.sz);
+  parent.children = [];
+  const out: Wire[] = [parentWire];
+  for (const c of rest as Parsed[]) {
+    const o: Order = {
+      oid: ctx.account.newOid(),
+      cloid: c.cloid,
+      coin: c.coin,
+      side: c.side,
+      limitPx: c.px,
+      origSz: filled.gt(0) ? filled : c.sz,
+      sz: filled.gt(0) ? filled : c.sz,
+      tif: null,
+      reduceOnly: true,
+      trigger: c.trigger,
+      positionTpsl: false,
+      parent: parent.oid,
+      status: parent.status === 'open' || filled.gt(0) ? 'open' : 'canceled',
+      timestamp: ctx.now,
+      statusTimestamp: ctx.now,
+      builder,
+    };
+    ctx.account.orders.push(o);
+    parent.children.push(o.oid);
+    out.push(filled.gt(0) ? 'waitingForTrigger' : 'waitingForFill');
+  }
+  return out;
+}
+
+function asObjOid(w: Wire): number | undefined {
+  if (!isObj(w)) return undefined;
+  const inner = isObj(w.resting) ? w.resting : isObj(w.filled) ? w.filled : undefined;
+  return inner && typeof inner.oid === 'number' ? inner.oid : undefined;
 }
 
 function cancelAction(action: Obj, ctx: ExchangeContext, byCloid: boolean): Wire {
