@@ -2,9 +2,11 @@
 // charged once it is in), a failure is classified and redacted, never thrown, and an invalid nonce
 // (Hyperliquid checks it first and did nothing) is tried once more with a fresh one. Calls made for a
 // client that was closed meanwhile go nowhere. Every answer is passed on (the connection state reads it).
+// Calls are actions (orders, cancels, modifies) unless made as reads: reads yield to actions in the
+// budget (rate-budget.ts), so a poll never holds an order back.
 import { type HyperliquidExchange, info } from './client.ts';
 import { classifyHyperliquidError, type HyperliquidFailure } from './errors.ts';
-import { infoWeight, itemsWeight, type WeightBudget } from './rate-budget.ts';
+import { infoWeight, itemsWeight, type Lane, type WeightBudget } from './rate-budget.ts';
 
 export type Called<T> = { ok: true; value: T } | { ok: false; failure: HyperliquidFailure; error: unknown };
 
@@ -48,24 +50,31 @@ export class HyperliquidCalls {
     return this.ex;
   }
 
+  /** Whether a read of `weight` would wait for the budget now (a poll skips its round instead). */
+  readWouldWait(weight: number): boolean {
+    return this.o.budget.readWouldWait(weight);
+  }
+
   /** The last answered call's round trip. */
   get latencyMs(): number | null {
     return this.latency;
   }
 
   /**
-   * One request of `weight`; `after` is the answer's extra weight (items read). Never rejects.
+   * One request of `weight`; `after` is the answer's extra weight (items read); `lane` its place in the
+   * budget (an action unless said). Never rejects.
    */
   async call<T>(
     run: (ex: HyperliquidExchange) => Promise<T>,
     weight: number,
     after?: (value: T) => number,
+    lane: Lane = 'action',
   ): Promise<Called<T>> {
     const { budget, clock, clean } = this.o;
     const attempt = async (): Promise<Called<T>> => {
       const ex = this.ex;
       if (!ex) return notConnected;
-      await budget.take(weight);
+      await budget.take(weight, lane);
       if (this.ex !== ex) return notConnected;
       const started = clock();
       try {
@@ -97,6 +106,7 @@ export class HyperliquidCalls {
       (ex) => info(ex, request) as Promise<T>,
       infoWeight(type),
       (value) => itemsWeight(type, Array.isArray(value) ? value.length : 0),
+      'read',
     );
   }
 

@@ -3,7 +3,14 @@
 // works until someone acts). `running` is between a successful connect() and disconnect(): every timer
 // and poll checks it before it reports anything. A success after trouble is a reconnection, and
 // whatever happened while away is owed a full read (`reconnected`).
-import { AuthenticationError } from 'ccxt';
+//
+// One HTTP 5xx is not a lost connection: Hyperliquid's gateway answered, and its next answer is
+// probably fine. Counted as one, it sent the venue through disconnected → reconnected → the engine's
+// reconcile for a single bad answer, and when nothing was being polled (no working orders) no request
+// went out to mend it until the next full poll, 30 s later. A 5xx now counts only when the one before
+// it failed too; a transport failure (timeout, dropped connection) still counts at once, and while in
+// doubt every poll reads (order-poll.ts), so the next answer mends it within a poll interval.
+import { AuthenticationError, ExchangeNotAvailable } from 'ccxt';
 import type { VenueConnectionState } from '../venue.ts';
 import type { VenueEvents } from '../venue-events.ts';
 import type { Called } from './calls.ts';
@@ -19,6 +26,8 @@ export class ConnectionState {
   /** connect() succeeded at least once (so a later success is a reconnection). */
   private established = false;
   private live = false;
+  /** HTTP 5xx answers in a row (a success ends the run). */
+  private gatewayErrors = 0;
 
   constructor(events: VenueEvents, clock: () => number, reconnected: () => void) {
     this.events = events;
@@ -36,6 +45,11 @@ export class ConnectionState {
 
   get running(): boolean {
     return this.live;
+  }
+
+  /** Running but not connected: the next poll must ask something (its answer says which it is). */
+  get inDoubt(): boolean {
+    return this.live && this.current === 'disconnected';
   }
 
   set(state: VenueConnectionState, detail?: string): void {
@@ -61,6 +75,7 @@ export class ConnectionState {
   /** What an answer from Hyperliquid says about the connection. */
   answered(result: Called<unknown>): void {
     if (result.ok) {
+      this.gatewayErrors = 0;
       if (this.established && this.live && this.current !== 'connected') {
         this.set('connected');
         this.reconnected();
@@ -70,6 +85,8 @@ export class ConnectionState {
     }
     // error null: refused before anything was sent (not connected).
     if (result.error === null || !this.established || !this.live) return;
+    // A refusal or a rate limit is an answer too: a run of 5xx is over.
+    if (result.failure.kind !== 'ambiguous') this.gatewayErrors = 0;
     const refusedSigner =
       result.error instanceof AuthenticationError ||
       (result.failure.kind === 'rejected' &&
@@ -77,6 +94,8 @@ export class ConnectionState {
         result.failure.retryable === false);
     if (refusedSigner) {
       if (this.current !== 'failed') this.set('failed', result.failure.message);
+    } else if (result.error instanceof ExchangeNotAvailable && ++this.gatewayErrors < 2) {
+      // One 5xx: wait for the next answer before calling the connection lost.
     } else if (isConnectionTrouble(result.error) && this.current === 'connected') {
       this.set('disconnected', result.failure.message);
     }

@@ -3,8 +3,12 @@
 //
 // - connect() takes the one-process-per-wallet lock, loads the perps (instruments), proves the signer
 //   with a signed `noop`, arms the dead-man switch where the account may use it (else says why in its
-//   health) and starts polling REST. WebSocket is not used this round: Hyperliquid's socket does not
-//   replay what was missed, so REST is what reconciles anyway.
+//   health) and starts polling REST.
+// - With `wsUrl`, order updates and fills are also pushed over Hyperliquid's WebSocket (ccxt pro,
+//   private-feed.ts) into the same report path, each fill booked once (by tid) whichever way it came.
+//   The socket does not replay what was missed: every (re)subscription is followed by a REST catch-up,
+//   and one after an outage is a reconnection (`reconnected`). While it is subscribed REST polls only
+//   every reconcileMs; while it is down, every pollMs.
 // - Orders, cancels and modifies go through ccxt (its signing, with its builder fee and referrer off:
 //   client.ts); reads are raw /info requests through ccxt, so every decimal is Hyperliquid's string.
 // - Every request is paced by the weight budget (1,200 a minute per IP, kept under 80 %); nothing
@@ -21,6 +25,7 @@
 // the ccxt client and proves the signer at connect.
 import type { Market } from 'ccxt';
 import { type Dec, type DecStr, dec, str } from '../../../shared/domain/decimal.ts';
+import type { BackoffPolicy } from '../backoff.ts';
 import { redact } from '../credentials.ts';
 import { acquireKeyLock, type KeyLock } from '../key-lock.ts';
 import type {
@@ -49,12 +54,15 @@ import { closeClient, createClient, signedAction } from './client.ts';
 import { ConnectionState } from './connection-state.ts';
 import { deadManProblem, realTimers, type Timers } from './dead-man.ts';
 import { DeadManKeeper } from './dead-man-keeper.ts';
+import { FeedLink } from './feed-link.ts';
 import type { FundingPayment, HyperliquidPositionReport } from './mapping.ts';
 import { MarketData } from './market-data.ts';
 import { HyperliquidMarkets } from './markets.ts';
 import { OrderIds } from './order-ids.ts';
 import { OrderPoll } from './order-poll.ts';
 import { OrderRequests } from './order-requests.ts';
+import type { FeedState } from './private-feed.ts';
+import { PushedUpdates } from './pushed-updates.ts';
 import { exchangeWeight, infoWeight, WeightBudget } from './rate-budget.ts';
 import { ReportBook } from './report-book.ts';
 import { WorkingOrders } from './working-orders.ts';
@@ -90,6 +98,24 @@ export interface HyperliquidVenueOptions {
   random?: () => number;
   /** Hyperliquid's per-IP weight a minute (1,200). */
   weightPerMinute?: number;
+  /**
+   * The account's WebSocket (`wss://api.hyperliquid.xyz/ws`; a simulator's `ws://127.0.0.1:PORT/ws`).
+   * Unset: REST polling alone.
+   */
+  wsUrl?: string;
+  /** Between REST polls while the WebSocket pushes. Default 20 s. */
+  reconcileMs?: number;
+  /** Between attempts to bring the WebSocket back. Default 1 s doubling to 30 s. */
+  wsBackoff?: BackoffPolicy;
+  /** How long Hyperliquid may take to acknowledge the subscriptions. Default 10 s. */
+  wsSubscribeTimeoutMs?: number;
+}
+
+export interface HyperliquidFeedStatus {
+  /** `off`: no wsUrl configured. */
+  state: FeedState | 'off';
+  /** Times both subscriptions were acknowledged (the first and every one after a reconnect). */
+  subscriptions: number;
 }
 
 export const HYPERLIQUID_CAPABILITIES: VenueCapabilities = {
@@ -128,6 +154,7 @@ export class HyperliquidVenue implements LiveVenue {
   private readonly replace: CancelReplace;
   private readonly marketData: MarketData;
   private readonly deadMan: DeadManKeeper;
+  private readonly feed: FeedLink;
   private keyLock: KeyLock | null = null;
 
   constructor(options: HyperliquidVenueOptions) {
@@ -158,13 +185,14 @@ export class HyperliquidVenue implements LiveVenue {
       clean,
       answered: (result) => this.connection.answered(result),
     });
+    const { connection } = this;
     this.calls = calls;
     this.book = new ReportBook({ ids, working, emit: (e) => events.emit(e) });
     const reads = new AccountReads({ calls, markets, ids, working, events, clock, user });
     this.reads = reads;
-    const { pollMs, fullPollMs } = options;
+    const { pollMs, fullPollMs, reconcileMs } = options;
     const book = this.book;
-    this.poll = new OrderPoll({
+    const poll = new OrderPoll({
       reads,
       book,
       ids,
@@ -175,6 +203,16 @@ export class HyperliquidVenue implements LiveVenue {
       running,
       pollMs,
       fullPollMs,
+      reconcileMs,
+      inDoubt: () => connection.inDoubt,
+      budgetTight: (weight) => calls.readWouldWait(weight),
+    });
+    this.poll = poll;
+    const pushed = new PushedUpdates({ reads, book, ids, working, poll, events, clock, running });
+    const { wsUrl, wsBackoff, wsSubscribeTimeoutMs } = options;
+    this.feed = new FeedLink({
+      ...{ wsUrl, wsBackoff, wsSubscribeTimeoutMs, pollMs, user },
+      ...{ pushed, poll, events, clock, timers, random, running },
     });
     const marketData = new MarketData(calls, markets, clock);
     this.marketData = marketData;
@@ -210,6 +248,11 @@ export class HyperliquidVenue implements LiveVenue {
       rateBudgetUsed: this.budget.used(),
       ...(detail ? { detail } : {}),
     };
+  }
+
+  /** Where the WebSocket stands. */
+  feedStatus(): HyperliquidFeedStatus {
+    return { state: this.feed.state, subscriptions: this.feed.subscriptions };
   }
 
   private clean(message: string): string {
@@ -270,6 +313,7 @@ export class HyperliquidVenue implements LiveVenue {
     this.book.startAt(connectStart);
     this.connection.started();
     this.poll.schedule();
+    this.feed.start(ex);
     return { ok: true, value: null };
   }
 
@@ -292,6 +336,7 @@ export class HyperliquidVenue implements LiveVenue {
    */
   async disconnect(options: { disarmDeadMan?: boolean } = {}): Promise<void> {
     const wasRunning = this.connection.stopping();
+    this.feed.stop();
     this.poll.stop();
     await this.deadMan.stop(wasRunning && options.disarmDeadMan !== false);
     await this.closeClient();

@@ -1,8 +1,11 @@
-// The REST poll: what brings Braid its order reports and fills (Hyperliquid's socket does not replay
-// what was missed, so REST is what reconciles anyway). Each poll asks orderStatus of every order
-// believed working (weight 2 each) and follows a modify that had no answer to its newest oid; fills
-// (userFillsByTime) and the open list only when something moved or lately did, after a reconnection,
-// and at least every fullPollMs (orders placed elsewhere on the account).
+// The REST poll: what brings Braid its order reports and fills when nothing is pushed, and what
+// reconciles when something is (Hyperliquid's socket does not replay what was missed). Each poll asks
+// orderStatus of every order believed working (weight 2 each) and follows a modify that had no answer
+// to its newest oid; fills (userFillsByTime) and the open list only when something moved or lately did,
+// after a reconnection or a (re)subscription of the socket, while the connection is in doubt (a failed
+// read: the next poll is what mends it, so it must ask), and at least every fullPollMs (orders placed
+// elsewhere on the account). While the socket pushes, polls come every reconcileMs instead of pollMs.
+// Near the weight ceiling a poll skips its round: order actions come first.
 import type { VenueFill } from '../venue.ts';
 import type { AccountReads, Seen } from './account-reads.ts';
 import type { Timers } from './dead-man.ts';
@@ -10,6 +13,9 @@ import type { HyperliquidMarkets } from './markets.ts';
 import type { OrderIds } from './order-ids.ts';
 import { LOOKBACK_MS, type ReportBook } from './report-book.ts';
 import type { WorkingOrders } from './working-orders.ts';
+
+/** Between polls while the WebSocket pushes: a reconciliation, not the way news arrives. */
+export const RECONCILE_MS = 20_000;
 
 /** What a status answer shows of an order: a change in it is a move. */
 const seenKey = (x: Seen) =>
@@ -29,6 +35,12 @@ export interface OrderPollOptions {
   pollMs?: number;
   /** At least this often a poll reads fills and the open list. Default 30 s. */
   fullPollMs?: number;
+  /** Between polls while the WebSocket pushes. Default RECONCILE_MS. */
+  reconcileMs?: number;
+  /** The connection is in doubt (a call failed): the next poll reads in full, so an answer mends it. */
+  inDoubt?: () => boolean;
+  /** Would a read of this weight wait for the budget (actions first)? Then the round is skipped. */
+  budgetTight?: (weight: number) => boolean;
 }
 
 export class OrderPoll {
@@ -36,8 +48,16 @@ export class OrderPoll {
   /** What the last status poll saw of each oid (did it move?). */
   private readonly seenKeys = new Map<string, string>();
   private lastFullPollAt: number | null = null;
-  /** A full read is owed (a reconnection: whatever happened while away). */
+  /** A full read is owed after a reconnection: the read in flight, whose answers mended it, will do. */
   private catchUp = false;
+  /**
+   * Full reads owed since a (re)subscription of the socket, and settled: only a full read started after
+   * the ask settles it (what happened while the read was in flight was pushed to nobody).
+   */
+  private catchUpAsked = 0;
+  private catchUpDone = 0;
+  /** The WebSocket is subscribed: REST polls at the reconciliation cadence. */
+  private pushed = false;
   private timer: unknown = null;
   private polling: Promise<void> | null = null;
 
@@ -45,12 +65,41 @@ export class OrderPoll {
     this.o = options;
   }
 
-  /** The next poll reads fills and the open list in full. */
-  askCatchUp(): void {
-    this.catchUp = true;
+  /** The next full poll reads fills and the open list in full (`afterNow`: one that starts after now). */
+  askCatchUp(afterNow = false): void {
+    if (afterNow) this.catchUpAsked++;
+    else this.catchUp = true;
   }
 
-  schedule(delayMs = this.o.pollMs ?? 2_000): void {
+  /** A full read is owed. */
+  catchingUp(): boolean {
+    return this.catchUp || this.catchUpAsked > this.catchUpDone;
+  }
+
+  /** The WebSocket is (or is not any more) what brings the news: the cadence follows. */
+  pushesFlowing(up: boolean): void {
+    this.pushed = up;
+  }
+
+  /** Between polls now: reconcileMs while the WebSocket pushes, else pollMs. */
+  interval(): number {
+    return this.pushed ? (this.o.reconcileMs ?? RECONCILE_MS) : (this.o.pollMs ?? 2_000);
+  }
+
+  /** A poll at once, or right after the one in flight. */
+  soon(): void {
+    if (!this.o.running()) return;
+    if (this.polling) {
+      this.again = true;
+      return;
+    }
+    this.schedule(0);
+  }
+
+  /** soon() was asked during a poll: the next one starts when it ends. */
+  private again = false;
+
+  schedule(delayMs = this.interval()): void {
     if (!this.o.running()) return;
     if (this.timer !== null) this.o.timers.clearTimeout(this.timer);
     this.timer = this.o.timers.setTimeout(() => {
@@ -64,7 +113,9 @@ export class OrderPoll {
     if (!this.polling) {
       this.polling = this.once().finally(() => {
         this.polling = null;
-        this.schedule();
+        const again = this.again;
+        this.again = false;
+        this.schedule(again ? 0 : this.interval());
       });
     }
     return this.polling;
@@ -74,6 +125,7 @@ export class OrderPoll {
   stop(): void {
     if (this.timer !== null) this.o.timers.clearTimeout(this.timer);
     this.timer = null;
+    this.pushed = false;
   }
 
   /**
@@ -83,6 +135,8 @@ export class OrderPoll {
   private async once(): Promise<void> {
     const { reads, book, ids, markets, working, clock, running } = this.o;
     if (!running()) return;
+    // Near the ceiling the round is skipped (an order may need the room); the next one comes as usual.
+    if (this.o.budgetTight?.(2 * Math.max(1, working.list().length))) return;
     const seen: Seen[] = [];
     let moved = false;
     // A modify without an answer: the newest order carrying the cloid is the one to follow.
@@ -114,13 +168,16 @@ export class OrderPoll {
     }
     const now = clock();
     if (moved) working.moved(now);
+    const inDoubt = this.o.inDoubt?.() ?? false;
     const full =
-      this.catchUp ||
+      this.catchingUp() ||
+      inDoubt ||
       this.lastFullPollAt === null ||
       working.settling(now) ||
       now - this.lastFullPollAt >= (this.o.fullPollMs ?? 30_000);
     let fills: VenueFill[] = [];
     if (full) {
+      const asked = this.catchUpAsked;
       const read = await reads.fillsRaw(book.fillCursor - LOOKBACK_MS);
       if (!read.ok || !running()) return;
       fills = reads.fillsOf(read.value);
@@ -136,8 +193,9 @@ export class OrderPoll {
         if (ids.isBraids(x.raw.cloid)) working.watch(x.raw.oid);
       }
       this.lastFullPollAt = now;
-      // This read was the catch-up (a reconnection during it is caught up by it too).
+      // This read was the catch-up of a reconnection, and of what the socket asked before it began.
       this.catchUp = false;
+      this.catchUpDone = Math.max(this.catchUpDone, asked);
     }
     for (const fill of fills) book.bookFill(fill);
     for (const report of reads.reportsOf(seen)) book.bookReport(report);
