@@ -344,16 +344,31 @@ const orEmpty = <T extends object>(x: T | null | undefined): T => x ?? ({} as T)
 const section = <S extends z.core.$ZodLooseShape>(shape: S) =>
   z.strictObject(shape).nullish().transform(orEmpty);
 
-const paperVenue = section({
+const paperFill = {
   slipBps: optional(atLeast(0)),
   takerFeeBps: optional(atLeast(0)),
   makerFeeBps: optional(atLeast(0)),
   maxVolumeShare: noneOrPositive(1),
-});
+};
 
-/** The venues a config may name as a plan's default or a venue's fallback. */
-const VENUE_NAMES = ['paper', 'kraken', 'hyperliquid'] as const;
+const paperVenue = section(paperFill);
+
+/** `venues.X` with `"kind": "paper"`: another simulated venue with its own fill model (learning.md). */
+const otherPaperVenue = z.strictObject({ kind: z.literal('paper'), ...paperFill });
+
+/** The venues a config may name as a live venue's fallback. */
+const VENUE_NAMES = ['paper', 'kraken', 'hyperliquid', 'ib'] as const;
 type LiveName = Exclude<(typeof VENUE_NAMES)[number], 'paper'>;
+const LIVE_NAMES = ['kraken', 'hyperliquid', 'ib'] as const satisfies readonly LiveName[];
+
+/** A venue's name as a config writes it: letters, digits, `-`, `_`, `.`. */
+const readVenueName: Read<string> = (v) => {
+  const r = readText(TEXT_LIMITS.venue)(v);
+  if (!r.ok) return r;
+  return /^[A-Za-z0-9][\w.-]*$/.test(r.value)
+    ? r
+    : { ok: false, problem: `is not a venue name: ${quoted(r.value)} (letters, digits, - _ .)` };
+};
 
 /** A live venue's config block: its key enables it, every field optional (venues.md "Config"). */
 const liveVenue = <S extends z.core.$ZodLooseShape>(shape: S) =>
@@ -388,9 +403,21 @@ const hyperliquidVenue = liveVenue({
   marketSlippage: optional(atLeast(0, true, 0.1)),
 });
 
+/** `venues.ib`: IB Gateway or TWS (venues.md "Config"). */
+const ibVenue = liveVenue({
+  host: optional(readText(253)),
+  port: optional(wholeNumber(1, 65_535)),
+  clientId: optional(wholeNumber(0, 2_147_483_647)),
+  account: optional(readText(TEXT_LIMITS.venue)),
+});
+
 /** `instruments[S].venueSymbols`: the instrument's name at a venue that trades it under another. */
 const venueSymbols = z
-  .strictObject({ kraken: optional(readSymbol), hyperliquid: optional(readSymbol) })
+  .strictObject({
+    kraken: optional(readSymbol),
+    hyperliquid: optional(readSymbol),
+    ib: optional(readSymbol),
+  })
   .nullish()
   .transform((v) => v ?? undefined);
 
@@ -399,7 +426,7 @@ function checkFallbacks(
   venues: Partial<Record<LiveName, { fallback?: string | undefined } | undefined>>,
   ctx: z.core.$RefinementCtx,
 ): void {
-  for (const name of ['kraken', 'hyperliquid'] as const) {
+  for (const name of LIVE_NAMES) {
     const fallback = venues[name]?.fallback;
     if (fallback === undefined || fallback === 'paper') continue;
     const problem =
@@ -412,59 +439,187 @@ function checkFallbacks(
   }
 }
 
+/** `venues.X` other than the known ones: a paper venue, which must say `"kind": "paper"`. */
+function readOtherPaperVenue(v: unknown, ctx: z.core.$RefinementCtx<unknown>) {
+  const isPaper = typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'paper';
+  if (!isPaper) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'unknown venue (a paper venue says "kind": "paper"; live venues: kraken, hyperliquid, ib)',
+    });
+    return z.NEVER;
+  }
+  const r = otherPaperVenue.safeParse(v, { error: plainErrors });
+  if (r.success) return r.data;
+  for (const issue of r.error.issues) ctx.addIssue(issue as never);
+  return z.NEVER;
+}
+
+/** A fraction from `min` to `max`, read as a number (holdout and exploration shares). */
+function fraction(min: number, max: number): Read<number> {
+  return (v) =>
+    typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max
+      ? { ok: true, value: v }
+      : { ok: false, problem: `must be a number from ${min} to ${max}` };
+}
+
+const APPROVAL_MODES = ['auto', 'manual'] as const;
+const approvalObject = z.strictObject({
+  mode: required<(typeof APPROVAL_MODES)[number], string>(oneOf(APPROVAL_MODES)),
+  autoAboveScore: optional(fraction(0, 1)),
+});
+
+/** `approval`: "auto" | "manual", or {"mode": …, "autoAboveScore": 0.8} (the curators' score, 0 to 1). */
+const approvalSchema = z
+  .unknown()
+  .transform((v, ctx): { mode: 'auto' | 'manual'; autoAboveScore?: number | undefined } | undefined => {
+    if (v === undefined || v === null) return undefined;
+    if (typeof v === 'object' && !Array.isArray(v)) {
+      const r = approvalObject.safeParse(v, { error: plainErrors });
+      if (r.success) return r.data;
+      for (const issue of r.error.issues) ctx.addIssue(issue as never);
+      return z.NEVER;
+    }
+    const r = oneOf(APPROVAL_MODES)(v);
+    if (r.ok) return { mode: r.value };
+    ctx.addIssue({ code: 'custom', message: r.problem });
+    return z.NEVER;
+  })
+  .optional();
+
+/** The desk's PostgreSQL address. */
+const readDeskUrl: Read<string> = (v) => {
+  const r = readText(2048)(v);
+  if (!r.ok) return r;
+  return /^postgres(ql)?:\/\/[^\s]+$/.test(r.value)
+    ? r
+    : { ok: false, problem: 'must be a postgres://USER@HOST:PORT/DB address' };
+};
+
+/** Names that point at venues (defaultVenue, routing.candidates) name venues the config enables. */
+function checkVenueNames(
+  c: {
+    venues: Record<string, unknown>;
+    defaultVenue?: string | undefined;
+    routing?: { candidates: string[] } | undefined;
+  },
+  ctx: z.core.$RefinementCtx,
+): void {
+  const enabled = (name: string) => name === 'paper' || c.venues[name] !== undefined;
+  const problem = (name: string) =>
+    `names ${name}, which the config does not enable (add venues.${name}${
+      (VENUE_NAMES as readonly string[]).includes(name) ? '' : ' with "kind": "paper"'
+    })`;
+  if (c.defaultVenue !== undefined && !enabled(c.defaultVenue))
+    ctx.addIssue({ code: 'custom', path: ['defaultVenue'], message: problem(c.defaultVenue) });
+  const seen = new Set<string>();
+  c.routing?.candidates.forEach((name, i) => {
+    const message = !enabled(name) ? problem(name) : seen.has(name) ? 'is named twice' : null;
+    seen.add(name);
+    if (message) ctx.addIssue({ code: 'custom', path: ['routing', 'candidates', i], message });
+  });
+}
+
 /** The engine configuration as written (replay.md "Config"); absent fields take DEFAULT_CONFIG's value. */
-export const configSchema = z.strictObject({
-  account: section({
-    cash: optional(atLeast(0)),
-    type: optional(oneOf(['margin', 'cash'] as const)),
-    leverage: optional(atLeast(0, true)),
-    currency: optional(readText(TEXT_LIMITS.currency)),
-  }),
-  approval: optional(oneOf(['auto', 'manual'] as const)),
-  risk: section({
-    riskPct: optional(atLeast(0, true, 1)),
-    maxPositionPct: optional(atLeast(0, true)),
-    maxOpenPositions: optional(wholeNumber(0)),
-    maxNotional: noneOrPositive(),
-    dailyLossLimitPct: noneOrPositive(1),
-    scaleDownOnInsufficientFunds: optional(readBoolean),
-  }),
-  pdt: section({
-    enabled: optional(readBoolean),
-    minEquity: optional(atLeast(0)),
-    maxDayTrades: optional(wholeNumber(0)),
-    timezone: optional(readTimeZone),
-    method: optional(oneOf(['round_trips'] as const)),
-  }),
-  venues: z
-    .strictObject({ paper: paperVenue, kraken: krakenVenue, hyperliquid: hyperliquidVenue })
-    .superRefine(checkFallbacks)
-    .nullish()
-    .transform((v) => v ?? { paper: paperVenue.parse(undefined), kraken: undefined, hyperliquid: undefined }),
-  defaultVenue: optional(oneOf(VENUE_NAMES)),
-  instruments: z
-    .record(
-      z.string(),
-      z.strictObject({
-        lot: optional(atLeast(0, true)),
-        tick: optional(atLeast(0, true)),
-        venueSymbols,
-      }),
-    )
-    .superRefine((specs, ctx) => {
-      for (const symbol of Object.keys(specs)) {
-        const r = readSymbol(symbol);
-        if (!r.ok || r.value !== symbol)
+export const configSchema = z
+  .strictObject({
+    account: section({
+      cash: optional(atLeast(0)),
+      type: optional(oneOf(['margin', 'cash'] as const)),
+      leverage: optional(atLeast(0, true)),
+      currency: optional(readText(TEXT_LIMITS.currency)),
+    }),
+    approval: approvalSchema,
+    risk: section({
+      riskPct: optional(atLeast(0, true, 1)),
+      maxPositionPct: optional(atLeast(0, true)),
+      maxOpenPositions: optional(wholeNumber(0)),
+      maxNotional: noneOrPositive(),
+      dailyLossLimitPct: noneOrPositive(1),
+      scaleDownOnInsufficientFunds: optional(readBoolean),
+    }),
+    pdt: section({
+      enabled: optional(readBoolean),
+      minEquity: optional(atLeast(0)),
+      maxDayTrades: optional(wholeNumber(0)),
+      timezone: optional(readTimeZone),
+      method: optional(oneOf(['round_trips'] as const)),
+    }),
+    venues: z
+      .strictObject({ paper: paperVenue, kraken: krakenVenue, hyperliquid: hyperliquidVenue, ib: ibVenue })
+      // Any other key is a paper venue, which says so: a misspelt live venue still fails with its path.
+      .catchall(z.unknown().transform(readOtherPaperVenue))
+      .superRefine(checkFallbacks)
+      .nullish()
+      .transform(
+        (v) =>
+          v ?? {
+            paper: paperVenue.parse(undefined),
+            kraken: undefined,
+            hyperliquid: undefined,
+            ib: undefined,
+          },
+      ),
+    defaultVenue: optional(readVenueName),
+    learning: z
+      .strictObject({
+        enabled: optional(readBoolean),
+        minEvidence: optional(wholeNumber(2)),
+        holdoutPct: optional(fraction(0, 0.5)),
+        explorePct: optional(fraction(0, 0.5)),
+        autoActivate: optional(readBoolean),
+        seed: optional(wholeNumber(0, 2 ** 31 - 1)),
+      })
+      .superRefine((l, ctx) => {
+        if ((l.holdoutPct ?? 0.15) + (l.explorePct ?? 0.05) > 0.5)
           ctx.addIssue({
             code: 'custom',
-            path: [symbol],
-            message: `symbol ${r.ok ? 'has spaces around it' : r.problem}`,
+            path: ['explorePct'],
+            message: 'holdoutPct + explorePct must be at most 0.5',
           });
-      }
-    })
-    .nullish()
-    .transform(orEmpty),
-});
+      })
+      .nullish()
+      .transform((v) => v ?? undefined),
+    routing: z
+      .strictObject({ candidates: z.array(required<string, string>(readVenueName)).min(1).max(16) })
+      .nullish()
+      .transform((v) => v ?? undefined),
+    desk: z
+      .strictObject({
+        url: required<string, string>(readDeskUrl),
+        name: optional(readText(TEXT_LIMITS.venue)),
+        engine: required<string, string>(readText(TEXT_LIMITS.venue)),
+        accepts: z
+          .array(required<string, string>(readText(TEXT_LIMITS.symbol)))
+          .max(1000)
+          .nullish(),
+      })
+      .nullish()
+      .transform((v) => v ?? undefined),
+    instruments: z
+      .record(
+        z.string(),
+        z.strictObject({
+          lot: optional(atLeast(0, true)),
+          tick: optional(atLeast(0, true)),
+          venueSymbols,
+        }),
+      )
+      .superRefine((specs, ctx) => {
+        for (const symbol of Object.keys(specs)) {
+          const r = readSymbol(symbol);
+          if (!r.ok || r.value !== symbol)
+            ctx.addIssue({
+              code: 'custom',
+              path: [symbol],
+              message: `symbol ${r.ok ? 'has spaces around it' : r.problem}`,
+            });
+        }
+      })
+      .nullish()
+      .transform(orEmpty),
+  })
+  .superRefine(checkVenueNames);
 
 export type ConfigInput = z.output<typeof configSchema>;
 

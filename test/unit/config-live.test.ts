@@ -124,7 +124,7 @@ describe('live venues in the config', () => {
       'venues.kraken.fallback: names hyperliquid, which the config does not enable (add venues.hyperliquid, or use paper)',
     );
     expect(() => parseConfig({ venues: { hyperliquid: { fallback: 'binance' } } })).toThrow(
-      'venues.hyperliquid.fallback: must be one of paper, kraken, hyperliquid; got "binance"',
+      'venues.hyperliquid.fallback: must be one of paper, kraken, hyperliquid, ib; got "binance"',
     );
   });
 

@@ -9,9 +9,12 @@ import {
   DEFAULT_TICK,
   HYPERLIQUID_DEFAULTS,
   HYPERLIQUID_TESTNET_URL,
+  IB_DEFAULTS,
   type InstrumentConfig,
   KRAKEN_DEFAULTS,
   KRAKEN_WS_URL,
+  LEARNING_DEFAULTS,
+  type PaperVenueConfig,
 } from '../../shared/domain/config.ts';
 import { configSchema } from '../../shared/input-schema.ts';
 import { parseWith } from './validation.ts';
@@ -37,8 +40,19 @@ export function parseConfig(raw: unknown): BraidConfig {
       ...(Object.keys(named).length > 0 ? { venueSymbols: named } : {}),
     };
   }
-  const kraken = c.venues.kraken;
-  const hyperliquid = c.venues.hyperliquid;
+  const { paper: _paper, kraken, hyperliquid, ib, ...others } = c.venues;
+  const paperVenues: Record<string, PaperVenueConfig> = {};
+  for (const [name, v] of Object.entries(others)) {
+    const other = v as Partial<PaperVenueConfig> & { kind: 'paper' };
+    paperVenues[name] = {
+      slipBps: other.slipBps ?? d.venues.paper.slipBps,
+      takerFeeBps: other.takerFeeBps ?? d.venues.paper.takerFeeBps,
+      makerFeeBps: other.makerFeeBps ?? d.venues.paper.makerFeeBps,
+      maxVolumeShare: other.maxVolumeShare ?? null,
+    };
+  }
+  const learning = c.learning;
+  const L = LEARNING_DEFAULTS;
   // Built key by key in DEFAULT_CONFIG's order: a replay journal records a hash of this object.
   return {
     account: {
@@ -47,7 +61,8 @@ export function parseConfig(raw: unknown): BraidConfig {
       leverage: account.leverage ?? d.account.leverage,
       currency: account.currency ?? d.account.currency,
     },
-    approval: c.approval ?? d.approval,
+    approval: c.approval?.mode ?? d.approval,
+    ...(c.approval?.autoAboveScore !== undefined ? { autoApproveAboveScore: c.approval.autoAboveScore } : {}),
     risk: {
       riskPct: risk.riskPct ?? d.risk.riskPct,
       maxPositionPct: risk.maxPositionPct ?? d.risk.maxPositionPct,
@@ -101,8 +116,44 @@ export function parseConfig(raw: unknown): BraidConfig {
             },
           }
         : {}),
+      ...(ib
+        ? {
+            ib: {
+              host: ib.host ?? IB_DEFAULTS.host,
+              port: ib.port ?? IB_DEFAULTS.port,
+              clientId: ib.clientId ?? IB_DEFAULTS.clientId,
+              ...(ib.account !== undefined ? { account: ib.account } : {}),
+              ...(ib.fallback !== undefined ? { fallback: ib.fallback } : {}),
+            },
+          }
+        : {}),
     },
+    // The sections below only when configured: a config without them hashes as it always did.
+    ...(Object.keys(paperVenues).length > 0 ? { paperVenues } : {}),
     ...(c.defaultVenue !== undefined ? { defaultVenue: c.defaultVenue } : {}),
+    ...(learning
+      ? {
+          learning: {
+            enabled: learning.enabled ?? L.enabled,
+            minEvidence: learning.minEvidence ?? L.minEvidence,
+            holdoutPct: learning.holdoutPct ?? L.holdoutPct,
+            explorePct: learning.explorePct ?? L.explorePct,
+            autoActivate: learning.autoActivate ?? L.autoActivate,
+            seed: learning.seed ?? L.seed,
+          },
+        }
+      : {}),
+    ...(c.routing ? { routing: { candidates: [...c.routing.candidates] } } : {}),
+    ...(c.desk
+      ? {
+          desk: {
+            url: c.desk.url,
+            name: c.desk.name ?? 'default',
+            engine: c.desk.engine,
+            ...(c.desk.accepts ? { accepts: [...c.desk.accepts] } : {}),
+          },
+        }
+      : {}),
     instruments,
   };
 }

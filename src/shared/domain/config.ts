@@ -4,6 +4,9 @@ import type { DecStr } from './decimal.ts';
 export interface BraidConfig {
   account: { cash: DecStr; type: 'margin' | 'cash'; leverage: DecStr; currency: string };
   approval: 'auto' | 'manual';
+  /** `approval: {"mode": …, "autoAboveScore": 0.8}`: a plan whose curator score is above this executes
+   *  without a click, whatever the mode. Present only when configured. */
+  autoApproveAboveScore?: number;
   risk: {
     riskPct: DecStr;
     maxPositionPct: DecStr;
@@ -23,18 +26,86 @@ export interface BraidConfig {
     method: 'round_trips';
   };
   venues: {
-    paper: { slipBps: DecStr; takerFeeBps: DecStr; makerFeeBps: DecStr; maxVolumeShare: DecStr | null };
+    paper: PaperVenueConfig;
     /** Present only when configured (a venue's key enables it: venues.md "Config"). */
     kraken?: KrakenVenueConfig;
     hyperliquid?: HyperliquidVenueConfig;
+    ib?: IbVenueConfig;
   };
+  /** The paper venues other than `paper` (`venues.X` with `"kind": "paper"`, learning.md "Venues and
+   *  candidates"), by name, in the config's order. Present only when configured. */
+  paperVenues?: Record<string, PaperVenueConfig>;
   /** Where a plan without `venue` goes in LIVE mode; absent: paper. Present only when configured. */
   defaultVenue?: string;
+  /** The learning loop (learning.md "Config"). Present only when configured; absent reads as
+   *  LEARNING_DEFAULTS (off). */
+  learning?: LearningConfig;
+  /** The venues a plan without `venue` may go to. Present only when configured. */
+  routing?: RoutingConfig;
+  /** This engine's desk (desk.md "The desk"). Present only when configured. */
+  desk?: DeskConfig;
   instruments: Record<string, InstrumentConfig>;
 }
 
+/** A simulated venue's fill model (venues.paper, and every `"kind": "paper"` venue). */
+export interface PaperVenueConfig {
+  slipBps: DecStr;
+  takerFeeBps: DecStr;
+  makerFeeBps: DecStr;
+  maxVolumeShare: DecStr | null;
+}
+
+export interface LearningConfig {
+  enabled: boolean;
+  /** Strands a braid needs before it can become a lesson. */
+  minEvidence: number;
+  /** The share of eligible orders no lesson touches (the control arm). */
+  holdoutPct: number;
+  /** A further share that chooses uniformly among the candidates. */
+  explorePct: number;
+  /** A proposed lesson becomes active by itself. */
+  autoActivate: boolean;
+  /** Seeds the holdout and exploration draws: the same seed, the same report. */
+  seed: number;
+}
+
+export const LEARNING_DEFAULTS: LearningConfig = {
+  enabled: false,
+  minEvidence: 20,
+  holdoutPct: 0.15,
+  explorePct: 0.05,
+  autoActivate: true,
+  seed: 1,
+};
+
+/** The learning settings in force: the configured ones, else the defaults (off). */
+export const learningOf = (config: Pick<BraidConfig, 'learning'>): LearningConfig =>
+  config.learning ?? LEARNING_DEFAULTS;
+
+export interface RoutingConfig {
+  /** Venue names, each enabled by the config. */
+  candidates: string[];
+}
+
+export interface DeskConfig {
+  /** postgres://USER@HOST:PORT/DB (the password from BRAID_DESK_PASSWORD or the URL). */
+  url: string;
+  name: string;
+  /** This engine's name, unique on the desk. */
+  engine: string;
+  /** The venues or symbols this engine takes; absent: all. Present only when configured. */
+  accepts?: string[];
+}
+
+/** Every paper venue by name: `paper` first, then the configured ones in the config's order. */
+export function paperVenuesOf(
+  config: Pick<BraidConfig, 'venues' | 'paperVenues'>,
+): Record<string, PaperVenueConfig> {
+  return { paper: config.venues.paper, ...(config.paperVenues ?? {}) };
+}
+
 /** The live venues a config may name. */
-export const LIVE_VENUES = ['kraken', 'hyperliquid'] as const;
+export const LIVE_VENUES = ['kraken', 'hyperliquid', 'ib'] as const;
 export type LiveVenueName = (typeof LIVE_VENUES)[number];
 
 export interface InstrumentConfig {
@@ -87,6 +158,18 @@ export interface HyperliquidVenueConfig extends VenueFallback {
   /** A market order goes as an IOC limit this fraction beyond the mark (0.01 = 1 %). */
   marketSlippage: DecStr;
 }
+
+export interface IbVenueConfig extends VenueFallback {
+  /** IB Gateway or TWS. */
+  host: string;
+  /** Gateway paper 4002, live 4001; TWS paper 7497, live 7496. */
+  port: number;
+  clientId: number;
+  /** The account to trade (DU… on paper); absent: the login's only account. Present only when configured. */
+  account?: string;
+}
+
+export const IB_DEFAULTS: IbVenueConfig = { host: '127.0.0.1', port: 4002, clientId: 17 };
 
 export const HYPERLIQUID_URL = 'https://api.hyperliquid.xyz';
 export const HYPERLIQUID_TESTNET_URL = 'https://api.hyperliquid-testnet.xyz';
