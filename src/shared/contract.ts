@@ -83,6 +83,13 @@ export interface HistoryQueryResult {
 
 export type { PlanPreview } from './domain/plan.ts';
 
+/** What the engine did with one upstream plan (desk.md): recorded (with where it went), refused with a
+ *  reason code and words, or an id seen before (nothing changed). */
+export type UpstreamPlanOutcome =
+  | { id: string; outcome: 'accepted'; status: string }
+  | { id: string | null; outcome: 'rejected'; reason: string; message: string }
+  | { id: string; outcome: 'duplicate'; status: string };
+
 export interface CommandResults {
   approve: null;
   reject: null;
@@ -96,6 +103,7 @@ export interface CommandResults {
   resume: null;
   setTradingState: null;
   submitPlan: { planId: string };
+  submitPlans: UpstreamPlanOutcome[];
   previewPlan: PlanPreview;
   queryHistory: HistoryQueryResult;
   setPin: null;

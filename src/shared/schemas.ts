@@ -63,6 +63,9 @@ export const commandSchemas = {
   /** `review: true` sends a typed plan to the approval queue ("confirm my own tickets"). */
   submitPlan: z.strictObject({ plan: manualPlanSchema, review: z.boolean().optional() }),
   previewPlan: z.strictObject({ plan: manualPlanSchema }),
+  /** Upstream plans (HTTP, the inbox, the desk): raw, each read by the engine with the one plan schema, so
+   *  one bad plan is answered rejected with its reason and the others go on. */
+  submitPlans: z.strictObject({ plans: z.array(z.unknown()).min(1).max(1000) }),
   queryHistory: z.strictObject({
     symbol: symbolSchema.optional(),
     side: z.enum(['long', 'short']).optional(),

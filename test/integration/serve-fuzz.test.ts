@@ -93,6 +93,9 @@ const VALID_ARGS: Record<string, Record<string, string>> = {
   closePosition: { symbol: q('AAPL') },
   setTradingState: { state: q('REDUCING') },
   submitPlan: { plan: '{"symbol":"MSFT","side":"buy","entry":{"type":"market"},"quantity":"1"}' },
+  submitPlans: {
+    plans: '[{"id":"fz-1","symbol":"MSFT","side":"buy","entry":{"type":"market"},"quantity":"1"}]',
+  },
   previewPlan: { plan: '{"symbol":"MSFT","side":"buy","entry":{"type":"market"},"quantity":"1"}' },
   setPin: { pin: q('1234') },
   armLive: { pin: q('1234') },

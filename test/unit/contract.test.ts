@@ -117,6 +117,9 @@ describe('the host handles every command of the contract', () => {
     armLive: { pin: '1234' },
     disarmLive: {},
     exportHistory: { format: 'csv' },
+    submitPlans: {
+      plans: [{ id: 'up-1', symbol: 'AAPL', side: 'buy', entry: { type: 'market' }, quantity: '1' }],
+    },
     setLessonState: { lessonId: 'l-9', state: 'active' },
   };
 

@@ -14,6 +14,7 @@ import { err, ok, type Result } from '../../shared/result.ts';
 import { type ParsedCommand, parseCommand } from '../../shared/schemas.ts';
 import type { EnginePort } from '../engine/port.ts';
 import { historyView } from '../engine/portfolio/metrics.ts';
+import { submitUpstreamPlans } from '../intake/upstream-plans.ts';
 import { createLessonBook, type LessonBook } from './lessons.ts';
 import { createLiveMode } from './live-mode.ts';
 import { createPushHub, type Timers } from './push-hub.ts';
@@ -173,6 +174,9 @@ export function createHost(options: HostOptions): HostHandle {
         });
         return result.ok ? ok({ planId: result.value.planId }) : result;
       }
+      case 'submitPlans':
+        // Each plan is judged by the engine (a HALTED engine refuses entries itself, plan by plan).
+        return ok(submitUpstreamPlans(engine, command.args.plans, now));
       case 'previewPlan':
         return ok(engine.previewPlan({ ...command.args.plan, id: 'preview' }));
       case 'queryHistory':

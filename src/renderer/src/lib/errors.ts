@@ -36,6 +36,7 @@ const COMMAND_PREFIXES: Readonly<Record<CommandName, true>> = {
   testVenue: true,
   setVenueCredentials: true,
   closePosition: true,
+  submitPlans: true,
   kill: true,
   resume: true,
   setTradingState: true,
