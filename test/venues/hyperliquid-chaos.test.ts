@@ -4,9 +4,9 @@
 // fills in the journal (0 lost, none twice).
 import { beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers/wait.ts';
-import { type Counts, hyperliquidServeForFile, venueReady } from './hyperliquid-serve-harness.ts';
+import { type Counts, serveForFile, venueReady } from './serve-harness.ts';
 
-const file = hyperliquidServeForFile('hyperliquid-chaos');
+const file = serveForFile('hyperliquid-chaos', { hyperliquid: {} });
 
 beforeEach(async () => {
   // A fault a failed test left unspent is not the next test's; each starts with Hyperliquid ready (an

@@ -9,16 +9,10 @@
 import { describe, expect, it } from 'vitest';
 import { dec } from '../../src/shared/domain/decimal.ts';
 import { waitFor } from '../helpers/wait.ts';
-import {
-  BTC_PERP,
-  type HyperliquidRun,
-  hyperliquidServeForFile,
-  WORKING,
-  wireOrders,
-} from './hyperliquid-serve-harness.ts';
+import { BTC_PERP, type HyperliquidRun, serveForFile, WORKING, wireOrders } from './serve-harness.ts';
 
 // One run (simulator and braid serve) for the file, at a poll the weight budget sustains (see the harness).
-const file = hyperliquidServeForFile('hyperliquid-serve');
+const file = serveForFile('hyperliquid-serve', { hyperliquid: {} });
 
 /** The builder-fee check, over every request of the run so far: ccxt's defaults are all switched off. */
 function expectNoBuilderFee(run: HyperliquidRun): void {

@@ -4,9 +4,9 @@
 // in the journal.
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers/wait.ts';
-import { liveServeForFile } from './serve-harness.ts';
+import { serveForFile } from './serve-harness.ts';
 
-const file = liveServeForFile('kraken-chaos-waits');
+const file = serveForFile('kraken-chaos-waits', { kraken: {} });
 
 describe('chaos that makes Braid wait, braid serve in LIVE', () => {
   it('answer lost (the request times out): unknown, then found by cl_ord_id; sent once', async () => {

@@ -4,9 +4,9 @@
 // request timing out, a rate-limit storm) are in kraken-chaos-waits.test.ts.
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers/wait.ts';
-import { liveServeForFile } from './serve-harness.ts';
+import { serveForFile } from './serve-harness.ts';
 
-const file = liveServeForFile('kraken-chaos');
+const file = serveForFile('kraken-chaos', { kraken: {} });
 
 describe('chaos on the wire to Kraken, braid serve in LIVE', () => {
   it('connection dropped after the order was accepted: unknown, then found by cl_ord_id; sent once', async () => {

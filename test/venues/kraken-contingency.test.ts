@@ -5,9 +5,9 @@
 // ccxt client against the simulator.
 import { afterEach, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import { waitFor } from '../helpers/wait.ts';
-import { LiveRun } from './serve-harness.ts';
+import { type KrakenRun, ServeRun } from './serve-harness.ts';
 
-let run: LiveRun | null = null;
+let run: KrakenRun | null = null;
 
 beforeEach(() => {
   onTestFailed(async () => {
@@ -22,7 +22,7 @@ afterEach(async () => {
 
 describe("the engine's contingent orders on Kraken", () => {
   it('a trailing stop: the engine moves the stop at Kraken as the last price rises; the moved stop closes it', async () => {
-    run = await LiveRun.open('kraken-trail');
+    run = await ServeRun.open('kraken-trail', { kraken: {} });
     const served = await run.serve({ armed: true });
     const submitted = await served.invoke<{ planId: string }>('submitPlan', {
       plan: {
@@ -68,7 +68,7 @@ describe("the engine's contingent orders on Kraken", () => {
   });
 
   it('a bracket: the stop rests at Kraken, the take-profit is held by the engine; at the target the stop is cancelled first, then the take-profit sells IOC', async () => {
-    run = await LiveRun.open('kraken-held-tp');
+    run = await ServeRun.open('kraken-held-tp', { kraken: {} });
     const served = await run.serve({ armed: true });
     const submitted = await served.invoke<{ planId: string }>('submitPlan', {
       plan: {

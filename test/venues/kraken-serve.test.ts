@@ -6,9 +6,9 @@
 // sends nothing twice.
 import { afterEach, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import { waitFor } from '../helpers/wait.ts';
-import { LiveRun } from './serve-harness.ts';
+import { type KrakenRun, ServeRun } from './serve-harness.ts';
 
-let run: LiveRun | null = null;
+let run: KrakenRun | null = null;
 
 beforeEach(() => {
   onTestFailed(async () => {
@@ -21,11 +21,11 @@ afterEach(async () => {
   run = null;
 });
 
-const addOrders = (r: LiveRun) => r.sim.requests().filter((q) => q.path === 'AddOrder');
+const addOrders = (r: KrakenRun) => r.sim.requests().filter((q) => q.path === 'AddOrder');
 
 describe('braid serve on Kraken (simulator)', () => {
   it('LIVE: AddOrder with cl_ord_id = Braid order id; the fill is booked; kill: CancelAll, one flattening order, HALTED', async () => {
-    run = await LiveRun.open('kraken-serve');
+    run = await ServeRun.open('kraken-serve', { kraken: {} });
     const served = await run.serve({ armed: true });
     // stderr is its own pipe: wait for the start line rather than assume it came before the answers.
     await waitFor('the start line naming the live venues', () =>
@@ -111,7 +111,7 @@ describe('braid serve on Kraken (simulator)', () => {
   });
 
   it('a late fill after a cancel is booked', async () => {
-    run = await LiveRun.open('kraken-late-fill');
+    run = await ServeRun.open('kraken-late-fill', { kraken: {} });
     await run.serve({ armed: true });
     const entry = await run.restingBuy('47500');
     await run.orderIn(entry.id, 'accepted');
@@ -135,7 +135,7 @@ describe('braid serve on Kraken (simulator)', () => {
   });
 
   it('kill -9 with working orders, fills during the downtime, then a restart: every fill booked once, nothing sent twice', async () => {
-    run = await LiveRun.open('kraken-kill9');
+    run = await ServeRun.open('kraken-kill9', { kraken: {} });
     await run.serve({ armed: true });
     const btc = await run.restingBuy('49000', 'BTC/USD', '0.01');
     const eth = await run.restingBuy('2900', 'ETH/USD', '0.1');
@@ -178,7 +178,7 @@ describe('braid serve on Kraken (simulator)', () => {
   });
 
   it("with venues.kraken.wsUrl braid serve subscribes to Kraken's private executions; a fill pushed there is booked once", async () => {
-    run = await LiveRun.open('kraken-serve-ws');
+    run = await ServeRun.open('kraken-serve-ws', { kraken: {} });
     // REST polls at the slowest the config allows, so the socket is what brings reports in between.
     await run.serve({ armed: true, kraken: { wsUrl: run.sim.wsUrl, pollMs: 60_000 } });
     const session = await waitFor('a subscribed executions session', () =>
