@@ -49,7 +49,14 @@ import {
   rejectReason,
 } from './errors.ts';
 import { GatewayLink } from './gateway-link.ts';
-import { isWorking, type KnownOrder, KnownOrders, reportOf, venueIdOf } from './known-orders.ts';
+import {
+  addExecution,
+  isWorking,
+  type KnownOrder,
+  KnownOrders,
+  reportOf,
+  venueIdOf,
+} from './known-orders.ts';
 import {
   decOf,
   executionFilterTime,
@@ -475,6 +482,10 @@ export class IbVenue implements LiveVenue {
     const fill = fillOf(execution, contract, clientOrderId, venueOrderId, this.clock());
     if (!fill) return;
     if (this.requests.has(reqId)) this.requests.item(reqId, fill);
+    if (known && execution.shares !== undefined && addExecution(known, fill.tradeId, execution.shares)) {
+      known.time = this.clock();
+      if (known.filled > 0 && isWorking(known)) this.book.report(reportOf(known));
+    }
     if (!known && !clientOrderId)
       this.events.notice(
         'warning',
@@ -799,7 +810,25 @@ export class IbVenue implements LiveVenue {
     const read = await this.openOrderReads.read(() => this.send((api) => api.reqAllOpenOrders()));
     if (!read.ok) return read;
     const seen = new Set<KnownOrder>(read.value);
+    this.endAbsent(seen);
     return { ok: true, value: [...seen].filter(isWorking).map(reportOf) };
+  }
+
+  /**
+   * Braid's orders IB no longer lists as open have ended while their end was not heard (an outage, a
+   * dropped socket): filled if their executions cover them, else cancelled. One still being placed
+   * (no word from IB yet) is left alone.
+   */
+  private endAbsent(open: Set<KnownOrder>): void {
+    for (const known of this.orders.all()) {
+      if (open.has(known) || !isWorking(known) || known.orderId <= 0 || known.status === 'ApiPending')
+        continue;
+      if (this.acks.has(known.orderId) && !this.acks.get(known.orderId)?.forCancel) continue;
+      known.status = known.filled >= Number(known.quantity) ? 'Filled' : 'Cancelled';
+      known.time = this.clock();
+      this.answered(known.orderId, known);
+      this.book.report(reportOf(known));
+    }
   }
 
   /** reqExecutions from a little before the cursor (IB keeps about a day; older is the journal's). */

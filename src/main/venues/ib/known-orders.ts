@@ -28,7 +28,10 @@ export interface KnownOrder {
   price?: DecStr;
   stopPrice?: DecStr;
   status: string;
+  /** Shares filled: the larger of IB's status and the executions booked for it. */
   filled: number;
+  /** Shares by execId (a fill IB's status has not told yet, or will never tell after an outage). */
+  executions: Map<string, number>;
   avgFillPrice?: number;
   /** The error text that ended it (201, 202), for the report's reader. */
   why?: string;
@@ -58,6 +61,7 @@ export class KnownOrders {
       ...(request.stopPrice !== undefined ? { stopPrice: request.stopPrice } : {}),
       status: 'ApiPending',
       filled: 0,
+      executions: new Map(),
       time,
     };
     this.byVenueId.set(String(orderId), order);
@@ -112,6 +116,7 @@ export class KnownOrders {
         quantity: decOf(order.totalQuantity ?? 0),
         status: state.status ?? 'Submitted',
         filled: 0,
+        executions: new Map(),
         time: now,
       };
       this.byVenueId.set(venueIdOf(orderId, permId), known);
@@ -165,6 +170,16 @@ export function reportOf(known: KnownOrder): VenueOrderReport {
       : {}),
     time: known.time,
   };
+}
+
+/** An execution of this order: counted once per execId. Returns whether it was new. */
+export function addExecution(known: KnownOrder, execId: string, shares: number): boolean {
+  if (known.executions.has(execId)) return false;
+  known.executions.set(execId, shares);
+  let sum = 0;
+  for (const n of known.executions.values()) sum += n;
+  known.filled = Math.max(known.filled, sum);
+  return true;
 }
 
 export const isWorking = (known: KnownOrder) => {
