@@ -5,6 +5,8 @@ import type {
   FillCursor,
   LiveVenue,
   VenueBalance,
+  VenueBracketOutcome,
+  VenueBracketRequest,
   VenueCandle,
   VenueCapabilities,
   VenueEvent,
@@ -37,7 +39,7 @@ export const BTC_USD: VenueInstrument = {
 
 export class FakeLiveVenue implements LiveVenue {
   readonly name: string;
-  readonly capabilities: VenueCapabilities = {
+  capabilities: VenueCapabilities = {
     nativeBrackets: false,
     oco: false,
     stopOrders: true,
@@ -58,8 +60,39 @@ export class FakeLiveVenue implements LiveVenue {
   readonly book = new Map<string, VenueOrderReport>();
   mass: VenueMassStatus = { openOrders: [], fills: [], positions: [], balances: [], time: 0 };
 
-  constructor(name = 'kraken') {
+  /** `nativeBrackets`: the venue holds brackets (submitBracket present, capabilities say so). */
+  submitBracket?: (bracket: VenueBracketRequest) => Promise<VenueBracketOutcome>;
+
+  constructor(name = 'kraken', options: { nativeBrackets?: boolean } = {}) {
     this.name = name;
+    if (options.nativeBrackets) {
+      this.capabilities = { ...this.capabilities, nativeBrackets: true, reduceOnly: true };
+      this.submitBracket = (bracket) =>
+        this.run('submitBracket', [bracket], () => ({
+          entry: this.rest(bracket.entry),
+          stopLoss: this.rest(bracket.stopLoss),
+          takeProfit: this.rest(bracket.takeProfit),
+        }));
+    }
+  }
+
+  /** The default answer to an order: booked open, accepted with a new venue id. */
+  private rest(order: VenueOrderRequest): VenueOutcome {
+    const venueOrderId = `O${++this.seq}`;
+    this.book.set(order.clientOrderId, {
+      clientOrderId: order.clientOrderId,
+      venueOrderId,
+      symbol: order.symbol,
+      side: order.side,
+      type: order.type,
+      state: 'open',
+      quantity: order.quantity,
+      filledQuantity: '0',
+      ...(order.price !== undefined ? { price: order.price } : {}),
+      ...(order.stopPrice !== undefined ? { stopPrice: order.stopPrice } : {}),
+      time: 1,
+    });
+    return { kind: 'accepted', venueOrderId, time: 1 };
   }
 
   /** Queues scripted answers for a method. */
@@ -130,22 +163,7 @@ export class FakeLiveVenue implements LiveVenue {
     );
   }
   async submit(order: VenueOrderRequest): Promise<VenueOutcome> {
-    return this.run('submit', [order], () => {
-      const venueOrderId = `O${++this.seq}`;
-      this.book.set(order.clientOrderId, {
-        clientOrderId: order.clientOrderId,
-        venueOrderId,
-        symbol: order.symbol,
-        side: order.side,
-        type: order.type,
-        state: 'open',
-        quantity: order.quantity,
-        filledQuantity: '0',
-        ...(order.price !== undefined ? { price: order.price } : {}),
-        time: 1,
-      });
-      return { kind: 'accepted', venueOrderId, time: 1 } as VenueOutcome;
-    });
+    return this.run('submit', [order], () => this.rest(order));
   }
   async modify(
     ref: { clientOrderId: string; venueOrderId?: string },
