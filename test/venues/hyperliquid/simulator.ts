@@ -94,6 +94,8 @@ export interface HyperliquidSimOptions {
   /** Notional the account has traded (scheduleCancel is refused below `scheduleCancelVolume`). */
   tradedVolume?: Amount;
   scheduleCancelVolume?: Amount;
+  /** Fills the WebSocket's userFills snapshot carries at most (default 100; 0: an empty snapshot). */
+  wsSnapshotFills?: number;
 }
 
 /** `path` names an endpoint (`exchange`, `info`), an action type (`order`) or an info type (`orderStatus`). */
@@ -355,6 +357,7 @@ export async function startHyperliquidSim(options: HyperliquidSimOptions = {}): 
   });
   // The socket's shapes are /info's: one account, one way of showing it.
   const feed = new AccountFeed({
+    ...(options.wsSnapshotFills !== undefined ? { snapshotFills: options.wsSnapshotFills } : {}),
     account,
     user: accountAddress,
     now,

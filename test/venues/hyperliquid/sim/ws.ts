@@ -20,8 +20,8 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import type { Account, Fill, Order } from './account.ts';
 import type { Wire } from './signing.ts';
 
-/** Fills a userFills snapshot carries at most. */
-const SNAPSHOT_FILLS = 100;
+/** Fills a userFills snapshot carries at most (Hyperliquid's is the latest few). */
+export const SNAPSHOT_FILLS = 100;
 
 export interface SimWsSession {
   id: number;
@@ -50,6 +50,8 @@ export interface AccountFeedOptions {
   orderWire: (o: Order) => Wire;
   /** A fill as userFills shows it. */
   fillWire: (f: Fill) => Wire;
+  /** Fills the snapshot carries at most (0: an empty snapshot, so only REST can tell what was missed). */
+  snapshotFills?: number;
 }
 
 type Obj = Record<string, unknown>;
@@ -175,7 +177,9 @@ export class AccountFeed {
     });
     if (sub.type === 'userFills') {
       const mine = String(sub.user).toLowerCase() === this.o.user;
-      const fills = mine ? this.o.account.fills.slice(-SNAPSHOT_FILLS).map(this.o.fillWire) : [];
+      const all = this.o.account.fills;
+      const from = Math.max(0, all.length - (this.o.snapshotFills ?? SNAPSHOT_FILLS));
+      const fills = mine ? all.slice(from).map(this.o.fillWire) : [];
       this.send(session, { channel: 'userFills', data: { isSnapshot: true, user: String(sub.user), fills } });
     }
   }
