@@ -6,6 +6,8 @@ import { err, ok, type Result } from '../../shared/result.ts';
 import { readBars } from '../demo/csv.ts';
 import { createDemoFeed } from '../demo/feed.ts';
 import { SMA_CROSS_SOURCE } from '../demo/sma-cross.ts';
+import type { Desk } from '../desk/desk.ts';
+import { startEngineDesk } from '../desk/engine-desk.ts';
 import { parseConfig } from '../engine/config.ts';
 import { exportTrades } from '../engine/history/hash-chain.ts';
 import { createEngine } from '../engine/kernel.ts';
@@ -252,6 +254,17 @@ function liveVenuesFor(
 export interface BootedHost {
   host: HostHandle;
   info: BootInfo;
+  /** The desk this engine joined (config `desk`), for its deskView(); null without one. */
+  desk: Desk | null;
+}
+
+/** The config's `desk` block, or null (none, or a config the engine refuses with its own message). */
+function deskConfigOf(raw: unknown): NonNullable<ReturnType<typeof parseConfig>['desk']> | null {
+  try {
+    return parseConfig(raw ?? {}).desk ?? null;
+  } catch {
+    return null;
+  }
 }
 
 export function bootHost(options: BootOptions, services: BootServices = {}): Result<BootedHost> {
@@ -275,6 +288,7 @@ export function bootHost(options: BootOptions, services: BootServices = {}): Res
   if (!engineResult.ok) return engineResult;
   const engine = engineResult.value;
 
+  let desk: Desk | null = null;
   try {
     const token =
       options.serveToken === undefined
@@ -298,6 +312,8 @@ export function bootHost(options: BootOptions, services: BootServices = {}): Res
       ...(venues ? { venues: venues.registry } : {}),
       beforeClose: async () => {
         feed?.stop();
+        // Claims nothing more; what it holds stays its own (the journal says so at the next start).
+        await desk?.stop();
         // Orders stay at the venue; the dead-man switch is disarmed (a planned stop), then disconnected.
         await venues?.stop();
       },
@@ -305,7 +321,22 @@ export function bootHost(options: BootOptions, services: BootServices = {}): Res
     feed?.start();
     // Connecting and reconciling take round trips: the host answers meanwhile (entries there wait).
     venues?.start(engine);
-    return ok({ host, info: { token } });
+    // The desk joins in the background: PostgreSQL may be down, the engine trades on meanwhile.
+    const deskConfig = deskConfigOf(config);
+    const log = (line: string) => process.stderr.write(`${line}\n`);
+    desk =
+      deskConfig === null
+        ? null
+        : startEngineDesk({
+            config: deskConfig,
+            host,
+            engine,
+            ...(options.journalPath !== undefined ? { journalPath: options.journalPath } : {}),
+            env: options.env ?? process.env,
+            now: () => Date.now(),
+            log,
+          });
+    return ok({ host, info: { token }, desk });
   } catch (error) {
     engine.close();
     return err('boot_failed', error instanceof Error ? error.message : String(error));

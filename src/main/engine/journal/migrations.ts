@@ -59,6 +59,35 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    name: 'desk holds and report outbox',
+    up(db) {
+      // The desk on PostgreSQL (src/main/desk): each plan this engine claimed, journaled before the claim
+      // is fenced and the plan reaches the engine (state intent -> held, or given_up), and the reports
+      // (strands) waiting to be written to the desk, in order; kept while PostgreSQL is down.
+      db.exec(`
+        CREATE TABLE desk_holds (
+          plan_id  TEXT    PRIMARY KEY,
+          epoch    INTEGER NOT NULL,
+          state    TEXT    NOT NULL,
+          decided  INTEGER NOT NULL DEFAULT 0,
+          plan     TEXT    NOT NULL,
+          at       INTEGER NOT NULL
+        );
+        CREATE TABLE desk_outbox (
+          seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+          report_key TEXT    NOT NULL UNIQUE,
+          plan_id    TEXT    NOT NULL,
+          epoch      INTEGER NOT NULL,
+          kind       TEXT    NOT NULL,
+          tags       TEXT    NOT NULL,
+          body       TEXT    NOT NULL,
+          at         INTEGER NOT NULL
+        );
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
