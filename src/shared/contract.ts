@@ -45,6 +45,39 @@ export interface VenueView {
   detail?: string;
 }
 
+/** One engine of the desk as the shared PostgreSQL knows it. */
+export interface DeskEngineView {
+  engine: string;
+  /** Epoch ms of its last heartbeat; null: never seen. */
+  lastHeartbeatAt: number | null;
+  /** Heartbeating within its lease. */
+  alive: boolean;
+  /** Plans it holds now (claimed, or with a journaled intent). */
+  holding: number;
+}
+
+/** The desk (desk.md): the engines on one PostgreSQL plan stream, and where the plans are. */
+export interface DeskView {
+  /** The desk's name and this engine's. */
+  name: string;
+  engine: string;
+  /** PostgreSQL reachable now: plans are claimed; when not, held plans trade on and reports wait. */
+  connected: boolean;
+  engines: DeskEngineView[];
+  /** Plans no engine has claimed yet. */
+  waiting: number;
+  /** Plans claimed by a live engine. */
+  claimed: number;
+  /** Plans whose engine stopped heartbeating after journaling an intent: they stay with it. */
+  heldByDeadEngine: number;
+  /** Reports kept in this engine's journal until PostgreSQL takes them. */
+  buffered: number;
+  /** In words: the last problem. */
+  detail?: string;
+  /** Epoch ms of the figures. */
+  at: number;
+}
+
 /** What the host (not the engine) knows: mode, PIN, demo signal source, venues, lessons, long tasks. */
 export interface HostState {
   mode: 'PAPER' | 'LIVE';
@@ -53,6 +86,8 @@ export interface HostState {
   signalSource: { name: string; rule: string } | null;
   lessons: LessonView[];
   busy: { task: string; progress: number | null } | null;
+  /** The desk this engine is on; absent: it trades alone. */
+  desk?: DeskView;
 }
 
 export interface AppSnapshot {

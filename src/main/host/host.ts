@@ -4,6 +4,7 @@
 import type {
   AppSnapshot,
   CommandResults,
+  DeskView,
   ExportResult,
   HistoryQueryResult,
   HostState,
@@ -36,6 +37,8 @@ export interface HostOptions {
   exportTrades: ExportTrades;
   signalSource?: { name: string; rule: string } | null;
   lessons?: LessonBook;
+  /** The desk this engine is on (desk.md): its view for the terminal; absent: it trades alone. */
+  desk?: { view(): DeskView; onChange(listener: () => void): () => void };
   /** The venues and their connections; the paper venue alone when absent. */
   venues?: VenueDesk;
   frameMs?: number;
@@ -83,6 +86,7 @@ export function createHost(options: HostOptions): HostHandle {
     signalSource,
     lessons: lessons.list(),
     busy: null,
+    ...(options.desk ? { desk: options.desk.view() } : {}),
   });
   const snapshot = (): AppSnapshot => ({ engine: engine.snapshot(), host: hostState() });
 
@@ -96,6 +100,7 @@ export function createHost(options: HostOptions): HostHandle {
   const publishHost = () => hub.publish({ type: 'host', host: hostState() });
   // A venue connecting, reconciling or failing changes what the Venues panel and the top bar show.
   const unsubscribeVenues = venues.onChange(publishHost);
+  const unsubscribeDesk = options.desk?.onChange(publishHost) ?? (() => {});
 
   const nextManualId = (): string => {
     const n = Number(engine.settings.get(MANUAL_SEQ_SETTING) ?? '0') + 1;
@@ -282,6 +287,7 @@ export function createHost(options: HostOptions): HostHandle {
       } finally {
         unsubscribeEngine();
         unsubscribeVenues();
+        unsubscribeDesk();
         hub.dispose();
         engine.close();
       }

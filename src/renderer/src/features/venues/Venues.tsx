@@ -4,7 +4,7 @@
 // fields are never filled from anywhere, are cleared as soon as they are sent, and the engine only ever
 // says whether a venue has them.
 import { type FormEvent, useId, useMemo, useState } from 'react';
-import type { CommandArgs, VenueView } from '../../../../shared/contract.ts';
+import type { CommandArgs, DeskView, VenueView } from '../../../../shared/contract.ts';
 import { plainError } from '../../lib/errors.ts';
 import { ask } from '../../store/actions.ts';
 import { useConnection } from '../../store/connection.ts';
@@ -13,6 +13,7 @@ import { useTerminal } from '../../store/store.ts';
 import { tradingBlock } from '../../store/trading-block.ts';
 import { Panel } from '../shell/Panel.tsx';
 import './venues.css';
+import { deskFigures, deskStatus, heartbeatText } from './desk-view.ts';
 import { credentialLabels, credentialsText, PAPER, stateLabel, venueFacts } from './venue-view.ts';
 
 /** A venue name as the commands take it (the host checks it again). */
@@ -200,8 +201,41 @@ function VenueRow(props: { venue: VenueView }) {
 
 const NO_VENUES: readonly VenueView[] = [];
 
+/** The desk this engine is on: engines and heartbeats, then where the shared plans are. */
+function DeskSection(props: { desk: DeskView }) {
+  const { desk } = props;
+  const now = useTerminal((s) => s.time);
+  const at = Math.max(now, desk.at);
+  return (
+    <section className="desk" aria-label="Desk">
+      <div className={desk.connected ? 'desk-status' : 'desk-status down'}>{deskStatus(desk)}</div>
+      <ul className="desk-engines">
+        {desk.engines.map((e) => (
+          <li key={e.engine} className={e.alive ? 'alive' : 'dead'}>
+            <span className="mono">{e.engine}</span>
+            <span className="dim">{e.alive ? 'alive' : 'no heartbeat'}</span>
+            <span className="num dim">{heartbeatText(e, at)}</span>
+            <span className="num" title="Plans it holds">
+              {e.holding}
+            </span>
+          </li>
+        ))}
+      </ul>
+      <dl className="kv desk-figures">
+        {deskFigures(desk).map((f) => (
+          <div key={f.label} title={f.title}>
+            <dt>{f.label}</dt>
+            <dd className={f.warn ? 'num warn' : 'num'}>{f.value}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}
+
 export function Venues() {
   const venues = useTerminal((s) => s.host?.venues ?? NO_VENUES);
+  const desk = useTerminal((s) => s.host?.desk);
   const loaded = useTerminal((s) => s.host !== null);
   const connected = venues.filter((v) => v.state === 'connected').length;
   return (
@@ -212,11 +246,14 @@ export function Venues() {
       {!loaded ? (
         <div className="empty">Waiting for the engine…</div>
       ) : (
-        <ul className="venue-list">
-          {venues.map((v) => (
-            <VenueRow key={v.name} venue={v} />
-          ))}
-        </ul>
+        <>
+          <ul className="venue-list">
+            {venues.map((v) => (
+              <VenueRow key={v.name} venue={v} />
+            ))}
+          </ul>
+          {desk && <DeskSection desk={desk} />}
+        </>
       )}
     </Panel>
   );
