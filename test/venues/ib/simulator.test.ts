@@ -238,3 +238,380 @@ describe('orders', () => {
     });
   });
 });
+
+describe('brackets and trailing stops', () => {
+  it('holds a bracket until its last leg is transmitted, works the children once the parent fills, and OCA cancels the stop', async () => {
+    const s = await sim({ nextValidId: 10, prices: { AAPL: 190 } });
+    const c = await connected(s);
+    const leg = { ocaGroup: 'braid-oca-1', ocaType: 1, tif: TimeInForce.GTC };
+    c.api.placeOrder(
+      10,
+      AAPL,
+      order({
+        action: OrderAction.BUY,
+        orderType: OrderType.LMT,
+        lmtPrice: 189,
+        totalQuantity: 100,
+        orderRef: 'entry',
+        transmit: false,
+        tif: TimeInForce.GTC,
+      }),
+    );
+    c.api.placeOrder(
+      11,
+      AAPL,
+      order({
+        action: OrderAction.SELL,
+        orderType: OrderType.LMT,
+        lmtPrice: 195,
+        totalQuantity: 100,
+        parentId: 10,
+        orderRef: 'tp',
+        transmit: false,
+        ...leg,
+      }),
+    );
+    await waitFor('two held', () => s.orders().length === 2);
+    expect(s.orders().map((o) => [o.orderId, o.status, o.transmit])).toEqual([
+      [10, 'PendingSubmit', false],
+      [11, 'PendingSubmit', false],
+    ]);
+    expect(c.seen.log).toEqual([]);
+    c.api.placeOrder(
+      12,
+      AAPL,
+      order({
+        action: OrderAction.SELL,
+        orderType: OrderType.STP,
+        auxPrice: 185,
+        totalQuantity: 100,
+        parentId: 10,
+        orderRef: 'sl',
+        transmit: true,
+        ...leg,
+      }),
+    );
+    await waitFor('all three reported', () => lastStatus(c, 10) && lastStatus(c, 11) && lastStatus(c, 12));
+    expect([lastStatus(c, 10), lastStatus(c, 11), lastStatus(c, 12)]).toEqual([
+      'Submitted',
+      'PreSubmitted',
+      'PreSubmitted',
+    ]);
+    expect(c.seen.statuses.find((x) => x.orderId === 12)?.parentId).toBe(10);
+    expect(c.seen.openOrders.find((x) => x.orderId === 11)?.order).toMatchObject({
+      parentId: 10,
+      ocaGroup: 'braid-oca-1',
+      tif: 'GTC',
+    });
+
+    // A child does not work before its parent fills: the stop is not triggered by a fall now.
+    s.setPrice('AAPL', 189.5);
+    s.setPrice('AAPL', 189);
+    await waitFor('entry filled', () => c.seen.commissions.length === 1);
+    expect(s.orders().map((o) => [o.orderId, o.status])).toEqual([
+      [10, 'Filled'],
+      [11, 'Submitted'],
+      [12, 'PreSubmitted'],
+    ]);
+    // 100 × 0.005 = 0.50, so IB's 1.00 minimum.
+    expect(c.seen.commissions[0]?.commission).toBe(1);
+
+    s.setPrice('AAPL', 195.3);
+    await waitFor('stop cancelled', () => lastStatus(c, 12) === 'Cancelled');
+    expect(lastStatus(c, 11)).toBe('Filled');
+    expect(c.seen.execs.map(({ exec: e }) => [e.orderId, e.side, e.shares, e.price])).toEqual([
+      [10, 'BOT', 100, 189],
+      [11, 'SLD', 100, 195.3],
+    ]);
+    // OCA cancels without a 202: that notice answers a cancel request.
+    expect(c.seen.errors.filter((e) => e.code === 202)).toEqual([]);
+  });
+
+  it('cancels the children with their parent', async () => {
+    const s = await sim({ nextValidId: 1 });
+    const c = await connected(s);
+    c.api.placeOrder(
+      1,
+      AAPL,
+      order({
+        action: OrderAction.BUY,
+        orderType: OrderType.LMT,
+        lmtPrice: 180,
+        totalQuantity: 10,
+        transmit: false,
+      }),
+    );
+    c.api.placeOrder(
+      2,
+      AAPL,
+      order({
+        action: OrderAction.SELL,
+        orderType: OrderType.STP,
+        auxPrice: 175,
+        totalQuantity: 10,
+        parentId: 1,
+      }),
+    );
+    await waitFor('working', () => lastStatus(c, 2) === 'PreSubmitted');
+    c.api.cancelOrder(1);
+    await waitFor(
+      'both cancelled',
+      () => lastStatus(c, 1) === 'Cancelled' && lastStatus(c, 2) === 'Cancelled',
+    );
+    expect(s.orders().map((o) => o.status)).toEqual(['Cancelled', 'Cancelled']);
+  });
+
+  it('trails a sell stop by an amount and a buy stop by a percentage, never backwards', async () => {
+    const s = await sim({ nextValidId: 20, prices: { AAPL: 190 } });
+    const c = await connected(s);
+    c.api.placeOrder(
+      20,
+      AAPL,
+      order({ action: OrderAction.SELL, orderType: OrderType.TRAIL, auxPrice: 2, totalQuantity: 10 }),
+    );
+    await waitFor('sell trail', () => lastStatus(c, 20) === 'PreSubmitted');
+    // The stop starts at 190 − 2 = 188 (openOrder carries it as trailStopPrice).
+    expect(c.seen.openOrders.find((x) => x.orderId === 20)?.order.trailStopPrice).toBe(188);
+    s.setPrice('AAPL', 193); // stop 191
+    s.setPrice('AAPL', 192); // stays 191
+    s.setPrice('AAPL', 191.01);
+    expect(s.orders()[0]?.status).toBe('PreSubmitted');
+    s.setPrice('AAPL', 190.9); // through 191
+    await waitFor('sell trail filled', () => c.seen.commissions.length === 1);
+    expect(c.seen.execs.map(({ exec: e }) => [e.orderId, e.side, e.price])).toEqual([[20, 'SLD', 190.9]]);
+
+    c.api.placeOrder(
+      21,
+      AAPL,
+      order({ action: OrderAction.BUY, orderType: OrderType.TRAIL, trailingPercent: 1, totalQuantity: 10 }),
+    );
+    await waitFor('buy trail', () => lastStatus(c, 21) === 'PreSubmitted');
+    // 1 % of 190.90 is 1.909, rounded to the cent: 1.91, so the stop is 192.81.
+    expect(c.seen.openOrders.find((x) => x.orderId === 21)?.order).toMatchObject({
+      trailingPercent: 1,
+      trailStopPrice: 192.81,
+    });
+    s.setPrice('AAPL', 188); // 188 + 1.88 = 189.88
+    s.setPrice('AAPL', 189.87);
+    expect(s.orders()[1]?.status).toBe('PreSubmitted');
+    s.setPrice('AAPL', 189.88);
+    await waitFor('buy trail filled', () => c.seen.commissions.length === 2);
+    expect(c.seen.execs.map(({ exec: e }) => [e.orderId, e.side, e.price])).toEqual([
+      [20, 'SLD', 190.9],
+      [21, 'BOT', 189.88],
+    ]);
+  });
+});
+
+describe('kill switch and recovery', () => {
+  it('cancels every working order of the account on reqGlobalCancel, whichever client placed it', async () => {
+    const s = await sim({ nextValidId: 1 });
+    const braid = await connected(s, 17);
+    const other = await connected(s, 3);
+    braid.api.placeOrder(
+      1,
+      AAPL,
+      order({ action: OrderAction.BUY, orderType: OrderType.LMT, lmtPrice: 150, totalQuantity: 5 }),
+    );
+    other.api.placeOrder(
+      1,
+      AAPL,
+      order({ action: OrderAction.SELL, orderType: OrderType.LMT, lmtPrice: 250, totalQuantity: 5 }),
+    );
+    await waitFor(
+      'both working',
+      () => lastStatus(braid, 1) === 'Submitted' && lastStatus(other, 1) === 'Submitted',
+    );
+    braid.api.reqGlobalCancel();
+    await waitFor(
+      'both cancelled',
+      () => lastStatus(braid, 1) === 'Cancelled' && lastStatus(other, 1) === 'Cancelled',
+    );
+    expect(s.orders().map((o) => [o.clientId, o.status])).toEqual([
+      [17, 'Cancelled'],
+      [3, 'Cancelled'],
+    ]);
+    expect(s.received().find((m) => m.msgId === 58)?.fields).toEqual(['58', '', '2147483647']);
+  });
+
+  it('keeps a fill made while Braid was away for reqExecutions, filtered by time, with its commission', async () => {
+    let now = new Date('2026-12-02T15:00:00Z');
+    const s = await sim({ nextValidId: 1, now: () => now });
+    const first = await connected(s);
+    first.api.placeOrder(
+      1,
+      AAPL,
+      order({
+        action: OrderAction.BUY,
+        orderType: OrderType.LMT,
+        lmtPrice: 189,
+        totalQuantity: 10,
+        orderRef: 'away',
+      }),
+    );
+    await waitFor('working', () => lastStatus(first, 1) === 'Submitted');
+    first.close();
+    await waitFor('client gone', () => s.clients() === 0);
+    now = new Date('2026-12-02T15:10:00Z');
+    s.fill(1, 4, 188.5);
+    s.fill(1);
+    const back = await connected(s);
+    // The order still works at reconnection? No: it filled; reqOpenOrders shows nothing, executions show both.
+    back.api.reqOpenOrders();
+    back.api.reqExecutions(7, { time: '20261202-15:05:00' });
+    await waitFor('executions', () => back.seen.execEnds.includes(7) && back.seen.commissions.length === 2);
+    expect(back.seen.openOrderEnds).toBe(1);
+    expect(back.seen.openOrders).toEqual([]);
+    expect(
+      back.seen.execs.map(({ reqId, exec: e }) => [reqId, e.orderId, e.shares, e.price, e.orderRef, e.time]),
+    ).toEqual([
+      [7, 1, 4, 188.5, 'away', '20261202 15:10:00 UTC'],
+      [7, 1, 6, 189, 'away', '20261202 15:10:00 UTC'],
+    ]);
+    expect(back.seen.commissions.map((r) => r.execId)).toEqual(
+      back.seen.execs.map(({ exec: e }) => e.execId),
+    );
+    const filter = s.received().find((m) => m.msgId === 7)?.fields;
+    expect(filter).toEqual(['7', '3', '7', '', '', '20261202-15:05:00', '', '', '', '']);
+
+    back.api.reqExecutions(8, { time: '20261202-15:10:01' });
+    await waitFor('later filter', () => back.seen.execEnds.includes(8));
+    expect(back.seen.execs.filter((e) => e.reqId === 8)).toEqual([]);
+  });
+
+  it('sends 1100 and 1102 (and 1101) as info, and drops order events during the outage', async () => {
+    const s = await sim({ nextValidId: 1 });
+    const c = await connected(s);
+    c.api.placeOrder(
+      1,
+      AAPL,
+      order({ action: OrderAction.BUY, orderType: OrderType.LMT, lmtPrice: 189, totalQuantity: 10 }),
+    );
+    await waitFor('working', () => lastStatus(c, 1) === 'Submitted');
+    s.connectivityLost();
+    await waitFor('1100', () => c.seen.infos.find((i) => i.code === 1100));
+    s.fill(1);
+    s.connectivityRestored(false);
+    await waitFor('1102', () => c.seen.infos.find((i) => i.code === 1102));
+    expect(c.seen.execs).toEqual([]);
+    expect(lastStatus(c, 1)).toBe('Submitted');
+    expect(s.orders()[0]?.status).toBe('Filled');
+    s.connectivityLost();
+    s.connectivityRestored(true);
+    await waitFor('1101', () => c.seen.infos.find((i) => i.code === 1101));
+    expect(c.seen.infos.filter((i) => i.code >= 1100 && i.code <= 1102).map((i) => [i.code, i.text])).toEqual(
+      [
+        [1100, 'Connectivity between IB and Trader Workstation has been lost.'],
+        [1102, 'Connectivity between IB and Trader Workstation has been restored - data maintained.'],
+        [1100, 'Connectivity between IB and Trader Workstation has been lost.'],
+        [1101, 'Connectivity between IB and Trader Workstation has been restored - data lost.'],
+      ],
+    );
+    expect(c.seen.errors).toEqual([]);
+    c.api.reqExecutions(1, {});
+    await waitFor('recovered fill', () => c.seen.execs.length === 1);
+  });
+
+  it('answers 103 for an id at or below one already used, and lets a working order be modified by its id', async () => {
+    const s = await sim({ nextValidId: 5 });
+    const c = await connected(s);
+    c.api.placeOrder(5, AAPL, order({ action: OrderAction.BUY, orderType: OrderType.MKT, totalQuantity: 1 }));
+    await waitFor('filled', () => lastStatus(c, 5) === 'Filled');
+    c.api.placeOrder(5, AAPL, order({ action: OrderAction.BUY, orderType: OrderType.MKT, totalQuantity: 1 }));
+    c.api.placeOrder(
+      8,
+      AAPL,
+      order({ action: OrderAction.BUY, orderType: OrderType.LMT, lmtPrice: 150, totalQuantity: 1 }),
+    );
+    c.api.placeOrder(7, AAPL, order({ action: OrderAction.BUY, orderType: OrderType.MKT, totalQuantity: 1 }));
+    await waitFor('two 103', () => c.seen.errors.filter((e) => e.code === 103).length === 2);
+    expect(c.seen.errors.filter((e) => e.code === 103)).toEqual([
+      { id: 5, code: 103, text: 'Duplicate order id' },
+      { id: 7, code: 103, text: 'Duplicate order id' },
+    ]);
+    c.api.placeOrder(
+      8,
+      AAPL,
+      order({ action: OrderAction.BUY, orderType: OrderType.LMT, lmtPrice: 151, totalQuantity: 2 }),
+    );
+    await waitFor('modified', () =>
+      c.seen.openOrders.some((x) => x.orderId === 8 && x.order.lmtPrice === 151),
+    );
+    expect(s.orders().map((o) => [o.orderId, o.status, o.lmtPrice, o.totalQuantity])).toEqual([
+      [5, 'Filled', undefined, 1],
+      [8, 'Submitted', 151, 2],
+    ]);
+    expect(s.placeOrderMessages().map((m) => m.orderId)).toEqual([5, 5, 8, 7, 8]);
+  });
+
+  it('refuses a second client with a clientId in use (326, as info since its id is -1) and closes it', async () => {
+    const s = await sim();
+    await connected(s, 17);
+    const twin = ibClient(s.port, 17);
+    clients.push(twin);
+    twin.connect();
+    await waitFor('326', () => twin.seen.infos.find((i) => i.code === 326));
+    await waitFor('closed', () => twin.seen.disconnects === 1);
+    expect(twin.seen.nextValidId).toEqual([]);
+    expect(s.clients()).toBe(1);
+  });
+
+  it('restarts: clients dropped, connects refused while down, back with nextValidId rolled back; orders and fills kept', async () => {
+    const s = await sim({ nextValidId: 38099 });
+    const c = await connected(s);
+    for (const id of [38099, 38100, 38101, 38102]) {
+      c.api.placeOrder(
+        id,
+        AAPL,
+        order({
+          action: OrderAction.BUY,
+          orderType: OrderType.LMT,
+          lmtPrice: 100 + id - 38099,
+          totalQuantity: 1,
+          orderRef: `o${id}`,
+        }),
+      );
+    }
+    await waitFor('four working', () => lastStatus(c, 38102) === 'Submitted');
+    s.fill(38099);
+    await waitFor('fill seen', () => c.seen.execs.length === 1);
+    let up: () => void = () => {};
+    const downUntil = new Promise<void>((r) => {
+      up = r;
+    });
+    const restarted = s.restartGateway({ nextValidId: 38099, downUntil });
+    await waitFor('dropped', () => c.seen.disconnects === 1);
+    expect(s.clients()).toBe(0);
+
+    const early = ibClient(s.port, 17);
+    clients.push(early);
+    early.connect();
+    await waitFor('refused', () => early.seen.disconnects === 1 || early.seen.errors.length > 0);
+    expect(early.seen.nextValidId).toEqual([]);
+
+    up();
+    await restarted;
+    const back = await connected(s);
+    expect(back.seen.nextValidId).toEqual([38099]);
+    // Its working orders come back at connection, as TWS sends them.
+    await waitFor('open orders replayed', () => back.seen.openOrders.length === 3);
+    expect(back.seen.openOrders.map((x) => [x.orderId, x.order.orderRef])).toEqual([
+      [38100, 'o38100'],
+      [38101, 'o38101'],
+      [38102, 'o38102'],
+    ]);
+    back.api.placeOrder(
+      38099,
+      AAPL,
+      order({ action: OrderAction.BUY, orderType: OrderType.MKT, totalQuantity: 1 }),
+    );
+    await waitFor('103', () => back.seen.errors.find((e) => e.code === 103));
+    back.api.placeOrder(
+      38103,
+      AAPL,
+      order({ action: OrderAction.BUY, orderType: OrderType.MKT, totalQuantity: 1 }),
+    );
+    await waitFor('new id fills', () => lastStatus(back, 38103) === 'Filled');
+    expect(s.executions().map((e) => e.orderId)).toEqual([38099, 38103]);
+  });
+});
