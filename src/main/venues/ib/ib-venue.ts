@@ -100,6 +100,8 @@ export interface IbVenueOptions {
   fillLookbackMs?: number;
   /** Outbound messages a second. Default 40 (IB's limit is 50). */
   messagesPerSecond?: number;
+  /** The pacing itself (tests hold messages back with it); default a 40-a-second window. */
+  pacing?: { take(): Promise<void>; used(): number };
   clock?: () => number;
   timers?: Timers;
   random?: () => number;
@@ -156,7 +158,7 @@ export class IbVenue implements LiveVenue {
   private readonly clock: () => number;
   private readonly timers: Timers;
   private readonly events: VenueEvents;
-  private readonly pacing: Pacing;
+  private readonly pacing: { take(): Promise<void>; used(): number };
   private readonly link: GatewayLink;
   private readonly ids: OrderIdMark;
   private readonly orders = new KnownOrders();
@@ -184,11 +186,13 @@ export class IbVenue implements LiveVenue {
     const timers = this.timers;
     const readMs = options.readTimeoutMs ?? 10_000;
     this.events = new VenueEvents(this.clock, (m) => m);
-    this.pacing = new Pacing({
-      perSecond: options.messagesPerSecond ?? 40,
-      clock: this.clock,
-      ...(options.sleep ? { sleep: options.sleep } : {}),
-    });
+    this.pacing =
+      options.pacing ??
+      new Pacing({
+        perSecond: options.messagesPerSecond ?? 40,
+        clock: this.clock,
+        ...(options.sleep ? { sleep: options.sleep } : {}),
+      });
     this.ids = new OrderIdMark(options.idStore);
     this.book = new ReportBook({
       emit: (e) => this.events.emit(e),
@@ -603,16 +607,29 @@ export class IbVenue implements LiveVenue {
   /** Parent, take-profit and stop: parentId set, the exits in one OCA group, transmit on the last only. */
   async submitBracket(bracket: VenueBracketRequest): Promise<VenueBracketOutcome> {
     const group = `braid-${bracket.entry.clientOrderId}`;
-    const [entry, takeProfit, stopLoss] = await this.place([
+    const [entry, takeProfit, stopLoss] = (await this.place([
       { request: bracket.entry, placement: { transmit: false } },
       { request: bracket.takeProfit, placement: { transmit: false, ocaGroup: group, parentOf: 0 } },
       { request: bracket.stopLoss, placement: { transmit: true, ocaGroup: group, parentOf: 0 } },
-    ]);
-    return {
-      entry: entry as VenueOutcome,
-      takeProfit: takeProfit as VenueOutcome,
-      stopLoss: stopLoss as VenueOutcome,
-    };
+    ])) as [VenueOutcome, VenueOutcome, VenueOutcome];
+    // Never an entry without its stop, never exits without their entry: what IB took of a broken
+    // bracket is cancelled (cancelling the parent cancels its children at IB).
+    if (entry.kind === 'accepted' && stopLoss.kind === 'rejected') {
+      const cancelled = await this.cancel({ clientOrderId: bracket.entry.clientOrderId });
+      this.events.notice(
+        'warning',
+        'ib_bracket_stop_rejected',
+        `IB rejected the stop-loss of ${bracket.entry.clientOrderId} (${stopLoss.message}): its entry is cancelled (${cancelled.kind})`,
+      );
+    } else if (entry.kind === 'rejected') {
+      for (const [leg, outcome] of [
+        [bracket.takeProfit, takeProfit],
+        [bracket.stopLoss, stopLoss],
+      ] as const) {
+        if (outcome.kind === 'accepted') await this.cancel({ clientOrderId: leg.clientOrderId });
+      }
+    }
+    return { entry, takeProfit, stopLoss };
   }
 
   /** Sends orders in sequence (a bracket's legs), then waits for IB's word on each. */
@@ -663,6 +680,23 @@ export class IbVenue implements LiveVenue {
           reason: 'venue_unavailable',
           message: 'not connected to IB Gateway',
         });
+    }
+    // Legs sent with transmit false wait at the gateway for the last: if IB refuses the last, they are
+    // never transmitted, never answered, and are dropped.
+    const last = await acks[acks.length - 1];
+    if (legs.length > 1 && last?.kind === 'rejected') {
+      for (const orderId of ids.slice(0, -1)) {
+        const known = this.orders.byOrderId(orderId);
+        if (known?.status !== 'ApiPending') continue;
+        this.settle(orderId, {
+          kind: 'rejected',
+          reason: 'rejected',
+          message: `never transmitted: IB refused the bracket's last order (${last.message})`,
+        });
+        known.status = 'Inactive';
+        this.book.report(reportOf(known));
+        await this.send((api) => api.cancelOrder(orderId)).catch(() => undefined);
+      }
     }
     return Promise.all(acks);
   }
