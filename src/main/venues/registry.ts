@@ -17,7 +17,7 @@
 // disconnected, the new one connected and reconciled as after a reconnect.
 import type { VenueView } from '../../shared/contract.ts';
 import { type BraidConfig, venueSymbolOf } from '../../shared/domain/config.ts';
-import type { EngineSnapshot } from '../../shared/domain/engine-view.ts';
+import type { BrokerDayTrades, EngineSnapshot } from '../../shared/domain/engine-view.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import type { Quote } from '../engine/port.ts';
 import type { VenueEvent as EngineVenueEvent } from '../engine/venues/venue.ts';
@@ -41,6 +41,8 @@ export interface RegistryEngine {
   snapshot(): EngineSnapshot;
   /** A live quote: marks, entry conditions, trailing stops, the paper venue's fills in PAPER. */
   onQuote?(quote: Quote): void;
+  /** A broker's own day-trade count (IB's account summary), or null to forget it. */
+  setBrokerDayTrades?(report: BrokerDayTrades | null): void;
   /** `why`: what an entry sent to the venue's fallback meanwhile records (reconciling unless told). */
   setVenueReconciling(venue: string, reconciling: boolean, now: number, why?: NotReady): Result<null>;
 }
@@ -87,7 +89,8 @@ export interface VenueRegistryOptions {
   cancelAllWaitMs?: number;
   /** Runs a bridge delivery out of the caller's stack (setImmediate by default). */
   defer?: (fn: () => void) => void;
-  /** How often funding on perpetual positions is read between reconciliations (Hyperliquid pays hourly). */
+  /** How often funding on perpetual positions (Hyperliquid pays hourly) and a broker's account summary
+   *  (IB's day-trade count) are read between reconciliations. */
   fundingEveryMs?: number;
 }
 
@@ -167,6 +170,14 @@ const FUNDING_EVERY_MS = 5 * 60_000;
 interface FundingReader {
   fundingSince(since: number): Promise<VenueRead<Array<{ symbol: string; time: number; amount: string }>>>;
 }
+/** A broker that counts the account's day trades itself (IB's account summary): an adapter extra. */
+interface BrokerAccountReader {
+  accountSummary(): Promise<VenueRead<{ dayTradesRemaining: number | null; equity: string | null }>>;
+}
+const brokerAccountOf = (live: LiveVenue): BrokerAccountReader | undefined =>
+  typeof (live as Partial<BrokerAccountReader>).accountSummary === 'function'
+    ? (live as unknown as BrokerAccountReader)
+    : undefined;
 const fundingReaderOf = (live: LiveVenue): FundingReader | undefined =>
   typeof (live as Partial<FundingReader>).fundingSince === 'function'
     ? (live as unknown as FundingReader)
@@ -579,6 +590,8 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
       await compareAfter(slot, eng, mass.value);
       if (!running) return ok(null);
       await bookFunding(slot, eng);
+      if (!running) return ok(null);
+      await readBrokerAccount(slot, eng);
       return ok(null);
     } catch (e) {
       return err('internal', describe(e));
@@ -714,12 +727,39 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
     if (events.length > 0 && running) await slot.bridge.deliver(events);
   }
 
+  /** The broker's own day-trade count and equity (IB), read at every reconciliation and with funding. */
+  async function readBrokerAccount(slot: Slot, eng: RegistryEngine): Promise<void> {
+    const reader = brokerAccountOf(slot.live);
+    if (!reader || !eng.setBrokerDayTrades) return;
+    let read: Awaited<ReturnType<BrokerAccountReader['accountSummary']>>;
+    try {
+      read = await reader.accountSummary();
+    } catch (e) {
+      read = { ok: false, message: describe(e), retryable: true };
+    }
+    if (!read.ok) {
+      log(`braid: ${slot.name}: account summary not read: ${read.message}`);
+      return;
+    }
+    if (!running) return;
+    eng.setBrokerDayTrades({
+      venue: slot.name,
+      remaining: read.value.dayTradesRemaining,
+      equity: read.value.equity,
+      at: now(),
+    });
+  }
+
   function scheduleFunding(slot: Slot): void {
-    if (!running || !fundingReaderOf(slot.live) || slot.fundingTimer !== null) return;
+    const reads = fundingReaderOf(slot.live) !== undefined || brokerAccountOf(slot.live) !== undefined;
+    if (!running || !reads || slot.fundingTimer !== null) return;
     slot.fundingTimer = timers.setTimeout(() => {
       slot.fundingTimer = null;
       if (!running || !engine) return;
-      const done = isReady(slot) ? bookFunding(slot, engine) : Promise.resolve();
+      const eng = engine;
+      const done = isReady(slot)
+        ? bookFunding(slot, eng).then(() => readBrokerAccount(slot, eng))
+        : Promise.resolve();
       void done.finally(() => scheduleFunding(slot));
     }, fundingEveryMs);
   }
