@@ -4,7 +4,16 @@
 // messages as info, IB's refusals (103, 201, 202, 326) and a gateway restart that rolls nextValidId back.
 // Every test also checks that @stoqey/ib decoded each message to its last field (no "unprocessed
 // data" or underrun): the layouts are version 193's. Prices and commissions are computed by hand.
-import { type Contract, type Order, OrderAction, OrderType, SecType, TimeInForce } from '@stoqey/ib';
+import {
+  type Contract,
+  IBApiNext,
+  type Order,
+  OrderAction,
+  OrderType,
+  SecType,
+  TimeInForce,
+} from '@stoqey/ib';
+import { firstValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../helpers/wait.ts';
 import { ibClient, type TestClient } from './client.ts';
@@ -613,5 +622,182 @@ describe('kill switch and recovery', () => {
     );
     await waitFor('new id fills', () => lastStatus(back, 38103) === 'Filled');
     expect(s.executions().map((e) => e.orderId)).toEqual([38099, 38103]);
+  });
+});
+
+describe('account, positions, contract details and market data', () => {
+  it('answers reqAccountSummary with the tags asked for (DayTradesRemaining without a currency) and pushes changes', async () => {
+    const s = await sim();
+    const c = await connected(s);
+    c.api.reqAccountSummary(9001, 'All', 'NetLiquidation,EquityWithLoanValue,BuyingPower,DayTradesRemaining');
+    await waitFor('summary end', () => c.seen.summaryEnds.includes(9001));
+    expect(c.seen.summaries.map((x) => [x.reqId, x.account, x.tag, x.value, x.currency])).toEqual([
+      [9001, 'DU1234567', 'NetLiquidation', '100000.00', 'USD'],
+      [9001, 'DU1234567', 'EquityWithLoanValue', '100000.00', 'USD'],
+      [9001, 'DU1234567', 'BuyingPower', '400000.00', 'USD'],
+      [9001, 'DU1234567', 'DayTradesRemaining', '3', ''],
+    ]);
+    s.setAccountSummary({ DayTradesRemaining: '1', NetLiquidation: '24000.00', TotalCashValue: '24000.00' });
+    await waitFor('update', () => c.seen.summaries.length === 6);
+    expect(c.seen.summaries.slice(4).map((x) => [x.tag, x.value])).toEqual([
+      ['DayTradesRemaining', '1'],
+      ['NetLiquidation', '24000.00'],
+    ]);
+  });
+
+  it('reports positions from fills and from the script, then positionEnd, and pushes changes to a subscriber', async () => {
+    const s = await sim({ nextValidId: 1, prices: { AAPL: 190, MSFT: 420 } });
+    const c = await connected(s);
+    s.setPosition('DU1234567', 'MSFT', 20, 410.5);
+    c.api.placeOrder(
+      1,
+      AAPL,
+      order({ action: OrderAction.BUY, orderType: OrderType.MKT, totalQuantity: 10 }),
+    );
+    c.api.placeOrder(
+      2,
+      AAPL,
+      order({ action: OrderAction.BUY, orderType: OrderType.LMT, lmtPrice: 200, totalQuantity: 30 }),
+    );
+    await waitFor('fills', () => c.seen.commissions.length === 2);
+    c.api.reqPositions();
+    await waitFor('positions', () => c.seen.positionEnds === 1);
+    // 10 at 190 then 30 at 190 (the limit 200 fills at the better mark): 40 at 190.
+    expect(c.seen.positions).toEqual([
+      { account: 'DU1234567', symbol: 'MSFT', pos: 20, avgCost: 410.5 },
+      { account: 'DU1234567', symbol: 'AAPL', pos: 40, avgCost: 190 },
+    ]);
+    s.setPrice('AAPL', 200);
+    c.api.placeOrder(
+      3,
+      AAPL,
+      order({ action: OrderAction.SELL, orderType: OrderType.MKT, totalQuantity: 15 }),
+    );
+    await waitFor('pushed', () => c.seen.positions.length === 3);
+    // Selling part of a long keeps its average cost.
+    expect(c.seen.positions[2]).toEqual({ account: 'DU1234567', symbol: 'AAPL', pos: 25, avgCost: 190 });
+  });
+
+  it('gives AAPL STK SMART USD contract details with minTick 0.01, and 200 for an unknown symbol', async () => {
+    const s = await sim();
+    const c = await connected(s);
+    c.api.reqContractDetails(5, AAPL);
+    c.api.reqContractDetails(6, { symbol: 'NOPE', secType: SecType.STK, exchange: 'SMART', currency: 'USD' });
+    await waitFor('details', () => c.seen.contractEnds.includes(5) && c.seen.errors.some((e) => e.id === 6));
+    const [d] = c.seen.contracts;
+    expect(d?.reqId).toBe(5);
+    expect(d?.details.minTick).toBe(0.01);
+    expect(d?.details.contract).toMatchObject({
+      symbol: 'AAPL',
+      secType: 'STK',
+      exchange: 'SMART',
+      currency: 'USD',
+      conId: 265598,
+      primaryExch: 'NASDAQ',
+    });
+    expect(d?.details.longName).toBe('APPLE INC');
+    expect(c.seen.errors.find((e) => e.id === 6)).toEqual({
+      id: 6,
+      code: 200,
+      text: 'No security definition has been found for the request',
+    });
+  });
+
+  it('streams delayed ticks after reqMarketDataType(3) and pushes each setPrice to the subscriber', async () => {
+    const s = await sim({ prices: { AAPL: 190 } });
+    const c = await connected(s);
+    c.api.reqMarketDataType(3);
+    c.api.reqMktData(44, AAPL, '', false, false);
+    await waitFor('delayed last', () => c.seen.ticks.some((t) => t.tickType === 68 && t.kind === 'price'));
+    expect(c.seen.marketDataTypes).toEqual([{ reqId: 44, type: 3 }]);
+    expect(c.seen.errors.map((e) => e.code)).toEqual([10167]);
+    const prices = () => c.seen.ticks.filter((t) => t.kind === 'price').map((t) => [t.tickType, t.value]);
+    expect(prices()).toEqual([
+      [66, 189.99],
+      [67, 190.01],
+      [68, 190],
+    ]);
+    s.setPrice('AAPL', 191.5);
+    await waitFor('pushed', () => prices().length === 6);
+    expect(prices().slice(3)).toEqual([
+      [66, 191.49],
+      [67, 191.51],
+      [68, 191.5],
+    ]);
+    c.api.cancelMktData(44);
+    await waitFor('cancel received', () => s.received().some((m) => m.msgId === 2));
+    s.setPrice('AAPL', 192);
+    c.api.reqCurrentTime();
+    await waitFor('round trip', () => c.seen.currentTimes.length === 1);
+    expect(prices().length).toBe(6);
+  });
+
+  it('serves IBApiNext too: next id, contract details and account summary through its observables', async () => {
+    const s = await sim({ nextValidId: 12 });
+    const next = new IBApiNext({ host: '127.0.0.1', port: s.port });
+    try {
+      next.connect(23);
+      await waitFor('connected', () => next.isConnected);
+      expect(await next.getNextValidOrderId()).toBe(12);
+      const details = await next.getContractDetails(AAPL);
+      expect(details.map((d) => [d.contract.symbol, d.minTick])).toEqual([['AAPL', 0.01]]);
+      const summary = await firstValueFrom(next.getAccountSummary('All', 'DayTradesRemaining'));
+      expect(summary.all.get('DU1234567')?.get('DayTradesRemaining')?.get('')?.value).toBe('3');
+    } finally {
+      next.disconnect();
+    }
+  });
+});
+
+describe('event order scripts', () => {
+  it('holds commission reports back until released, and sends execDetails after the status when asked', async () => {
+    const s = await sim({ nextValidId: 1 });
+    const c = await connected(s);
+    s.delayCommissionReports(true);
+    s.delayExecDetailsAfterStatus(true);
+    c.api.placeOrder(1, AAPL, order({ action: OrderAction.BUY, orderType: OrderType.MKT, totalQuantity: 1 }));
+    await waitFor('exec', () => c.seen.execs.length === 1);
+    const execId = c.seen.execs[0]?.exec.execId ?? '';
+    expect(c.seen.log).toEqual([
+      'open 1 Submitted',
+      'status 1 Submitted',
+      'status 1 Filled',
+      'open 1 Filled',
+      'status 1 Filled',
+      `exec 1 ${execId}`,
+    ]);
+    s.delayCommissionReports(false);
+    await waitFor('commission', () => c.seen.commissions.length === 1);
+    expect(c.seen.log.at(-1)).toBe(`commission ${execId}`);
+
+    s.delayExecDetailsAfterStatus(false);
+    c.api.placeOrder(2, AAPL, order({ action: OrderAction.BUY, orderType: OrderType.MKT, totalQuantity: 1 }));
+    await waitFor('second commission', () => c.seen.commissions.length === 2);
+    const second = c.seen.log.slice(c.seen.log.indexOf('status 2 Submitted') + 1);
+    expect(second[0]).toMatch(/^exec 2 /);
+    expect(second.at(-1)).toMatch(/^commission /);
+  });
+
+  it('treats an order sent without transmit as held, as TWS does with an empty transmit field', async () => {
+    const s = await sim({ nextValidId: 1 });
+    const c = await connected(s);
+    c.api.placeOrder(1, AAPL, { action: OrderAction.BUY, orderType: OrderType.MKT, totalQuantity: 1 });
+    c.api.reqCurrentTime();
+    await waitFor('round trip', () => c.seen.currentTimes.length === 1);
+    expect(s.orders().map((o) => [o.status, o.transmit])).toEqual([['PendingSubmit', false]]);
+    expect(s.received().find((m) => m.msgId === 3)?.fields.length).toBeGreaterThan(100);
+  });
+
+  it('drops every client socket on dropConnections and takes them back afterwards', async () => {
+    const s = await sim();
+    const a = await connected(s, 1);
+    const b = await connected(s, 2);
+    expect(s.clients()).toBe(2);
+    s.dropConnections();
+    await waitFor('both dropped', () => a.seen.disconnects === 1 && b.seen.disconnects === 1);
+    expect(s.clients()).toBe(0);
+    const again = await connected(s, 1);
+    expect(again.seen.nextValidId).toEqual([1]);
+    expect(s.clients()).toBe(1);
   });
 });
