@@ -4,6 +4,7 @@
 // OCA group, transmit on the last only), a trailing stop, the kill switch's reqGlobalCancel, and the
 // broker's own day-trade count. Commissions are the simulator's: max(1.00, 0.005 a share).
 import { afterEach, describe, expect, it } from 'vitest';
+import { realTimers, type Timers } from '../../src/main/venues/backoff.ts';
 import {
   createIbVenue,
   type IbVenue,
@@ -11,6 +12,7 @@ import {
   NO_DEAD_MAN,
 } from '../../src/main/venues/ib/ib-venue.ts';
 import { memoryIdStore } from '../../src/main/venues/ib/order-ids.ts';
+import { Pacing } from '../../src/main/venues/ib/pacing.ts';
 import type { VenueEvent, VenueFill, VenueOrderReport } from '../../src/main/venues/venue.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { type IbSimOptions, type IbSimulator, startIbSimulator } from './ib/simulator.ts';
@@ -410,5 +412,103 @@ describe('IB adapter: kill switch and account', () => {
       ok: true,
       value: [{ asset: 'USD', total: '100000', free: '100000' }],
     });
+  });
+});
+
+/** Real timers, except the commission wait (`ms` 1234), which the test fires by hand. */
+class CommissionTimers implements Timers {
+  private readonly held = new Map<object, () => void>();
+  setTimeout(fn: () => void, ms: number): unknown {
+    if (ms !== 1234) return realTimers.setTimeout(fn, ms);
+    const handle = {};
+    this.held.set(handle, fn);
+    return handle;
+  }
+  clearTimeout(handle: unknown): void {
+    if (!this.held.delete(handle as object)) realTimers.clearTimeout(handle);
+  }
+  fireAll(): void {
+    const fns = [...this.held.values()];
+    this.held.clear();
+    for (const fn of fns) fn();
+  }
+}
+
+describe('IB adapter: commissions and order of messages', () => {
+  it('a fill waits for its commission report: booked once it arrives, with the fee; past the wait, with fee 0 and a notice when it comes', async () => {
+    const timers = new CommissionTimers();
+    const r = await rig({}, { timers, commissionWaitMs: 1234 });
+    r.sim.delayCommissionReports(true);
+    await r.venue.submit({
+      clientOrderId: 'f1',
+      symbol: 'AAPL',
+      side: 'buy',
+      type: 'market',
+      quantity: '300',
+    });
+    await waitFor('filled', () => lastState(r, 'f1') === 'filled');
+    expect(r.fills()).toEqual([]);
+    expect(r.venue.fillsAwaitingCommission).toBe(1);
+    r.sim.delayCommissionReports(false);
+    // 300 shares: 0.005 x 300 = 1.50.
+    await waitFor('the fill with its fee', () => r.fills().length === 1);
+    expect(r.fills()[0]).toMatchObject({ clientOrderId: 'f1', quantity: '300', fee: '1.5' });
+
+    r.sim.delayCommissionReports(true);
+    await r.venue.submit({
+      clientOrderId: 'f2',
+      symbol: 'AAPL',
+      side: 'sell',
+      type: 'market',
+      quantity: '300',
+    });
+    await waitFor('filled', () => lastState(r, 'f2') === 'filled' && r.venue.fillsAwaitingCommission === 1);
+    timers.fireAll();
+    expect(r.fills().at(-1)).toMatchObject({ clientOrderId: 'f2', fee: '0' });
+    r.sim.delayCommissionReports(false);
+    await waitFor('the late fee said', () =>
+      r.events.some(
+        (e) => e.type === 'notice' && e.code === 'ib_late_commission' && e.message.includes('1.5'),
+      ),
+    );
+    expect(r.fills()).toHaveLength(2);
+  });
+
+  it('execDetails after the status: the order is reported filled first, the fill follows once', async () => {
+    const r = await rig();
+    r.sim.delayExecDetailsAfterStatus(true);
+    await r.venue.submit({
+      clientOrderId: 'e1',
+      symbol: 'AAPL',
+      side: 'buy',
+      type: 'market',
+      quantity: '10',
+    });
+    await waitFor('fill', () => r.fills().length === 1);
+    const order = r.events.findIndex((e) => e.type === 'order' && e.report.state === 'filled');
+    const fill = r.events.findIndex((e) => e.type === 'fill');
+    expect(order).toBeGreaterThanOrEqual(0);
+    expect(order).toBeLessThan(fill);
+    expect(r.fills()).toMatchObject([{ clientOrderId: 'e1', quantity: '10', price: '190', fee: '1' }]);
+  });
+});
+
+describe('IB adapter: pacing', () => {
+  it('100 messages at once go out 40, 40 and 20 a second apart: never more than 40 in any second', async () => {
+    let now = 0;
+    const pacing = new Pacing({
+      perSecond: 40,
+      clock: () => now,
+      sleep: async (ms) => {
+        now += ms;
+      },
+    });
+    const sentAt: number[] = [];
+    await Promise.all(Array.from({ length: 100 }, () => pacing.send(() => sentAt.push(now))));
+    const at = (t: number) => sentAt.filter((x) => x === t).length;
+    expect([at(0), at(1000), at(2000)]).toEqual([40, 40, 20]);
+    for (const t of sentAt)
+      expect(sentAt.filter((x) => x > t - 1000 && x <= t).length).toBeLessThanOrEqual(40);
+    expect(pacing.used()).toBe(0.5);
   });
 });
