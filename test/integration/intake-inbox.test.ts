@@ -11,7 +11,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/main/engine/kernel.ts';
 import type { EnginePort } from '../../src/main/engine/port.ts';
 import { type Inbox, startInbox } from '../../src/main/intake/inbox.ts';
-import { engineDoor } from '../../src/main/intake/plan-door.ts';
+import { engineDoor, type PlanDoor } from '../../src/main/intake/plan-door.ts';
+import { err } from '../../src/shared/result.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const T0 = Date.parse('2024-03-04T14:30:00Z');
@@ -53,7 +54,7 @@ describe('the embedded inbox', () => {
   });
 
   /** An engine on the journal and the inbox reading into it, as `braid serve --inbox` runs them. */
-  function start(): Running {
+  function start(wrap: (door: PlanDoor) => PlanDoor = (door) => door): Running {
     const created = createEngine({ config: { approval: 'auto' }, journalPath, symbols: SYMBOLS });
     if (!created.ok) throw new Error(created.error.message);
     const engine = created.value;
@@ -69,7 +70,7 @@ describe('the embedded inbox', () => {
       });
     const started = startInbox({
       path: inboxPath,
-      door: engineDoor(engine, () => T0 + 60_000),
+      door: wrap(engineDoor(engine, () => T0 + 60_000)),
       log: () => {},
     });
     if (!started.ok) throw new Error(started.error.message);
@@ -103,6 +104,10 @@ describe('the embedded inbox', () => {
     running = start();
     writer = openWriter();
     expect(writer.pragma('journal_mode', { simple: true })).toBe('wal');
+    // A first row warms the path up (the engine's first checkpoint, the statements' first runs); the poll
+    // path is then idle: nothing else is waiting when each row lands.
+    insert(writer, 'warm', JSON.stringify(plan('warm', 'INTC')));
+    await waitFor('the warm-up outcome', () => statusOf(writer!, 'warm'));
     const latencies: number[] = [];
     for (const [i, symbol] of SYMBOLS.slice(0, 5).entries()) {
       const id = `fast-${i}`;
@@ -119,6 +124,7 @@ describe('the embedded inbox', () => {
     expect(sorted[2]!).toBeLessThan(100);
     expect(sorted[0]!).toBeGreaterThanOrEqual(0);
     const plans = running.engine.snapshot().plans.filter((p) => p.id.startsWith('fast-'));
+    expect(plans.length).toBe(5);
     expect(plans.map((p) => p.status)).toEqual(Array(5).fill('working'));
   });
 
@@ -192,5 +198,25 @@ describe('the embedded inbox', () => {
     expect(statusOf(writer, 'answered')).toMatchObject({ status: 'rejected', reason: 'operator: withdrawn' });
     // Only the two new rows were answered by this run.
     expect(running.inbox.answered()).toBe(2);
+  });
+
+  it('keeps the rows when the engine cannot be asked, and answers them once it can', async () => {
+    let up = false;
+    let refused = 0;
+    running = start((door) => async (plans) => {
+      if (up) return door(plans);
+      refused++;
+      return err('closed', 'The engine is shut down.');
+    });
+    writer = openWriter();
+    insert(writer, 'held', JSON.stringify(plan('held', 'AAPL')));
+    await waitFor('a refused try', () => refused >= 1);
+    expect(statusOf(writer, 'held')).toBeUndefined();
+    up = true;
+    const status = await waitFor('the outcome once the engine answers', () => statusOf(writer!, 'held'));
+    expect(status.status).toBe('accepted');
+    // Tried again after RETRY_MS, not on every poll.
+    expect(refused).toBe(1);
+    expect(running.engine.snapshot().plans.map((p) => [p.id, p.status])).toEqual([['held', 'working']]);
   });
 });

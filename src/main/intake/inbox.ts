@@ -17,6 +17,8 @@ import type { PlanOutcome } from './plan-outcome.ts';
 export const POLL_MS = 20;
 /** Rows taken per read; more waiting are read on the next tick without waiting for a new commit. */
 const BATCH = 200;
+/** After the door or the file failed: the next try waits this long (the log says it once). */
+export const RETRY_MS = 1000;
 
 export interface InboxOptions {
   path: string;
@@ -81,6 +83,8 @@ export function startInbox(options: InboxOptions): Result<Inbox> {
   let answered = 0;
   let closed = false;
   let timer: ReturnType<typeof setTimeout> | null = null;
+  /** The last try failed: the next one waits RETRY_MS. */
+  let failed = false;
   let running: Promise<void> = Promise.resolve();
   let lastProblem = '';
 
@@ -104,6 +108,7 @@ export function startInbox(options: InboxOptions): Result<Inbox> {
       if (!result.ok) {
         // Nothing recorded, the mark stays: the same rows go again on the next tick.
         more = true;
+        failed = true;
         say(`plans not submitted, trying again: ${result.error.message}`);
         return;
       }
@@ -120,6 +125,7 @@ export function startInbox(options: InboxOptions): Result<Inbox> {
     answered += statuses.length;
     mark = rows.at(-1)!.rowid;
     more = rows.length === BATCH;
+    failed = false;
     lastProblem = '';
   };
 
@@ -135,11 +141,12 @@ export function startInbox(options: InboxOptions): Result<Inbox> {
         }
       } catch (error) {
         more = true;
+        failed = true;
         say(`read failed, trying again: ${error instanceof Error ? error.message : String(error)}`);
       }
     })();
     void running.then(() => {
-      if (!closed) timer = setTimeout(tick, pollMs);
+      if (!closed) timer = setTimeout(tick, failed ? Math.max(pollMs, RETRY_MS) : pollMs);
     });
   };
   tick();
