@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { adviceTitle } from '../../src/renderer/src/features/blotter/order-status.ts';
 import {
   chartDomain,
   effectText,
@@ -8,6 +9,7 @@ import {
   qualityCells,
 } from '../../src/renderer/src/features/lessons/lesson-view.ts';
 import type { ExecutionQualityRow, LearningEvaluation } from '../../src/shared/domain/learning.ts';
+import type { OrderRecord } from '../../src/shared/domain/order.ts';
 
 const row = (over: Partial<ExecutionQualityRow> = {}): ExecutionQualityRow => ({
   venue: 'paper-b',
@@ -109,5 +111,38 @@ describe('execution quality', () => {
     expect(lo).toBeCloseTo(-3.192, 9);
     expect(hi).toBeCloseTo(14.092, 9);
     expect(chartDomain([])).toEqual([-1, 1]);
+  });
+});
+
+describe('an order the learning loop touched', () => {
+  const order = (advice: OrderRecord['advice']): OrderRecord => ({
+    id: 'p7:E',
+    planId: 'p7',
+    symbol: 'BTC/USD',
+    venue: 'paper',
+    role: 'entry',
+    side: 'buy',
+    type: 'market',
+    quantity: '1',
+    status: 'filled',
+    filledQuantity: '1',
+    createdAt: 0,
+    updatedAt: 0,
+    ...(advice ? { advice } : {}),
+  });
+
+  it('lists each lesson applied with what it changed, or says holdout', () => {
+    const advised = order({
+      arm: 'advised',
+      propensity: 0.8,
+      lessons: [{ id: 'venue|market|*|*|*', effect: 'prefer_venue', before: 'paper-b', after: 'paper' }],
+    });
+    expect(adviceTitle(advised)).toBe(
+      'p7:E: lessons applied (venue chosen with 80 %):\nvenue|market|*|*|*: prefer venue paper-b \u2192 paper',
+    );
+    expect(adviceTitle(order({ arm: 'holdout', propensity: 0.5, lessons: [] }))).toBe(
+      'p7:E: holdout, no lesson applied (venue chosen with 50 %)',
+    );
+    expect(adviceTitle(order(undefined))).toBeUndefined();
   });
 });

@@ -63,9 +63,29 @@ export interface OrderRecord {
   /** An entry sent to its venue's fallback: the venue the plan named (or the default) and why it was not
    *  ready ("disconnected", "reconciling", "not live"). Absent when the order went where it was meant to. */
   routedFrom?: { venue: string; reason: string };
+  /** The learning loop's part in this order, recorded on its intent before the venue sees it
+   *  (learning.md): its arm, the probability its venue was chosen with, and every lesson applied. Absent
+   *  with learning off. */
+  advice?: OrderAdvice;
   rejectReason?: string;
   createdAt: number;
   updatedAt: number;
+}
+
+/** One lesson applied to an order: what it changed, from what to what (`venue` paper-b → paper). */
+export interface AppliedLesson {
+  id: string;
+  effect: 'prefer_venue' | 'marketable_limit' | 'scale_size';
+  before: string;
+  after: string;
+}
+
+export interface OrderAdvice {
+  arm: 'advised' | 'holdout' | 'explore';
+  /** The probability with which the order's venue was chosen (unbiased offline evaluation). */
+  propensity: number;
+  /** Empty for holdout and explore orders: no lesson applies to them. */
+  lessons: AppliedLesson[];
 }
 
 export interface FillRecord {

@@ -17,6 +17,7 @@ import { Panel } from '../shell/Panel.tsx';
 import { Cell, type Column, DataGrid, GridRow, type RowProps } from './DataGrid.tsx';
 import { OrderEditor } from './OrderEditor.tsx';
 import {
+  adviceTitle,
   canCancel,
   canModify,
   isWorking,
@@ -84,7 +85,12 @@ const OrderRow = memo(function OrderRow({ id, rowIndex, top }: RowProps) {
       >
         {fmt.shortDateTime(o.createdAt, zone)}
       </Cell>
-      <Cell className="mono" title={o.id}>
+      <Cell className="mono" title={adviceTitle(o) ?? o.id}>
+        {o.advice && o.advice.lessons.length > 0 && (
+          <span className="tag lesson-applied" data-lessons={o.advice.lessons.map((l) => l.id).join(' ')}>
+            L{o.advice.lessons.length > 1 ? o.advice.lessons.length : ''}
+          </span>
+        )}
         {label}
       </Cell>
       <Cell className="sym">{o.symbol}</Cell>

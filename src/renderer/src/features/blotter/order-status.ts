@@ -50,6 +50,20 @@ const MEANING: Partial<Readonly<Record<Status, string>>> = {
   expired: 'Expired at the venue',
 };
 
+/** What the learning loop did to an order, for its tooltip: the lessons applied (what each changed), or
+ *  that it was a holdout or an exploration; undefined with learning off. */
+export function adviceTitle(o: OrderRecord): string | undefined {
+  const a = o.advice;
+  if (!a) return undefined;
+  const chance = `${Math.round(a.propensity * 100)} %`;
+  if (a.arm !== 'advised' || a.lessons.length === 0)
+    return `${o.id}: ${a.arm === 'holdout' ? 'holdout' : a.arm === 'explore' ? 'exploration' : 'advised'}, no lesson applied (venue chosen with ${chance})`;
+  const changes = a.lessons.map(
+    (l) => `${l.id}: ${l.effect.replace('_', ' ')} ${l.before} \u2192 ${l.after}`,
+  );
+  return `${o.id}: lessons applied (venue chosen with ${chance}):\n${changes.join('\n')}`;
+}
+
 export const ROLE_LABEL: Readonly<Record<OrderRecord['role'], string>> = {
   entry: 'ENTRY',
   stop_loss: 'STOP',
