@@ -60,6 +60,8 @@ export class OrderPoll {
   private pushed = false;
   private timer: unknown = null;
   private polling: Promise<void> | null = null;
+  /** soon() was asked during a poll: the next one starts when it ends. */
+  private again = false;
 
   constructor(options: OrderPollOptions) {
     this.o = options;
@@ -95,9 +97,6 @@ export class OrderPoll {
     }
     this.schedule(0);
   }
-
-  /** soon() was asked during a poll: the next one starts when it ends. */
-  private again = false;
 
   schedule(delayMs = this.interval()): void {
     if (!this.o.running()) return;
