@@ -17,6 +17,8 @@ export interface GatewayLinkOptions {
   host: string;
   port: number;
   clientId: number;
+  /** @stoqey/ib's own limiter, behind Braid's pacing: IB's 50 a second, or more when Braid's allows more. */
+  maxReqPerSec: number;
   timers: Timers;
   random: () => number;
   /** How long an attempt waits for nextValidId. */
@@ -102,7 +104,7 @@ export class GatewayLink {
     this.attemptsMade += 1;
     this.clientIdBusy = false;
     const { host, port, clientId } = this.o;
-    const api = new IBApi({ host, port, clientId, maxReqPerSec: 50 });
+    const api = new IBApi({ host, port, clientId, maxReqPerSec: this.o.maxReqPerSec });
     this.current = api;
     this.o.attach(api);
     return new Promise((resolve) => {

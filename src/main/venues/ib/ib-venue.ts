@@ -214,6 +214,7 @@ export class IbVenue implements LiveVenue {
       host: options.host,
       port: options.port,
       clientId: options.clientId,
+      maxReqPerSec: Math.max(50, options.messagesPerSecond ?? 40),
       timers,
       random: options.random ?? Math.random,
       connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
