@@ -453,7 +453,7 @@ export class ServeRun<P extends VenueName = VenueName> {
   static async open<V extends VenueName>(
     name: string,
     venues: VenueChoice<V>,
-    defaultVenue?: V,
+    defaultVenue?: NoInfer<V>,
   ): Promise<ServeRun<V>> {
     const choice = venues as Partial<VenueChoice<VenueName>>;
     const sides: { [N in VenueName]?: Side<N> } = {};
