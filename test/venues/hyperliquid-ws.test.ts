@@ -161,6 +161,21 @@ describe('Hyperliquid adapter: the account WebSocket', () => {
     expect(r.fills()).toHaveLength(1);
   });
 
+  it('a whole fill: its order update comes first on the wire, yet the fill is booked before the report', async () => {
+    const r = await rig();
+    await pushing(r);
+    await r.venue.submit(limit('W-6'));
+    r.sim.fill(cloidOf('W-6'), '0.01');
+    await waitFor('filled', () => r.reports().find((x) => x.state === 'filled'));
+    const sent = r.sim.wsSessions()[0]!.sent.map((m) => (m as { channel: string }).channel);
+    expect(sent.slice(-2)).toEqual(['orderUpdates', 'userFills']);
+    const kinds = r.events.flatMap((e) =>
+      e.type === 'fill' ? ['fill'] : e.type === 'order' ? [`order:${e.report.state}`] : [],
+    );
+    expect(kinds).toEqual(['order:open', 'fill', 'order:filled']);
+    expect(r.reports().at(-1)).toMatchObject({ filledQuantity: '0.01', avgFillPrice: '89000' });
+  });
+
   it('a partial fill and a cancel made elsewhere arrive by push; each fill once', async () => {
     const r = await rig();
     await pushing(r);
