@@ -1,12 +1,9 @@
 // What a door answers for each upstream plan (desk.md "Upstream plans: one shape everywhere"): taken in by
 // the engine, refused with the engine's reason code, or a plan id seen before (ignored, noted once).
-export type PlanOutcome =
-  /** Recorded by the engine: `status` is where it went (pending_approval, armed, working, open...). */
-  | { id: string; outcome: 'accepted'; status: string }
-  /** `id` null when the plan has none that could be read; `reason` is a code, `message` says why. */
-  | { id: string | null; outcome: 'rejected'; reason: string; message: string }
-  /** An id the engine has seen before: nothing changed; `status` is that plan's now. */
-  | { id: string; outcome: 'duplicate'; status: string };
+import type { UpstreamPlanOutcome } from '../../shared/contract.ts';
+
+/** One plan's outcome as the contract's submitPlans answers it. */
+export type PlanOutcome = UpstreamPlanOutcome;
 
 export type PlanOutcomeKind = PlanOutcome['outcome'];
 
