@@ -15,6 +15,7 @@ import { memoryIdStore } from '../../src/main/venues/ib/order-ids.ts';
 import { Pacing } from '../../src/main/venues/ib/pacing.ts';
 import type { VenueEvent, VenueFill, VenueOrderReport } from '../../src/main/venues/venue.ts';
 import { waitFor } from '../helpers/wait.ts';
+import { ibClient } from './ib/client.ts';
 import { type IbSimOptions, type IbSimulator, startIbSimulator } from './ib/simulator.ts';
 
 const ACCOUNT = 'DU1234567';
@@ -358,6 +359,53 @@ describe('IB adapter: orders', () => {
     });
     expect(out).toMatchObject({ kind: 'rejected', reason: 'insufficient_funds' });
     expect(lastState(r, 'r1')).toBe('rejected');
+  });
+});
+
+describe('IB adapter: orders placed elsewhere', () => {
+  it("another client's order 1 (the same orderId as Braid's) is external, named by its permId; Braid's order 1 is untouched", async () => {
+    const r = await rig();
+    await r.venue.submit({
+      clientOrderId: 'own1',
+      symbol: 'AAPL',
+      side: 'buy',
+      type: 'limit',
+      quantity: '10',
+      price: '180',
+    });
+    const other = ibClient(r.sim.port, 18);
+    other.connect();
+    try {
+      await waitFor('the other client', () => other.seen.nextValidId.length > 0);
+      other.api.placeOrder(
+        1,
+        { symbol: 'AAPL', secType: 'STK' as never, exchange: 'SMART', currency: 'USD' },
+        {
+          action: 'SELL' as never,
+          orderType: 'LMT' as never,
+          totalQuantity: 7,
+          lmtPrice: 200,
+          tif: 'DAY' as never,
+          transmit: true,
+        },
+      );
+      await waitFor('at IB', () => r.sim.orders().length === 2);
+      const open = await r.venue.openOrders();
+      expect(open.ok).toBe(true);
+      const rows = open.ok ? open.value : [];
+      const permId = r.sim.orders().find((o) => o.clientId === 18)?.permId;
+      expect(rows.map((o) => [o.clientOrderId, o.venueOrderId, o.side, o.quantity])).toEqual([
+        ['own1', '1', 'buy', '10'],
+        [undefined, `perm:${permId}`, 'sell', '7'],
+      ]);
+      expect(r.events.some((e) => e.type === 'notice' && e.code === 'ib_external_order')).toBe(true);
+      expect(await r.venue.orderStatus({ clientOrderId: 'own1' })).toMatchObject({
+        ok: true,
+        value: { state: 'open', quantity: '10', price: '180' },
+      });
+    } finally {
+      other.close();
+    }
   });
 });
 

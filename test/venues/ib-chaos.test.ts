@@ -145,6 +145,8 @@ describe('IB chaos', () => {
     await waitFor('paused again', () => a.venue.health().state === 'disconnected');
     s.connectivityRestored(false);
     await waitFor('reconnected after 1102', () => reconnects(a) === 2);
+    // 1102: data maintained: no second subscription.
+    expect(s.received().filter((m) => m.msgId === 1).length).toBe(mktDataBefore + 1);
     // The engine's own reconciliation read, once more.
     const mass = await a.venue.massStatus({ since: 0 });
 

@@ -98,6 +98,8 @@ export interface IbVenueOptions {
   clientIdWaitMs?: number;
   /** How far before the last booked fill reqExecutions asks (dedupe by execId). Default 60 s. */
   fillLookbackMs?: number;
+  /** The last fill Braid booked (epoch ms, from the journal): the first reqExecutions asks from here. */
+  fillsBookedUntil?: number;
   /** Outbound messages a second. Default 40 (IB's limit is 50). */
   messagesPerSecond?: number;
   /** The pacing itself (tests hold messages back with it); default a 40-a-second window. */
@@ -201,6 +203,7 @@ export class IbVenue implements LiveVenue {
       commissionWaitMs: options.commissionWaitMs ?? 2_000,
     });
     this.requests = new Requests(timers, readMs);
+    if (options.fillsBookedUntil !== undefined) this.book.startAt(options.fillsBookedUntil);
     this.openOrderReads = new Collector('the open orders', timers, readMs);
     this.positionReads = new Collector('the positions', timers, readMs);
     this.marketData = new MarketData({
@@ -317,12 +320,16 @@ export class IbVenue implements LiveVenue {
     void this.catchUp(again ? 'reconnect' : 'start');
   }
 
-  private async catchUp(why: 'start' | 'reconnect' | 'restored'): Promise<void> {
+  /**
+   * What happened while away, read before entries resume. A new socket asks for market data again (the
+   * old subscriptions died with it), as does 1101 (the gateway lost them); after 1102 they stand.
+   */
+  private async catchUp(why: 'start' | 'reconnect' | 'restored_data_lost' | 'restored'): Promise<void> {
     const api = this.link.api;
-    if (why !== 'start' || this.o.marketDataType !== 1) {
+    if (why === 'start' || why === 'reconnect')
       await this.send((a) => a.reqMarketDataType(this.o.marketDataType ?? 3)).catch(() => undefined);
-    }
-    if (why !== 'start') await this.marketData.resubscribe().catch(() => undefined);
+    if (why === 'reconnect' || why === 'restored_data_lost')
+      await this.marketData.resubscribe().catch(() => undefined);
     const fills = await this.fillsSince({ since: this.book.fillCursor });
     const open = await this.openOrders();
     const positions = await this.positions();
@@ -357,7 +364,7 @@ export class IbVenue implements LiveVenue {
       );
       return;
     }
-    void this.catchUp('restored');
+    void this.catchUp(event);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -377,7 +384,10 @@ export class IbVenue implements LiveVenue {
         _remaining: number,
         avgFillPrice: number,
         permId?: number,
-      ) => this.onOrderStatus(orderId, status, filled, avgFillPrice, permId),
+        _parentId?: number,
+        _lastFillPrice?: number,
+        clientId?: number,
+      ) => this.onOrderStatus(this.ownId(orderId, clientId), status, filled, avgFillPrice, permId),
     );
     api.on(EventName.execDetails, (reqId: number, contract: Contract, execution: Execution) =>
       this.onExecution(reqId, contract, execution),
@@ -437,9 +447,18 @@ export class IbVenue implements LiveVenue {
     );
   }
 
-  private onOpenOrder(orderId: number, contract: Contract, order: Order, state: OrderState): void {
+  /**
+   * An orderId is per client id: another client's (reqAllOpenOrders, executions) is no name for an
+   * order here, and would collide with Braid's; such an order goes by its permId, as TWS's own do.
+   */
+  private ownId(orderId: number, clientId: number | undefined): number {
+    return clientId === undefined || clientId === this.o.clientId ? orderId : 0;
+  }
+
+  private onOpenOrder(rawId: number, contract: Contract, order: Order, state: OrderState): void {
     const now = this.clock();
-    if (order.clientId === this.o.clientId && orderId > 0) this.ids.seen(orderId);
+    const orderId = this.ownId(rawId, order.clientId);
+    if (orderId > 0) this.ids.seen(orderId);
     const known = this.orders.fromOpenOrder(orderId, contract, order, state, now);
     if (this.openOrderReads.active) this.openOrderReads.item(known);
     if (
@@ -479,7 +498,7 @@ export class IbVenue implements LiveVenue {
   }
 
   private onExecution(reqId: number, contract: Contract, execution: Execution): void {
-    const orderId = execution.orderId ?? 0;
+    const orderId = this.ownId(execution.orderId ?? 0, execution.clientId);
     const known = this.orders.byOrderId(orderId, execution.permId);
     if (known && execution.permId !== undefined) this.orders.permId(known, execution.permId);
     const clientOrderId = known?.clientOrderId ?? (execution.orderRef || undefined);

@@ -148,18 +148,48 @@ export function decOf(x: number): DecStr {
 }
 
 /**
- * An execution's time (`20261202 14:30:05`, `20261202-14:30:05`, optionally with a zone such as `UTC`
- * or `US/Eastern`) as epoch ms. Only UTC is read as given; an unknown zone is read as UTC too (the
- * engine books by execId, the time orders fills within a day and moves the fill cursor).
+ * An execution's time (`20261202 14:30:05`, `20261202-14:30:05`, with a zone such as `UTC` or
+ * `US/Eastern`, TWS's own) as epoch ms. No zone, or one this runtime does not know, is read as UTC.
  */
 export function ibTime(text: string | undefined, fallback: number): number {
-  const m = /^(\d{4})(\d{2})(\d{2})[\s-]+(\d{2}):(\d{2}):(\d{2})/.exec(text?.trim() ?? '');
+  const m = /^(\d{4})(\d{2})(\d{2})[\s-]+(\d{2}):(\d{2}):(\d{2})\s*(\S*)/.exec(text?.trim() ?? '');
   if (!m) {
     const seconds = Number(text);
     return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : fallback;
   }
-  const [, y, mo, d, h, mi, s] = m.map(Number) as number[];
-  return Date.UTC(y ?? 0, (mo ?? 1) - 1, d ?? 1, h ?? 0, mi ?? 0, s ?? 0);
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const asUtc = Date.UTC(y, mo - 1, d, h, mi, s);
+  const zone = m[7] ?? '';
+  if (zone === '' || zone === 'UTC' || zone === 'GMT') return asUtc;
+  return asUtc - zoneOffsetMs(zone, asUtc);
+}
+
+/** How far `zone`'s wall clock is ahead of UTC near `at` (0 for a zone the runtime does not know). */
+function zoneOffsetMs(zone: string, at: number): number {
+  try {
+    const parts = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    }).formatToParts(new Date(at));
+    const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+    const wall = Date.UTC(
+      get('year'),
+      get('month') - 1,
+      get('day'),
+      get('hour'),
+      get('minute'),
+      get('second'),
+    );
+    return wall - at;
+  } catch {
+    return 0;
+  }
 }
 
 /** A reqExecutions filter time: `yyyymmdd-hh:mm:ss` in UTC. */
