@@ -167,28 +167,32 @@ export function createDesk(options: DeskOptions): Desk {
   }
 
   /** After a (re)connect: the intents a crash or an outage left, settled before anything new is claimed. */
+  /** After a (re)connect: the intents a crash or an outage left, settled before anything new is claimed. */
   async function resolveHolds(c: pg.Client): Promise<void> {
-    const holds = book.holds();
-    const intents = holds.filter((h) => h.state === 'intent');
-    const fenced = await holdPlans(c, me, intents);
-    for (const h of intents) {
-      if (fenced.has(h.planId)) book.held(h.planId);
-      else {
-        book.forget(h.planId);
-        epochs.delete(h.planId);
-        stats.givenUp++;
-      }
-    }
-    await giveUp(
-      c,
-      me,
-      intents.filter((h) => !fenced.has(h.planId)),
-    );
+    const intents = book.holds().filter((h) => h.state === 'intent');
+    await fence(c, intents);
     const undecided = book.holds().filter((h) => h.state === 'held' && !h.decided);
-    await decide(undecided.map((h) => ({ planId: h.planId, epoch: h.epoch, plan: h.plan })));
+    await decide(undecided);
     // What the engine did while reports could not be journaled (a kill between an event and its
     // journaling): read again from the engine, written once by their keys.
     if (options.current) book.queue(options.current(), (id) => epochs.get(id), options.now());
+  }
+
+  /** The fence for journaled intents; those refused are given up. Returns the plans now held. */
+  async function fence<T extends { planId: string; epoch: number }>(
+    c: pg.Client,
+    intents: readonly T[],
+  ): Promise<T[]> {
+    if (intents.length === 0) return [];
+    const fenced = await holdPlans(c, me, intents);
+    const refused = intents.filter((p) => !fenced.has(p.planId));
+    book.forget(refused.map((p) => p.planId));
+    for (const p of refused) epochs.delete(p.planId);
+    stats.givenUp += refused.length;
+    await giveUp(c, me, refused);
+    const held = intents.filter((p) => fenced.has(p.planId));
+    book.held(held.map((p) => p.planId));
+    return held;
   }
 
   /** Held plans to the engine; each decision becomes a report. */
@@ -197,36 +201,25 @@ export function createDesk(options: DeskOptions): Desk {
     const outcomes = await options.submit(plans.map((p) => p.plan));
     if (outcomes === null) return; // The door is closed (shutting down): decided at the next start.
     const reports: Report[] = [];
+    const decided: string[] = [];
     plans.forEach((p, i) => {
       const o = outcomes[i];
       if (o === undefined) return;
       reports.push(decisionReport(p.planId, o));
+      decided.push(p.planId);
     });
-    book.queue(reports, (id) => epochs.get(id), options.now());
-    for (const p of plans) book.decided(p.planId);
+    book.decided(decided, reports, (id) => epochs.get(id), options.now());
     stats.decided += reports.length;
+    poke();
   }
 
   async function claimRound(c: pg.Client): Promise<number> {
     const claimed = await claimPlans(c, me, batch);
     if (claimed.length === 0) return 0;
     stats.claimed += claimed.length;
-    const at = options.now();
-    for (const p of claimed) {
-      book.intend(p.planId, p.epoch, p.plan, at);
-      epochs.set(p.planId, p.epoch);
-    }
-    const fenced = await holdPlans(c, me, claimed);
-    const refused = claimed.filter((p) => !fenced.has(p.planId));
-    for (const p of refused) {
-      book.forget(p.planId);
-      epochs.delete(p.planId);
-    }
-    stats.givenUp += refused.length;
-    await giveUp(c, me, refused);
-    const held = claimed.filter((p) => fenced.has(p.planId));
-    for (const p of held) book.held(p.planId);
-    await decide(held);
+    book.intend(claimed, options.now());
+    for (const p of claimed) epochs.set(p.planId, p.epoch);
+    await decide(await fence(c, claimed));
     return claimed.length;
   }
 

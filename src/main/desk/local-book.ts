@@ -23,21 +23,24 @@ export interface OutboxRow extends Report {
 }
 
 export interface LocalBook {
-  /** The intent: this engine means to take the plan under this epoch (before the fence). */
-  intend(planId: string, epoch: number, plan: unknown, at: number): void;
-  held(planId: string): void;
-  decided(planId: string): void;
-  /** The fence failed: the plan is not this engine's; nothing was sent for it. */
-  forget(planId: string): void;
-  hold(planId: string): LocalHold | undefined;
+  /** The intents: this engine means to take these plans under these epochs (before the fence). One commit. */
+  intend(plans: readonly { planId: string; epoch: number; plan: unknown }[], at: number): void;
+  /** Fenced on the desk: the plans are this engine's for good. */
+  held(planIds: readonly string[]): void;
+  /** The fence failed: the plans are not this engine's; nothing was sent for them. */
+  forget(planIds: readonly string[]): void;
+  /** The engine decided: the decisions' reports queued and the plans marked decided, in one commit. */
+  decided(planIds: readonly string[], reports: readonly Report[], epochOf: EpochOf, at: number): void;
   holds(): LocalHold[];
   /** Queues reports for the desk, each once by its key. Returns how many were new. */
-  queue(reports: readonly Report[], epochOf: (planId: string) => number | undefined, at: number): number;
+  queue(reports: readonly Report[], epochOf: EpochOf, at: number): number;
   pending(limit: number): OutboxRow[];
   sent(lastSeq: number): void;
   pendingCount(): number;
   close(): void;
 }
+
+type EpochOf = (planId: string) => number | undefined;
 
 export function openLocalBook(path: string): LocalBook {
   const db = new Database(path, { timeout: 10_000 });
@@ -54,7 +57,6 @@ export function openLocalBook(path: string): LocalBook {
     held: db.prepare(`UPDATE desk_holds SET state = 'held' WHERE plan_id = ?`),
     decided: db.prepare('UPDATE desk_holds SET decided = 1 WHERE plan_id = ?'),
     forget: db.prepare(`DELETE FROM desk_holds WHERE plan_id = ? AND state = 'intent'`),
-    hold: db.prepare('SELECT plan_id, epoch, state, decided, plan FROM desk_holds WHERE plan_id = ?'),
     holds: db.prepare('SELECT plan_id, epoch, state, decided, plan FROM desk_holds'),
     queue: db.prepare(
       `INSERT INTO desk_outbox (report_key, plan_id, epoch, kind, tags, body, at) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -74,35 +76,47 @@ export function openLocalBook(path: string): LocalBook {
     decided: r.decided === 1,
     plan: JSON.parse(r.plan) as unknown,
   });
-  const queueMany = db.transaction(
-    (reports: readonly Report[], epochOf: (planId: string) => number | undefined, at: number) => {
-      let added = 0;
-      for (const r of reports) {
-        const epoch = epochOf(r.planId);
-        if (epoch === undefined) continue;
-        const info = stmt.queue.run(
-          r.key,
-          r.planId,
-          epoch,
-          r.kind,
-          JSON.stringify(r.tags),
-          JSON.stringify(r.body),
-          at,
-        );
-        added += info.changes;
-      }
-      return added;
+  const queueMany = db.transaction((reports: readonly Report[], epochOf: EpochOf, at: number) => {
+    let added = 0;
+    for (const r of reports) {
+      const epoch = epochOf(r.planId);
+      if (epoch === undefined) continue;
+      const info = stmt.queue.run(
+        r.key,
+        r.planId,
+        epoch,
+        r.kind,
+        JSON.stringify(r.tags),
+        JSON.stringify(r.body),
+        at,
+      );
+      added += info.changes;
+    }
+    return added;
+  });
+  const each = (run: (id: string) => void) =>
+    db.transaction((ids: readonly string[]) => {
+      for (const id of ids) run(id);
+    });
+  const intendAll = db.transaction(
+    (plans: readonly { planId: string; epoch: number; plan: unknown }[], at: number) => {
+      for (const p of plans) stmt.intend.run(p.planId, p.epoch, JSON.stringify(p.plan), at);
+    },
+  );
+  const heldAll = each((id) => stmt.held.run(id));
+  const forgetAll = each((id) => stmt.forget.run(id));
+  const decidedAll = db.transaction(
+    (ids: readonly string[], reports: readonly Report[], epochOf: EpochOf, at: number) => {
+      queueMany(reports, epochOf, at);
+      for (const id of ids) stmt.decided.run(id);
     },
   );
   return {
-    intend: (planId, epoch, plan, at) => void stmt.intend.run(planId, epoch, JSON.stringify(plan), at),
-    held: (planId) => void stmt.held.run(planId),
-    decided: (planId) => void stmt.decided.run(planId),
-    forget: (planId) => void stmt.forget.run(planId),
-    hold: (planId) => {
-      const row = stmt.hold.get(planId) as HoldRow | undefined;
-      return row === undefined ? undefined : toHold(row);
-    },
+    intend: (plans, at) => (plans.length === 0 ? undefined : intendAll(plans, at)),
+    held: (ids) => (ids.length === 0 ? undefined : heldAll(ids)),
+    forget: (ids) => (ids.length === 0 ? undefined : forgetAll(ids)),
+    decided: (ids, reports, epochOf, at) =>
+      ids.length === 0 ? undefined : decidedAll(ids, reports, epochOf, at),
     holds: () => (stmt.holds.all() as HoldRow[]).map(toHold),
     queue: (reports, epochOf, at) => (reports.length === 0 ? 0 : queueMany(reports, epochOf, at)),
     pending: (limit) =>
