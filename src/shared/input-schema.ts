@@ -249,6 +249,7 @@ export const SCRIPT_EVENT_TYPES = [
   'kill',
   'resume',
   'reduce',
+  'lesson',
 ] as const;
 export type ScriptEventType = (typeof SCRIPT_EVENT_TYPES)[number];
 
@@ -267,6 +268,15 @@ export const scriptLineSchemas = {
   kill: z.strictObject({ at: timeSchema, type: z.literal('kill') }),
   resume: z.strictObject({ at: timeSchema, type: z.literal('resume') }),
   reduce: z.strictObject({ at: timeSchema, type: z.literal('reduce') }),
+  // learning.md: the trader's switch on a lesson, in replay.
+  lesson: z.strictObject({
+    at: timeSchema,
+    type: z.literal('lesson'),
+    lessonId: required<string, string>(readText(TEXT_LIMITS.planId)),
+    state: required<'active' | 'dismissed' | 'proposed', string>(
+      oneOf(['active', 'dismissed', 'proposed'] as const),
+    ),
+  }),
 } as const satisfies Record<ScriptEventType, z.ZodType>;
 
 // ------------------------------------------------------------------------------------------- config
@@ -505,7 +515,10 @@ function checkVenueNames(
   },
   ctx: z.core.$RefinementCtx,
 ): void {
-  const enabled = (name: string) => name === 'paper' || c.venues[name] !== undefined;
+  // A live venue may be registered by the host (its adapter) without a config block; a paper venue exists
+  // only by its block.
+  const enabled = (name: string) =>
+    (VENUE_NAMES as readonly string[]).includes(name) || c.venues[name] !== undefined;
   const problem = (name: string) =>
     `names ${name}, which the config does not enable (add venues.${name}${
       (VENUE_NAMES as readonly string[]).includes(name) ? '' : ' with "kind": "paper"'

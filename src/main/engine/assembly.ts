@@ -6,6 +6,7 @@ import { Trailing } from './contingency/trailing.ts';
 import type { EngineOptions } from './engine.ts';
 import { EventSink } from './events.ts';
 import type { Journal } from './journal/journal.ts';
+import { LearningBook } from './learning/learning-book.ts';
 import { OrderRouter } from './orders/order-router.ts';
 import { isWorking } from './orders/order-state.ts';
 import { VenueReports } from './orders/venue-reports.ts';
@@ -18,6 +19,15 @@ import { RiskGate } from './risk/risk-gate.ts';
 import { Store } from './store/store.ts';
 import { PaperVenue } from './venues/paper/paper-venue.ts';
 import { Views } from './views/snapshot.ts';
+
+/** The config's paper venue, carrying the other paper venues of the config (learning.md "Venues and
+ *  candidates"): one checkpointed venue, several names. */
+function paperVenues(config: EngineOptions['config'], lotOf: (symbol: string) => string): PaperVenue {
+  const paper = new PaperVenue({ ...config.venues.paper, lotOf });
+  for (const [name, fill] of Object.entries(config.paperVenues ?? {}))
+    paper.adopt(new PaperVenue({ ...fill, lotOf, name }));
+  return paper;
+}
 
 export function assemble(
   options: EngineOptions,
@@ -35,14 +45,16 @@ export function assemble(
     const stop = ex?.stopOrderId ? store.orders.get(ex.stopOrderId) : undefined;
     return stop && isWorking(stop.status) ? (stop.price ?? null) : null;
   });
+  const learning = config.learning
+    ? new LearningBook(config.learning, (kind, ref, body) => events.record(kind, ref, body))
+    : null;
   const router = new OrderRouter(
     config,
     { store, events, clock, journal },
     {
-      paper:
-        options.venue ??
-        new PaperVenue({ ...config.venues.paper, lotOf: (symbol) => parts.gate.lotOf(symbol) }),
+      paper: options.venue ?? paperVenues(config, (symbol) => parts.gate.lotOf(symbol)),
       live: options.venues ?? [],
+      learning,
       ...(options.onIntentCommitted ? { onIntentCommitted: options.onIntentCommitted } : {}),
     },
   );
@@ -61,6 +73,7 @@ export function assemble(
     gate,
     router,
     symbols,
+    learning,
     lifecycle: later,
     booking: later,
     brackets: later,

@@ -7,12 +7,14 @@ import type { BraidConfig } from '../../shared/domain/config.ts';
 import { str } from '../../shared/domain/decimal.ts';
 import type { EngineEvent, EngineSnapshot } from '../../shared/domain/engine-view.ts';
 import type { Bar } from '../../shared/domain/instrument.ts';
+import type { LessonState, LessonView } from '../../shared/domain/learning.ts';
 import type { PlanPreview } from '../../shared/domain/plan.ts';
 import type { TradeRecord, TradingState } from '../../shared/domain/portfolio.ts';
-import { ok, type Result } from '../../shared/result.ts';
+import { err, ok, type Result } from '../../shared/result.ts';
 import { assemble } from './assembly.ts';
 import { type EngineNote, readCheckpoint, writeCheckpoint } from './checkpoint.ts';
 import type { Journal } from './journal/journal.ts';
+import { type LearningReport, learningReportOf } from './learning/report.ts';
 import { MarketData } from './market.ts';
 import { OrderCommands } from './orders/order-commands.ts';
 import type { VenueNotReady } from './orders/order-router.ts';
@@ -123,6 +125,22 @@ export class Engine implements EnginePort {
     this.p.gate.changeTradingState('ACTIVE', 'resumed by the operator');
     return ok(null);
   }
+  // ---------------------------------------------------------------- learning
+
+  /** The trader's switch on a lesson (learning.md): active, dismissed, or proposed again. */
+  setLessonState(lessonId: string, state: LessonState, now: number): Result<null> {
+    this.at(now);
+    if (!this.p.learning) return err('learning_off', 'the learning loop is not configured (add "learning")');
+    return this.p.learning.setLessonState(lessonId, state);
+  }
+  lessons(): LessonView[] {
+    return this.p.learning?.allLessons() ?? [];
+  }
+  /** The replay report's strands, lessons and learning blocks; null without a learning config. */
+  learningReport(): LearningReport | null {
+    return this.p.learning ? learningReportOf(this.p.learning) : null;
+  }
+
   setTradingState(state: 'ACTIVE' | 'REDUCING', now: number): Result<null> {
     this.at(now);
     return this.p.gate.setByOperator(state);
@@ -151,6 +169,7 @@ export class Engine implements EnginePort {
 
   onBar(bar: Bar): void {
     this.market.onBar(bar);
+    this.p.learning?.onBar(bar);
   }
   onQuote(quote: Quote): void {
     this.market.onQuote(quote);
@@ -230,8 +249,11 @@ export class Engine implements EnginePort {
   restore(checkpointSeq: number, live: unknown): void {
     if (!this.journal) throw new Error('restore needs a journal');
     const checkpoint = readCheckpoint(live, this.p);
-    for (const e of this.journal.eventsUpTo(checkpointSeq))
-      this.p.store.applyHistory(JSON.parse(e.body) as EngineEvent);
+    for (const e of this.journal.eventsUpTo(checkpointSeq)) {
+      const record = JSON.parse(e.body) as { type: string };
+      if (record.type === 'strand' || record.type === 'lesson') this.p.learning?.applyHistory(record);
+      else this.p.store.applyHistory(record as EngineEvent);
+    }
     this.notes = checkpoint.restore();
   }
 

@@ -43,6 +43,12 @@ export class EventSink {
     for (const l of this.listeners) l(event);
   }
 
+  /** A record only the journal keeps (the learning loop's strands and lessons): the same append path
+   *  as every event, read back on restart; listeners see the views built from them instead. */
+  record(kind: string, ref: string, body: unknown): void {
+    this.journal?.append(this.clock.time, kind, ref, JSON.stringify(body));
+  }
+
   notice(level: Notice['level'], code: string, message: string, planId?: string): void {
     this.emit({
       type: 'notice',

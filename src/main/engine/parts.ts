@@ -6,6 +6,7 @@ import type { Brackets } from './contingency/brackets.ts';
 import type { HeldExits } from './contingency/held-exits.ts';
 import type { Trailing } from './contingency/trailing.ts';
 import type { EventSink } from './events.ts';
+import type { LearningBook } from './learning/learning-book.ts';
 import type { OrderRouter } from './orders/order-router.ts';
 import type { PlanLifecycle } from './plans/lifecycle.ts';
 import type { PlanBook } from './plans/plan-book.ts';
@@ -30,6 +31,8 @@ export interface EngineParts {
   readonly heldExits: HeldExits;
   readonly trailing: Trailing;
   readonly views: Views;
+  /** The learning loop; null without a `learning` config (nothing measured, nothing journaled). */
+  readonly learning: LearningBook | null;
   /** Symbols with market data or configured. */
   readonly symbols: Set<string>;
   /** Moves engine time to `now`; a new exchange day fixes the day's starting equity. */

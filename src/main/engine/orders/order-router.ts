@@ -11,6 +11,7 @@ import { err, ok, type Result } from '../../../shared/result.ts';
 import type { Clock } from '../clock.ts';
 import type { EventSink } from '../events.ts';
 import type { Journal } from '../journal/journal.ts';
+import { type LearningBook, learningStateSchema } from '../learning/learning-book.ts';
 import { cancelAsSchema, count, decimalText } from '../state-schema.ts';
 import type { Store } from '../store/store.ts';
 import type { CheckpointedVenue, Venue } from '../venues/venue.ts';
@@ -25,6 +26,12 @@ export interface OrderRouterState {
   fillCount: Record<string, number>;
   /** Venue trade ids booked, per venue. */
   bookedTrades: Record<string, BookedTrade[]>;
+  /** With `routing.candidates`: the next candidate's turn and the venue chosen for each plan not yet
+   *  ended (absent without candidates: a checkpoint reads as it always did). */
+  candidateTurn?: number;
+  candidateChoice?: Record<string, string>;
+  /** The learning loop's pending state (with a `learning` config only). */
+  learning?: unknown;
 }
 
 export const orderRouterStateSchema = z.strictObject({
@@ -33,7 +40,14 @@ export const orderRouterStateSchema = z.strictObject({
   cancelAs: z.record(z.string(), cancelAsSchema),
   fillCount: z.record(z.string(), count),
   bookedTrades: z.record(z.string(), z.array(z.tuple([z.string(), z.string()]))),
+  candidateTurn: count.optional(),
+  candidateChoice: z.record(z.string(), z.string()).optional(),
+  learning: learningStateSchema.extend({ closes: z.record(z.string(), z.string()) }).optional(),
 });
+
+/** Chooses a venue among a plan's candidates when it arrives (the execution advisor, with learning on);
+ *  absent, round-robin by arrival. */
+export type CandidateChooser = (plan: PlanInput, candidates: readonly string[], turn: number) => string;
 
 /** A venue trade id booked, and the order it filled: kept while the order works, then among the last
  *  BOOKED_TRADES_KEPT of its venue (a venue re-sends only recent fills: a report since a cursor, a
@@ -59,6 +73,12 @@ export interface RouterHooks {
 export class OrderRouter {
   readonly paper: CheckpointedVenue;
   private readonly live = new Map<string, Venue>();
+  /** The paper venues other than `paper` (the config's `"kind": "paper"` venues). */
+  private readonly otherPapers = new Map<string, Venue>();
+  /** The next candidate's turn (round-robin by plan arrival) and each live plan's chosen venue. */
+  private candidateTurn = 0;
+  private candidateChoice = new Map<string, string>();
+  chooser: CandidateChooser | null = null;
   /** null: PAPER (every new order to paper); a list: LIVE with those venues. Never checkpointed: PAPER
    *  after every start (venues.md "Modes"). */
   private routing: string[] | null = null;
@@ -80,11 +100,17 @@ export class OrderRouter {
   private readonly clock: Clock;
   private readonly journal: Journal | null;
   private readonly onIntentCommitted: ((id: string) => void) | undefined;
+  private readonly learning: LearningBook | null;
 
   constructor(
     config: BraidConfig,
     parts: { store: Store; events: EventSink; clock: Clock; journal: Journal | null },
-    venues: { paper: CheckpointedVenue; live: readonly Venue[]; onIntentCommitted?: (id: string) => void },
+    venues: {
+      paper: CheckpointedVenue;
+      live: readonly Venue[];
+      onIntentCommitted?: (id: string) => void;
+      learning?: LearningBook | null;
+    },
   ) {
     this.config = config;
     this.store = parts.store;
@@ -93,8 +119,14 @@ export class OrderRouter {
     this.journal = parts.journal;
     this.paper = venues.paper;
     this.onIntentCommitted = venues.onIntentCommitted;
+    this.learning = venues.learning ?? null;
+    // Learning on: the advisor chooses among the candidates (holdout and exploration included).
+    if (this.learning?.config.enabled)
+      this.chooser = (input, candidates, turn) => this.learning!.choose(input, candidates, turn);
+    for (const v of (venues.paper as { siblings?: () => readonly Venue[] }).siblings?.() ?? [])
+      this.otherPapers.set(v.name, v);
     for (const v of venues.live) {
-      if (v.name === this.paper.name || this.live.has(v.name))
+      if (v.name === this.paper.name || this.live.has(v.name) || this.otherPapers.has(v.name))
         throw new Error(`venue ${v.name} is registered twice`);
       this.live.set(v.name, v);
     }
@@ -102,7 +134,34 @@ export class OrderRouter {
 
   /** Every venue, paper first. */
   venues(): Venue[] {
-    return [this.paper, ...this.live.values()];
+    return [this.paper, ...this.otherPapers.values(), ...this.live.values()];
+  }
+
+  /** Paper venues take orders in both modes and are always ready. */
+  isPaper(name: string): boolean {
+    return name === this.paper.name || this.otherPapers.has(name);
+  }
+
+  /** The venues a plan without `venue` may go to now: the configured candidates that can take entries. */
+  candidates(): string[] {
+    const named = this.config.routing?.candidates ?? [];
+    return named.filter((v) => (this.routing === null ? this.isPaper(v) : this.venueNamed(v) !== undefined));
+  }
+
+  /** A plan arrived: a plan without `venue` gets its candidate now (round-robin by arrival, or the
+   *  advisor's choice), kept until the plan ends. */
+  planArrived(input: PlanInput): void {
+    if (input.venue !== undefined || this.candidateChoice.has(input.id)) return;
+    const candidates = this.candidates();
+    if (candidates.length === 0) return;
+    const turn = this.candidateTurn++;
+    const chosen = this.chooser?.(input, candidates, turn) ?? candidates[turn % candidates.length]!;
+    this.candidateChoice.set(input.id, chosen);
+  }
+
+  /** The candidate chosen for this plan at its arrival, if any. */
+  chosenVenue(planId: string): string | undefined {
+    return this.candidateChoice.get(planId);
   }
 
   // ---------------------------------------------------------------- routing
@@ -146,8 +205,13 @@ export class OrderRouter {
 
   /** The venue a new entry for this plan is meant for (venues.md "Modes"). */
   entryVenue(input: PlanInput): string {
-    if (this.routing === null) return this.paper.name;
-    return input.venue ?? this.config.defaultVenue ?? this.paper.name;
+    const chosen = this.candidateChoice.get(input.id);
+    if (this.routing === null) {
+      // PAPER: every order to a paper venue (a plan's own paper venue, or its candidate).
+      if (input.venue !== undefined) return this.isPaper(input.venue) ? input.venue : this.paper.name;
+      return chosen !== undefined && this.isPaper(chosen) ? chosen : this.paper.name;
+    }
+    return input.venue ?? chosen ?? this.config.defaultVenue ?? this.paper.name;
   }
 
   /** Where a new entry for this plan goes: its venue when ready; else, in LIVE, the venue's configured
@@ -172,7 +236,7 @@ export class OrderRouter {
 
   /** What keeps entries from this venue now, in a word or two, or null when it is ready. */
   private notReady(name: string): string | null {
-    if (name === this.paper.name) return null;
+    if (this.isPaper(name)) return null;
     if (!this.live.has(name)) return 'not connected';
     if (this.routing === null || !this.routing.includes(name)) return 'not live';
     return this.reconciling.get(name) ?? null;
@@ -187,7 +251,7 @@ export class OrderRouter {
   /** A fallback takes an entry only for an instrument the config names (paper trades whatever has
    *  prices): a live venue listing under another name needs the config's venueSymbols anyway. */
   private trades(name: string, symbol: string): boolean {
-    return name === this.paper.name || Object.hasOwn(this.config.instruments, symbol);
+    return this.isPaper(name) || Object.hasOwn(this.config.instruments, symbol);
   }
 
   /** The venue a plan's exits and legs go to: where its entry is. */
@@ -197,7 +261,7 @@ export class OrderRouter {
   }
 
   venueNamed(name: string): Venue | undefined {
-    return name === this.paper.name ? this.paper : this.live.get(name);
+    return name === this.paper.name ? this.paper : (this.otherPapers.get(name) ?? this.live.get(name));
   }
 
   knownVenue(name: string | undefined): boolean {
@@ -232,6 +296,19 @@ export class OrderRouter {
     const route = role === 'entry' ? this.entryRoute(plan.input) : null;
     const venue =
       route === null ? this.planVenue(plan) : route.ok ? route.venue : this.entryVenue(plan.input);
+    // The advisor shapes an entry after the risk gate sized it: a market order may go as a marketable
+    // limit; the lessons applied go on the order's intent, before the venue sees it.
+    const advice =
+      role === 'entry' && this.learning?.config.enabled
+        ? this.learning.shapeEntry(
+            plan.id,
+            { symbol: plan.input.symbol, side, type, venue },
+            this.config.instruments[plan.input.symbol]?.tick,
+          )
+        : null;
+    const sentType = advice?.type ?? type;
+    const sentPrice = advice?.price ?? price;
+    const lessonsApplied = advice && advice.lessons.length > 0 ? { lessonsApplied: advice.lessons } : {};
     return {
       id: `${key}${n}`,
       planId: plan.id,
@@ -240,15 +317,16 @@ export class OrderRouter {
       ...(route?.ok && route.routedFrom ? { routedFrom: route.routedFrom } : {}),
       role,
       side,
-      type,
+      type: sentType,
       quantity: str(quantity),
-      ...(price !== undefined ? { price } : {}),
+      ...(sentPrice !== undefined ? { price: sentPrice } : {}),
       status: 'submitted',
       filledQuantity: '0',
       createdAt: this.clock.time,
       updatedAt: this.clock.time,
       ...extra,
-    };
+      ...lessonsApplied,
+    } as OrderRecord;
   }
 
   /** Records an order the engine holds (`held`): journaled with the other orders, never at a venue until
@@ -275,6 +353,7 @@ export class OrderRouter {
     this.events.emit({ type: 'order', order });
     this.journal?.commitIntent(order.id, order.planId, this.clock.time, JSON.stringify(order));
     this.onIntentCommitted?.(order.id);
+    this.learning?.orderSent(order, this.clock.time);
     const venue = this.venueNamed(order.venue);
     if (!venue) {
       const reason = `venue ${order.venue} is not registered`;
@@ -305,6 +384,7 @@ export class OrderRouter {
   /** A finished plan sends no more orders (plan ids are never reused), so its id counters can go. */
   planEnded(planId: string): void {
     for (const code of Object.values(ROLE_CODE)) this.orderSeq.delete(`${planId}:${code}`);
+    this.candidateChoice.delete(planId);
   }
 
   /** A late fill reopened a finished plan: its spent order ids must stay spent. */
@@ -392,6 +472,8 @@ export class OrderRouter {
       this.fillCount.delete(id);
     }
     this.events.emit({ type: 'order', order: next });
+    if (!isWorking(next.status) && isWorking(order.status))
+      this.learning?.orderEnded(next, this.store.fills, this.clock.time);
     return next;
   }
 
@@ -432,6 +514,10 @@ export class OrderRouter {
       bookedTrades: Object.fromEntries(
         [...this.bookedTrades].map(([venue, list]) => [venue, list.map(([t, o]) => [t, o] as BookedTrade)]),
       ),
+      ...(this.config.routing !== undefined
+        ? { candidateTurn: this.candidateTurn, candidateChoice: Object.fromEntries(this.candidateChoice) }
+        : {}),
+      ...(this.learning ? { learning: this.learning.state() } : {}),
     };
   }
 
@@ -443,6 +529,9 @@ export class OrderRouter {
     this.bookedTrades = new Map(
       Object.entries(s.bookedTrades).map(([venue, list]) => [venue, list.map(([t, o]) => [t, o])]),
     );
+    this.candidateTurn = s.candidateTurn ?? 0;
+    if (this.learning && s.learning !== undefined) this.learning.restore(s.learning);
+    this.candidateChoice = new Map(Object.entries(s.candidateChoice ?? {}));
     this.bookedIndex = new Set();
     for (const [venue, list] of this.bookedTrades)
       for (const [tradeId] of list) this.bookedIndex.add(`${venue}\u0000${tradeId}`);

@@ -57,6 +57,8 @@ export class PlanLifecycle {
       updatedAt: this.p.clock.time,
     };
     this.p.plans.add(plan);
+    this.p.learning?.planArrived(input.id, this.p.portfolio.lastClose.get(input.symbol));
+    this.p.router.planArrived(input);
     const lastClose = this.p.portfolio.lastClose.get(input.symbol);
     const rejection = validatePlan(input, {
       knownSymbol: this.p.symbols.has(input.symbol),

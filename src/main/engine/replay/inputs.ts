@@ -188,7 +188,14 @@ export type ScriptEvent =
   | { line: number; at: number; type: 'close'; symbol: string }
   | { line: number; at: number; type: 'kill' }
   | { line: number; at: number; type: 'resume' }
-  | { line: number; at: number; type: 'reduce' };
+  | { line: number; at: number; type: 'reduce' }
+  | {
+      line: number;
+      at: number;
+      type: 'lesson';
+      lessonId: string;
+      state: 'active' | 'dismissed' | 'proposed';
+    };
 
 function isEventType(x: unknown): x is ScriptEventType {
   return typeof x === 'string' && (SCRIPT_EVENT_TYPES as readonly string[]).includes(x);
@@ -215,7 +222,13 @@ function scriptEvent(raw: Record<string, unknown>, type: ScriptEventType, line: 
       const e = parseWith(scriptLineSchemas.close, raw);
       return { line, at: e.at, type, symbol: e.symbol };
     }
-    default:
+    case 'lesson': {
+      const e = parseWith(scriptLineSchemas.lesson, raw);
+      return { line, at: e.at, type, lessonId: e.lessonId, state: e.state };
+    }
+    case 'kill':
+    case 'resume':
+    case 'reduce':
       return { line, at: parseWith(scriptLineSchemas[type], raw).at, type };
   }
 }

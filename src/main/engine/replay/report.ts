@@ -5,6 +5,7 @@ import type { EngineSnapshot } from '../../../shared/domain/engine-view.ts';
 import type { DayTrade } from '../../../shared/domain/portfolio.ts';
 import { isoTime } from '../../../shared/domain/time.ts';
 import type { EngineNote } from '../engine.ts';
+import type { LearningReport } from '../learning/report.ts';
 
 const opt = <T>(key: string, value: T | undefined | null, map: (v: T) => unknown = (v) => v) =>
   value === undefined || value === null ? {} : { [key]: map(value) };
@@ -17,9 +18,20 @@ export interface ReportRun {
   seconds: number;
 }
 
+function lessonsOf(o: object): { lessonsApplied?: string[] } {
+  const applied = (o as { lessonsApplied?: Array<{ id: string }> }).lessonsApplied;
+  return applied && applied.length > 0 ? { lessonsApplied: applied.map((l) => l.id) } : {};
+}
+
 export function buildReport(
   snap: EngineSnapshot,
-  extra: { duplicatePlans: readonly string[]; notes: readonly EngineNote[]; dayTrades: readonly DayTrade[] },
+  extra: {
+    duplicatePlans: readonly string[];
+    notes: readonly EngineNote[];
+    dayTrades: readonly DayTrade[];
+    /** With a `learning` config: strands, lessons, learning (learning.md "Report additions"). */
+    learning?: LearningReport | null;
+  },
   run: ReportRun,
 ) {
   const m = snap.metrics;
@@ -34,6 +46,8 @@ export function buildReport(
     orders: snap.orders.map((o) => ({
       id: o.id,
       planId: o.planId,
+      // Only beside paper (several paper venues, learning.md): a one-venue report reads as it always did.
+      ...(o.venue !== 'paper' ? { venue: o.venue } : {}),
       role: o.role,
       side: o.side,
       type: o.type,
@@ -42,6 +56,8 @@ export function buildReport(
       status: o.status,
       filledQuantity: num10(o.filledQuantity),
       ...opt('avgFillPrice', o.avgFillPrice, num10),
+      // The lessons the advisor applied, as the order's intent recorded them (learning.md).
+      ...lessonsOf(o),
     })),
     fills: snap.fills.map((f) => ({
       orderId: f.orderId,
@@ -100,6 +116,8 @@ export function buildReport(
     tradingState: snap.tradingState,
     duplicatePlans: [...extra.duplicatePlans],
     notes: extra.notes.map((n) => ({ time: isoTime(n.time), code: n.code, message: n.message })),
+    // Only with a learning config: a report without one reads as it always did.
+    ...(extra.learning ? extra.learning : {}),
     run,
   };
 }

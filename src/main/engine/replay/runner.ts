@@ -111,7 +111,12 @@ export function runReplay(o: ReplayOptions): Report {
     }
     const report = buildReport(
       engine.snapshot(),
-      { duplicatePlans: engine.duplicates, notes: engine.noteList(), dayTrades: engine.allDayTrades() },
+      {
+        duplicatePlans: engine.duplicates,
+        notes: engine.noteList(),
+        dayTrades: engine.allDayTrades(),
+        learning: engine.learningReport(),
+      },
       { events: script.length, bars: bars.length, seconds: Number((o.clock() - started).toFixed(3)) },
     );
     return report;
@@ -197,6 +202,9 @@ function applyScriptEvent(engine: Engine, e: ScriptEvent): void {
       break;
     case 'reduce':
       result = engine.setTradingState('REDUCING', e.at);
+      break;
+    case 'lesson':
+      result = engine.setLessonState(e.lessonId, e.state, e.at);
       break;
   }
   if (!result.ok && result.error)

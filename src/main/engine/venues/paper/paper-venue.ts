@@ -32,6 +32,8 @@ export interface PaperVenueConfig {
   /** Share of a bar's volume that may fill (null: unlimited). */
   maxVolumeShare: string | null;
   lotOf(symbol: string): string;
+  /** The venue's name: `paper`, or another paper venue of the config (learning.md). */
+  name?: string;
 }
 
 interface WorkingOrder {
@@ -43,6 +45,9 @@ export interface PaperVenueState {
   working: WorkingOrder[];
   positions: Record<string, string>;
   nextVenueId: number;
+  /** The other paper venues' states, by name: present only when the config has some, so a journal with
+   *  one paper venue checkpoints as it always did. */
+  others?: Record<string, PaperVenueState>;
 }
 
 export const paperVenueStateSchema = z.strictObject({
@@ -63,10 +68,14 @@ export const paperVenueStateSchema = z.strictObject({
   ),
   positions: z.record(z.string(), decimalText),
   nextVenueId: z.number().int().positive(),
+  others: z.record(z.string(), z.unknown()).optional(),
 });
 
 export class PaperVenue implements CheckpointedVenue {
-  readonly name = 'paper';
+  readonly name: string;
+  /** The other paper venues, which fill on the same bars and travel in this one's checkpoint (the engine
+   *  checkpoints one paper venue). */
+  private readonly others: PaperVenue[] = [];
   private working: WorkingOrder[] = [];
   private positionBySymbol = new Map<string, Dec>();
   private nextVenueId = 1;
@@ -80,6 +89,7 @@ export class PaperVenue implements CheckpointedVenue {
 
   constructor(config: PaperVenueConfig) {
     this.config = config;
+    this.name = config.name ?? 'paper';
     this.slipBps = dec(config.slipBps);
     this.takerFeeBps = dec(config.takerFeeBps);
     this.makerFeeBps = dec(config.makerFeeBps);
@@ -181,8 +191,19 @@ export class PaperVenue implements CheckpointedVenue {
       .map(([symbol, q]) => ({ symbol, quantity: str(q) }));
   }
 
+  /** The other paper venues this one carries (the router names them). */
+  siblings(): readonly PaperVenue[] {
+    return this.others;
+  }
+
+  /** Another paper venue, filled on the same market data and checkpointed with this one. */
+  adopt(other: PaperVenue): void {
+    this.others.push(other);
+  }
+
   /** Fills the orders that were working before this bar, in submission order. */
   onBar(bar: Bar): void {
+    for (const other of this.others) other.onBar(bar);
     if (!this.working.some((w) => w.order.symbol === bar.symbol)) return;
     const prices: BarPrices = { open: dec(bar.open), high: dec(bar.high), low: dec(bar.low) };
     let capacity: Dec | null =
@@ -208,6 +229,7 @@ export class PaperVenue implements CheckpointedVenue {
   /** Fills on a live quote (PAPER mode priced by a live venue): every order working before it that the
    *  quote reaches fills whole (a quote has no volume). One-cancels-other as on a bar: the stop-loss first. */
   onQuote(quote: Quote): void {
+    for (const other of this.others) other.onQuote(quote);
     if (!this.working.some((w) => w.order.symbol === quote.symbol)) return;
     const q: QuotePrices = { bid: dec(quote.bid), ask: dec(quote.ask), last: dec(quote.last) };
     const touch = (w: WorkingOrder) =>
@@ -319,6 +341,9 @@ export class PaperVenue implements CheckpointedVenue {
       working: this.working.map((w) => ({ order: { ...w.order }, filled: w.filled })),
       positions: Object.fromEntries([...this.positionBySymbol].map(([s, q]) => [s, str(q)])),
       nextVenueId: this.nextVenueId,
+      ...(this.others.length > 0
+        ? { others: Object.fromEntries(this.others.map((o) => [o.name, o.state()])) }
+        : {}),
     };
   }
 
@@ -327,5 +352,9 @@ export class PaperVenue implements CheckpointedVenue {
     this.working = state.working.map((w) => ({ order: { ...w.order }, filled: w.filled }));
     this.positionBySymbol = new Map(Object.entries(state.positions).map(([s, q]) => [s, dec(q)]));
     this.nextVenueId = state.nextVenueId;
+    for (const other of this.others) {
+      const saved = state.others?.[other.name];
+      if (saved !== undefined) other.restore(paperVenueStateSchema.parse(saved));
+    }
   }
 }

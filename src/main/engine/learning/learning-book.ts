@@ -1,0 +1,381 @@
+// The learning loop's book: strands of finished executions, the lessons they support and the trader's
+// states, and the advice an arriving plan gets (learning.md). Strands and lessons are journal records
+// (kinds `strand` and `lesson`), rebuilt from the journal on restart like the store; what is still
+// pending (decision and arrival prices, each plan's arm, markouts waiting for bars) travels in the
+// checkpoint with the order router's part.
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { DEFAULT_TICK, type LearningConfig } from '../../../shared/domain/config.ts';
+import { dec, str } from '../../../shared/domain/decimal.ts';
+import type { Bar } from '../../../shared/domain/instrument.ts';
+import type { LearningEvaluation, LessonState, LessonView } from '../../../shared/domain/learning.ts';
+import type { FillRecord, OrderRecord } from '../../../shared/domain/order.ts';
+import type { PlanInput } from '../../../shared/domain/plan.ts';
+import { err, ok, type Result } from '../../../shared/result.ts';
+import { deriveLessons, keyParts } from './lessons.ts';
+import {
+  arrivalSlippageBps,
+  estimate,
+  fillRatio,
+  implementationShortfallBps,
+  markoutBps,
+  welchInterval,
+} from './measures.ts';
+import { type Arm, type LessonApplied, STRAND_TAGS, type Strand } from './strand.ts';
+
+/** How an arriving plan was advised: its arm, the probability of its venue, the lessons applied. */
+export interface Assignment {
+  arm: Arm;
+  propensity: number;
+  venue: string;
+  lessons: LessonApplied[];
+}
+
+export interface LearningState {
+  decision: Record<string, string>;
+  arrival: Record<string, { price: string; time: number }>;
+  assignments: Record<string, Assignment>;
+  /** Strands waiting for their 1- and 5-bar markouts: bars of their symbol seen since they ended. */
+  markouts: Record<string, number>;
+}
+
+export const learningStateSchema = z.strictObject({
+  decision: z.record(z.string(), z.string()),
+  arrival: z.record(z.string(), z.strictObject({ price: z.string(), time: z.number() })),
+  assignments: z.record(
+    z.string(),
+    z.strictObject({
+      arm: z.enum(['holdout', 'explore', 'advised', 'baseline']),
+      propensity: z.number(),
+      venue: z.string(),
+      lessons: z.array(
+        z.strictObject({
+          id: z.string(),
+          effect: z.enum(['prefer_venue', 'marketable_limit', 'scale_size']),
+          before: z.string(),
+          after: z.string(),
+        }),
+      ),
+    }),
+  ),
+  markouts: z.record(z.string(), z.number().int().nonnegative()),
+});
+
+/** Where records go: the journal (the engine's event sink). */
+export type RecordSink = (kind: 'strand' | 'lesson', ref: string, body: unknown) => void;
+
+/** A draw in [0, 1) that follows from the seed and the words alone: the same seed, the same arms, and
+ *  nothing to checkpoint. */
+export function draw(seed: number, ...words: string[]): number {
+  const h = createHash('sha256')
+    .update(`${seed}\u0000${words.join('\u0000')}`)
+    .digest();
+  return h.readUInt32BE(0) / 2 ** 32;
+}
+
+export class LearningBook {
+  readonly config: LearningConfig;
+  private strands = new Map<string, Strand>();
+  private lessons = new Map<string, LessonView>();
+  private pending: LearningState = { decision: {}, arrival: {}, assignments: {}, markouts: {} };
+  private readonly record: RecordSink;
+  private readonly closes = new Map<string, string>();
+
+  constructor(config: LearningConfig, record: RecordSink) {
+    this.config = config;
+    this.record = record;
+  }
+
+  // ---------------------------------------------------------------- advice
+
+  /** A plan without a venue arrived (learning on): holdout, exploration, a lesson's venue, or the
+   *  baseline's turn; its arm and propensity are kept for its strands. */
+  choose(input: PlanInput, candidates: readonly string[], turn: number): string {
+    const n = candidates.length;
+    const h = this.config.holdoutPct;
+    const e = this.config.explorePct;
+    const u = draw(this.config.seed, 'arm', input.id);
+    const uniform = () => candidates[Math.floor(draw(this.config.seed, 'venue', input.id) * n)]!;
+    const baseline = candidates[turn % n]!;
+    let a: Assignment;
+    if (u < h) a = { arm: 'holdout', propensity: 1 / n, venue: uniform(), lessons: [] };
+    else if (u < h + e) a = { arm: 'explore', propensity: 1 / n, venue: uniform(), lessons: [] };
+    else {
+      const lesson = this.activeLessons().find(
+        (l) =>
+          l.effect.kind === 'prefer_venue' &&
+          candidates.includes(l.effect.venue) &&
+          this.covers(l, input.symbol, input.entry.type),
+      );
+      if (lesson && lesson.effect.kind === 'prefer_venue') {
+        const venue = lesson.effect.venue;
+        a = {
+          arm: 'advised',
+          // Chosen on this arm for sure, and by the uniform arms one time in n.
+          propensity: 1 - h - e + (h + e) / n,
+          venue,
+          lessons: [{ id: lesson.id, effect: 'prefer_venue', before: baseline, after: venue }],
+        };
+      } else a = { arm: 'baseline', propensity: 1 / n, venue: baseline, lessons: [] };
+    }
+    this.pending.assignments[input.id] = a;
+    return a.venue;
+  }
+
+  /** The entry as the advice shapes it: a market entry on a venue with an active marketable-limit lesson
+   *  goes as a limit that far through the last close (never a bigger size, never past a limit). */
+  shapeEntry(
+    planId: string,
+    order: Pick<OrderRecord, 'symbol' | 'side' | 'type' | 'venue'>,
+    tick: string | undefined,
+  ): { type: OrderRecord['type']; price?: string; lessons: LessonApplied[] } {
+    const a = this.pending.assignments[planId];
+    const lessons = a?.lessons ?? [];
+    if (a === undefined || a.arm === 'holdout' || a.arm === 'explore' || order.type !== 'market')
+      return { type: order.type, lessons };
+    const close = this.closes.get(order.symbol);
+    const lesson = this.activeLessons().find(
+      (l) =>
+        l.effect.kind === 'marketable_limit' &&
+        keyParts(l.key).venue === order.venue &&
+        this.covers(l, order.symbol, 'market'),
+    );
+    if (lesson?.effect.kind !== 'marketable_limit' || close === undefined)
+      return { type: order.type, lessons };
+    const t = dec(tick ?? DEFAULT_TICK);
+    const raw = dec(close).times(1 + ((order.side === 'buy' ? 1 : -1) * lesson.effect.offsetBps) / 10_000);
+    // Through the price, to the tick: up for a buy, down for a sell.
+    const steps = raw.div(t).round(0, order.side === 'buy' ? 3 : 0);
+    const price = str(steps.times(t));
+    const applied: LessonApplied = {
+      id: lesson.id,
+      effect: 'marketable_limit',
+      before: 'market',
+      after: `limit ${price}`,
+    };
+    const all = [...lessons, applied];
+    a.lessons = all;
+    if (a.arm === 'baseline') a.arm = 'advised';
+    return { type: 'limit', price, lessons: all };
+  }
+
+  private covers(l: LessonView, symbol: string, orderType: string): boolean {
+    const k = keyParts(l.key);
+    return (k.symbol === '*' || k.symbol === symbol) && (k.orderType === '*' || k.orderType === orderType);
+  }
+
+  private activeLessons(): LessonView[] {
+    return [...this.lessons.values()].filter((l) => l.state === 'active');
+  }
+
+  // ---------------------------------------------------------------- what happened
+
+  planArrived(planId: string, lastClose: string | undefined): void {
+    if (lastClose !== undefined) this.pending.decision[planId] = lastClose;
+  }
+
+  /** Braid first sent the order: its arrival price is the last close now. */
+  orderSent(order: OrderRecord, now: number): void {
+    if (this.pending.arrival[order.id] !== undefined) return;
+    const close = this.closes.get(order.symbol);
+    if (close !== undefined) this.pending.arrival[order.id] = { price: close, time: now };
+  }
+
+  onBar(bar: Bar): void {
+    for (const [id, seen] of Object.entries(this.pending.markouts)) {
+      const s = this.strands.get(id);
+      if (!s || s.symbol !== bar.symbol) continue;
+      const n = seen + 1;
+      const fill = s.avgFillPrice!;
+      let next = s;
+      if (n === 1) next = { ...next, markout1Bps: markoutBps(s.side, fill, bar.close) };
+      if (n === 5) {
+        next = { ...next, markout5Bps: markoutBps(s.side, fill, bar.close) };
+        delete this.pending.markouts[id];
+        this.strands.set(id, next);
+        this.record('strand', id, { type: 'strand', strand: next });
+        continue;
+      }
+      this.strands.set(id, next);
+      this.pending.markouts[id] = n;
+    }
+    this.closes.set(bar.symbol, bar.close);
+  }
+
+  /** An order reached a terminal state: its strand, then the lessons the evidence now supports. */
+  orderEnded(order: OrderRecord, fills: readonly FillRecord[], now: number): void {
+    const arrival = this.pending.arrival[order.id];
+    delete this.pending.arrival[order.id];
+    if (arrival === undefined || this.strands.has(order.id)) return;
+    const mine = fills.filter((f) => f.orderId === order.id);
+    const filled = mine.reduce((a, f) => a.plus(f.quantity), dec(0));
+    const fees = mine.reduce((a, f) => a.plus(f.fee), dec(0));
+    const avg = filled.gt(0)
+      ? str(mine.reduce((a, f) => a.plus(dec(f.price).times(f.quantity)), dec(0)).div(filled))
+      : null;
+    const decision =
+      (order.role === 'entry' ? this.pending.decision[order.planId] : undefined) ?? arrival.price;
+    const a = order.role === 'entry' ? this.pending.assignments[order.planId] : undefined;
+    const end = this.closes.get(order.symbol) ?? arrival.price;
+    const strand: Strand = {
+      orderId: order.id,
+      planId: order.planId,
+      symbol: order.symbol,
+      venue: order.venue,
+      orderType: order.type,
+      side: order.side,
+      role: order.role,
+      status: order.status,
+      timeBucket: new Date(arrival.time).getUTCHours(),
+      regime: 'normal',
+      day: new Date(now).toISOString().slice(0, 10),
+      sentAt: arrival.time,
+      endedAt: now,
+      arrivalPrice: arrival.price,
+      decisionPrice: decision,
+      planned: order.quantity,
+      filled: str(filled),
+      avgFillPrice: avg,
+      fees: str(fees),
+      notional: Number(filled.times(arrival.price)),
+      // Paper answers inside the call; a live venue's times come with its reports (not measured yet).
+      latencyMs: { ack: 0, firstFill: filled.gt(0) ? 0 : null, lastFill: filled.gt(0) ? 0 : null },
+      slippageBps: avg === null ? null : arrivalSlippageBps(order.side, avg, arrival.price),
+      shortfallBps: implementationShortfallBps({
+        side: order.side,
+        decisionPrice: decision,
+        planned: order.quantity,
+        filled: str(filled),
+        avgFillPrice: avg,
+        endPrice: end,
+        fees: str(fees),
+      }),
+      fillRatio: fillRatio(str(filled), order.quantity),
+      markout1Bps: null,
+      markout5Bps: null,
+      limitOffsetBps:
+        order.type === 'limit' && order.price !== undefined
+          ? arrivalSlippageBps(order.side, order.price, arrival.price)
+          : null,
+      arm: a?.arm ?? 'baseline',
+      propensity: a?.propensity ?? 1,
+      lessonsApplied: (a?.lessons ?? []).map((l) => l.id),
+      tags: [...STRAND_TAGS],
+    };
+    if (order.role === 'entry') {
+      delete this.pending.assignments[order.planId];
+      delete this.pending.decision[order.planId];
+    }
+    this.strands.set(order.id, strand);
+    if (avg !== null) this.pending.markouts[order.id] = 0;
+    this.record('strand', order.id, { type: 'strand', strand });
+    if (order.role === 'entry' && strand.slippageBps !== null) this.learn(now);
+  }
+
+  /** New lessons from the evidence; a known key (whatever its state) is never proposed again. */
+  private learn(now: number): void {
+    for (const c of deriveLessons([...this.strands.values()], this.config.minEvidence)) {
+      if (this.lessons.has(c.id)) continue;
+      const lesson: LessonView = {
+        ...c,
+        state: this.config.autoActivate ? 'active' : 'proposed',
+        createdAt: now,
+      };
+      this.lessons.set(c.id, lesson);
+      this.record('lesson', c.id, { type: 'lesson', lesson });
+    }
+  }
+
+  /** The trader's switch: active, dismissed, or proposed again (reopened). */
+  setLessonState(id: string, state: LessonState): Result<null> {
+    const lesson = this.lessons.get(id);
+    if (!lesson) return err('unknown_lesson', `unknown lesson: ${id}`);
+    if (lesson.state === state) return ok(null);
+    const next = { ...lesson, state };
+    this.lessons.set(id, next);
+    this.record('lesson', id, { type: 'lesson', lesson: next });
+    return ok(null);
+  }
+
+  // ---------------------------------------------------------------- views
+
+  allStrands(): Strand[] {
+    return [...this.strands.values()];
+  }
+
+  allLessons(): LessonView[] {
+    return [...this.lessons.values()].map((l) => ({ ...l }));
+  }
+
+  /** Advised against holdout: mean arrival slippage, notional-weighted, day-clustered 95 % intervals;
+   *  guardrails are advised relative to holdout (fill ratio, 5-bar markout). */
+  evaluation(): LearningEvaluation {
+    const entries = this.allStrands().filter((s) => s.role === 'entry' && s.slippageBps !== null);
+    const arm = (name: Arm) => entries.filter((s) => s.arm === name);
+    const est = (xs: Strand[]) =>
+      estimate(
+        xs.map((s) => ({ value: s.slippageBps!, weight: s.notional > 0 ? s.notional : 1, day: s.day })),
+      );
+    const figure = (xs: Strand[]) => {
+      const g = est(xs);
+      const se = Math.sqrt(g.varianceOfMean);
+      return {
+        n: g.n,
+        meanSlippageBps: g.n > 0 ? g.mean : null,
+        ci95:
+          g.clusters > 1 && Number.isFinite(se)
+            ? ([g.mean - 1.96 * se, g.mean + 1.96 * se] as [number, number])
+            : null,
+      };
+    };
+    const advised = arm('advised');
+    const holdout = arm('holdout');
+    const interval =
+      advised.length > 0 && holdout.length > 0 ? welchInterval(est(holdout), est(advised)) : null;
+    const ratio = (f: (s: Strand) => number | null) => {
+      const m = (xs: Strand[]) => {
+        const v = xs.map(f).filter((x): x is number => x !== null);
+        return v.length === 0 ? null : v.reduce((a, b) => a + b, 0) / v.length;
+      };
+      const a = m(advised);
+      const h = m(holdout);
+      return a === null || h === null || h === 0 ? null : a / h - 1;
+    };
+    const fa = figure(advised);
+    const fh = figure(holdout);
+    return {
+      advised: fa,
+      holdout: fh,
+      improvementBps:
+        fa.meanSlippageBps === null || fh.meanSlippageBps === null
+          ? null
+          : fh.meanSlippageBps - fa.meanSlippageBps,
+      improvementCi95: interval?.ci95 ?? null,
+      guardrails: { fillRatio: ratio((s) => s.fillRatio), markout5: ratio((s) => s.markout5Bps) },
+    };
+  }
+
+  // ---------------------------------------------------------------- journal and checkpoint
+
+  /** A journal record read back (restart): the later record of an id replaces the earlier. */
+  applyHistory(record: { type: string; strand?: Strand; lesson?: LessonView }): void {
+    if (record.type === 'strand' && record.strand) this.strands.set(record.strand.orderId, record.strand);
+    if (record.type === 'lesson' && record.lesson) this.lessons.set(record.lesson.id, record.lesson);
+  }
+
+  state(): LearningState & { closes: Record<string, string> } {
+    return structuredClone({ ...this.pending, closes: Object.fromEntries(this.closes) });
+  }
+
+  restore(saved: unknown): void {
+    const s = saved as LearningState & { closes?: Record<string, string> };
+    this.pending = structuredClone({
+      decision: s.decision,
+      arrival: s.arrival,
+      assignments: s.assignments,
+      markouts: s.markouts,
+    });
+    this.closes.clear();
+    for (const [k, v] of Object.entries(s.closes ?? {})) this.closes.set(k, v);
+  }
+}
