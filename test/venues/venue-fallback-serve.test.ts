@@ -203,11 +203,9 @@ describe('braid serve with Kraken and Hyperliquid for BTC/USD: an entry for Krak
     expect(hl.sim.orders()).toEqual([]);
   });
 
-  // A product bug, reported with its fix (src/main/venues/registry.ts, connect(): a failed connect leaves
-  // the venue's reason at `reconciling`; it should say `disconnected`, as the Venues panel already does).
-  // Kraken unreachable from the start: the entry still goes to the fallback, but its routedFrom says Kraken
-  // was reconciling when it was never reached. Remove `.fails` once the fix is in.
-  it.fails('Kraken unreachable from the start: the fallback order says Kraken is disconnected, not reconciling', async () => {
+  // A venue never reached since start is `disconnected`, as the Venues panel says, not `reconciling` (a
+  // failed connect used to leave the start's reason on it).
+  it('Kraken unreachable from the start: the fallback order says Kraken is disconnected, not reconciling', async () => {
     const r = await krakenNeverUp('venue-fallback-never-up', { fallback: 'hyperliquid' });
     const k = (await r.served.snapshot()).host.venues.find((v) => v.name === 'kraken');
     // The Venues panel has it right: never connected, the connection refused.

@@ -392,6 +392,8 @@ export function createVenueRegistry(options: VenueRegistryOptions): VenueRegistr
     if (!result.ok) {
       slot.detail = result.message;
       log(`braid: ${slot.name}: cannot connect: ${result.message}`);
+      // Not reached: an entry sent to the fallback meanwhile records it as disconnected, not reconciling.
+      setReconciling(slot, true, 'disconnected');
       changed();
       // A refusal that asking again cannot change (a bad key, missing credentials) waits for the operator.
       if (result.retryable) scheduleRetry(slot, () => connect(slot));
