@@ -219,4 +219,23 @@ describe('the embedded inbox', () => {
     expect(refused).toBe(1);
     expect(running.engine.snapshot().plans.map((p) => [p.id, p.status])).toEqual([['held', 'working']]);
   });
+
+  it('picks up a row whose rowid SQLite gave again after upstream deleted the answered rows', async () => {
+    running = start();
+    writer = openWriter();
+    insert(writer, 'r-1', JSON.stringify(plan('r-1', 'AAPL')));
+    insert(writer, 'r-2', JSON.stringify(plan('r-2', 'MSFT')));
+    await waitFor('both outcomes', () => statusOf(writer!, 'r-1') && statusOf(writer!, 'r-2'));
+    // A cleaner empties the inbox: the next row gets rowid 1 again, under the reader's mark of 2.
+    writer.exec('DELETE FROM plan_inbox; DELETE FROM plan_inbox_status;');
+    const row = insert(writer, 'r-3', JSON.stringify(plan('r-3', 'NVDA')));
+    expect(row.lastInsertRowid).toBe(1);
+    const status = await waitFor('the outcome of r-3', () => statusOf(writer!, 'r-3'));
+    expect(status.status).toBe('accepted');
+    expect(running.engine.snapshot().plans.map((p) => [p.id, p.status])).toEqual([
+      ['r-1', 'working'],
+      ['r-2', 'working'],
+      ['r-3', 'working'],
+    ]);
+  });
 });

@@ -4,9 +4,10 @@
 // rows past its high-water mark (the rowid of the last row it took) that have no status yet. Polling the
 // mark alone would run the query every tick; data_version says exactly when there is something to read.
 // At start the mark is 0: every row without a status (written while Braid was down, or cut short by a
-// crash) is taken first; rows that have one are never submitted again. A row that cannot be read gets
-// `rejected` with its reason and the rows after it go on. The engine's idempotency on the plan id (the
-// same plan through HTTP and the inbox) is the door's, not the inbox's.
+// crash) is taken first; rows that have one are never submitted again. Rowids SQLite gives again after
+// upstream deleted the newest rows are caught by a full read of the unanswered rows (FULL_SCAN_MS). A row
+// that cannot be read gets `rejected` with its reason and the rows after it go on. The engine's
+// idempotency on the plan id (the same plan through HTTP and the inbox) is the door's, not the inbox's.
 import { ok, type Result } from '../../shared/result.ts';
 import { type InboxRow, type InboxStatusRow, type InboxStore, openInbox } from './inbox-store.ts';
 import type { PlanDoor } from './plan-door.ts';
@@ -17,6 +18,12 @@ import type { PlanOutcome } from './plan-outcome.ts';
 export const POLL_MS = 20;
 /** Rows taken per read; more waiting are read on the next tick without waiting for a new commit. */
 const BATCH = 200;
+/**
+ * SQLite gives a new row max(rowid) + 1: once upstream deletes the newest rows (a cleaner of answered
+ * rows), new ones can get rowids at or under the mark. So after a change that shows nothing past the
+ * mark, and at most this often while changes come, every unanswered row is read from the start.
+ */
+const FULL_SCAN_MS = 1000;
 /** After the door or the file failed: the next try waits this long (the log says it once). */
 export const RETRY_MS = 1000;
 
@@ -78,6 +85,7 @@ export function startInbox(options: InboxOptions): Result<Inbox> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
 
   let mark = 0;
+  let lastFullScan = Number.NEGATIVE_INFINITY;
   let seenVersion: number | null = null;
   let more = true;
   let answered = 0;
@@ -93,12 +101,15 @@ export function startInbox(options: InboxOptions): Result<Inbox> {
     lastProblem = problem;
   };
 
-  /** One read and its outcomes; when the door cannot answer, nothing is recorded and the rows go again. */
-  const drain = async (): Promise<void> => {
-    const rows = store.after(mark, BATCH);
+  /**
+   * One read of the unanswered rows after `from` and their outcomes; false when there were none. When the
+   * door cannot answer, nothing is recorded and the rows go again.
+   */
+  const drain = async (from: number): Promise<boolean> => {
+    const rows = store.after(from, BATCH);
     if (rows.length === 0) {
       more = false;
-      return;
+      return false;
     }
     const prepared = rows.map(prepare);
     const toSubmit = prepared.filter((p) => p.refused === undefined);
@@ -110,7 +121,7 @@ export function startInbox(options: InboxOptions): Result<Inbox> {
         more = true;
         failed = true;
         say(`plans not submitted, trying again: ${result.error.message}`);
-        return;
+        return true;
       }
       outcomes = result.value;
     }
@@ -123,10 +134,12 @@ export function startInbox(options: InboxOptions): Result<Inbox> {
     );
     store.record(statuses);
     answered += statuses.length;
+    // Every unanswered row up to this one has been read: the mark may even go down (after a full scan).
     mark = rows.at(-1)!.rowid;
     more = rows.length === BATCH;
     failed = false;
     lastProblem = '';
+    return true;
   };
 
   const tick = () => {
@@ -137,7 +150,15 @@ export function startInbox(options: InboxOptions): Result<Inbox> {
         const version = store.dataVersion();
         if (more || version !== seenVersion) {
           seenVersion = version;
-          await drain();
+          const now = clock();
+          if (now - lastFullScan >= FULL_SCAN_MS) {
+            lastFullScan = now;
+            await drain(0);
+          } else if (!(await drain(mark))) {
+            // A change with nothing past the mark: rows deleted and new ones given rowids below it.
+            lastFullScan = now;
+            await drain(0);
+          }
         }
       } catch (error) {
         more = true;
