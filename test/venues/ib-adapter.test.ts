@@ -99,6 +99,34 @@ describe('IB adapter: connection and instruments', () => {
     for (const id of [7, 16, 61, 62]) expect(ids).toContain(id);
   });
 
+  it("without an account in the config it trades the login's first account (managedAccounts)", async () => {
+    const sim = await startIbSimulator({ nextValidId: 1, accounts: ['DU7654321', 'DU1111111'] });
+    const venue = createIbVenue({
+      host: '127.0.0.1',
+      port: sim.port,
+      clientId: 17,
+      idStore: memoryIdStore(),
+    });
+    open.push({ sim, venue });
+    expect((await venue.connect()).ok).toBe(true);
+    sim.setPosition('DU7654321', 'AAPL', 5, 190);
+    sim.setPosition('DU1111111', 'AAPL', 9, 190);
+    expect(await venue.positions()).toEqual({
+      ok: true,
+      value: [{ symbol: 'AAPL', quantity: '5', entryPrice: '190' }],
+    });
+    await venue.submit({
+      clientOrderId: 'acct1',
+      symbol: 'AAPL',
+      side: 'buy',
+      type: 'limit',
+      quantity: '1',
+      price: '100',
+    });
+    const placed = sim.received().find((m) => m.msgId === 3);
+    expect(placed?.fields).toContain('DU7654321');
+  });
+
   it('quotes AAPL from delayed market data (reqMarketDataType 3): bid and ask a cent either side of 190', async () => {
     const r = await rig();
     const t = await r.venue.ticker('AAPL');

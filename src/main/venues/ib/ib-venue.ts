@@ -78,8 +78,8 @@ export interface IbVenueOptions {
   host: string;
   port: number;
   clientId: number;
-  /** The IB account orders go to and reads are for (`DU1234567`). */
-  account: string;
+  /** The IB account orders go to and reads are for (`DU1234567`); absent: the login's first account. */
+  account?: string;
   /** Braid's order-id high-water mark (the lead backs it with the engine journal). */
   idStore: OrderIdStore;
   /** Symbols whose contract details instruments() reads. Default AAPL. */
@@ -173,6 +173,8 @@ export class IbVenue implements LiveVenue {
   private readonly acks = new Map<number, Ack>();
   private readonly instrumentCache = new Map<string, VenueInstrument>();
   private state: VenueConnectionState = 'disconnected';
+  /** The account traded: the config's, else the login's first (managedAccounts). */
+  private account: string;
   private why: string | undefined;
   private running = false;
   private latency: number | null = null;
@@ -183,6 +185,7 @@ export class IbVenue implements LiveVenue {
 
   constructor(options: IbVenueOptions) {
     this.o = options;
+    this.account = options.account ?? '';
     this.clock = options.clock ?? Date.now;
     this.timers = options.timers ?? realTimers;
     const timers = this.timers;
@@ -371,6 +374,10 @@ export class IbVenue implements LiveVenue {
   // What IB says
 
   private attach(api: IBApi): void {
+    // managedAccounts comes before nextValidId: the login's first account when the config names none.
+    api.on(EventName.managedAccounts, (list: string) => {
+      if (this.o.account === undefined) this.account = list.split(',')[0]?.trim() ?? '';
+    });
     api.on(EventName.openOrder, (orderId: number, contract: Contract, order: Order, state: OrderState) =>
       this.onOpenOrder(orderId, contract, order, state),
     );
@@ -400,7 +407,7 @@ export class IbVenue implements LiveVenue {
       },
     );
     api.on(EventName.position, (account: string, contract: Contract, pos: number, avgCost?: number) => {
-      if (account !== this.o.account || !this.positionReads.active) return;
+      if (account !== this.account || !this.positionReads.active) return;
       this.positionReads.item({
         symbol: contract.symbol ?? '',
         quantity: decOf(pos),
@@ -680,7 +687,7 @@ export class IbVenue implements LiveVenue {
       const parentId = placement.parentOf !== undefined ? ids[placement.parentOf] : undefined;
       const full: IbOrderPlacement = {
         orderId,
-        account: this.o.account,
+        account: this.account,
         ...(parentId !== undefined ? { parentId } : {}),
         ...(placement.ocaGroup !== undefined ? { ocaGroup: placement.ocaGroup } : {}),
         ...(placement.transmit !== undefined ? { transmit: placement.transmit } : {}),
@@ -745,7 +752,7 @@ export class IbVenue implements LiveVenue {
       ...((change.stopPrice ?? known.stopPrice) ? { stopPrice: change.stopPrice ?? known.stopPrice } : {}),
     };
     const placement = {
-      ...(this.placements.get(known.orderId) ?? { orderId: known.orderId, account: this.o.account }),
+      ...(this.placements.get(known.orderId) ?? { orderId: known.orderId, account: this.account }),
       transmit: true,
     };
     const ack = this.waitAck(known.orderId, false, this.clock());
@@ -891,7 +898,7 @@ export class IbVenue implements LiveVenue {
     const read = await this.requests.read<VenueFill>('the executions', (id) =>
       this.send((api) =>
         api.reqExecutions(id, {
-          acctCode: this.o.account,
+          acctCode: this.account,
           ...(from > 0 ? { time: executionFilterTime(from) } : {}),
         }),
       ),
@@ -913,7 +920,7 @@ export class IbVenue implements LiveVenue {
       ),
     );
     if (!read.ok) return read;
-    this.lastSummary = read.value.filter((r) => r.account === this.o.account);
+    this.lastSummary = read.value.filter((r) => r.account === this.account);
     return { ok: true, value: this.lastSummary };
   }
 
