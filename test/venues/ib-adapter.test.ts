@@ -127,6 +127,24 @@ describe('IB adapter: connection and instruments', () => {
     expect(placed?.fields).toContain('DU7654321');
   });
 
+  it('a gateway that is not there: connect answers at once, retryable, in words; nothing is left trying', async () => {
+    const sim = await startIbSimulator();
+    const port = sim.port;
+    await sim.close();
+    const venue = createIbVenue({ host: '127.0.0.1', port, clientId: 17, idStore: memoryIdStore() });
+    const out = await venue.connect();
+    expect(out).toMatchObject({ ok: false, retryable: true });
+    expect(!out.ok && out.message).toContain(`127.0.0.1:${port}`);
+    expect(venue.health().state).toBe('disconnected');
+    expect(venue.connectionAttempts).toBe(1);
+    expect(
+      await venue.submit({ clientOrderId: 'n1', symbol: 'AAPL', side: 'buy', type: 'market', quantity: '1' }),
+    ).toMatchObject({
+      kind: 'rejected',
+      reason: 'venue_unavailable',
+    });
+  });
+
   it('quotes AAPL from delayed market data (reqMarketDataType 3): bid and ask a cent either side of 190', async () => {
     const r = await rig();
     const t = await r.venue.ticker('AAPL');
