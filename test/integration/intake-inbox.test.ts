@@ -54,7 +54,7 @@ describe('the embedded inbox', () => {
   });
 
   /** An engine on the journal and the inbox reading into it, as `braid serve --inbox` runs them. */
-  function start(wrap: (door: PlanDoor) => PlanDoor = (door) => door): Running {
+  function start(wrap: (door: PlanDoor) => PlanDoor = (door) => door, busyTimeoutMs?: number): Running {
     const created = createEngine({ config: { approval: 'auto' }, journalPath, symbols: SYMBOLS });
     if (!created.ok) throw new Error(created.error.message);
     const engine = created.value;
@@ -71,6 +71,7 @@ describe('the embedded inbox', () => {
     const started = startInbox({
       path: inboxPath,
       door: wrap(engineDoor(engine, () => T0 + 60_000)),
+      ...(busyTimeoutMs !== undefined ? { busyTimeoutMs } : {}),
       log: () => {},
     });
     if (!started.ok) throw new Error(started.error.message);
@@ -237,5 +238,30 @@ describe('the embedded inbox', () => {
       ['r-2', 'working'],
       ['r-3', 'working'],
     ]);
+  });
+
+  it('keeps an outcome it could not write (a writer held the lock) and writes it, never asking again', async () => {
+    let writerHolds = false;
+    let asked = 0;
+    running = start(
+      (door) => async (plans) => {
+        asked++;
+        const answer = await door(plans);
+        // While the engine answered, another process began a write and holds the lock.
+        writer!.exec('BEGIN IMMEDIATE');
+        writerHolds = true;
+        return answer;
+      },
+      20,
+    );
+    writer = openWriter();
+    insert(writer, 'locked', JSON.stringify(plan('locked', 'AAPL')));
+    await waitFor('the engine asked', () => writerHolds);
+    expect(statusOf(writer, 'locked')).toBeUndefined();
+    writer.exec('COMMIT');
+    const status = await waitFor('the outcome written', () => statusOf(writer!, 'locked'));
+    // What the engine said the first time, not a duplicate from asking again.
+    expect(status).toMatchObject({ status: 'accepted', reason: null });
+    expect(asked).toBe(1);
   });
 });

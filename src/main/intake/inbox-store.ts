@@ -52,7 +52,7 @@ const COLUMNS = 'i.rowid AS rowid, i.id AS id, i.plan AS plan, i.created_at AS c
 const NO_STATUS = 'NOT EXISTS (SELECT 1 FROM plan_inbox_status s WHERE s.id = i.id)';
 
 /** Opens (creating when missing) the inbox file. Never throws. */
-export function openInbox(path: string): Result<InboxStore> {
+export function openInbox(path: string, busyTimeoutMs = 2000): Result<InboxStore> {
   let db: Database.Database;
   try {
     db = new Database(path);
@@ -62,7 +62,7 @@ export function openInbox(path: string): Result<InboxStore> {
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 2000');
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
     db.exec(SCHEMA);
     const dataVersion = db.prepare('PRAGMA data_version').pluck();
     const unanswered = db.prepare(

@@ -33,6 +33,8 @@ export interface InboxOptions {
   /** When outcomes are recorded (plan_inbox_status.at). */
   clock?: () => number;
   pollMs?: number;
+  /** How long a write of outcomes waits for another writer's lock (2 s unless given). */
+  busyTimeoutMs?: number;
   log?: (line: string) => void;
 }
 
@@ -77,7 +79,7 @@ function statusOf(id: string, outcome: PlanOutcome, at: string): InboxStatusRow 
 }
 
 export function startInbox(options: InboxOptions): Result<Inbox> {
-  const opened = openInbox(options.path);
+  const opened = openInbox(options.path, options.busyTimeoutMs);
   if (!opened.ok) return opened;
   const store: InboxStore = opened.value;
   const clock = options.clock ?? (() => Date.now());
@@ -99,6 +101,20 @@ export function startInbox(options: InboxOptions): Result<Inbox> {
   const say = (problem: string) => {
     if (problem !== lastProblem) log(`braid: inbox ${options.path}: ${problem}`);
     lastProblem = problem;
+  };
+
+  /**
+   * Outcomes the engine gave that are not in the file yet (a writer held its lock past busy_timeout):
+   * written before anything else is read, so a plan the engine took is never asked again and answered
+   * `duplicate` instead of what it was.
+   */
+  let unrecorded: { statuses: InboxStatusRow[]; mark: number } | null = null;
+  const recordAnswered = () => {
+    if (unrecorded === null) return;
+    store.record(unrecorded.statuses);
+    answered += unrecorded.statuses.length;
+    mark = unrecorded.mark;
+    unrecorded = null;
   };
 
   /**
@@ -132,11 +148,10 @@ export function startInbox(options: InboxOptions): Result<Inbox> {
         ? statusOf(p.row.id, { id: p.row.id, outcome: 'rejected', ...p.refused }, at)
         : statusOf(p.row.id, outcomes[next++]!, at),
     );
-    store.record(statuses);
-    answered += statuses.length;
     // Every unanswered row up to this one has been read: the mark may even go down (after a full scan).
-    mark = rows.at(-1)!.rowid;
+    unrecorded = { statuses, mark: rows.at(-1)!.rowid };
     more = rows.length === BATCH;
+    recordAnswered();
     failed = false;
     lastProblem = '';
     return true;
@@ -147,6 +162,7 @@ export function startInbox(options: InboxOptions): Result<Inbox> {
     if (closed) return;
     running = (async () => {
       try {
+        recordAnswered();
         const version = store.dataVersion();
         if (more || version !== seenVersion) {
           seenVersion = version;
@@ -163,7 +179,7 @@ export function startInbox(options: InboxOptions): Result<Inbox> {
       } catch (error) {
         more = true;
         failed = true;
-        say(`read failed, trying again: ${error instanceof Error ? error.message : String(error)}`);
+        say(`inbox file failed, trying again: ${error instanceof Error ? error.message : String(error)}`);
       }
     })();
     void running.then(() => {
@@ -180,6 +196,11 @@ export function startInbox(options: InboxOptions): Result<Inbox> {
         closed = true;
         if (timer !== null) clearTimeout(timer);
         await running;
+        try {
+          recordAnswered();
+        } catch (error) {
+          log(`braid: inbox ${options.path}: outcomes not written at close: ${(error as Error).message}`);
+        }
         try {
           store.close();
         } catch (error) {
