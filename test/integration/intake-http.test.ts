@@ -180,6 +180,9 @@ describe('POST /api/plans', () => {
     if (!cut.body.ok) expect(cut.body.error.message).toMatch(/at line 1 column 11/);
     expect((await post('')).body).toMatchObject({ ok: false, error: { code: 'no_plans' } });
     expect((await post('[]')).body).toMatchObject({ ok: false, error: { code: 'no_plans' } });
+    const many = await post(JSON.stringify(Array.from({ length: 1001 }, (_, i) => ({ id: `m-${i}` }))));
+    expect(many).toMatchObject({ status: 400, body: { ok: false, error: { code: 'too_many_plans' } } });
+    expect(planOf('m-0')).toBeUndefined();
     const deep = await post(`${'['.repeat(100)}${']'.repeat(100)}`);
     expect(deep).toMatchObject({ status: 400, body: { ok: false, error: { code: 'too_deep' } } });
     const big = await post(JSON.stringify(plan('big', { timeframe: 'x'.repeat(MAX_BODY) })));
