@@ -5,13 +5,17 @@
 // Every test also checks that @stoqey/ib decoded each message to its last field (no "unprocessed
 // data" or underrun): the layouts are version 193's. Prices and commissions are computed by hand.
 import {
+  ConjunctionConnection,
   type Contract,
   IBApiNext,
   type Order,
   OrderAction,
   OrderType,
+  PriceCondition,
   SecType,
+  TimeCondition,
   TimeInForce,
+  TriggerMethod,
 } from '@stoqey/ib';
 import { firstValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -72,7 +76,7 @@ describe('handshake', () => {
     expect(c.seen.infos.map((i) => i.code)).toEqual([2104, 2106, 2158]);
     expect(c.seen.errors).toEqual([]);
     expect(s.clients()).toBe(1);
-    expect(s.received()[0]).toEqual({ msgId: 71, fields: ['71', '2', '17', ''] });
+    expect(s.received()[0]).toMatchObject({ msgId: 71, fields: ['71', '2', '17', ''] });
   });
 
   it('answers reqIds and reqCurrentTime from its clock', async () => {
@@ -799,5 +803,65 @@ describe('event order scripts', () => {
     const again = await connected(s, 1);
     expect(again.seen.nextValidId).toEqual([1]);
     expect(s.clients()).toBe(1);
+  });
+});
+
+describe('placeOrder decoding and late fills', () => {
+  it('decodes every field of an order with an algo, conditions and a good-till date (nothing left over, no 320)', async () => {
+    const s = await sim({ nextValidId: 1 });
+    const c = await connected(s);
+    c.api.placeOrder(
+      1,
+      AAPL,
+      order({
+        action: OrderAction.BUY,
+        orderType: OrderType.LMT,
+        lmtPrice: 188.5,
+        totalQuantity: 3,
+        tif: TimeInForce.GTD,
+        goodTillDate: '20261203 16:00:00 US/Eastern',
+        outsideRth: true,
+        account: 'DU1234567',
+        algoStrategy: 'Adaptive',
+        algoParams: [{ tag: 'adaptivePriority', value: 'Normal' }],
+        conditions: [
+          new PriceCondition(200, TriggerMethod.Default, 265598, 'SMART', true, ConjunctionConnection.AND),
+          new TimeCondition('20261203 10:00:00 US/Eastern', true, ConjunctionConnection.OR),
+        ],
+        orderRef: 'exotic',
+      }),
+    );
+    await waitFor('working', () => lastStatus(c, 1) === 'Submitted');
+    expect(c.seen.errors).toEqual([]);
+    expect(s.orders()[0]).toMatchObject({
+      orderRef: 'exotic',
+      tif: 'GTD',
+      outsideRth: true,
+      lmtPrice: 188.5,
+      totalQuantity: 3,
+    });
+  });
+
+  it('books a late fill after a cancel: the order stays Cancelled and the execution is reported', async () => {
+    const s = await sim({ nextValidId: 1 });
+    const c = await connected(s);
+    c.api.placeOrder(
+      1,
+      AAPL,
+      order({ action: OrderAction.BUY, orderType: OrderType.LMT, lmtPrice: 189, totalQuantity: 10 }),
+    );
+    await waitFor('working', () => lastStatus(c, 1) === 'Submitted');
+    c.api.cancelOrder(1);
+    await waitFor('cancelled', () => lastStatus(c, 1) === 'Cancelled');
+    s.fill(1, 10, 188.95);
+    await waitFor('late commission', () => c.seen.commissions.length === 1);
+    expect(c.seen.execs.map(({ exec: e }) => [e.orderId, e.shares, e.price])).toEqual([[1, 10, 188.95]]);
+    expect(c.seen.statuses.at(-1)).toMatchObject({
+      orderId: 1,
+      status: 'Cancelled',
+      filled: 10,
+      remaining: 0,
+    });
+    expect(s.orders()[0]).toMatchObject({ status: 'Cancelled', filled: 10, avgFillPrice: 188.95 });
   });
 });

@@ -21,7 +21,16 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { Book, type BookEvent, type BookOrder, type Execution, execTime, isWorking } from './sim/book.ts';
 import * as out from './sim/outbound.ts';
 import { decodePlaceOrder } from './sim/place-order.ts';
-import { type Field, FieldCursor, frame, highestClientVersion, InboundReader } from './sim/wire.ts';
+import { DEFAULT_SUMMARY, longName, MSG, NO_CURRENCY, stockContract } from './sim/reference.ts';
+import {
+  accountSummaryRequest,
+  contractRequest,
+  executionFilter,
+  intAfterVersion,
+  marketDataRequest,
+  sideMatches,
+} from './sim/requests.ts';
+import { type Field, frame, highestClientVersion, InboundReader } from './sim/wire.ts';
 
 export interface IbSimOptions {
   accounts?: string[] /* default ['DU1234567'] */;
@@ -76,8 +85,11 @@ export interface IbSimulator {
   orders(): SimOrder[];
   executions(): SimExecution[];
   placeOrderMessages(): Array<{ orderId: number; clientId: number }>;
-  /** Every inbound message, fields[0] being the message id as sent (so indices match IB's layouts). */
-  received(): Array<{ msgId: number; fields: string[] }>;
+  /**
+   * Every inbound message, fields[0] being the message id as sent (so indices match IB's layouts);
+   * `at` is its arrival (performance.now() ms), for pacing checks.
+   */
+  received(): Array<{ msgId: number; fields: string[]; at: number }>;
   setAccountSummary(values: Record<string, string>): void;
   setPosition(account: string, symbol: string, qty: number, avgCost: number): void;
   connectivityLost(): void;
@@ -89,60 +101,6 @@ export interface IbSimulator {
   clients(): number;
   close(): Promise<void>;
 }
-
-const CONTRACTS: Record<string, { conId: number; longName: string; primaryExch: string }> = {
-  AAPL: { conId: 265598, longName: 'APPLE INC', primaryExch: 'NASDAQ' },
-  MSFT: { conId: 272093, longName: 'MICROSOFT CORP', primaryExch: 'NASDAQ' },
-  SPY: { conId: 756733, longName: 'SPDR S&P 500 ETF TRUST', primaryExch: 'ARCA' },
-};
-
-const DEFAULT_SUMMARY: Record<string, string> = {
-  AccountType: 'INDIVIDUAL',
-  NetLiquidation: '100000.00',
-  TotalCashValue: '100000.00',
-  SettledCash: '100000.00',
-  EquityWithLoanValue: '100000.00',
-  BuyingPower: '400000.00',
-  AvailableFunds: '100000.00',
-  ExcessLiquidity: '100000.00',
-  InitMarginReq: '0.00',
-  MaintMarginReq: '0.00',
-  GrossPositionValue: '0.00',
-  DayTradesRemaining: '3',
-  Cushion: '1',
-  Leverage: '0',
-};
-/** Tags that carry no currency in IB's answer. */
-const NO_CURRENCY = new Set([
-  'AccountType',
-  'DayTradesRemaining',
-  'Cushion',
-  'Leverage',
-  'LookAheadNextChange',
-]);
-
-// Outbound message ids of the client (OUT_MSG_ID in @stoqey/ib's encoder).
-const MSG = {
-  reqMktData: 1,
-  cancelMktData: 2,
-  placeOrder: 3,
-  cancelOrder: 4,
-  reqOpenOrders: 5,
-  reqExecutions: 7,
-  reqIds: 8,
-  reqContractDetails: 9,
-  reqAutoOpenOrders: 15,
-  reqAllOpenOrders: 16,
-  reqCurrentTime: 49,
-  reqGlobalCancel: 58,
-  reqMarketDataType: 59,
-  reqPositions: 61,
-  reqAccountSummary: 62,
-  cancelAccountSummary: 63,
-  cancelPositions: 64,
-  startApi: 71,
-  reqCompletedOrders: 99,
-} as const;
 
 interface Session {
   socket: Socket;
@@ -168,7 +126,7 @@ class Gateway implements IbSimulator {
   private readonly summary: Record<string, string> = { ...DEFAULT_SUMMARY };
   private pendingReject: { code: number; text: string } | undefined;
   private readonly placed: Array<{ orderId: number; clientId: number }> = [];
-  private readonly inbound: Array<{ msgId: number; fields: string[] }> = [];
+  private readonly inbound: Array<{ msgId: number; fields: string[]; at: number }> = [];
   private holdCommissions = false;
   private readonly heldCommissions: Execution[] = [];
   private execAfterStatus = false;
@@ -182,15 +140,7 @@ class Gateway implements IbSimulator {
     this.reportedNextId = opts.nextValidId ?? 1;
     this.book = new Book({
       prices: opts.prices ?? { AAPL: 190 },
-      contracts: (symbol) => {
-        if (this.book.mark(symbol) === undefined && !CONTRACTS[symbol]) return undefined;
-        const c = CONTRACTS[symbol] ?? {
-          conId: 100000 + symbolNumber(symbol),
-          longName: symbol,
-          primaryExch: 'NYSE',
-        };
-        return { conId: c.conId, symbol, exchange: 'SMART', primaryExch: c.primaryExch, currency: 'USD' };
-      },
+      contracts: (symbol) => this.contractFor(symbol),
       now: () => this.now(),
     });
     this.server = createServer((socket) => this.accept(socket));
@@ -244,7 +194,7 @@ class Gateway implements IbSimulator {
       return;
     }
     const version = Math.min(this.serverVersion, highest);
-    this.write(s, [version, connectionTime(this.now())]);
+    this.write(s, [version, execTime(this.now())]);
   }
 
   private startApi(s: Session, clientId: number): void {
@@ -282,11 +232,10 @@ class Gateway implements IbSimulator {
 
   private message(s: Session, fields: string[]): void {
     const msgId = Number.parseInt(fields[0] ?? '', 10);
-    this.inbound.push({ msgId, fields });
-    const c = new FieldCursor(fields.slice(1));
+    this.inbound.push({ msgId, fields, at: performance.now() });
     if (msgId === MSG.startApi) {
-      c.skip(1);
-      this.startApi(s, c.int() ?? 0);
+      // [71, version 2, clientId, optionalCapabilities]
+      this.startApi(s, intAfterVersion(fields));
       return;
     }
     if (!s.ready) return;
@@ -295,7 +244,7 @@ class Gateway implements IbSimulator {
         this.placeOrder(s, fields);
         return;
       case MSG.cancelOrder:
-        this.apply(this.book.cancelRequest(s.clientId, c.int() ?? 0), s);
+        this.apply(this.book.cancelRequest(s.clientId, Number.parseInt(fields[1] ?? '', 10)), s);
         return;
       case MSG.reqOpenOrders:
         this.openOrders(s, (o) => o.clientId === s.clientId);
@@ -304,8 +253,7 @@ class Gateway implements IbSimulator {
         this.openOrders(s, () => true);
         return;
       case MSG.reqAutoOpenOrders:
-        c.skip(1);
-        if (s.clientId === 0) s.autoBind = c.bool();
+        if (s.clientId === 0) s.autoBind = fields[2] === '1';
         else
           this.write(
             s,
@@ -320,7 +268,7 @@ class Gateway implements IbSimulator {
         this.apply(this.book.cancelAll(), s);
         return;
       case MSG.reqExecutions:
-        this.reqExecutions(s, c);
+        this.reqExecutions(s, fields);
         return;
       case MSG.reqIds:
         this.write(s, out.nextValidId(this.nextId()));
@@ -337,25 +285,22 @@ class Gateway implements IbSimulator {
         s.positions = false;
         return;
       case MSG.reqAccountSummary:
-        this.reqAccountSummary(s, c);
+        this.reqAccountSummary(s, fields);
         return;
       case MSG.cancelAccountSummary:
-        c.skip(1);
-        s.summaries.delete(c.int() ?? 0);
+        s.summaries.delete(intAfterVersion(fields));
         return;
       case MSG.reqMarketDataType:
-        c.skip(1);
-        s.marketDataType = c.int() ?? 1;
+        s.marketDataType = intAfterVersion(fields) || 1;
         return;
       case MSG.reqMktData:
-        this.reqMktData(s, c);
+        this.reqMktData(s, fields);
         return;
       case MSG.cancelMktData:
-        c.skip(1);
-        s.ticks.delete(c.int() ?? 0);
+        s.ticks.delete(intAfterVersion(fields));
         return;
       case MSG.reqContractDetails:
-        this.reqContractDetails(s, c);
+        this.reqContractDetails(s, fields);
         return;
       case MSG.reqCompletedOrders:
         this.write(s, [102]);
@@ -394,41 +339,26 @@ class Gateway implements IbSimulator {
     this.write(s, out.openOrderEnd());
   }
 
-  private reqExecutions(s: Session, c: FieldCursor): void {
-    c.skip(1); // version
-    const reqId = c.int() ?? 0;
-    const clientId = c.int() ?? 0;
-    const account = c.str();
-    const since = parseFilterTime(c.str());
-    const symbol = c.str();
-    const secType = c.str();
-    c.skip(1); // exchange
-    const side = c.str();
+  private reqExecutions(s: Session, fields: string[]): void {
+    const f = executionFilter(fields);
     const matched: Execution[] = [];
     for (const e of this.book.executions()) {
-      if (clientId !== 0 && e.clientId !== clientId) continue;
-      if (account && e.account !== account) continue;
-      if (since !== undefined && e.at.getTime() < since) continue;
-      if (symbol && e.symbol !== symbol) continue;
-      if (secType && secType !== 'STK') continue;
-      if (side && !sideMatches(side, e.side)) continue;
-      this.write(s, out.execDetails(this.execView(e, reqId)));
+      if (f.clientId !== 0 && e.clientId !== f.clientId) continue;
+      if (f.account && e.account !== f.account) continue;
+      if (f.since !== undefined && e.at.getTime() < f.since) continue;
+      if (f.symbol && e.symbol !== f.symbol) continue;
+      if (f.secType && f.secType !== 'STK') continue;
+      if (f.side && !sideMatches(f.side, e.side)) continue;
+      this.write(s, out.execDetails(this.execView(e, f.reqId)));
       matched.push(e);
     }
-    this.write(s, out.execDetailsEnd(reqId));
+    this.write(s, out.execDetailsEnd(f.reqId));
     // Commission reports go to the client that placed the order (or client 0, the master here).
     for (const e of matched) if (e.clientId === s.clientId || s.clientId === 0) this.commission(s, e);
   }
 
-  private reqAccountSummary(s: Session, c: FieldCursor): void {
-    c.skip(1);
-    const reqId = c.int() ?? 0;
-    c.skip(1); // group
-    const tags = c
-      .str()
-      .split(',')
-      .map((t) => t.trim())
-      .filter((t) => t !== '');
+  private reqAccountSummary(s: Session, fields: string[]): void {
+    const { reqId, tags } = accountSummaryRequest(fields);
     s.summaries.set(reqId, tags);
     this.sendSummary(s, reqId, tags);
     this.write(s, out.accountSummaryEnd(reqId));
@@ -444,17 +374,8 @@ class Gateway implements IbSimulator {
     }
   }
 
-  private reqMktData(s: Session, c: FieldCursor): void {
-    c.skip(1);
-    const reqId = c.int() ?? 0;
-    c.skip(1); // conId
-    const symbol = c.str();
-    const secType = c.str();
-    c.skip(8); // expiry, strike, right, multiplier, exchange, primaryExch, currency, localSymbol
-    c.skip(1); // tradingClass
-    if (c.bool()) c.skip(3); // delta-neutral contract
-    c.skip(1); // genericTickList
-    const snapshot = c.bool();
+  private reqMktData(s: Session, fields: string[]): void {
+    const { reqId, symbol, secType, snapshot } = marketDataRequest(fields);
     if (secType !== 'STK' || this.book.mark(symbol) === undefined) {
       this.write(s, out.errorMessage(reqId, 200, 'No security definition has been found for the request'));
       return;
@@ -487,32 +408,19 @@ class Gateway implements IbSimulator {
     this.write(s, out.tickPrice(reqId, lastType, last, 100));
   }
 
-  private reqContractDetails(s: Session, c: FieldCursor): void {
-    c.skip(1);
-    const reqId = c.int() ?? 0;
-    c.skip(1); // conId
-    const symbol = c.str();
-    const secType = c.str();
-    c.skip(5); // expiry, strike, right, multiplier, exchange
-    c.skip(1); // primaryExch
-    const currency = c.str();
+  private reqContractDetails(s: Session, fields: string[]): void {
+    const { reqId, symbol, secType, currency } = contractRequest(fields);
     const contract = this.contractFor(symbol);
     if (!contract || (secType !== '' && secType !== 'STK') || (currency !== '' && currency !== 'USD')) {
       this.write(s, out.errorMessage(reqId, 200, 'No security definition has been found for the request'));
       return;
     }
-    this.write(s, out.contractDetails(reqId, contract, 0.01, CONTRACTS[symbol]?.longName ?? symbol));
+    this.write(s, out.contractDetails(reqId, contract, 0.01, longName(symbol)));
     this.write(s, out.contractDetailsEnd(reqId));
   }
 
   private contractFor(symbol: string): out.StockContract | undefined {
-    if (this.book.mark(symbol) === undefined && !CONTRACTS[symbol]) return undefined;
-    const c = CONTRACTS[symbol] ?? {
-      conId: 100000 + symbolNumber(symbol),
-      longName: symbol,
-      primaryExch: 'NYSE',
-    };
-    return { conId: c.conId, symbol, exchange: 'SMART', primaryExch: c.primaryExch, currency: 'USD' };
+    return stockContract(symbol, this.book.mark(symbol) !== undefined);
   }
 
   // ---- outbound -----------------------------------------------------------------------------
@@ -657,8 +565,8 @@ class Gateway implements IbSimulator {
     return [...this.placed];
   }
 
-  received(): Array<{ msgId: number; fields: string[] }> {
-    return this.inbound.map((m) => ({ msgId: m.msgId, fields: [...m.fields] }));
+  received(): Array<{ msgId: number; fields: string[]; at: number }> {
+    return this.inbound.map((m) => ({ msgId: m.msgId, fields: [...m.fields], at: m.at }));
   }
 
   setAccountSummary(values: Record<string, string>): void {
@@ -744,34 +652,4 @@ export async function startIbSimulator(opts: IbSimOptions = {}): Promise<IbSimul
   const gateway = new Gateway(opts);
   await gateway.listen();
   return gateway;
-}
-
-/** TWS's connection time: "yyyyMMdd HH:mm:ss" and the zone. */
-function connectionTime(at: Date): string {
-  return execTime(at);
-}
-
-/** reqExecutions' filter time, "yyyymmdd-hh:mm:ss" (also with a space, and an optional zone): UTC here. */
-function parseFilterTime(text: string): number | undefined {
-  const m = /^(\d{4})(\d{2})(\d{2})[- ]+(\d{2}):(\d{2})(?::(\d{2}))?/.exec(text.trim());
-  if (!m) return undefined;
-  return Date.UTC(
-    Number(m[1]),
-    Number(m[2]) - 1,
-    Number(m[3]),
-    Number(m[4]),
-    Number(m[5]),
-    Number(m[6] ?? 0),
-  );
-}
-
-function sideMatches(filter: string, side: 'BOT' | 'SLD'): boolean {
-  const f = filter.toUpperCase();
-  return f === side || (f === 'BUY' && side === 'BOT') || (f === 'SELL' && side === 'SLD');
-}
-
-function symbolNumber(symbol: string): number {
-  let n = 0;
-  for (const ch of symbol) n = (n * 31 + ch.charCodeAt(0)) % 800000;
-  return n;
 }

@@ -328,19 +328,24 @@ export class Book {
     return events;
   }
 
-  /** A scripted fill of `shares` (default: the rest) at `price` (default: the limit, else the mark). */
+  /**
+   * A scripted fill of `shares` (default: the rest) at `price` (default: the limit, else the mark).
+   * On a cancelled order it is a late fill (the execution crossed the cancel): booked, reported, and
+   * the order stays Cancelled.
+   */
   fill(o: BookOrder, shares?: number, price?: number): BookEvent[] {
-    if (!isWorking(o)) return [];
+    if (o.status === 'Filled' || o.status === 'Inactive') return [];
     const rest = o.totalQuantity - o.filled;
     const qty = Math.min(shares ?? rest, rest);
     const at = price ?? limitOf(o) ?? this.marks.get(o.symbol) ?? 0;
     if (!(qty > 0)) return [];
+    if (o.status === 'Cancelled') return this.execute(o, qty, at, true);
     if (!o.transmitted) o.transmitted = true;
     if (!o.working) o.working = true;
     return this.execute(o, qty, at);
   }
 
-  private execute(o: BookOrder, shares: number, price: number): BookEvent[] {
+  private execute(o: BookOrder, shares: number, price: number, late = false): BookEvent[] {
     if (!(shares > 0)) return [];
     const filledBefore = dec(o.filled);
     const filled = filledBefore.plus(shares);
@@ -348,7 +353,7 @@ export class Book {
     o.filled = Number(filled);
     o.avgFillPrice = Number(avg.round(8));
     o.lastFillPrice = price;
-    o.status = o.filled >= o.totalQuantity ? 'Filled' : 'Submitted';
+    if (!late) o.status = o.filled >= o.totalQuantity ? 'Filled' : 'Submitted';
     const at = this.opts.now();
     const exec: Execution = {
       execId: `0000e0d5.${(0x6571d000 + ++this.execSeq).toString(16)}.01.01`,
@@ -373,6 +378,7 @@ export class Book {
       { type: 'fill', order: snap(o), exec },
       { type: 'position', account: o.account, symbol: o.symbol },
     ];
+    if (late) return events;
     events.push(...this.ocaAfterFill(o, shares));
     if (o.status === 'Filled') {
       for (const child of this.ordered) {
