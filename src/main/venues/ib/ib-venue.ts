@@ -17,7 +17,6 @@
 import type { Contract, ContractDetails, Execution, IBApi, Order, OrderState } from '@stoqey/ib';
 import { EventName } from '@stoqey/ib';
 import type { DecStr } from '../../../shared/domain/decimal.ts';
-import { dec, str } from '../../../shared/domain/decimal.ts';
 import { QUERY_BACKOFF, realTimers, type Timers } from '../backoff.ts';
 import type {
   Disposer,
@@ -41,6 +40,8 @@ import type {
   VenueTicker,
 } from '../venue.ts';
 import { VenueEvents } from '../venue-events.ts';
+import { AccountReads, type IbAccountSummary, type SummaryRow } from './account-reads.ts';
+import { OrderAcks } from './acks.ts';
 import {
   CANCEL_REFUSED,
   DUPLICATE_ORDER_ID,
@@ -59,17 +60,15 @@ import {
 } from './known-orders.ts';
 import {
   decOf,
-  executionFilterTime,
   fillOf,
   type IbOrderPlacement,
   type IbOrderRequest,
-  ibOrder,
   isUnset,
-  requestProblem,
   stockContract,
 } from './mapping.ts';
 import { MarketData } from './market-data.ts';
 import { OrderIdMark, type OrderIdStore } from './order-ids.ts';
+import { OrderRequests } from './order-requests.ts';
 import { Pacing } from './pacing.ts';
 import { ReportBook } from './report-book.ts';
 import { Collector, Requests } from './requests.ts';
@@ -127,26 +126,7 @@ export const IB_CAPABILITIES: VenueCapabilities = {
 export const NO_DEAD_MAN =
   'no dead-man switch: the TWS socket API has none; working orders stay at IB if Braid stops (use TWS precautionary settings or the kill switch)';
 
-export interface IbAccountSummary {
-  /** IB's own count for the pattern-day-trader rule; null where IB sends none (cash, > $25,000). */
-  dayTradesRemaining: number | null;
-  /** NetLiquidation, for the $25,000 rule. */
-  equity: DecStr | null;
-}
-
-interface Ack {
-  resolve: (outcome: VenueOutcome) => void;
-  timer: unknown;
-  /** A cancel waits for the end, not the first word. */
-  forCancel: boolean;
-}
-
-interface SummaryRow {
-  tag: string;
-  value: string;
-  currency: string;
-  account: string;
-}
+export type { IbAccountSummary } from './account-reads.ts';
 
 export function createIbVenue(options: IbVenueOptions): IbVenue {
   return new IbVenue(options);
@@ -170,14 +150,14 @@ export class IbVenue implements LiveVenue {
   private readonly openOrderReads: Collector<KnownOrder>;
   private readonly positionReads: Collector<VenuePositionReport>;
   private readonly marketData: MarketData;
-  private readonly acks = new Map<number, Ack>();
-  private readonly instrumentCache = new Map<string, VenueInstrument>();
+  private readonly acks: OrderAcks;
+  private readonly requestsOut: OrderRequests;
+  private readonly reads: AccountReads;
   private state: VenueConnectionState = 'disconnected';
   /** The account traded: the config's, else the login's first (managedAccounts). */
   private account: string;
   private why: string | undefined;
   private running = false;
-  private latency: number | null = null;
   /** Ids the gateway offered below Braid's mark, over the adapter's life (the rollback count). */
   rolledBackIds = 0;
   /** Error 103 (duplicate order id) heard: must stay 0. */
@@ -216,6 +196,34 @@ export class IbVenue implements LiveVenue {
       clock: this.clock,
       wait: (ready) => this.within(ready, readMs),
     });
+    this.acks = new OrderAcks(timers, this.clock, options.ackTimeoutMs ?? 5_000);
+    const send = (call: (api: IBApi) => void) => this.send(call);
+    const account = () => this.account;
+    this.requestsOut = new OrderRequests({
+      send,
+      unavailable: () => this.unavailable(),
+      ids: this.ids,
+      orders: this.orders,
+      placements: this.placements,
+      acks: this.acks,
+      book: this.book,
+      events: this.events,
+      account,
+      clock: this.clock,
+    });
+    this.reads = new AccountReads({
+      send,
+      requests: this.requests,
+      openOrderReads: this.openOrderReads,
+      positionReads: this.positionReads,
+      orders: this.orders,
+      acks: this.acks,
+      book: this.book,
+      account,
+      clock: this.clock,
+      symbols: options.symbols ?? ['AAPL'],
+      fillLookbackMs: options.fillLookbackMs ?? 60_000,
+    });
     this.link = new GatewayLink({
       host: options.host,
       port: options.port,
@@ -244,7 +252,7 @@ export class IbVenue implements LiveVenue {
     const detail = this.why ?? (this.state === 'connected' ? NO_DEAD_MAN : undefined);
     return {
       state: this.state,
-      latencyMs: this.latency,
+      latencyMs: this.acks.latencyMs,
       rateBudgetUsed: this.pacing.used(),
       ...(detail ? { detail } : {}),
     };
@@ -304,7 +312,7 @@ export class IbVenue implements LiveVenue {
     this.requests.failAll('disconnected');
     this.openOrderReads.fail('disconnected');
     this.positionReads.fail('disconnected');
-    this.failAcks('the adapter disconnected before IB answered');
+    this.acks.failAll('the adapter disconnected before IB answered');
     this.book.releaseAll();
     if (this.state !== 'disconnected') this.setState('disconnected');
   }
@@ -333,10 +341,10 @@ export class IbVenue implements LiveVenue {
       await this.send((a) => a.reqMarketDataType(this.o.marketDataType ?? 3)).catch(() => undefined);
     if (why === 'reconnect' || why === 'restored_data_lost')
       await this.marketData.resubscribe().catch(() => undefined);
-    const fills = await this.fillsSince({ since: this.book.fillCursor });
-    const open = await this.openOrders();
-    const positions = await this.positions();
-    const summary = await this.summary();
+    const fills = await this.reads.fillsSince({ since: this.book.fillCursor });
+    const open = await this.reads.openOrders();
+    const positions = await this.reads.positions();
+    const summary = await this.reads.summary();
     const failed = [fills, open, positions, summary].find((r) => !r.ok);
     if (this.link.api !== api) return; // a newer socket runs its own catch-up
     if (failed && !failed.ok) {
@@ -353,7 +361,7 @@ export class IbVenue implements LiveVenue {
     this.requests.failAll(detail);
     this.openOrderReads.fail(detail);
     this.positionReads.fail(detail);
-    this.failAcks(`the connection to IB dropped before IB answered: ${detail}`);
+    this.acks.failAll(`the connection to IB dropped before IB answered: ${detail}`);
     if (this.running && this.state !== 'connecting')
       this.setState('disconnected', `${detail}; entries paused, reconnecting`);
   }
@@ -480,7 +488,7 @@ export class IbVenue implements LiveVenue {
         `IB holds an order Braid did not place: ${known.side} ${known.quantity} ${known.symbol} (permId ${order.permId ?? '?'})`,
       );
     }
-    this.answered(orderId, known);
+    this.acks.answered(orderId, known);
     this.book.report(reportOf(known));
   }
 
@@ -500,7 +508,7 @@ export class IbVenue implements LiveVenue {
     if (!isUnset(filled)) known.filled = Math.max(known.filled, filled);
     if (!isUnset(avgFillPrice) && avgFillPrice > 0) known.avgFillPrice = avgFillPrice;
     known.time = this.clock();
-    this.answered(orderId, known);
+    this.acks.answered(orderId, known);
     this.book.report(reportOf(known));
   }
 
@@ -542,69 +550,27 @@ export class IbVenue implements LiveVenue {
     const ack = this.acks.get(id);
     if (CANCEL_REFUSED.has(code)) {
       if (ack?.forCancel)
-        this.settle(id, { kind: 'rejected', reason: 'unknown_order', message: `IB ${code}: ${message}` });
+        this.acks.settle(id, {
+          kind: 'rejected',
+          reason: 'unknown_order',
+          message: `IB ${code}: ${message}`,
+        });
       return;
     }
     if (code === ORDER_CANCELLED) {
       known.status = known.filled > 0 || known.status !== 'ApiPending' ? 'Cancelled' : 'Cancelled';
-      if (ack?.forCancel) this.settle(id, { kind: 'accepted', venueOrderId: String(id), time: this.clock() });
+      if (ack?.forCancel)
+        this.acks.settle(id, { kind: 'accepted', venueOrderId: String(id), time: this.clock() });
       else if (ack)
-        this.settle(id, { kind: 'rejected', reason: 'rejected', message: `IB ${code}: ${message}` });
+        this.acks.settle(id, { kind: 'rejected', reason: 'rejected', message: `IB ${code}: ${message}` });
     } else {
       known.status = 'Inactive';
       known.why = `IB ${code}: ${message}`;
-      if (ack) this.settle(id, { kind: 'rejected', reason: rejectReason(code, message), message: known.why });
+      if (ack)
+        this.acks.settle(id, { kind: 'rejected', reason: rejectReason(code, message), message: known.why });
     }
     known.time = this.clock();
     this.book.report(reportOf(known));
-  }
-
-  /** IB's first word on an order answers its submit (or modify); a cancel waits for the end. */
-  private answered(orderId: number, known: KnownOrder): void {
-    const ack = this.acks.get(orderId);
-    if (!ack) return;
-    if (ack.forCancel) {
-      if (!isWorking(known))
-        this.settle(orderId, { kind: 'accepted', venueOrderId: String(orderId), time: this.clock() });
-      return;
-    }
-    if (known.status === 'Inactive')
-      this.settle(orderId, {
-        kind: 'rejected',
-        reason: 'rejected',
-        message: known.why ?? 'IB holds the order inactive',
-      });
-    else this.settle(orderId, { kind: 'accepted', venueOrderId: String(orderId), time: this.clock() });
-  }
-
-  private waitAck(orderId: number, forCancel: boolean, sentAt: number): Promise<VenueOutcome> {
-    return new Promise((resolve) => {
-      const timer = this.timers.setTimeout(
-        () =>
-          this.settle(orderId, { kind: 'unknown', message: `IB did not answer order ${orderId} in time` }),
-        this.o.ackTimeoutMs ?? 5_000,
-      );
-      this.acks.set(orderId, {
-        resolve: (outcome) => {
-          this.latency = this.clock() - sentAt;
-          resolve(outcome);
-        },
-        timer,
-        forCancel,
-      });
-    });
-  }
-
-  private settle(orderId: number, outcome: VenueOutcome): void {
-    const ack = this.acks.get(orderId);
-    if (!ack) return;
-    this.acks.delete(orderId);
-    this.timers.clearTimeout(ack.timer);
-    ack.resolve(outcome);
-  }
-
-  private failAcks(message: string): void {
-    for (const id of [...this.acks.keys()]) this.settle(id, { kind: 'unknown', message });
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -628,402 +594,78 @@ export class IbVenue implements LiveVenue {
   }
 
   submit(order: IbOrderRequest): Promise<VenueOutcome> {
-    return this.place([{ request: order, placement: {} }]).then((outcomes) => outcomes[0] as VenueOutcome);
+    return this.requestsOut.submit(order);
   }
 
   /** Parent, take-profit and stop: parentId set, the exits in one OCA group, transmit on the last only. */
-  async submitBracket(bracket: VenueBracketRequest): Promise<VenueBracketOutcome> {
-    const group = `braid-${bracket.entry.clientOrderId}`;
-    const [entry, takeProfit, stopLoss] = (await this.place([
-      { request: bracket.entry, placement: { transmit: false } },
-      { request: bracket.takeProfit, placement: { transmit: false, ocaGroup: group, parentOf: 0 } },
-      { request: bracket.stopLoss, placement: { transmit: true, ocaGroup: group, parentOf: 0 } },
-    ])) as [VenueOutcome, VenueOutcome, VenueOutcome];
-    // Never an entry without its stop, never exits without their entry: what IB took of a broken
-    // bracket is cancelled (cancelling the parent cancels its children at IB).
-    if (entry.kind === 'accepted' && stopLoss.kind === 'rejected') {
-      const cancelled = await this.cancel({ clientOrderId: bracket.entry.clientOrderId });
-      this.events.notice(
-        'warning',
-        'ib_bracket_stop_rejected',
-        `IB rejected the stop-loss of ${bracket.entry.clientOrderId} (${stopLoss.message}): its entry is cancelled (${cancelled.kind})`,
-      );
-    } else if (entry.kind === 'rejected') {
-      for (const [leg, outcome] of [
-        [bracket.takeProfit, takeProfit],
-        [bracket.stopLoss, stopLoss],
-      ] as const) {
-        if (outcome.kind === 'accepted') await this.cancel({ clientOrderId: leg.clientOrderId });
-      }
-    }
-    return { entry, takeProfit, stopLoss };
-  }
-
-  /** Sends orders in sequence (a bracket's legs), then waits for IB's word on each. */
-  private async place(
-    legs: {
-      request: IbOrderRequest;
-      placement: { transmit?: boolean; ocaGroup?: string; parentOf?: number };
-    }[],
-  ): Promise<VenueOutcome[]> {
-    const down = this.unavailable();
-    if (down) return legs.map(() => down);
-    for (const { request } of legs) {
-      const problem = requestProblem(request);
-      if (problem) return legs.map(() => ({ kind: 'rejected', reason: 'invalid_order', message: problem }));
-      if (this.orders.byClient(request.clientOrderId))
-        return legs.map(() => ({
-          kind: 'rejected',
-          reason: 'rejected',
-          message: `client order id ${request.clientOrderId} was already sent to IB`,
-        }));
-    }
-    const ids: number[] = [];
-    const acks: Promise<VenueOutcome>[] = [];
-    const now = this.clock();
-    for (const { request, placement } of legs) {
-      const orderId = this.ids.take();
-      ids.push(orderId);
-      const parentId = placement.parentOf !== undefined ? ids[placement.parentOf] : undefined;
-      const full: IbOrderPlacement = {
-        orderId,
-        account: this.account,
-        ...(parentId !== undefined ? { parentId } : {}),
-        ...(placement.ocaGroup !== undefined ? { ocaGroup: placement.ocaGroup } : {}),
-        ...(placement.transmit !== undefined ? { transmit: placement.transmit } : {}),
-      };
-      this.placements.set(orderId, full);
-      this.orders.placing(orderId, request, now);
-      acks.push(this.waitAck(orderId, false, this.clock()));
-      const sent = await this.send((api) =>
-        api.placeOrder(orderId, stockContract(request.symbol), ibOrder(request, full)),
-      ).then(
-        () => true,
-        () => false,
-      );
-      if (!sent)
-        this.settle(orderId, {
-          kind: 'rejected',
-          reason: 'venue_unavailable',
-          message: 'not connected to IB Gateway',
-        });
-    }
-    // Legs sent with transmit false wait at the gateway for the last: if IB refuses the last, they are
-    // never transmitted, never answered, and are dropped.
-    const last = await acks[acks.length - 1];
-    if (legs.length > 1 && last?.kind === 'rejected') {
-      for (const orderId of ids.slice(0, -1)) {
-        const known = this.orders.byOrderId(orderId);
-        if (known?.status !== 'ApiPending') continue;
-        this.settle(orderId, {
-          kind: 'rejected',
-          reason: 'rejected',
-          message: `never transmitted: IB refused the bracket's last order (${last.message})`,
-        });
-        known.status = 'Inactive';
-        this.book.report(reportOf(known));
-        await this.send((api) => api.cancelOrder(orderId)).catch(() => undefined);
-      }
-    }
-    return Promise.all(acks);
+  submitBracket(bracket: VenueBracketRequest): Promise<VenueBracketOutcome> {
+    return this.requestsOut.submitBracket(bracket);
   }
 
   /** In place: placeOrder again with the same orderId and the changed price or size. */
-  async modify(
+  modify(
     ref: { clientOrderId: string; venueOrderId?: string },
     change: { quantity?: DecStr; price?: DecStr; stopPrice?: DecStr },
   ): Promise<VenueOutcome> {
-    const down = this.unavailable();
-    if (down) return down;
-    const known = this.orders.find(ref);
-    if (!known || !isWorking(known) || known.orderId <= 0)
-      return {
-        kind: 'rejected',
-        reason: 'unknown_order',
-        message: `no working IB order for ${ref.clientOrderId}`,
-      };
-    const request: IbOrderRequest = {
-      clientOrderId: known.clientOrderId ?? ref.clientOrderId,
-      symbol: known.symbol,
-      side: known.side,
-      type: known.type,
-      quantity: change.quantity ?? known.quantity,
-      ...((change.price ?? known.price) ? { price: change.price ?? known.price } : {}),
-      ...((change.stopPrice ?? known.stopPrice) ? { stopPrice: change.stopPrice ?? known.stopPrice } : {}),
-    };
-    const placement = {
-      ...(this.placements.get(known.orderId) ?? { orderId: known.orderId, account: this.account }),
-      transmit: true,
-    };
-    const ack = this.waitAck(known.orderId, false, this.clock());
-    try {
-      await this.send((api) =>
-        api.placeOrder(known.orderId, stockContract(known.symbol), ibOrder(request, placement)),
-      );
-    } catch {
-      this.settle(known.orderId, {
-        kind: 'rejected',
-        reason: 'venue_unavailable',
-        message: 'not connected to IB Gateway',
-      });
-    }
-    const outcome = await ack;
-    if (outcome.kind === 'accepted') {
-      known.quantity = request.quantity;
-      if (request.price) known.price = request.price;
-      if (request.stopPrice) known.stopPrice = request.stopPrice;
-    }
-    return outcome;
+    return this.requestsOut.modify(ref, change);
   }
 
-  async cancel(ref: { clientOrderId: string; venueOrderId?: string }): Promise<VenueOutcome> {
-    const down = this.unavailable();
-    if (down) return down;
-    const known = this.orders.find(ref);
-    if (!known || known.orderId <= 0)
-      return { kind: 'rejected', reason: 'unknown_order', message: `no IB order for ${ref.clientOrderId}` };
-    if (!isWorking(known)) {
-      if (known.status === 'Cancelled' || known.status === 'ApiCancelled')
-        return { kind: 'accepted', venueOrderId: String(known.orderId), time: this.clock() };
-      return {
-        kind: 'rejected',
-        reason: 'unknown_order',
-        message: `IB order ${known.orderId} is ${known.status}`,
-      };
-    }
-    const ack = this.waitAck(known.orderId, true, this.clock());
-    try {
-      await this.send((api) => api.cancelOrder(known.orderId));
-    } catch {
-      this.settle(known.orderId, {
-        kind: 'unknown',
-        message: 'the connection to IB dropped while cancelling',
-      });
-    }
-    return ack;
+  cancel(ref: { clientOrderId: string; venueOrderId?: string }): Promise<VenueOutcome> {
+    return this.requestsOut.cancel(ref);
   }
 
   /** The kill switch: reqGlobalCancel cancels every open order of the account, however placed. */
-  async cancelAll(): Promise<VenueOutcome> {
-    const down = this.unavailable();
-    if (down) return down;
-    try {
-      await this.send((api) => api.reqGlobalCancel());
-    } catch {
-      return { kind: 'unknown', message: 'the connection to IB dropped while sending reqGlobalCancel' };
-    }
-    return { kind: 'accepted', venueOrderId: '', time: this.clock() };
+  cancelAll(): Promise<VenueOutcome> {
+    return this.requestsOut.cancelAll();
   }
 
   // ---------------------------------------------------------------------------------------------
   // Reads
 
-  async instruments(): Promise<VenueRead<VenueInstrument[]>> {
-    const out: VenueInstrument[] = [];
-    for (const symbol of this.o.symbols ?? ['AAPL']) {
-      const one = await this.instrument(symbol);
-      if (!one.ok) return one;
-      out.push(one.value);
-    }
-    return { ok: true, value: out };
+  instruments(): Promise<VenueRead<VenueInstrument[]>> {
+    return this.reads.instruments();
   }
 
-  /** One stock's contract details: minTick is the tick, the lot is one share. */
-  async instrument(symbol: string): Promise<VenueRead<VenueInstrument>> {
-    const cached = this.instrumentCache.get(symbol);
-    if (cached) return { ok: true, value: cached };
-    const read = await this.requests.read<ContractDetails>(`contract details for ${symbol}`, (id) =>
-      this.send((api) => api.reqContractDetails(id, stockContract(symbol))),
-    );
-    if (!read.ok) return read;
-    const details = read.value[0];
-    if (!details) return { ok: false, message: `IB knows no US stock ${symbol}`, retryable: false };
-    const tick = details.minTick !== undefined && !isUnset(details.minTick) ? decOf(details.minTick) : '0.01';
-    const instrument: VenueInstrument = {
-      symbol,
-      venueSymbol: `${details.contract.symbol ?? symbol} STK ${details.contract.primaryExch || details.contract.exchange || 'SMART'}`,
-      base: symbol,
-      quote: details.contract.currency ?? 'USD',
-      tick,
-      lot: '1',
-      minSize: '1',
-      minNotional: null,
-    };
-    this.instrumentCache.set(symbol, instrument);
-    return { ok: true, value: instrument };
-  }
-
-  async orderStatus(ref: {
+  orderStatus(ref: {
     clientOrderId?: string;
     venueOrderId?: string;
   }): Promise<VenueRead<VenueOrderReport | null>> {
-    let known = this.orders.find(ref);
-    if (!known || isWorking(known)) {
-      const open = await this.openOrders();
-      if (!open.ok) return open;
-      known = this.orders.find(ref);
-    }
-    return { ok: true, value: known ? reportOf(known) : null };
+    return this.reads.orderStatus(ref);
   }
 
-  /** reqAllOpenOrders: this client's, other clients' and TWS's (external: no orderRef). */
-  async openOrders(): Promise<VenueRead<VenueOrderReport[]>> {
-    const read = await this.openOrderReads.read(() => this.send((api) => api.reqAllOpenOrders()));
-    if (!read.ok) return read;
-    const seen = new Set<KnownOrder>(read.value);
-    this.endAbsent(seen);
-    return { ok: true, value: [...seen].filter(isWorking).map(reportOf) };
+  openOrders(): Promise<VenueRead<VenueOrderReport[]>> {
+    return this.reads.openOrders();
   }
 
-  /**
-   * Braid's orders IB no longer lists as open have ended while their end was not heard (an outage, a
-   * dropped socket): filled if their executions cover them, else cancelled. One still being placed
-   * (no word from IB yet) is left alone.
-   */
-  private endAbsent(open: Set<KnownOrder>): void {
-    for (const known of this.orders.all()) {
-      if (open.has(known) || !isWorking(known) || known.orderId <= 0 || known.status === 'ApiPending')
-        continue;
-      if (this.acks.has(known.orderId) && !this.acks.get(known.orderId)?.forCancel) continue;
-      known.status = known.filled >= Number(known.quantity) ? 'Filled' : 'Cancelled';
-      known.time = this.clock();
-      this.answered(known.orderId, known);
-      this.book.report(reportOf(known));
-    }
+  fillsSince(cursor: FillCursor): Promise<VenueRead<VenueFill[]>> {
+    return this.reads.fillsSince(cursor);
   }
 
-  /** reqExecutions from a little before the cursor (IB keeps about a day; older is the journal's). */
-  async fillsSince(cursor: FillCursor): Promise<VenueRead<VenueFill[]>> {
-    const from = Math.max(0, cursor.since - (this.o.fillLookbackMs ?? 60_000));
-    const read = await this.requests.read<VenueFill>('the executions', (id) =>
-      this.send((api) =>
-        api.reqExecutions(id, {
-          acctCode: this.account,
-          ...(from > 0 ? { time: executionFilterTime(from) } : {}),
-        }),
-      ),
-    );
-    if (!read.ok) return read;
-    return { ok: true, value: read.value.filter((f) => f.time >= cursor.since) };
+  positions(): Promise<VenueRead<VenuePositionReport[]>> {
+    return this.reads.positions();
   }
-
-  async positions(): Promise<VenueRead<VenuePositionReport[]>> {
-    const read = await this.positionReads.read(() => this.send((api) => api.reqPositions()));
-    if (!read.ok) return read;
-    return { ok: true, value: read.value.filter((p) => dec(p.quantity).abs().gt(0)) };
-  }
-
-  private async summary(): Promise<VenueRead<SummaryRow[]>> {
-    const read = await this.requests.read<SummaryRow>('the account summary', (id) =>
-      this.send((api) =>
-        api.reqAccountSummary(id, 'All', 'NetLiquidation,TotalCashValue,AvailableFunds,DayTradesRemaining'),
-      ),
-    );
-    if (!read.ok) return read;
-    this.lastSummary = read.value.filter((r) => r.account === this.account);
-    return { ok: true, value: this.lastSummary };
-  }
-
-  private lastSummary: SummaryRow[] = [];
 
   /** IB's own day-trade count and the account's equity (an IB-only read for the Day trades region). */
-  async accountSummary(): Promise<VenueRead<IbAccountSummary>> {
-    const read = await this.summary();
-    if (!read.ok) return read;
-    const tag = (name: string) => read.value.find((r) => r.tag === name)?.value;
-    const trades = Number(tag('DayTradesRemaining'));
-    const equity = tag('NetLiquidation');
-    return {
-      ok: true,
-      value: {
-        // IB sends -1 where the rule does not apply (no limit).
-        dayTradesRemaining:
-          tag('DayTradesRemaining') !== undefined && Number.isFinite(trades) && trades >= 0 ? trades : null,
-        equity:
-          equity !== undefined && equity !== '' && Number.isFinite(Number(equity)) ? str(dec(equity)) : null,
-      },
-    };
+  accountSummary(): Promise<VenueRead<IbAccountSummary>> {
+    return this.reads.accountSummary();
   }
 
-  async balances(): Promise<VenueRead<VenueBalance[]>> {
-    const read = await this.summary();
-    if (!read.ok) return read;
-    const tag = (name: string) => read.value.find((r) => r.tag === name);
-    const cash = tag('TotalCashValue');
-    if (!cash) return { ok: true, value: [] };
-    const free = tag('AvailableFunds')?.value ?? cash.value;
-    return {
-      ok: true,
-      value: [{ asset: cash.currency || 'USD', total: str(dec(cash.value)), free: str(dec(free)) }],
-    };
+  balances(): Promise<VenueRead<VenueBalance[]>> {
+    return this.reads.balances();
   }
 
-  async massStatus(cursor: FillCursor): Promise<VenueRead<VenueMassStatus>> {
-    const openOrders = await this.openOrders();
-    if (!openOrders.ok) return openOrders;
-    const fills = await this.fillsSince(cursor);
-    if (!fills.ok) return fills;
-    const positions = await this.positions();
-    if (!positions.ok) return positions;
-    const balances = await this.balances();
-    if (!balances.ok) return balances;
-    return {
-      ok: true,
-      value: {
-        openOrders: openOrders.value,
-        fills: fills.value,
-        positions: positions.value,
-        balances: balances.value,
-        time: this.clock(),
-      },
-    };
+  massStatus(cursor: FillCursor): Promise<VenueRead<VenueMassStatus>> {
+    return this.reads.massStatus(cursor);
+  }
+
+  candles(symbol: string, intervalMinutes: number, since?: number): Promise<VenueRead<VenueCandle[]>> {
+    return this.reads.candles(symbol, intervalMinutes, since);
   }
 
   ticker(symbol: string): Promise<VenueRead<VenueTicker>> {
     if (!this.link.api?.isConnected)
       return Promise.resolve({ ok: false, message: 'not connected to IB Gateway', retryable: true });
     return this.marketData.ticker(symbol);
-  }
-
-  /** reqHistoricalData (TRADES, all hours, epoch-second times). */
-  async candles(symbol: string, intervalMinutes: number, since?: number): Promise<VenueRead<VenueCandle[]>> {
-    const bar = BAR_SIZES[intervalMinutes];
-    if (!bar) return { ok: false, message: `IB has no ${intervalMinutes}-minute bars`, retryable: false };
-    const read = await this.requests.read<{
-      time: string;
-      open: number;
-      high: number;
-      low: number;
-      close: number;
-      volume: number;
-    }>(`${symbol} bars`, (id) =>
-      this.send((api) =>
-        api.reqHistoricalData(
-          id,
-          stockContract(symbol),
-          '',
-          bar.duration,
-          bar.size as never,
-          'TRADES',
-          0,
-          2,
-          false,
-        ),
-      ),
-    );
-    if (!read.ok) return read;
-    const candles = read.value
-      .map((b) => ({
-        symbol,
-        time: /^\d+$/.test(b.time) ? Number(b.time) * 1000 : Date.parse(b.time),
-        open: decOf(b.open),
-        high: decOf(b.high),
-        low: decOf(b.low),
-        close: decOf(b.close),
-        volume: decOf(Math.max(0, b.volume)),
-      }))
-      .filter((c) => Number.isFinite(c.time) && (since === undefined || c.time >= since));
-    return { ok: true, value: candles };
   }
 
   /** Resolves true when `ready` settles first, false after `ms`. */
@@ -1037,12 +679,3 @@ export class IbVenue implements LiveVenue {
     });
   }
 }
-
-const BAR_SIZES: Record<number, { size: string; duration: string }> = {
-  1: { size: '1 min', duration: '1 D' },
-  5: { size: '5 mins', duration: '2 D' },
-  15: { size: '15 mins', duration: '5 D' },
-  30: { size: '30 mins', duration: '10 D' },
-  60: { size: '1 hour', duration: '1 M' },
-  1440: { size: '1 day', duration: '1 Y' },
-};
