@@ -865,3 +865,65 @@ describe('placeOrder decoding and late fills', () => {
     expect(s.orders()[0]).toMatchObject({ status: 'Cancelled', filled: 10, avgFillPrice: 188.95 });
   });
 });
+
+describe('other clients and versions', () => {
+  it("lists another client's working orders on reqAllOpenOrders but only its own on reqOpenOrders", async () => {
+    const s = await sim({ nextValidId: 1 });
+    const braid = await connected(s, 17);
+    const other = await connected(s, 3);
+    other.api.placeOrder(
+      4,
+      AAPL,
+      order({
+        action: OrderAction.SELL,
+        orderType: OrderType.LMT,
+        lmtPrice: 250,
+        totalQuantity: 2,
+        orderRef: 'theirs',
+      }),
+    );
+    braid.api.placeOrder(
+      1,
+      AAPL,
+      order({
+        action: OrderAction.BUY,
+        orderType: OrderType.LMT,
+        lmtPrice: 150,
+        totalQuantity: 1,
+        orderRef: 'ours',
+      }),
+    );
+    await waitFor(
+      'both working',
+      () => lastStatus(other, 4) === 'Submitted' && lastStatus(braid, 1) === 'Submitted',
+    );
+    braid.seen.openOrders.length = 0;
+    braid.api.reqOpenOrders();
+    await waitFor('own end', () => braid.seen.openOrderEnds === 1);
+    expect(braid.seen.openOrders.map((x) => x.order.orderRef)).toEqual(['ours']);
+    braid.api.reqAllOpenOrders();
+    await waitFor('all end', () => braid.seen.openOrderEnds === 2);
+    expect(
+      braid.seen.openOrders.slice(1).map((x) => [x.orderId, x.order.clientId, x.order.orderRef]),
+    ).toEqual([
+      [4, 3, 'theirs'],
+      [1, 17, 'ours'],
+    ]);
+    // Their fills are not ours to hear.
+    s.fill(4);
+    await waitFor('their fill', () => other.seen.commissions.length === 1);
+    braid.api.reqCurrentTime();
+    await waitFor('round trip', () => braid.seen.currentTimes.length === 1);
+    expect(braid.seen.execs).toEqual([]);
+  });
+
+  it('answers with the configured server version, which @stoqey/ib refuses outside 100..193', async () => {
+    const s = await sim({ serverVersion: 200 });
+    const c = ibClient(s.port, 17);
+    clients.push(c);
+    c.connect();
+    await waitFor('refused', () => c.seen.errors.find((e) => e.text.includes('Unsupported Version')));
+    expect(c.seen.nextValidId).toEqual([]);
+    expect(s.clients()).toBe(0);
+  });
+});

@@ -36,6 +36,7 @@ export interface IbSimOptions {
   accounts?: string[] /* default ['DU1234567'] */;
   nextValidId?: number /* default 1 */;
   prices?: Record<string, number> /* symbol -> last, default AAPL 190 */;
+  /** The version the hello is answered with (default 193); the layouts are 193's whatever it says. */
   serverVersion?: number /* 193 */;
   /** The gateway's clock (connection time, execution times, reqCurrentTime); default the wall clock. */
   now?: () => Date;
@@ -188,18 +189,18 @@ class Gateway implements IbSimulator {
   }
 
   private hello(s: Session, versions: string): void {
-    const highest = highestClientVersion(versions);
-    if (highest === undefined) {
+    if (highestClientVersion(versions) === undefined) {
       s.socket.destroy();
       return;
     }
-    const version = Math.min(this.serverVersion, highest);
-    this.write(s, [version, execTime(this.now())]);
+    // Answered as configured, even outside the client's range: that is how a test shows a gateway
+    // @stoqey/ib does not support ("Unsupported Version"). The layouts stay version 193's.
+    this.write(s, [this.serverVersion, execTime(this.now())]);
   }
 
   private startApi(s: Session, clientId: number): void {
     for (const other of this.sessions) {
-      if (other !== s && other.ready && other.clientId === clientId) {
+      if (other !== s && other.ready && !other.socket.destroyed && other.clientId === clientId) {
         this.write(
           s,
           out.errorMessage(
@@ -253,16 +254,8 @@ class Gateway implements IbSimulator {
         this.openOrders(s, () => true);
         return;
       case MSG.reqAutoOpenOrders:
+        // Binds TWS's own orders to client 0; other clients' requests are ignored here.
         if (s.clientId === 0) s.autoBind = fields[2] === '1';
-        else
-          this.write(
-            s,
-            out.errorMessage(
-              -1,
-              321,
-              "Error validating request.-'bs' : cause - Auto bind is only allowed for client id 0",
-            ),
-          );
         return;
       case MSG.reqGlobalCancel:
         this.apply(this.book.cancelAll(), s);
@@ -429,12 +422,13 @@ class Gateway implements IbSimulator {
     if (!s.socket.destroyed && s.socket.writable) s.socket.write(frame(fields));
   }
 
-  /** Sessions told about this order: its own client, and client 0 bound with reqAutoOpenOrders(true). */
+  /**
+   * Sessions told about an order: the client that placed it. (TWS's own orders carry clientId 0, so
+   * client 0 bound with reqAutoOpenOrders(true) hears of them by the same rule.)
+   */
   private owners(clientId: number): Session[] {
     if (this.connectivityDown) return [];
-    return [...this.sessions].filter(
-      (s) => s.ready && (s.clientId === clientId || (s.autoBind && s.clientId === 0)),
-    );
+    return [...this.sessions].filter((s) => s.ready && s.clientId === clientId);
   }
 
   private sendOrder(s: Session, o: BookOrder): void {
