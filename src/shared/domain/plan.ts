@@ -78,6 +78,17 @@ export interface PlanRecord {
   entryOrderId?: string;
   /** While waiting for approval: the engine's sizing at arrival (it sizes again when approved). */
   preview?: { quantity: DecStr; ref: DecStr };
+  /** The curators' score at arrival (the seed notes' curators): shown with its breakdown in the approval
+   *  queue; above `autoApproveAboveScore` the plan executes without a click. Absent: not scored. */
+  score?: PlanScore;
+}
+
+export type CuratorName = 'execution' | 'venue' | 'risk' | 'position';
+
+/** Each curator's contribution in [0, 1] from what Braid knows, weighted; `total` is the weighted sum. */
+export interface PlanScore {
+  total: number;
+  parts: Array<{ curator: CuratorName; value: number; weight: number; why: string }>;
 }
 
 /** What a plan would become if sent now: the engine's own sizing and checks, nothing recorded. */
