@@ -46,7 +46,7 @@ export function assemble(
     return stop && isWorking(stop.status) ? (stop.price ?? null) : null;
   });
   const learning = config.learning
-    ? new LearningBook(config.learning, (kind, ref, body) => events.record(kind, ref, body))
+    ? new LearningBook(config.learning, (kind, ref, body) => events.record(kind, ref, body), store)
     : null;
   const router = new OrderRouter(
     config,

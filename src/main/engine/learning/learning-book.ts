@@ -37,6 +37,9 @@ export interface LearningState {
   assignments: Record<string, Assignment>;
   /** Strands waiting for their 1- and 5-bar markouts: bars of their symbol seen since they ended. */
   markouts: Record<string, number>;
+  /** Orders that ended, their strand still to write: a fill is booked after its order's status moves,
+   *  so the strand is written at the next step (a bar, a plan, a view). */
+  ended?: string[];
 }
 
 export const learningStateSchema = z.strictObject({
@@ -59,7 +62,14 @@ export const learningStateSchema = z.strictObject({
     }),
   ),
   markouts: z.record(z.string(), z.number().int().nonnegative()),
+  ended: z.array(z.string()).optional(),
 });
+
+/** What the book reads from the engine's records. */
+export interface StrandSource {
+  orders: ReadonlyMap<string, OrderRecord>;
+  fills: readonly FillRecord[];
+}
 
 /** Where records go: the journal (the engine's event sink). */
 export type RecordSink = (kind: 'strand' | 'lesson', ref: string, body: unknown) => void;
@@ -81,9 +91,23 @@ export class LearningBook {
   private readonly record: RecordSink;
   private readonly closes = new Map<string, string>();
 
-  constructor(config: LearningConfig, record: RecordSink) {
+  private readonly source: StrandSource;
+
+  constructor(config: LearningConfig, record: RecordSink, source: StrandSource) {
     this.config = config;
     this.record = record;
+    this.source = source;
+  }
+
+  /** Writes the strands of orders that ended since the last step. */
+  flush(): void {
+    const ended = this.pending.ended;
+    if (!ended || ended.length === 0) return;
+    delete this.pending.ended;
+    for (const id of ended) {
+      const order = this.source.orders.get(id);
+      if (order) this.writeStrand(order, order.updatedAt);
+    }
   }
 
   // ---------------------------------------------------------------- advice
@@ -91,6 +115,7 @@ export class LearningBook {
   /** A plan without a venue arrived (learning on): holdout, exploration, a lesson's venue, or the
    *  baseline's turn; its arm and propensity are kept for its strands. */
   choose(input: PlanInput, candidates: readonly string[], turn: number): string {
+    this.flush();
     const n = candidates.length;
     const h = this.config.holdoutPct;
     const e = this.config.explorePct;
@@ -171,6 +196,7 @@ export class LearningBook {
   // ---------------------------------------------------------------- what happened
 
   planArrived(planId: string, lastClose: string | undefined): void {
+    this.flush();
     if (lastClose !== undefined) this.pending.decision[planId] = lastClose;
   }
 
@@ -182,6 +208,7 @@ export class LearningBook {
   }
 
   onBar(bar: Bar): void {
+    this.flush();
     for (const [id, seen] of Object.entries(this.pending.markouts)) {
       const s = this.strands.get(id);
       if (!s || s.symbol !== bar.symbol) continue;
@@ -202,8 +229,16 @@ export class LearningBook {
     this.closes.set(bar.symbol, bar.close);
   }
 
-  /** An order reached a terminal state: its strand, then the lessons the evidence now supports. */
-  orderEnded(order: OrderRecord, fills: readonly FillRecord[], now: number): void {
+  /** An order reached a terminal state: its strand is written at the next step. */
+  orderEnded(order: OrderRecord): void {
+    if (this.pending.arrival[order.id] === undefined) return;
+    if (!this.pending.ended) this.pending.ended = [];
+    this.pending.ended.push(order.id);
+  }
+
+  /** A finished order's strand, then the lessons the evidence now supports. */
+  private writeStrand(order: OrderRecord, now: number): void {
+    const fills = this.source.fills;
     const arrival = this.pending.arrival[order.id];
     delete this.pending.arrival[order.id];
     if (arrival === undefined || this.strands.has(order.id)) return;
@@ -288,6 +323,7 @@ export class LearningBook {
 
   /** The trader's switch: active, dismissed, or proposed again (reopened). */
   setLessonState(id: string, state: LessonState): Result<null> {
+    this.flush();
     const lesson = this.lessons.get(id);
     if (!lesson) return err('unknown_lesson', `unknown lesson: ${id}`);
     if (lesson.state === state) return ok(null);
@@ -300,16 +336,19 @@ export class LearningBook {
   // ---------------------------------------------------------------- views
 
   allStrands(): Strand[] {
+    this.flush();
     return [...this.strands.values()];
   }
 
   allLessons(): LessonView[] {
+    this.flush();
     return [...this.lessons.values()].map((l) => ({ ...l }));
   }
 
   /** Advised against holdout: mean arrival slippage, notional-weighted, day-clustered 95 % intervals;
    *  guardrails are advised relative to holdout (fill ratio, 5-bar markout). */
   evaluation(): LearningEvaluation {
+    this.flush();
     const entries = this.allStrands().filter((s) => s.role === 'entry' && s.slippageBps !== null);
     const arm = (name: Arm) => entries.filter((s) => s.arm === name);
     const est = (xs: Strand[]) =>

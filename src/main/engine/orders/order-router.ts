@@ -472,8 +472,7 @@ export class OrderRouter {
       this.fillCount.delete(id);
     }
     this.events.emit({ type: 'order', order: next });
-    if (!isWorking(next.status) && isWorking(order.status))
-      this.learning?.orderEnded(next, this.store.fills, this.clock.time);
+    if (!isWorking(next.status) && isWorking(order.status)) this.learning?.orderEnded(next);
     return next;
   }
 
