@@ -278,6 +278,7 @@ describe('IB adapter: orders', () => {
     r.sim.fill(1, 4, 180);
     const cancel = await r.venue.cancel({ clientOrderId: 'c2' });
     expect(cancel.kind).toBe('unknown');
+    await waitFor('cancelled at IB', () => r.sim.orders()[0]?.status === 'Cancelled');
     expect(r.sim.orders()[0]).toMatchObject({ status: 'Cancelled', filled: 4 });
     expect(r.fills()).toEqual([]);
     r.sim.connectivityRestored(false);

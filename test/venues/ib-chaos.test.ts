@@ -224,12 +224,21 @@ describe('IB chaos', () => {
   it('a client id in use (326) at a reconnection waits at least clientIdWaitMs before trying again, never spins', async () => {
     const s = await sim(1);
     const delays: number[] = [];
+    // Reconnection waits (under a second) are held while `hold` is set, so the rival below is surely first.
+    let hold = false;
+    const held: (() => void)[] = [];
     const timers: Timers = {
       setTimeout: (fn, ms) => {
         delays.push(ms);
+        if (hold && ms < 1_000) {
+          held.push(fn);
+          return null;
+        }
         return realTimers.setTimeout(fn, ms);
       },
-      clearTimeout: (h) => realTimers.clearTimeout(h),
+      clearTimeout: (h) => {
+        if (h !== null) realTimers.clearTimeout(h);
+      },
     };
     const a = adapter(s, memoryIdStore(), { timers, clientIdWaitMs: 60_000 });
     expect((await a.venue.connect()).ok).toBe(true);
@@ -242,9 +251,13 @@ describe('IB chaos', () => {
     await other.venue.disconnect();
     // The first loses its socket; a rival takes client id 17 first: the reconnection meets 326 and waits.
     const rival = adapter(s, memoryIdStore());
+    hold = true;
     s.dropConnections();
     await waitFor('lost', () => a.venue.health().state === 'disconnected');
-    await rival.venue.connect();
+    expect((await rival.venue.connect()).ok).toBe(true);
+    hold = false;
+    await waitFor('the reconnection timer', () => held.length > 0);
+    for (const fn of held.splice(0)) fn();
     await waitFor('a 326 wait', () => delays.some((d) => d >= 60_000));
     const attempts = a.venue.connectionAttempts;
     console.log(
