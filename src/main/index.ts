@@ -9,6 +9,8 @@ import { createCredentialVault } from './credential-vault.ts';
 import type { HostHandle } from './host/types.ts';
 import hostWorkerPath from './host/worker.ts?modulePath';
 import { startHostWorker } from './host/worker-client.ts';
+import { type Inbox, startInbox } from './intake/inbox.ts';
+import { hostDoor } from './intake/plan-door.ts';
 import { registerIpc } from './ipc.ts';
 import {
   APP_ORIGIN,
@@ -52,6 +54,13 @@ app.enableSandbox();
 if (!app.requestSingleInstanceLock()) app.quit();
 
 let host: HostHandle | null = null;
+const inboxes: Inbox[] = [];
+
+/** The venues whose credentials the vault holds, and the environment names the engine reads them from. */
+const VAULT_ENV: ReadonlyArray<readonly [string, string, string]> = [
+  ['kraken', 'BRAID_KRAKEN_API_KEY', 'BRAID_KRAKEN_API_SECRET'],
+  ['hyperliquid', 'BRAID_HYPERLIQUID_ACCOUNT', 'BRAID_HYPERLIQUID_PRIVATE_KEY'],
+];
 let window: BrowserWindow | null = null;
 const disposers: Array<() => void> = [];
 
@@ -99,11 +108,14 @@ async function start(): Promise<void> {
     safeStorage,
   });
   const env: Record<string, string | undefined> = { ...process.env };
-  const kraken = await vault.get('kraken');
-  if (!kraken.ok) console.error(`braid: kraken credentials: ${kraken.error.message}`);
-  else if (kraken.value) {
-    env.BRAID_KRAKEN_API_KEY = kraken.value.apiKey;
-    env.BRAID_KRAKEN_API_SECRET = kraken.value.apiSecret;
+  // Each venue's pair under the names the headless engine reads (venues.md "Credentials").
+  for (const [venue, keyName, secretName] of VAULT_ENV) {
+    const stored = await vault.get(venue);
+    if (!stored.ok) console.error(`braid: ${venue} credentials: ${stored.error.message}`);
+    else if (stored.value) {
+      env[keyName] = stored.value.apiKey;
+      env[secretName] = stored.value.apiSecret;
+    }
   }
   const started = await startHostWorker(
     hostWorkerPath,
@@ -130,6 +142,11 @@ async function start(): Promise<void> {
   }
   host = started.value;
   disposers.push(registerIpc({ ipcMain, host, isAppUrl }));
+  // The embedded inbox (desk.md): any local process inserts plans into this file; they go through the
+  // host's one door for upstream plans, the same as POST /api/plans on braid serve.
+  const inbox = startInbox({ path: join(app.getPath('userData'), 'inbox.sqlite'), door: hostDoor(host) });
+  if (inbox.ok) inboxes.push(inbox.value);
+  else console.error(`braid: the plan inbox is off: ${inbox.error.message}`);
   createWindow();
 }
 
@@ -154,7 +171,10 @@ app.on('before-quit', (event) => {
   event.preventDefault();
   quitting = true;
   for (const dispose of disposers.splice(0).reverse()) dispose();
-  void host.close().finally(() => app.quit());
+  const closing = host;
+  void Promise.all(inboxes.splice(0).map((inbox) => inbox.close()))
+    .then(() => closing.close())
+    .finally(() => app.quit());
 });
 
 app.whenReady().then(start, (error: unknown) => {
