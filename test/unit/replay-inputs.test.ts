@@ -207,7 +207,7 @@ describe('script lines: unknown keys, times, ids and bounded length', () => {
   it('an event type that is not a string, many stray keys, deep nesting: still one short line', async () => {
     await refusedLine(
       { at: T, type: ['kill'] },
-      'type: expected a string, got a list (expected plan, approve, reject, cancel, close, kill, resume, reduce)',
+      'type: expected a string, got a list (expected plan, approve, reject, cancel, close, kill, resume, reduce, lesson)',
     );
     await refusedLine(
       { at: T, type: 'kill', ...Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`k${i}`, i])) },
