@@ -236,6 +236,9 @@ describe('orders', () => {
     await waitFor('201', () => c.seen.errors.find((e) => e.code === 201));
     expect(c.seen.errors[0]?.id).toBe(1);
     expect(s.orders()).toEqual([]);
+    // The rejected id is spent: sending it again is a duplicate.
+    c.api.placeOrder(1, AAPL, order({ action: OrderAction.BUY, orderType: OrderType.MKT, totalQuantity: 1 }));
+    await waitFor('103', () => c.seen.errors.find((e) => e.code === 103));
     c.api.placeOrder(
       2,
       AAPL,

@@ -317,6 +317,7 @@ class Gateway implements IbSimulator {
     if (this.pendingReject) {
       const { code, text } = this.pendingReject;
       this.pendingReject = undefined;
+      if (!this.book.order(s.clientId, orderId)) this.book.markUsed(s.clientId, orderId);
       this.write(s, out.errorMessage(orderId, code, text));
       return;
     }

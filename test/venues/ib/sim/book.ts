@@ -133,6 +133,11 @@ export class Book {
     return [{ type: 'position', account, symbol }];
   }
 
+  /** An id the client has sent, even if the order never lived (rejected): it cannot come again. */
+  markUsed(clientId: number, orderId: number): void {
+    if (orderId > (this.highest.get(clientId) ?? 0)) this.highest.set(clientId, orderId);
+  }
+
   /** A PLACE_ORDER from a client: a new order, a modification of a working one, or an error. */
   place(clientId: number, p: PlacedOrder, defaultAccount: string): BookEvent[] {
     const existing = this.byId.get(key(clientId, p.orderId));
