@@ -14,7 +14,16 @@
 // connectivityRestored (1100, then 1101 or 1102; while lost, order events, fills and ticks are not
 // delivered, as LEAN saw: they must be asked for again), dropConnections, restartGateway (down, then
 // back with a rolled-back nextValidId), fills while nobody is connected, commission reports held back,
-// execDetails after the status.
+// execDetails after the status, a late fill after a cancel (fill() on a Cancelled order).
+//
+// Worth knowing when writing an adapter against it (each as TWS does, as far as the sources say):
+// - an order sent without `transmit` (the field empty) is held, like transmit=false: nothing is sent
+//   back for a held order until a later leg of its bracket or OCA group is transmitted;
+// - 326 comes as an error with id -1, so @stoqey/ib surfaces it as `info`, like 1100/1101/1102;
+// - a fill's messages: execDetails, orderStatus, openOrder, orderStatus (a duplicate), then the
+//   commissionReport; an OCA sibling ends Cancelled without a 202 (202 answers a cancel request);
+// - bracket children work once the parent is completely filled (not on a partial fill);
+// - permIds start above 2^31 (3000000001…), as 64-bit permIds do since server version 191.
 
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server, type Socket } from 'node:net';
