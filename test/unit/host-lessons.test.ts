@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/main/engine/config.ts';
+import { Engine } from '../../src/main/engine/engine.ts';
+import { engineLessonBook } from '../../src/main/host/lessons.ts';
+
+describe("the host's lesson book is a view of the engine's lessons", () => {
+  it('lists what the engine learned and switches it in the engine', () => {
+    const T0 = Date.parse('2026-01-05T00:00:00Z');
+    const STEP = 6 * 3600_000;
+    const engine = new Engine({
+      config: parseConfig({
+        account: { cash: 10000000 },
+        pdt: { enabled: false },
+        venues: { paper: { slipBps: 2 }, 'paper-b': { kind: 'paper', slipBps: 12 } },
+        routing: { candidates: ['paper', 'paper-b'] },
+        learning: { enabled: true, minEvidence: 5 },
+      }),
+      symbols: ['AAA'],
+    });
+    const bar = (i: number) => ({
+      time: T0 + i * STEP,
+      symbol: 'AAA',
+      open: '100',
+      high: '100',
+      low: '100',
+      close: '100',
+      volume: '1000000',
+    });
+    let t = 0;
+    engine.onBar(bar(t++));
+    for (let i = 0; i < 30; i++) {
+      engine.submitPlan(
+        { id: `p${i}`, symbol: 'AAA', side: 'buy', quantity: 1 },
+        T0 + t * STEP - 1000 + STEP,
+      );
+      engine.onBar(bar(t++));
+      engine.closePosition('AAA', T0 + t * STEP + 1000);
+      engine.onBar(bar(t++));
+    }
+    const book = engineLessonBook(engine, () => T0 + t * STEP);
+    const [lesson] = book.list();
+    expect(lesson).toMatchObject({ id: 'prefer_venue:paper|market|AAA|*|*', enabled: true });
+    expect(lesson!.evidence).toMatch(/^n = \d+ and \d+, means 2\.0 and 12\.0 bps, 95 % CI 10\.0 to 10\.0$/);
+    expect(book.setEnabled(lesson!.id, false).ok).toBe(true);
+    expect(engine.lessons()[0]!.state).toBe('dismissed');
+    expect(book.list()[0]!.enabled).toBe(false);
+    expect(book.setEnabled('nope', true)).toMatchObject({ ok: false, error: { code: 'unknown_lesson' } });
+  });
+});
