@@ -242,7 +242,11 @@ export class LearningBook {
     const arrival = this.pending.arrival[order.id];
     delete this.pending.arrival[order.id];
     if (arrival === undefined || this.strands.has(order.id)) return;
-    const mine = fills.filter((f) => f.orderId === order.id);
+    // Fills are appended in time order and an order's come after it was made: read back from the end.
+    const mine: FillRecord[] = [];
+    for (let i = fills.length - 1; i >= 0 && fills[i]!.time >= order.createdAt; i--)
+      if (fills[i]!.orderId === order.id) mine.push(fills[i]!);
+    mine.reverse();
     const filled = mine.reduce((a, f) => a.plus(f.quantity), dec(0));
     const fees = mine.reduce((a, f) => a.plus(f.fee), dec(0));
     const avg = filled.gt(0)
@@ -304,7 +308,16 @@ export class LearningBook {
     this.strands.set(order.id, strand);
     if (avg !== null) this.pending.markouts[order.id] = 0;
     this.record('strand', order.id, { type: 'strand', strand });
-    if (order.role === 'entry' && strand.slippageBps !== null) this.learn(now);
+    if (order.role === 'entry' && strand.slippageBps !== null && this.worthLearning()) this.learn(now);
+  }
+
+  /** Entry strands with a slippage so far, and whether a new one is worth a look at every braid: each
+   *  one while the evidence is young, then every 25th (a braid's interval barely moves per strand, and
+   *  a look costs a pass over all strands). */
+  private measured = 0;
+  private worthLearning(): boolean {
+    this.measured++;
+    return this.measured <= 200 || this.measured % 25 === 0;
   }
 
   /** New lessons from the evidence; a known key (whatever its state) is never proposed again. */
@@ -398,7 +411,11 @@ export class LearningBook {
 
   /** A journal record read back (restart): the later record of an id replaces the earlier. */
   applyHistory(record: { type: string; strand?: Strand; lesson?: LessonView }): void {
-    if (record.type === 'strand' && record.strand) this.strands.set(record.strand.orderId, record.strand);
+    if (record.type === 'strand' && record.strand) {
+      const s = record.strand;
+      if (!this.strands.has(s.orderId) && s.role === 'entry' && s.slippageBps !== null) this.measured++;
+      this.strands.set(s.orderId, s);
+    }
     if (record.type === 'lesson' && record.lesson) this.lessons.set(record.lesson.id, record.lesson);
   }
 
