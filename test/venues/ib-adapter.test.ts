@@ -377,6 +377,48 @@ describe('IB adapter: orders', () => {
     ]);
   });
 
+  it("moving a bracket's stop keeps it the parent's child in the OCA group: the stop moved to 187 fills there, the target is cancelled", async () => {
+    const r = await rig();
+    await r.venue.submitBracket({
+      entry: { clientOrderId: 'mb', symbol: 'AAPL', side: 'buy', type: 'market', quantity: '10' },
+      takeProfit: {
+        clientOrderId: 'mb:TP',
+        symbol: 'AAPL',
+        side: 'sell',
+        type: 'limit',
+        quantity: '10',
+        price: '200',
+      },
+      stopLoss: {
+        clientOrderId: 'mb:SL',
+        symbol: 'AAPL',
+        side: 'sell',
+        type: 'stop',
+        quantity: '10',
+        stopPrice: '185',
+      },
+    });
+    await waitFor('entry filled', () => lastState(r, 'mb') === 'filled');
+    expect(await r.venue.modify({ clientOrderId: 'mb:SL' }, { stopPrice: '187' })).toMatchObject({
+      kind: 'accepted',
+      venueOrderId: '3',
+    });
+    expect(r.sim.orders().find((o) => o.orderId === 3)).toMatchObject({
+      auxPrice: 187,
+      parentId: 1,
+      ocaGroup: 'braid-mb',
+    });
+    r.sim.setPrice('AAPL', 186.5);
+    await waitFor(
+      'stop filled, target cancelled',
+      () => lastState(r, 'mb:SL') === 'filled' && lastState(r, 'mb:TP') === 'cancelled',
+    );
+    expect(r.fills().map((f) => [f.clientOrderId, f.price])).toEqual([
+      ['mb', '190'],
+      ['mb:SL', '186.5'],
+    ]);
+  });
+
   it('modify in place: placeOrder again under the same orderId with the new limit', async () => {
     const r = await rig();
     await r.venue.submit({
