@@ -26,15 +26,13 @@ describe("the host's lesson book is a view of the engine's lessons", () => {
       close: '100',
       volume: '1000000',
     });
+    // A plan after each bar, its position closed after the next: entries alternate between the venues.
     let t = 0;
     engine.onBar(bar(t++));
     for (let i = 0; i < 30; i++) {
-      engine.submitPlan(
-        { id: `p${i}`, symbol: 'AAA', side: 'buy', quantity: 1 },
-        T0 + t * STEP - 1000 + STEP,
-      );
+      engine.submitPlan({ id: `p${i}`, symbol: 'AAA', side: 'buy', quantity: 1 }, T0 + (t - 1) * STEP + 1000);
       engine.onBar(bar(t++));
-      engine.closePosition('AAA', T0 + t * STEP + 1000);
+      engine.closePosition('AAA', T0 + (t - 1) * STEP + 1000);
       engine.onBar(bar(t++));
     }
     const book = engineLessonBook(engine, () => T0 + t * STEP);

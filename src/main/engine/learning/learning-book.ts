@@ -242,10 +242,16 @@ export class LearningBook {
     const arrival = this.pending.arrival[order.id];
     delete this.pending.arrival[order.id];
     if (arrival === undefined || this.strands.has(order.id)) return;
-    // Fills are appended in time order and an order's come after it was made: read back from the end.
+    // An order's fills are recent: read back from the end until they add up to what the order filled.
     const mine: FillRecord[] = [];
-    for (let i = fills.length - 1; i >= 0 && fills[i]!.time >= order.createdAt; i--)
-      if (fills[i]!.orderId === order.id) mine.push(fills[i]!);
+    const want = dec(order.filledQuantity);
+    let got = dec(0);
+    for (let i = fills.length - 1; i >= 0 && got.lt(want); i--) {
+      const f = fills[i]!;
+      if (f.orderId !== order.id) continue;
+      mine.push(f);
+      got = got.plus(f.quantity);
+    }
     mine.reverse();
     const filled = mine.reduce((a, f) => a.plus(f.quantity), dec(0));
     const fees = mine.reduce((a, f) => a.plus(f.fee), dec(0));
