@@ -47,6 +47,7 @@ export interface Seen {
     kind: 'price' | 'size';
   }>;
   marketDataTypes: Array<{ reqId: number; type: number }>;
+  snapshotEnds: number[];
   contracts: Array<{ reqId: number; details: ContractDetails }>;
   contractEnds: number[];
   currentTimes: number[];
@@ -83,6 +84,7 @@ export function ibClient(port: number, clientId: number): TestClient {
     openOrderEnds: 0,
     ticks: [],
     marketDataTypes: [],
+    snapshotEnds: [],
     contracts: [],
     contractEnds: [],
     currentTimes: [],
@@ -147,6 +149,7 @@ export function ibClient(port: number, clientId: number): TestClient {
   api.on(EventName.marketDataType, (reqId: number, type: number) =>
     seen.marketDataTypes.push({ reqId, type }),
   );
+  api.on(EventName.tickSnapshotEnd, (reqId: number) => seen.snapshotEnds.push(reqId));
   api.on(EventName.contractDetails, (reqId: number, details: ContractDetails) =>
     seen.contracts.push({ reqId, details }),
   );
