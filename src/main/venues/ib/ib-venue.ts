@@ -558,7 +558,7 @@ export class IbVenue implements LiveVenue {
       return;
     }
     if (code === ORDER_CANCELLED) {
-      known.status = known.filled > 0 || known.status !== 'ApiPending' ? 'Cancelled' : 'Cancelled';
+      known.status = 'Cancelled';
       if (ack?.forCancel)
         this.acks.settle(id, { kind: 'accepted', venueOrderId: String(id), time: this.clock() });
       else if (ack)
