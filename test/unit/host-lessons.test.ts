@@ -35,6 +35,15 @@ describe("the host's lesson book is a view of the engine's lessons", () => {
       engine.closePosition('AAA', T0 + (t - 1) * STEP + 1000);
       engine.onBar(bar(t++));
     }
+    // The Execution quality view: per venue and order type, entries and exits alike.
+    const quality = engine.snapshot().learning!.quality;
+    // 30 entries and 30 exits; a sell pays its venue's slippage as a buy does.
+    expect(quality.map((q) => [q.venue, q.orderType, Math.round(q.meanSlippageBps * 1e6) / 1e6])).toEqual([
+      ['paper', 'market', 2],
+      ['paper-b', 'market', 12],
+    ]);
+    expect(quality[0]!.n + quality[1]!.n).toBe(60);
+    expect(quality[0]!.ci95).toEqual([2, 2]);
     const book = engineLessonBook(engine, () => T0 + t * STEP);
     const [lesson] = book.list();
     expect(lesson).toMatchObject({ id: 'prefer_venue:paper|market|AAA|*|*', enabled: true });

@@ -1,7 +1,9 @@
 // The views the outside world reads: the snapshot a client starts from, and the position events that
 // patch it (built only when someone listens).
+
 import { DEFAULT_LOT, DEFAULT_TICK } from '../../../shared/domain/config.ts';
 import type { EngineSnapshot } from '../../../shared/domain/engine-view.ts';
+import { qualityRows } from '../learning/quality.ts';
 import type { EngineParts } from '../parts.ts';
 import { computeMetrics } from '../portfolio/metrics.ts';
 
@@ -46,6 +48,17 @@ export class Views {
       metrics: computeMetrics(this.p.store.trades, this.p.portfolio.curve),
       lastPrices: Object.fromEntries(this.p.portfolio.lastClose),
       instruments: this.instruments(),
+      // Only with a learning config: a snapshot without one reads as it always did.
+      ...(this.p.learning
+        ? {
+            learning: {
+              enabled: this.p.learning.config.enabled,
+              lessons: this.p.learning.allLessons(),
+              quality: qualityRows(this.p.learning.allStrands()),
+              evaluation: this.p.learning.evaluation(),
+            },
+          }
+        : {}),
     };
   }
 
