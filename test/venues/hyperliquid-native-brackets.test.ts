@@ -47,7 +47,9 @@ class EngineStandIn {
   readonly status = new Map<string, string>();
   private readonly booked = new Set<string>();
   private exitsPlaced = false;
-  constructor(private readonly bridge: ExecutionBridge) {
+  private readonly bridge: ExecutionBridge;
+  constructor(bridge: ExecutionBridge) {
+    this.bridge = bridge;
     bridge.onEvent((e) => this.on(e));
   }
 

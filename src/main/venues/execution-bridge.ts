@@ -92,9 +92,6 @@ export class ExecutionBridge implements Venue {
   /** Spot without one-cancels-other or reduce-only (Kraken): a resting stop holds the coins a resting
    *  take-profit would need, so the engine holds the take-profit itself. */
   readonly exitLegsShareBalance: boolean;
-  /** The venue holds a bracket itself: the engine journals an entry's exits with it and attaches them
-   *  (`bracket`), and the bridge sends the three as one (bridge/native-brackets.ts). */
-  readonly nativeBrackets: boolean;
 
   private readonly live: LiveVenue;
   private readonly now: () => number;
@@ -118,7 +115,6 @@ export class ExecutionBridge implements Venue {
     this.name = options.live.name;
     const can = options.live.capabilities;
     this.exitLegsShareBalance = !can.oco && !can.reduceOnly;
-    this.nativeBrackets = can.nativeBrackets && typeof options.live.submitBracket === 'function';
     this.now = options.now;
     const timers = options.timers ?? realTimers;
     const random = options.random ?? Math.random;
@@ -169,6 +165,13 @@ export class ExecutionBridge implements Venue {
       this.recogniseChild(e);
       this.reports.onLive(e);
     });
+  }
+
+  /** The venue holds a bracket itself: the engine journals an entry's exits with it and attaches them
+   *  (`bracket`), and the bridge sends the three as one (bridge/native-brackets.ts). Asked each time: the
+   *  registry's seat may put another adapter behind the bridge. */
+  get nativeBrackets(): boolean {
+    return this.live.capabilities.nativeBrackets && typeof this.live.submitBracket === 'function';
   }
 
   // ---------------------------------------------------------------------------- engine port
