@@ -106,3 +106,28 @@ export function createCredentialVault(options: {
     },
   };
 }
+
+/** The venues whose credentials the vault holds, and the environment names the engine reads them from
+ *  (venues.md "Credentials"; the Venues panel's two fields are apiKey and apiSecret whatever the venue). */
+export const VAULT_ENV: ReadonlyArray<readonly [venue: string, key: string, secret: string]> = [
+  ['kraken', 'BRAID_KRAKEN_API_KEY', 'BRAID_KRAKEN_API_SECRET'],
+  ['hyperliquid', 'BRAID_HYPERLIQUID_ACCOUNT', 'BRAID_HYPERLIQUID_PRIVATE_KEY'],
+];
+
+/** The stored pairs as the engine host's environment at start; a venue the vault cannot read is said in
+ *  `problems` (never with its values) and left out. */
+export async function credentialEnv(
+  vault: Pick<CredentialVault, 'get'>,
+): Promise<{ env: Record<string, string>; problems: string[] }> {
+  const env: Record<string, string> = {};
+  const problems: string[] = [];
+  for (const [venue, keyName, secretName] of VAULT_ENV) {
+    const stored = await vault.get(venue);
+    if (!stored.ok) problems.push(`${venue} credentials: ${stored.error.message}`);
+    else if (stored.value) {
+      env[keyName] = stored.value.apiKey;
+      env[secretName] = stored.value.apiSecret;
+    }
+  }
+  return { env, problems };
+}

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session } from 'electron';
-import { createCredentialVault } from './credential-vault.ts';
+import { createCredentialVault, credentialEnv } from './credential-vault.ts';
 import type { HostHandle } from './host/types.ts';
 import hostWorkerPath from './host/worker.ts?modulePath';
 import { startHostWorker } from './host/worker-client.ts';
@@ -55,12 +55,6 @@ if (!app.requestSingleInstanceLock()) app.quit();
 
 let host: HostHandle | null = null;
 const inboxes: Inbox[] = [];
-
-/** The venues whose credentials the vault holds, and the environment names the engine reads them from. */
-const VAULT_ENV: ReadonlyArray<readonly [string, string, string]> = [
-  ['kraken', 'BRAID_KRAKEN_API_KEY', 'BRAID_KRAKEN_API_SECRET'],
-  ['hyperliquid', 'BRAID_HYPERLIQUID_ACCOUNT', 'BRAID_HYPERLIQUID_PRIVATE_KEY'],
-];
 let window: BrowserWindow | null = null;
 const disposers: Array<() => void> = [];
 
@@ -107,16 +101,10 @@ async function start(): Promise<void> {
     path: join(app.getPath('userData'), 'venue-credentials.json'),
     safeStorage,
   });
-  const env: Record<string, string | undefined> = { ...process.env };
-  // Each venue's pair under the names the headless engine reads (venues.md "Credentials").
-  for (const [venue, keyName, secretName] of VAULT_ENV) {
-    const stored = await vault.get(venue);
-    if (!stored.ok) console.error(`braid: ${venue} credentials: ${stored.error.message}`);
-    else if (stored.value) {
-      env[keyName] = stored.value.apiKey;
-      env[secretName] = stored.value.apiSecret;
-    }
-  }
+  // Each venue's stored pair under the names the headless engine reads.
+  const stored = await credentialEnv(vault);
+  for (const problem of stored.problems) console.error(`braid: ${problem}`);
+  const env: Record<string, string | undefined> = { ...process.env, ...stored.env };
   const started = await startHostWorker(
     hostWorkerPath,
     {

@@ -3,7 +3,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCredentialVault, type SafeStorageLike } from '../../src/main/credential-vault.ts';
+import {
+  createCredentialVault,
+  credentialEnv,
+  type SafeStorageLike,
+} from '../../src/main/credential-vault.ts';
+import { err, ok } from '../../src/shared/result.ts';
 
 /** A stand-in for safeStorage: reverses and tags the bytes, so sealed text never equals the clear text. */
 function stubStorage(backend = 'gnome_libsecret', available = true): SafeStorageLike & { sealed: number } {
@@ -81,5 +86,36 @@ describe('the credential vault', () => {
     });
     const r = await other.get('kraken');
     expect(r.ok ? null : r.error.code).toBe('credentials_unreadable');
+  });
+});
+
+describe("the vault at the app's start", () => {
+  it("gives the engine every stored venue under the names it reads, Hyperliquid's as account and key", async () => {
+    const env = await credentialEnv({
+      get: async (venue) =>
+        venue === 'kraken'
+          ? ok({ apiKey: 'K-KEY', apiSecret: 'K-SECRET' })
+          : ok({ apiKey: '0xabc', apiSecret: '0xprivate' }),
+    });
+    expect(env).toEqual({
+      env: {
+        BRAID_KRAKEN_API_KEY: 'K-KEY',
+        BRAID_KRAKEN_API_SECRET: 'K-SECRET',
+        BRAID_HYPERLIQUID_ACCOUNT: '0xabc',
+        BRAID_HYPERLIQUID_PRIVATE_KEY: '0xprivate',
+      },
+      problems: [],
+    });
+  });
+
+  it('leaves out a venue with none stored, and says which one it cannot read without its values', async () => {
+    const env = await credentialEnv({
+      get: async (venue) =>
+        venue === 'kraken' ? ok(null) : err('vault_unreadable', 'the vault cannot be decrypted'),
+    });
+    expect(env).toEqual({
+      env: {},
+      problems: ['hyperliquid credentials: the vault cannot be decrypted'],
+    });
   });
 });
