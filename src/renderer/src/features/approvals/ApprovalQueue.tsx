@@ -1,6 +1,7 @@
-// Plans waiting for the operator: the engine's own size and risk, score and an expiry countdown on
-// engine time. Approve is disabled while trading is blocked (HALTED, or the engine link down), and the
-// queue says why. Keyboard: arrows move the selection, A approves, R rejects (focus the queue first).
+// Plans waiting for the operator: the engine's own size and risk, the curators' score (its breakdown in
+// the tooltip; a plan not scored shows its confidence) and an expiry countdown on engine time. Approve
+// is disabled while trading is blocked (HALTED, or the engine link down), and the queue says why.
+// Keyboard: arrows move the selection, A approves, R rejects (focus the queue first).
 import { type KeyboardEvent, memo, useEffect } from 'react';
 import * as fmt from '../../lib/format.ts';
 import { usePlanLabel, useTick } from '../../lib/view-hooks.ts';
@@ -12,6 +13,7 @@ import { selectSymbol, useUi } from '../../store/ui.ts';
 import { Cell, type Column, DataGrid, GridRow, type RowProps } from '../blotter/DataGrid.tsx';
 import { Panel } from '../shell/Panel.tsx';
 import { planRisk, planSize, riskPctOfEquity } from './risk.ts';
+import { scoreCell } from './score-view.ts';
 import './approvals.css';
 
 const COLUMNS: readonly Column[] = [
@@ -54,6 +56,7 @@ const PlanRow = memo(function PlanRow({ id, rowIndex, top }: RowProps) {
   const risk = planRisk(plan);
   const riskPct = riskPctOfEquity(risk, equity);
   const estimate = size?.estimated ? ESTIMATE : undefined;
+  const score = scoreCell(plan);
   return (
     <GridRow
       id={rowDomId(id)}
@@ -90,7 +93,9 @@ const PlanRow = memo(function PlanRow({ id, rowIndex, top }: RowProps) {
         {size?.estimated && risk !== null ? '\u2248' : ''}
         {fmt.money(risk)}
       </Cell>
-      <Cell align="right">{fmt.score(input.confidence)}</Cell>
+      <Cell align="right" className={score.scored ? 'scored' : undefined} title={score.title}>
+        {score.text}
+      </Cell>
       <Cell align="right">
         <Countdown expiresAt={input.expiresAt} />
       </Cell>
