@@ -9,7 +9,7 @@ import { DEFAULT_TICK, type LearningConfig } from '../../../shared/domain/config
 import { dec, str } from '../../../shared/domain/decimal.ts';
 import type { Bar } from '../../../shared/domain/instrument.ts';
 import type { LearningEvaluation, LessonState, LessonView } from '../../../shared/domain/learning.ts';
-import type { FillRecord, OrderRecord } from '../../../shared/domain/order.ts';
+import type { FillRecord, OrderAdvice, OrderRecord } from '../../../shared/domain/order.ts';
 import type { PlanInput } from '../../../shared/domain/plan.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import { deriveLessons, keyParts } from './lessons.ts';
@@ -149,6 +149,14 @@ export class LearningBook {
 
   /** The entry as the advice shapes it: a market entry on a venue with an active marketable-limit lesson
    *  goes as a limit that far through the last close (never a bigger size, never past a limit). */
+  /** The order's advice as its intent records it (OrderRecord.advice): absent on the baseline arm
+   *  (no lesson covers the plan: it went as with learning off). */
+  adviceFor(planId: string): OrderAdvice | undefined {
+    const a = this.pending.assignments[planId];
+    if (a === undefined || a.arm === 'baseline') return undefined;
+    return { arm: a.arm, propensity: a.propensity, lessons: a.lessons.map((l) => ({ ...l })) };
+  }
+
   shapeEntry(
     planId: string,
     order: Pick<OrderRecord, 'symbol' | 'side' | 'type' | 'venue'>,

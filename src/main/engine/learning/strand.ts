@@ -1,6 +1,6 @@
 // A strand: one record per finished execution (learning.md "Strand"), with the measures of measures.ts.
 import type { LessonEffect } from '../../../shared/domain/learning.ts';
-import type { OrderRole, OrderType } from '../../../shared/domain/order.ts';
+import type { AppliedLesson, OrderRole, OrderType } from '../../../shared/domain/order.ts';
 import type { Side } from '../../../shared/domain/plan.ts';
 
 /** How an order's venue and type were chosen: the control arm, uniform exploration, a lesson's advice,
@@ -8,12 +8,7 @@ import type { Side } from '../../../shared/domain/plan.ts';
 export type Arm = 'holdout' | 'explore' | 'advised' | 'baseline';
 
 /** A lesson applied to an order, as its journaled intent records it (before the venue sees it). */
-export interface LessonApplied {
-  id: string;
-  effect: LessonEffect['kind'];
-  before: string;
-  after: string;
-}
+export type LessonApplied = AppliedLesson;
 
 export interface Strand {
   orderId: string;

@@ -308,7 +308,7 @@ export class OrderRouter {
         : null;
     const sentType = advice?.type ?? type;
     const sentPrice = advice?.price ?? price;
-    const lessonsApplied = advice && advice.lessons.length > 0 ? { lessonsApplied: advice.lessons } : {};
+    const recorded = advice ? this.learning!.adviceFor(plan.id) : undefined;
     return {
       id: `${key}${n}`,
       planId: plan.id,
@@ -325,8 +325,8 @@ export class OrderRouter {
       createdAt: this.clock.time,
       updatedAt: this.clock.time,
       ...extra,
-      ...lessonsApplied,
-    } as OrderRecord;
+      ...(recorded ? { advice: recorded } : {}),
+    };
   }
 
   /** Records an order the engine holds (`held`): journaled with the other orders, never at a venue until

@@ -2,6 +2,7 @@
 // digits, times as ISO 8601 UTC with milliseconds. Everything but `run` is a function of the inputs.
 import { num10 } from '../../../shared/domain/decimal.ts';
 import type { EngineSnapshot } from '../../../shared/domain/engine-view.ts';
+import type { OrderRecord } from '../../../shared/domain/order.ts';
 import type { DayTrade } from '../../../shared/domain/portfolio.ts';
 import { isoTime } from '../../../shared/domain/time.ts';
 import type { EngineNote } from '../engine.ts';
@@ -18,9 +19,9 @@ export interface ReportRun {
   seconds: number;
 }
 
-function lessonsOf(o: object): { lessonsApplied?: string[] } {
-  const applied = (o as { lessonsApplied?: Array<{ id: string }> }).lessonsApplied;
-  return applied && applied.length > 0 ? { lessonsApplied: applied.map((l) => l.id) } : {};
+function lessonsOf(o: OrderRecord): { lessonsApplied?: string[] } {
+  const applied = o.advice?.lessons ?? [];
+  return applied.length > 0 ? { lessonsApplied: applied.map((l) => l.id) } : {};
 }
 
 export function buildReport(
