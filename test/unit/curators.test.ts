@@ -1,6 +1,7 @@
 // The curators (execution, venue, risk, position), their weighted score, the weight book's bounded,
 // logged moves and the auto-approval threshold, with hand-computed figures.
 import { describe, expect, it } from 'vitest';
+import { type ArrivalFacts, arrivalInputs } from '../../src/main/engine/curators/arrival.ts';
 import { executionCurator } from '../../src/main/engine/curators/execution.ts';
 import { positionCurator } from '../../src/main/engine/curators/position.ts';
 import { riskCurator } from '../../src/main/engine/curators/risk.ts';
@@ -247,5 +248,49 @@ describe('the weight book moves only within bounds, each move logged', () => {
       position: 0,
     });
     expect(book.moves()).toHaveLength(3);
+  });
+});
+
+describe('the facts at a plan’s arrival become the curators’ inputs, exactly', () => {
+  const facts: ArrivalFacts = {
+    input: {
+      id: 'p1',
+      symbol: 'AAPL',
+      side: 'buy',
+      entry: { type: 'market' },
+      stopLoss: '90',
+      confidence: 0.9,
+    },
+    venue: 'paper',
+    quality: null,
+    preview: { quantity: '50', ref: '100' },
+    equity: '100000',
+    riskPct: '0.01',
+    maxPositionPct: '0.05',
+    inSymbol: [],
+    openPositions: 3,
+    maxOpenPositions: 10,
+  };
+  it('risk |100 - 90| x 50 = 500 of 100000 x 0.01 = 1000; flat in a 5000 limit, 3 of 10 open', () => {
+    const x = arrivalInputs(facts);
+    expect(x.risk).toEqual({ amount: '500', budget: '1000' });
+    expect(x.exposure).toEqual({
+      symbol: 'AAPL',
+      symbolNotional: '0',
+      symbolLimit: '5000',
+      openPositions: 3,
+      maxOpenPositions: 10,
+    });
+    // 0.9, 0.5 (venue unknown), 0.75, 0.7: (0.9 + 0.5 + 0.75 + 0.7) / 4 = 0.7125.
+    expect(scorePlan(x).total).toBe(0.7125);
+  });
+  it('a short of 10 at 250 is 2500 held; no stop leaves the risk unmeasured; no preview leaves it unknown', () => {
+    const held = arrivalInputs({ ...facts, inSymbol: [{ quantity: '-10', price: '250' }] });
+    expect(held.exposure?.symbolNotional).toBe('2500');
+    expect(positionCurator(held.exposure).value).toBe(0.5);
+    const { stopLoss: _, ...noStop } = facts.input;
+    expect(arrivalInputs({ ...facts, input: noStop }).risk).toEqual({ amount: null, budget: '1000' });
+    expect(arrivalInputs({ ...facts, preview: null }).risk).toBeNull();
+    expect(arrivalInputs({ ...facts, inSymbol: [{ quantity: 'x', price: '1' }] }).exposure).toBeNull();
   });
 });
