@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { regimeOf } from '../../src/main/engine/learning/learning-book.ts';
 import { deriveLessons } from '../../src/main/engine/learning/lessons.ts';
 import type { Strand } from '../../src/main/engine/learning/strand.ts';
 
@@ -87,5 +88,17 @@ describe('braids and lessons', () => {
     const [lesson] = deriveLessons([...market, ...limits], 20);
     expect(lesson!.effect).toEqual({ kind: 'marketable_limit', offsetBps: 5 });
     expect(lesson!.id).toBe('marketable_limit:paper|market|AAA|*|*');
+  });
+});
+
+describe('the volatility regime from recent bars', () => {
+  it('the last 5 bars against the last 50: quiet is low, wild is high, young is normal', () => {
+    const calm = Array.from({ length: 45 }, () => 10);
+    expect(regimeOf(calm.slice(0, 9))).toBe('normal');
+    expect(regimeOf([...calm, 10, 10, 10, 10, 10])).toBe('normal');
+    // Last five at 40 bps: mean of all (45 × 10 + 5 × 40) / 50 = 13; 40 / 13 > 1.5.
+    expect(regimeOf([...calm, 40, 40, 40, 40, 40])).toBe('high');
+    // Last five at 2 bps: all (450 + 10) / 50 = 9.2; 2 / 9.2 < 2/3.
+    expect(regimeOf([...calm, 2, 2, 2, 2, 2])).toBe('low');
   });
 });

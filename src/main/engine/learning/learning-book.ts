@@ -33,10 +33,12 @@ export interface Assignment {
 
 export interface LearningState {
   decision: Record<string, string>;
-  arrival: Record<string, { price: string; time: number }>;
+  arrival: Record<string, { price: string; time: number; regime?: Regime }>;
   assignments: Record<string, Assignment>;
   /** Strands waiting for their 1- and 5-bar markouts: bars of their symbol seen since they ended. */
   markouts: Record<string, number>;
+  /** Each symbol's last bars' (high − low) / close, in bps (the volatility regime). */
+  ranges?: Record<string, number[]>;
   /** Orders that ended, their strand still to write: a fill is booked after its order's status moves,
    *  so the strand is written at the next step (a bar, a plan, a view). */
   ended?: string[];
@@ -44,7 +46,14 @@ export interface LearningState {
 
 export const learningStateSchema = z.strictObject({
   decision: z.record(z.string(), z.string()),
-  arrival: z.record(z.string(), z.strictObject({ price: z.string(), time: z.number() })),
+  arrival: z.record(
+    z.string(),
+    z.strictObject({
+      price: z.string(),
+      time: z.number(),
+      regime: z.enum(['low', 'normal', 'high']).optional(),
+    }),
+  ),
   assignments: z.record(
     z.string(),
     z.strictObject({
@@ -63,7 +72,26 @@ export const learningStateSchema = z.strictObject({
   ),
   markouts: z.record(z.string(), z.number().int().nonnegative()),
   ended: z.array(z.string()).optional(),
+  ranges: z.record(z.string(), z.array(z.number())).optional(),
 });
+
+export type Regime = 'low' | 'normal' | 'high';
+
+/** Bars of range kept per symbol, and the recent ones compared with them. */
+const RANGE_BARS = 50;
+const RECENT_BARS = 5;
+
+/** The volatility regime from recent bars: the mean (high − low) / close of the last 5 bars against
+ *  that of the last 50: under two thirds of it low, over one and a half times high; normal before 10
+ *  bars. */
+export function regimeOf(ranges: readonly number[] | undefined): Regime {
+  if (!ranges || ranges.length < 10) return 'normal';
+  const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const all = mean(ranges);
+  if (all === 0) return 'normal';
+  const ratio = mean(ranges.slice(-RECENT_BARS)) / all;
+  return ratio < 2 / 3 ? 'low' : ratio > 1.5 ? 'high' : 'normal';
+}
 
 /** What the book reads from the engine's records. */
 export interface StrandSource {
@@ -212,7 +240,12 @@ export class LearningBook {
   orderSent(order: OrderRecord, now: number): void {
     if (this.pending.arrival[order.id] !== undefined) return;
     const close = this.closes.get(order.symbol);
-    if (close !== undefined) this.pending.arrival[order.id] = { price: close, time: now };
+    if (close !== undefined)
+      this.pending.arrival[order.id] = {
+        price: close,
+        time: now,
+        regime: regimeOf(this.pending.ranges?.[order.symbol]),
+      };
   }
 
   onBar(bar: Bar): void {
@@ -235,6 +268,15 @@ export class LearningBook {
       this.pending.markouts[id] = n;
     }
     this.closes.set(bar.symbol, bar.close);
+    const close = Number(bar.close);
+    if (close > 0) {
+      this.pending.ranges ??= {};
+      const list = this.pending.ranges[bar.symbol] ?? [];
+      // Rounded: the checkpoint's JSON reads back the same number.
+      list.push(Math.round(((Number(bar.high) - Number(bar.low)) / close) * 1e4 * 1e6) / 1e6);
+      if (list.length > RANGE_BARS) list.shift();
+      this.pending.ranges[bar.symbol] = list;
+    }
   }
 
   /** An order reached a terminal state: its strand is written at the next step. */
@@ -280,7 +322,7 @@ export class LearningBook {
       role: order.role,
       status: order.status,
       timeBucket: new Date(arrival.time).getUTCHours(),
-      regime: 'normal',
+      regime: arrival.regime ?? 'normal',
       day: new Date(now).toISOString().slice(0, 10),
       sentAt: arrival.time,
       endedAt: now,
@@ -444,6 +486,8 @@ export class LearningBook {
       arrival: s.arrival,
       assignments: s.assignments,
       markouts: s.markouts,
+      ...(s.ranges ? { ranges: s.ranges } : {}),
+      ...(s.ended ? { ended: s.ended } : {}),
     });
     this.closes.clear();
     for (const [k, v] of Object.entries(s.closes ?? {})) this.closes.set(k, v);
