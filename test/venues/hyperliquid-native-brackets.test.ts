@@ -92,6 +92,74 @@ class EngineStandIn {
   }
 }
 
+async function rig() {
+  const sim = await startHyperliquidSim({ prices: { BTC: { bid: 89_999, ask: 90_000, mark: 90_000 } } });
+  toClose.push(() => sim.close());
+  const venue = new HyperliquidVenue({
+    url: sim.url,
+    walletAddress: sim.account,
+    privateKey: sim.agentKey,
+    pollMs: NEVER,
+    fullPollMs: NEVER,
+    timeoutMs: 2_000,
+    deadManSeconds: 0,
+    random: () => 0,
+  });
+  toClose.push(() => venue.disconnect());
+  expect(await venue.connect()).toEqual({ ok: true, value: null });
+  return { sim, venue, live: withNativeBrackets(venue) };
+}
+
+const bracketOf = (quantity: string) => {
+  const leg = { symbol: BTC, side: 'sell' as const, quantity, reduceOnly: true };
+  return {
+    entry: {
+      clientOrderId: 'Q1:E1',
+      symbol: BTC,
+      side: 'buy' as const,
+      type: 'limit' as const,
+      quantity,
+      price: '89500',
+    },
+    stopLoss: { ...leg, clientOrderId: 'Q1:SL1', type: 'stop' as const, stopPrice: '88000' },
+    takeProfit: { ...leg, clientOrderId: 'Q1:TP1', type: 'limit' as const, price: '92000' },
+  };
+};
+
+describe('Hyperliquid normalTpsl at the adapter and the simulator', () => {
+  it('one outcome per leg; the entry cancelled unfilled takes its children with it', async () => {
+    const { sim, live } = await rig();
+    const out = await live.submitBracket!(bracketOf('0.01'));
+    expect([out.entry.kind, out.stopLoss.kind, out.takeProfit.kind]).toEqual([
+      'accepted',
+      'accepted',
+      'accepted',
+    ]);
+    const ids = [out.entry, out.takeProfit, out.stopLoss].map((o) =>
+      o.kind === 'accepted' ? o.venueOrderId : '',
+    );
+    expect(sim.orders().map((o) => String(o.oid))).toEqual(ids);
+    expect(sim.orders().map((o) => o.status)).toEqual(['open', 'open', 'open']);
+    expect((await live.cancel({ clientOrderId: 'Q1:E1' })).kind).toBe('accepted');
+    expect(sim.orders().map((o) => o.status)).toEqual(['canceled', 'canceled', 'canceled']);
+  });
+
+  it('a parent filled in part, then cancelled: its children rest for what it filled', async () => {
+    const { sim, live } = await rig();
+    const out = await live.submitBracket!(bracketOf('0.03'));
+    expect(out.entry.kind).toBe('accepted');
+    sim.fill(cloidOf('Q1:E1'), '0.01');
+    expect((await live.cancel({ clientOrderId: 'Q1:E1' })).kind).toBe('accepted');
+    const [entry, tp, sl] = sim.orders();
+    expect(entry!.status).toBe('canceled');
+    expect([tp!.status, tp!.sz, sl!.status, sl!.sz]).toEqual(['open', '0.01', 'open', '0.01']);
+    // The mark falls through the stop: it fills 0.01; the take-profit is cancelled by the venue.
+    sim.setPrice('BTC', { bid: 87_900, ask: 87_901, mark: 87_900 });
+    expect(sim.orders().map((o) => o.status)).toEqual(['canceled', 'canceled', 'filled']);
+    expect(sim.positions().filter((p) => !dec(p.szi).eq(0))).toEqual([]);
+  });
+});
+
 describe('Hyperliquid native brackets (normalTpsl) through the bridge and ccxt', () => {
   it('one action of three orders; the entry fills; the take-profit triggers and Hyperliquid cancels the stop; flat, one fill per leg', async () => {
     const sim = await startHyperliquidSim({ prices: { BTC: { bid: 89_999, ask: 90_000, mark: 90_000 } } });
