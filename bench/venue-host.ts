@@ -1,5 +1,5 @@
-// The engine host of `braid serve --config FILE` with a live venue (venues.kraken, venues.hyperliquid or
-// both), built in process for the venue bench: the same modules in the same order as
+// The engine host of `braid serve --config FILE` with live venues (venues.kraken, venues.hyperliquid,
+// venues.ib, any of them), built in process for the venue bench: the same modules in the same order as
 // src/main/host/boot.ts (parseConfig, the adapter with credentials read from the environment,
 // createVenueRegistry, createEngine on an on-disk journal with the registry's execution bridges,
 // createHost, registry.start). Differences, and why:
@@ -10,6 +10,13 @@
 // - Hyperliquid: boot.ts does not build it yet, so the adapter is built here from venues.hyperliquid
 //   (url, testnet, pollMs, marketSlippage) and BRAID_HYPERLIQUID_PRIVATE_KEY / BRAID_HYPERLIQUID_ACCOUNT
 //   (spec/venues.md "Credentials"; src has no reader for them yet), the way boot.ts builds Kraken's.
+// - Interactive Brokers: boot.ts does not build it yet either, so the adapter is built here from venues.ib
+//   (host, port, clientId, account) with an order-id mark in memory (memoryIdStore: the journal-backed
+//   store is the lead's to wire), the bench's symbols for its contract details, and the bench's pacing
+//   (the adapter's 40 messages a second would pace 1,000 orders to 25 ms each). The socket API needs no
+//   credentials.
+// - Quotes: every `pollMs` of the Kraken/Hyperliquid adapters as in boot.ts, or once a minute when only
+//   IB is configured (IB has no poll; each round of quotes is a reqMktData on the wire).
 // Not here: the worker thread and HTTP/WebSocket hop of `braid serve` (the host runs on the bench's thread).
 import { parseConfig } from '../src/main/engine/config.ts';
 import { exportTrades } from '../src/main/engine/history/hash-chain.ts';
@@ -19,6 +26,8 @@ import { createHost } from '../src/main/host/host.ts';
 import type { HostHandle } from '../src/main/host/types.ts';
 import { krakenCredentialsFromEnv } from '../src/main/venues/credentials.ts';
 import { HyperliquidVenue } from '../src/main/venues/hyperliquid/hyperliquid-venue.ts';
+import { createIbVenue, type IbVenue } from '../src/main/venues/ib/ib-venue.ts';
+import { memoryIdStore } from '../src/main/venues/ib/order-ids.ts';
 import { KrakenVenue } from '../src/main/venues/kraken/kraken-venue.ts';
 import type { KrakenLimits } from '../src/main/venues/kraken/rate-budget.ts';
 import { createVenueRegistry } from '../src/main/venues/registry.ts';
@@ -60,6 +69,7 @@ export interface BenchHost {
   /** The host's adapters, for a poll on demand (the bench's waits; the poll timers are set long). */
   kraken: KrakenVenue | null;
   hyperliquid: HyperliquidVenue | null;
+  ib: IbVenue | null;
   /** A command through the host, as a transport sends it; a refusal rejects. */
   command<T>(name: string, args: unknown): Promise<T>;
   /** The plan's entry order once the engine has it in `status`; start it before the command that leads there. */
@@ -69,7 +79,7 @@ export interface BenchHost {
 }
 
 export interface BenchHostOptions {
-  /** Raw config JSON, as `--config FILE` gives it; must name venues.kraken or venues.hyperliquid. */
+  /** Raw config JSON, as `--config FILE` gives it; must name venues.kraken, venues.hyperliquid or venues.ib. */
   config: unknown;
   /** The journal file (SQLite, WAL, synchronous FULL). */
   journalPath: string;
@@ -81,6 +91,10 @@ export interface BenchHostOptions {
   krakenLimits?: KrakenLimits;
   /** Hyperliquid's weight a minute (see above). */
   hyperliquidWeightPerMinute?: number;
+  /** IB's outbound messages a second (see above). */
+  ibMessagesPerSecond?: number;
+  /** The stocks IB's adapter reads contract details for (its instruments). Default AAPL. */
+  ibSymbols?: string[];
   /** The bench's clock: when an engine event was seen. */
   now: () => number;
   log: (line: string) => void;
@@ -94,13 +108,17 @@ export function startBenchHost(options: BenchHostOptions): Result<BenchHost> {
   } catch (e) {
     return err('invalid_config', e instanceof Error ? e.message : String(e));
   }
-  const { kraken, hyperliquid } = config.venues;
-  if (!kraken && !hyperliquid)
-    return err('invalid_config', 'the bench config names neither venues.kraken nor venues.hyperliquid');
+  const { kraken, hyperliquid, ib } = config.venues;
+  if (!kraken && !hyperliquid && !ib)
+    return err(
+      'invalid_config',
+      'the bench config names none of venues.kraken, venues.hyperliquid, venues.ib',
+    );
   const liveVenues: LiveVenue[] = [];
   const credentials: Record<string, 'set'> = {};
   let krakenVenue: KrakenVenue | null = null;
   let hyperliquidVenue: HyperliquidVenue | null = null;
+  let ibVenue: IbVenue | null = null;
   if (kraken) {
     const keys = krakenCredentialsFromEnv(options.env);
     if (!keys.ok) return err('no_credentials', keys.message);
@@ -138,7 +156,23 @@ export function startBenchHost(options: BenchHostOptions): Result<BenchHost> {
     liveVenues.push(hyperliquidVenue);
     credentials.hyperliquid = 'set';
   }
-  const pollMs = Math.min(...[kraken?.pollMs, hyperliquid?.pollMs].filter((x) => x !== undefined));
+  if (ib) {
+    ibVenue = createIbVenue({
+      host: ib.host,
+      port: ib.port,
+      clientId: ib.clientId,
+      ...(ib.account !== undefined ? { account: ib.account } : {}),
+      idStore: memoryIdStore(),
+      ...(options.ibSymbols ? { symbols: options.ibSymbols } : {}),
+      ...(options.ibMessagesPerSecond !== undefined
+        ? { messagesPerSecond: options.ibMessagesPerSecond }
+        : {}),
+    });
+    liveVenues.push(ibVenue);
+    credentials.ib = 'set';
+  }
+  const polled = [kraken?.pollMs, hyperliquid?.pollMs].filter((x) => x !== undefined);
+  const pollMs = polled.length > 0 ? Math.min(...polled) : 60_000;
   const registry = createVenueRegistry({
     config,
     liveVenues,
@@ -204,6 +238,7 @@ export function startBenchHost(options: BenchHostOptions): Result<BenchHost> {
     engine,
     kraken: krakenVenue,
     hyperliquid: hyperliquidVenue,
+    ib: ibVenue,
     command,
     entryReaches,
     close: async () => {

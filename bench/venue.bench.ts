@@ -1,6 +1,7 @@
-// What Braid adds to an order on its way to a venue, beside ccxt's own cost, in one run: Kraken (this
-// file) and Hyperliquid (bench/venue-hyperliquid.ts, which says what differs there), each against its
-// simulator on 127.0.0.1, one section after the other on one clock. Kraken's three paths, interleaved
+// What Braid adds to an order on its way to a venue, beside the venue library's own cost, in one run:
+// Kraken (this file), Hyperliquid (bench/venue-hyperliquid.ts) and Interactive Brokers (bench/venue-ib.ts,
+// last: beside @stoqey/ib's placeOrder), each file saying what differs there, each against its simulator
+// on 127.0.0.1, one section after the other. Kraken's three paths, interleaved
 // (each iteration rotates which goes first, so drift such as GC and the growing book falls on all alike):
 //   approval -> wire   the trader's approval: `approve` (the approve-plan command) entering the engine
 //                      host as `braid serve` builds it (bench/venue-host.ts): command validation, engine,
@@ -15,7 +16,7 @@
 // "answer" columns run to the answer: for the approval, the engine's order event `accepted` (Kraken's
 // answer through the bridge into the journal); for the others, the call's resolution.
 //
-//   node bench/venue.bench.ts [ORDERS=1000] [WARMUP=50] [--venue kraken|hyperliquid|all]   (default all)
+//   node bench/venue.bench.ts [ORDERS=1000] [WARMUP=50] [--venue kraken|hyperliquid|ib|all]   (default all)
 //
 // Kraken's settings, and why:
 // - Config: approval manual (plans wait in the queue), account cash 10,000,000 (the simulator's USD),
@@ -47,8 +48,9 @@ import { waitFor } from '../test/helpers/wait.ts';
 import { startKrakenSim } from '../test/venues/kraken/simulator.ts';
 import { type Sample, sampleOf, startBenchHost } from './venue-host.ts';
 import { benchHyperliquid } from './venue-hyperliquid.ts';
+import { benchIb, printIb } from './venue-ib.ts';
 
-const VENUES = ['kraken', 'hyperliquid', 'all'] as const;
+const VENUES = ['kraken', 'hyperliquid', 'ib', 'all'] as const;
 const args = process.argv.slice(2);
 const venueAt = args.indexOf('--venue');
 const venueArg = venueAt >= 0 ? args[venueAt + 1] : 'all';
@@ -344,7 +346,8 @@ function printSection(
   if (run.hostLog.length > 0) console.log(`host said:\n${run.hostLog.join('\n')}`);
 }
 
-if (venueArg !== 'hyperliquid') {
+const asked = (venue: string) => venueArg === venue || venueArg === 'all';
+if (asked('kraken')) {
   const run = await benchKraken();
   printSection(
     'Kraken',
@@ -353,7 +356,7 @@ if (venueArg !== 'hyperliquid') {
     run.requests.map((r) => r.path),
   );
 }
-if (venueArg !== 'kraken') {
+if (asked('hyperliquid')) {
   if (venueArg === 'all') console.log('');
   const run = await benchHyperliquid({ orders: ORDERS, warmup: WARMUP, now });
   printSection(
@@ -363,4 +366,8 @@ if (venueArg !== 'kraken') {
     run.requests.map((r) => `${r.endpoint}:${r.type ?? '?'}`),
     run.signing,
   );
+}
+if (asked('ib')) {
+  if (venueArg === 'all') console.log('');
+  printIb(await benchIb({ orders: ORDERS, warmup: WARMUP }), ORDERS, WARMUP);
 }
