@@ -33,18 +33,12 @@ interface LessonRow {
   effect: { kind: string; venue?: string; offsetBps?: number };
   evidence: { n: number; altN: number; ci95: [number, number] };
 }
-interface LearningRow {
-  advised: { n: number; meanSlippageBps: number };
-  holdout: { n: number; meanSlippageBps: number };
-  improvementBps: number;
-  improvementCi95: [number, number];
-}
 
 function replay(
   config: unknown,
   plans: number,
   extra: (i: number) => unknown[] = () => [],
-  planOf = (i: number) => ({}),
+  planOf: (i: number) => object = () => ({}),
 ) {
   const files = scratch('braid-learn-');
   dirs.push(files);
@@ -78,7 +72,6 @@ const base = (enabled: boolean) => ({
 });
 
 const entries = (r: Report) => (r.strands as StrandRow[]).filter((s) => s.role === 'entry');
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const N = 120;
 
 describe('the trader dismisses the venue lesson', () => {

@@ -45,7 +45,7 @@ function replay(
   config: unknown,
   plans: number,
   extra: (i: number) => unknown[] = () => [],
-  planOf = (i: number) => ({}),
+  planOf: (i: number) => object = () => ({}),
 ) {
   const files = scratch('braid-learn-');
   dirs.push(files);

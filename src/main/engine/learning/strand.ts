@@ -1,5 +1,4 @@
 // A strand: one record per finished execution (learning.md "Strand"), with the measures of measures.ts.
-import type { LessonEffect } from '../../../shared/domain/learning.ts';
 import type { AppliedLesson, OrderRole, OrderType } from '../../../shared/domain/order.ts';
 import type { Side } from '../../../shared/domain/plan.ts';
 
