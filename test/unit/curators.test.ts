@@ -294,3 +294,19 @@ describe('the facts at a plan’s arrival become the curators’ inputs, exactly
     expect(arrivalInputs({ ...facts, inSymbol: [{ quantity: 'x', price: '1' }] }).exposure).toBeNull();
   });
 });
+
+describe('the weight book comes back from the journal', () => {
+  it('takes weights within bounds that sum to 1, refuses others and keeps its own', () => {
+    const book = createCuratorWeights(undefined);
+    const moved = book.nudge('risk', 0.1, 'lesson', 1).after;
+    const again = createCuratorWeights(undefined);
+    expect(again.restore(moved)).toBe(true);
+    expect(again.weights()).toEqual(moved);
+    expect(again.nudge('risk', 0, 'same', 2).after).toEqual(moved);
+    // 0.6 is past 2 x 0.25; and a set that does not sum to 1.
+    expect(again.restore({ execution: 0.6, venue: 0.2, risk: 0.1, position: 0.1 })).toBe(false);
+    expect(again.restore({ execution: 0.3, venue: 0.3, risk: 0.3, position: 0.3 })).toBe(false);
+    expect(again.restore({ execution: 'x' })).toBe(false);
+    expect(again.weights()).toEqual(moved);
+  });
+});

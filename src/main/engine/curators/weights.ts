@@ -35,6 +35,9 @@ export interface CuratorWeightBook {
   nudge(curator: CuratorName, delta: number, reason: string, time: number): CuratorWeightMove;
   /** Every move so far, oldest first. */
   moves(): readonly CuratorWeightMove[];
+  /** Back to weights read from the journal or a checkpoint (the last move's `after`): taken only when
+   *  each is within its bounds and they sum to 1; false (and nothing changes) otherwise. */
+  restore(weights: Partial<Record<string, unknown>>): boolean;
 }
 
 const EPS = 1e-12;
@@ -108,6 +111,17 @@ export function createCuratorWeights(
       return out;
     },
     moves: () => log,
+    restore(weights) {
+      const next = {} as CuratorWeights;
+      for (const c of CURATORS) {
+        const w = weights?.[c];
+        if (!isFiniteNumber(w) || w < lo[c] - 1e-6 || w > hi[c] + 1e-6) return false;
+        next[c] = w;
+      }
+      if (Math.abs(CURATORS.reduce((sum, c) => sum + next[c], 0) - 1) > 1e-5) return false;
+      now = next;
+      return true;
+    },
     nudge(curator, delta, reason, time) {
       const before = tidy(now);
       const known = (CURATORS as readonly string[]).includes(curator);
