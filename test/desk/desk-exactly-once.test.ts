@@ -119,8 +119,17 @@ test('3 engines, 2,000 plans, kill -9 at random and a pause past the lease: each
     const line = `desk exactly-once: ${inserted} inserted, ${done} decided, ${kills} kills, ${running.size} running`;
     if (process.env.BRAID_DESK_PROGRESS && line !== said) process.stderr.write(`${line}\n`);
     said = line;
-    // A kill or the pause due comes first; no plan is inserted while one waits, so the failures fall
-    // across the whole stream rather than bunch up behind slow restarts.
+    // Plans keep coming (a backlog of 300, of 100 while a kill or the pause is due), so the failures
+    // land on engines busy claiming, fencing and deciding, spread across the stream.
+    const due = (!paused && done >= pauseAt) || (moments.length > 0 && done >= moments[0]!);
+    if (inserted < PLANS && inserted - done < (due ? 100 : 300)) {
+      const batch = Array.from({ length: Math.min(100, PLANS - inserted) }, (_, i) =>
+        restingPlan(`p-${inserted + i}`, inserted + i),
+      );
+      await insertPlans(sql, batch);
+      inserted += batch.length;
+      continue;
+    }
     if (!paused && done >= pauseAt) {
       await pauseOne();
       continue;
@@ -128,14 +137,6 @@ test('3 engines, 2,000 plans, kill -9 at random and a pause past the lease: each
     if (moments.length > 0 && done >= moments[0]!) {
       if (await killOne()) moments.shift();
       else await waitFor('an engine back', () => running.size >= 2 || failures.length > 0, 120_000);
-      continue;
-    }
-    if (inserted < PLANS && inserted - done < 300) {
-      const batch = Array.from({ length: Math.min(100, PLANS - inserted) }, (_, i) =>
-        restingPlan(`p-${inserted + i}`, inserted + i),
-      );
-      await insertPlans(sql, batch);
-      inserted += batch.length;
       continue;
     }
     if (done >= PLANS && moments.length === 0 && paused) break;

@@ -167,7 +167,6 @@ export function createDesk(options: DeskOptions): Desk {
   }
 
   /** After a (re)connect: the intents a crash or an outage left, settled before anything new is claimed. */
-  /** After a (re)connect: the intents a crash or an outage left, settled before anything new is claimed. */
   async function resolveHolds(c: pg.Client): Promise<void> {
     const intents = book.holds().filter((h) => h.state === 'intent');
     await fence(c, intents);
@@ -230,6 +229,9 @@ export function createDesk(options: DeskOptions): Desk {
       const written = await writeStrands(c, me.engine, rows);
       stats.written += written;
       stats.refused += rows.length - written;
+      // Only a claim this engine no longer holds under that epoch: the desk has another engine's word.
+      if (written < rows.length)
+        log(`braid desk: ${rows.length - written} reports refused by the desk (a claim lost, stale epoch)`);
       book.sent(rows[rows.length - 1]!.seq);
     }
   }
