@@ -12,13 +12,6 @@ import type { CommandArgs, CommandName } from './schemas.ts';
 export type { CommandArgs, CommandName, ParsedArgs } from './schemas.ts';
 export { COMMAND_NAMES, commandSchemas, isCommandName, parseCommand } from './schemas.ts';
 
-export interface LessonView {
-  id: string;
-  text: string;
-  enabled: boolean;
-  evidence: string;
-}
-
 /** A venue as the Venues panel shows it (venues.md "What the operator sees"). */
 export interface VenueView {
   /** Registry name: `paper`, `kraken`, ... */
@@ -78,13 +71,13 @@ export interface DeskView {
   at: number;
 }
 
-/** What the host (not the engine) knows: mode, PIN, demo signal source, venues, lessons, long tasks. */
+/** What the host (not the engine) knows: mode, PIN, demo signal source, venues, the desk, long tasks.
+ *  The learning loop's lessons are the engine's (EngineSnapshot.learning). */
 export interface HostState {
   mode: 'PAPER' | 'LIVE';
   pinSet: boolean;
   venues: VenueView[];
   signalSource: { name: string; rule: string } | null;
-  lessons: LessonView[];
   busy: { task: string; progress: number | null } | null;
   /** The desk this engine is on; absent: it trades alone. */
   desk?: DeskView;

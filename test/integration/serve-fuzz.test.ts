@@ -366,7 +366,6 @@ function state(snapshot: AppSnapshot) {
     cash: engine.account.cash,
     mode: host.mode,
     pinSet: host.pinSet,
-    lessons: host.lessons,
   };
 }
 

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/main/engine/config.ts';
 import { Engine } from '../../src/main/engine/engine.ts';
-import { engineLessonBook } from '../../src/main/host/lessons.ts';
 
-describe("the host's lesson book is a view of the engine's lessons", () => {
-  it('lists what the engine learned and switches it in the engine', () => {
+describe("the engine's lessons and the trader's switch on them", () => {
+  it('lists what the engine learned, with its evidence, and switches it', () => {
     const T0 = Date.parse('2026-01-05T00:00:00Z');
     const STEP = 6 * 3600_000;
     const engine = new Engine({
@@ -44,13 +43,17 @@ describe("the host's lesson book is a view of the engine's lessons", () => {
     ]);
     expect(quality[0]!.n + quality[1]!.n).toBe(60);
     expect(quality[0]!.ci95).toEqual([2, 2]);
-    const book = engineLessonBook(engine, () => T0 + t * STEP);
-    const [lesson] = book.list();
-    expect(lesson).toMatchObject({ id: 'prefer_venue:paper|market|AAA|*|*', enabled: true });
-    expect(lesson!.evidence).toMatch(/^n = \d+ and \d+, means 2\.0 and 12\.0 bps, 95 % CI 10\.0 to 10\.0$/);
-    expect(book.setEnabled(lesson!.id, false).ok).toBe(true);
+    const now = T0 + t * STEP;
+    const [lesson] = engine.lessons();
+    expect(lesson).toMatchObject({ id: 'prefer_venue:paper|market|AAA|*|*', state: 'active' });
+    expect(lesson!.evidence).toMatchObject({ meanBps: 2, altMeanBps: 12 });
+    expect(lesson!.evidence.ci95.map((x) => Math.round(x * 1e6) / 1e6)).toEqual([10, 10]);
+    expect(engine.setLessonState(lesson!.id, 'dismissed', now).ok).toBe(true);
     expect(engine.lessons()[0]!.state).toBe('dismissed');
-    expect(book.list()[0]!.enabled).toBe(false);
-    expect(book.setEnabled('nope', true)).toMatchObject({ ok: false, error: { code: 'unknown_lesson' } });
+    expect(engine.snapshot().learning!.lessons[0]!.state).toBe('dismissed');
+    expect(engine.setLessonState('nope', 'active', now)).toMatchObject({
+      ok: false,
+      error: { code: 'unknown_lesson' },
+    });
   });
 });

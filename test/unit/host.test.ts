@@ -175,11 +175,11 @@ describe('LIVE mode and PIN', () => {
 });
 
 describe('lessons and export', () => {
-  it('refuses an unknown lesson clearly', async () => {
+  it('refuses a lesson switch clearly when the learning loop is not configured', async () => {
     const { host } = setup();
     expect(await host.invoke('setLessonState', { lessonId: 'l-9', state: 'active' })).toEqual({
       ok: false,
-      error: { code: 'unknown_lesson', message: 'unknown lesson: l-9' },
+      error: { code: 'learning_off', message: 'the learning loop is not configured (add "learning")' },
     });
   });
 

@@ -66,7 +66,6 @@ const host: HostState = {
   pinSet: false,
   venues: [],
   signalSource: null,
-  lessons: [],
   busy: null,
 };
 

@@ -46,7 +46,14 @@ export function assemble(
     return stop && isWorking(stop.status) ? (stop.price ?? null) : null;
   });
   const learning = config.learning
-    ? new LearningBook(config.learning, (kind, ref, body) => events.record(kind, ref, body), store)
+    ? new LearningBook(
+        config.learning,
+        (kind, ref, body) => {
+          events.record(kind, ref, body);
+          parts.views.emitLearning();
+        },
+        store,
+      )
     : null;
   const router = new OrderRouter(
     config,
@@ -104,6 +111,7 @@ export function assemble(
       rejected: (order, reason) => parts.lifecycle.orderRejected(order, reason),
       ended: (order, as, asked) => parts.lifecycle.orderEnded(order, as, asked),
       reported: (order, report) => parts.brackets.followReport(order, report),
+      funding: (venue, payment) => parts.booking.bookFunding(venue, payment),
     },
   );
   return { parts, reports };

@@ -5,7 +5,7 @@
 // applies. Time is always passed in.
 import type { BraidConfig } from '../../shared/domain/config.ts';
 import { str } from '../../shared/domain/decimal.ts';
-import type { EngineEvent, EngineSnapshot } from '../../shared/domain/engine-view.ts';
+import type { BrokerDayTrades, EngineEvent, EngineSnapshot } from '../../shared/domain/engine-view.ts';
 import type { Bar } from '../../shared/domain/instrument.ts';
 import type { LessonState, LessonView } from '../../shared/domain/learning.ts';
 import type { PlanPreview } from '../../shared/domain/plan.ts';
@@ -154,6 +154,12 @@ export class Engine implements EnginePort {
   }
   /** While a live venue reconciles (start, reconnect) or is disconnected, entries there are refused (or go
    *  to its fallback); exits go through. */
+  /** A broker's own day-trade count (not journaled: it is read again at every start and reconnect). */
+  setBrokerDayTrades(report: BrokerDayTrades | null): void {
+    this.p.gate.setBrokerDayTrades(report);
+    if (this.p.events.listening)
+      this.p.events.emit({ type: 'dayTrades', dayTrades: this.p.gate.dayTradesView() });
+  }
   setVenueReconciling(name: string, reconciling: boolean, now: number, why?: VenueNotReady): Result<null> {
     this.p.advance(now);
     return this.p.router.setReconciling(name, reconciling, why);

@@ -1,8 +1,9 @@
 // Builds an engine for a long-running host (the desktop app, `braid serve`): config checked, journal opened
 // and the state rebuilt from it, and a checkpoint after every command so an acknowledged command survives
 // a crash. (`braid replay` drives Engine itself, checkpointing by input position: replay/runner.ts.)
-import type { EngineEvent, EngineSnapshot } from '../../shared/domain/engine-view.ts';
+import type { BrokerDayTrades, EngineEvent, EngineSnapshot } from '../../shared/domain/engine-view.ts';
 import type { Bar } from '../../shared/domain/instrument.ts';
+import type { LessonState, LessonView } from '../../shared/domain/learning.ts';
 import type { TradeRecord } from '../../shared/domain/portfolio.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { parseConfig } from './config.ts';
@@ -163,6 +164,16 @@ class HostedEngine implements EnginePort {
     list.push(bar);
     this.journal?.appendChartBar(bar.symbol, bar.time, JSON.stringify(bar));
     if (list.length >= 2 * RECENT_BARS) list.splice(0, list.length - RECENT_BARS);
+  }
+
+  setBrokerDayTrades(report: BrokerDayTrades | null): void {
+    this.inside(() => this.engine.setBrokerDayTrades(report));
+  }
+  lessons(): LessonView[] {
+    return this.engine.lessons();
+  }
+  setLessonState(lessonId: string, state: LessonState, now: number) {
+    return this.command(() => this.engine.setLessonState(lessonId, state, now));
   }
 
   snapshot(): EngineSnapshot {

@@ -3,8 +3,9 @@
 // Time is always passed in (epoch ms): the engine never reads the clock.
 
 import type { DecStr } from '../../shared/domain/decimal.ts';
-import type { EngineEvent, EngineSnapshot } from '../../shared/domain/engine-view.ts';
+import type { BrokerDayTrades, EngineEvent, EngineSnapshot } from '../../shared/domain/engine-view.ts';
 import type { Bar } from '../../shared/domain/instrument.ts';
+import type { LessonState, LessonView } from '../../shared/domain/learning.ts';
 import type { PlanPreview } from '../../shared/domain/plan.ts';
 import type { TradeRecord, TradingState } from '../../shared/domain/portfolio.ts';
 import type { Result } from '../../shared/result.ts';
@@ -68,6 +69,13 @@ export interface EnginePort {
     now: number,
     why?: 'reconciling' | 'disconnected',
   ): Result<null>;
+  /** A broker's own day-trade count and equity (IB's account summary), or null to forget it: the
+   *  day-trade limit follows it, Braid's own count shown beside it. */
+  setBrokerDayTrades(report: BrokerDayTrades | null): void;
+  /** The learning loop's lessons (learning.md), and the trader's switch on one: active, dismissed, or
+   *  proposed again; `learning_off` without a learning config. */
+  lessons(): LessonView[];
+  setLessonState(lessonId: string, state: LessonState, now: number): Result<null>;
   snapshot(): EngineSnapshot;
   /** The account's equity at the start (what the trade history's equity curve starts from). */
   startingEquity(): string;

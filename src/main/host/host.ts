@@ -16,7 +16,6 @@ import { type ParsedCommand, parseCommand } from '../../shared/schemas.ts';
 import type { EnginePort } from '../engine/port.ts';
 import { historyView } from '../engine/portfolio/metrics.ts';
 import { submitUpstreamPlans } from '../intake/upstream-plans.ts';
-import { createLessonBook, type LessonBook } from './lessons.ts';
 import { createLiveMode } from './live-mode.ts';
 import { createPushHub, type Timers } from './push-hub.ts';
 import { keepTrade, type TradeFilter } from './trade-filter.ts';
@@ -36,7 +35,6 @@ export interface HostOptions {
   wallNow: () => number;
   exportTrades: ExportTrades;
   signalSource?: { name: string; rule: string } | null;
-  lessons?: LessonBook;
   /** The desk this engine is on (desk.md): its view for the terminal; absent: it trades alone. */
   desk?: { view(): DeskView; onChange(listener: () => void): () => void };
   /** The venues and their connections; the paper venue alone when absent. */
@@ -63,7 +61,6 @@ export function createHost(options: HostOptions): HostHandle {
   const { engine } = options;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const live = createLiveMode(engine.settings, options.wallNow);
-  const lessons = options.lessons ?? createLessonBook();
   const signalSource = options.signalSource ?? null;
   const venues = options.venues ?? paperOnlyDesk();
 
@@ -84,7 +81,6 @@ export function createHost(options: HostOptions): HostHandle {
     pinSet: live.pinSet(),
     venues: venueViews(),
     signalSource,
-    lessons: lessons.list(),
     busy: null,
     ...(options.desk ? { desk: options.desk.view() } : {}),
   });
@@ -206,7 +202,8 @@ export function createHost(options: HostOptions): HostHandle {
       case 'exportHistory':
         return exportHistory(command.args.format);
       case 'setLessonState':
-        return withHostEvent(lessons.setEnabled(command.args.lessonId, command.args.state === 'active'));
+        // The engine's lessons: journaled there, and its learning event updates the Lessons region.
+        return engine.setLessonState(command.args.lessonId, command.args.state, now);
       case 'getSnapshot':
         return ok(snapshot());
     }

@@ -3,6 +3,7 @@
 
 import { DEFAULT_LOT, DEFAULT_TICK } from '../../../shared/domain/config.ts';
 import type { EngineSnapshot } from '../../../shared/domain/engine-view.ts';
+import type { LearningView } from '../../../shared/domain/learning.ts';
 import { qualityRows } from '../learning/quality.ts';
 import type { EngineParts } from '../parts.ts';
 import { computeMetrics } from '../portfolio/metrics.ts';
@@ -49,17 +50,27 @@ export class Views {
       lastPrices: Object.fromEntries(this.p.portfolio.lastClose),
       instruments: this.instruments(),
       // Only with a learning config: a snapshot without one reads as it always did.
-      ...(this.p.learning
-        ? {
-            learning: {
-              enabled: this.p.learning.config.enabled,
-              lessons: this.p.learning.allLessons(),
-              quality: qualityRows(this.p.learning.allStrands()),
-              evaluation: this.p.learning.evaluation(),
-            },
-          }
-        : {}),
+      ...(this.p.learning ? { learning: this.learningView()! } : {}),
     };
+  }
+
+  /** The learning loop as the Lessons region shows it; null without a learning config. */
+  learningView(): LearningView | null {
+    const learning = this.p.learning;
+    if (!learning) return null;
+    return {
+      enabled: learning.config.enabled,
+      lessons: learning.allLessons(),
+      quality: qualityRows(learning.allStrands()),
+      evaluation: learning.evaluation(),
+    };
+  }
+
+  /** A strand or a lesson was recorded: the Lessons region follows (only when someone listens). */
+  emitLearning(): void {
+    if (!this.p.events.listening) return;
+    const learning = this.learningView();
+    if (learning) this.p.events.emit({ type: 'learning', learning });
   }
 
   /** Tick and lot of every symbol the engine knows (configured, or the defaults). */

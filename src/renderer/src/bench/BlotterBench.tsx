@@ -106,7 +106,7 @@ function snapshotWith(positions: PositionRecord[]): AppSnapshot {
       lastPrices: {},
       instruments: {},
     },
-    host: { mode: 'PAPER', pinSet: false, venues: [], signalSource: null, lessons: [], busy: null },
+    host: { mode: 'PAPER', pinSet: false, venues: [], signalSource: null, busy: null },
   };
 }
 
