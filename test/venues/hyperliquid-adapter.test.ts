@@ -179,7 +179,7 @@ describe('HyperliquidVenue through ccxt against the simulator', () => {
       { signer: AGENT, signerRole: 'agent', status: 200, error: undefined },
     ]);
     expect(venue.capabilities).toEqual({
-      nativeBrackets: false,
+      nativeBrackets: true,
       oco: false,
       stopOrders: true,
       amend: 'cancel_replace',

@@ -144,7 +144,18 @@ describe('braid serve on Hyperliquid (simulator), LIVE', () => {
       takeProfit: '95000',
     });
     await run.orderIn(entry.id, 'accepted');
-    const from = run.sim.actions('order').length;
+    // Hyperliquid holds the bracket: the entry went with its take-profit and stop-loss as one action.
+    const actions = run.sim.actions('order');
+    const action = (
+      actions.at(-1)!.body as { action: { grouping: string; orders: Array<Record<string, unknown>> } }
+    ).action;
+    expect(action.grouping).toBe('normalTpsl');
+    expect(action.orders.map((o) => [o.b, o.s, o.r, o.t])).toEqual([
+      [true, '0.01', false, { limit: { tif: 'Gtc' } }],
+      [false, '0.01', true, { trigger: { isMarket: false, triggerPx: '95000', tpsl: 'tp' } }],
+      [false, '0.01', true, { trigger: { isMarket: true, triggerPx: '85000', tpsl: 'sl' } }],
+    ]);
+    const from = actions.length;
     run.sim.fill(run.atVenue(entry.id)[0]!.oid, '0.01');
     await run.orderIn(entry.id, 'filled');
     const legs = await waitFor('both legs resting at the venue', async () => {
@@ -154,29 +165,21 @@ describe('braid serve on Hyperliquid (simulator), LIVE', () => {
     });
     const sl = legs.find((o) => o.role === 'stop_loss')!;
     const tp = legs.find((o) => o.role === 'take_profit')!;
-    const wire = ordersSince(run, from);
-    // Both sells of 0.01, both reduce-only: the stop a trigger at 85000, the target a GTC limit at 95000.
-    expect(wire).toHaveLength(2);
-    expect(wire.every((o) => o.b === false && o.s === '0.01' && o.r === true)).toBe(true);
-    expect(wire.find((o) => 'trigger' in (o.t as object))).toMatchObject({
-      t: { trigger: { triggerPx: '85000', tpsl: 'sl', isMarket: true } },
-    });
-    expect(wire.find((o) => 'limit' in (o.t as object))).toMatchObject({
-      p: '95000',
-      t: { limit: { tif: 'Gtc' } },
-    });
+    // The engine's exits adopted the children: nothing more went out.
+    expect(ordersSince(run, from)).toHaveLength(0);
     expect(run.atVenue(sl.id).map((o) => [o.status, o.reduceOnly])).toEqual([['open', true]]);
     expect(run.atVenue(tp.id).map((o) => [o.status, o.reduceOnly])).toEqual([['open', true]]);
 
-    // The price comes up through the target: it fills as a maker; the engine cancels the stop.
+    // The mark reaches the target: the take-profit triggers and takes the bid; Hyperliquid cancels the stop.
     run.sim.setPrice(BTC_PERP, { bid: 95_100, ask: 95_101, mark: 95_100 });
     await run.orderIn(tp.id, 'filled');
     await run.orderIn(sl.id, 'cancelled');
     expect(run.atVenue(sl.id).map((o) => o.status)).toEqual(['canceled']);
     const s = await flat(run);
     expect(s.engine.fills.filter((f) => f.orderId === tp.id).map((f) => [f.price, f.quantity])).toEqual([
-      ['95000', '0.01'],
+      ['95100', '0.01'],
     ]);
+    expect(run.sim.actions('cancel')).toHaveLength(0);
     expect(run.sim.positions()).toEqual([]);
     await run.expectCountsAgree();
     expectNoBuilderFee(run);

@@ -53,6 +53,16 @@ export function venueSeat(first: LiveVenue): VenueSeat {
     massStatus: (cursor) => current.massStatus(cursor),
     ticker: (symbol) => current.ticker(symbol),
     candles: (symbol, interval, since) => current.candles(symbol, interval, since),
+    // The venue's native bracket where the adapter seated now has one (the bridge asks its capabilities).
+    submitBracket: async (bracket) => {
+      if (current.submitBracket) return current.submitBracket(bracket);
+      const none = {
+        kind: 'rejected',
+        reason: 'invalid_order',
+        message: `${current.name} holds no brackets`,
+      } as const;
+      return { entry: none, stopLoss: none, takeProfit: none };
+    },
     armDeadMan: async (seconds) =>
       current.armDeadMan
         ? current.armDeadMan(seconds)

@@ -222,6 +222,11 @@ export class Journal {
     return this.lastSeq;
   }
 
+  /** An intent is journaled under this client order id. */
+  hasIntent(clientOrderId: string): boolean {
+    return this.stmt.intentOf.get(clientOrderId) !== undefined;
+  }
+
   /** Commits an order intent durably (its own transaction) before the order reaches a venue. Returns false
    *  when this very intent was journaled already (a resumed run): nothing is duplicated. */
   commitIntent(clientOrderId: string, planId: string, at: number, body: string): boolean {

@@ -14,7 +14,7 @@ import type { Journal } from '../journal/journal.ts';
 import { type LearningBook, learningStateSchema } from '../learning/learning-book.ts';
 import { cancelAsSchema, count, decimalText } from '../state-schema.ts';
 import type { Store } from '../store/store.ts';
-import type { CheckpointedVenue, Venue } from '../venues/venue.ts';
+import type { CheckpointedVenue, Venue, VenueOrder } from '../venues/venue.ts';
 import { canTransition, IllegalOrderTransition, isHeld, isWorking } from './order-state.ts';
 
 const ROLE_CODE: Record<OrderRole, string> = { entry: 'E', stop_loss: 'SL', take_profit: 'TP', exit: 'X' };
@@ -351,7 +351,13 @@ export class OrderRouter {
       throw new IllegalOrderTransition(order.id, before.status, order.status);
     this.store.orders.set(order.id, order);
     this.events.emit({ type: 'order', order });
-    this.journal?.commitIntent(order.id, order.planId, this.clock.time, JSON.stringify(order));
+    // A native bracket's exit was journaled with its entry (nativeBracketOf) and the venue holds it
+    // already: that intent stands (a second one with other contents would diverge).
+    const preJournaled =
+      (order.role === 'stop_loss' || order.role === 'take_profit') &&
+      this.journal?.hasIntent(order.id) === true;
+    if (!preJournaled)
+      this.journal?.commitIntent(order.id, order.planId, this.clock.time, JSON.stringify(order));
     this.onIntentCommitted?.(order.id);
     this.learning?.orderSent(order, this.clock.time);
     const venue = this.venueNamed(order.venue);
@@ -361,6 +367,7 @@ export class OrderRouter {
       this.hooks.rejected(this.store.orders.get(order.id)!, reason);
       return;
     }
+    const bracket = this.nativeBracketOf(order, venue);
     venue.submit(
       {
         clientOrderId: order.id,
@@ -376,9 +383,59 @@ export class OrderRouter {
         ...(order.timeInForce !== undefined ? { timeInForce: order.timeInForce } : {}),
         // Paper holds its own positions (and its orders travel in the checkpoint): live venues only.
         ...(venue.asynchronous && order.role !== 'entry' ? { reduceOnly: true } : {}),
+        ...(bracket ? { bracket } : {}),
       },
       this.clock.time,
     );
+  }
+
+  /**
+   * On a venue that holds brackets itself, an entry of a plan with a stop-loss and a take-profit goes with
+   * them: their intents are journaled now, before the venue sees anything, under the ids brackets.ts gives
+   * them after the fill (the next of each role's sequence, not taken here), sized to the whole entry. Not
+   * for a trailing stop (the engine moves it), an engine-held take-profit, or an entry that is not a limit
+   * or market order; nor twice for the same ids (a second entry of the plan goes alone).
+   */
+  private nativeBracketOf(order: OrderRecord, venue: Venue): VenueOrder['bracket'] {
+    if (order.role !== 'entry' || venue.nativeBrackets !== true) return undefined;
+    if (order.type !== 'limit' && order.type !== 'market') return undefined;
+    const input = this.store.plans.get(order.planId)?.input;
+    if (input?.stopLoss === undefined || input.takeProfit === undefined || input.trailPct !== undefined)
+      return undefined;
+    if (this.holdsExitLeg(order.venue)) return undefined;
+    const idOf = (role: 'stop_loss' | 'take_profit') => {
+      const key = `${order.planId}:${ROLE_CODE[role]}`;
+      return `${key}${(this.orderSeq.get(key) ?? 0) + 1}`;
+    };
+    const legs: Array<['stop_loss' | 'take_profit', OrderType, string]> = [
+      ['stop_loss', 'stop', input.stopLoss],
+      ['take_profit', 'limit', input.takeProfit],
+    ];
+    if (legs.some(([role]) => this.journal?.hasIntent(idOf(role)) === true)) return undefined;
+    for (const [role, type, price] of legs) {
+      const leg: OrderRecord = {
+        id: idOf(role),
+        planId: order.planId,
+        symbol: order.symbol,
+        venue: order.venue,
+        role,
+        side: order.side === 'buy' ? 'sell' : 'buy',
+        type,
+        quantity: order.quantity,
+        price,
+        status: 'submitted',
+        filledQuantity: '0',
+        createdAt: this.clock.time,
+        updatedAt: this.clock.time,
+        ocoGroup: `${order.planId}:OCO`,
+        exitReason: role,
+      };
+      this.journal?.commitIntent(leg.id, leg.planId, this.clock.time, JSON.stringify(leg));
+    }
+    return {
+      stopLoss: { clientOrderId: idOf('stop_loss'), price: input.stopLoss },
+      takeProfit: { clientOrderId: idOf('take_profit'), price: input.takeProfit },
+    };
   }
 
   /** A finished plan sends no more orders (plan ids are never reused), so its id counters can go. */

@@ -25,6 +25,13 @@ export interface VenueOrder {
   /** An exit (a bracket leg, a close, the kill switch's flattening order): it may only shrink the position.
    *  Set for asynchronous venues; the bridge passes it on where the venue has reduce-only. */
   reduceOnly?: boolean;
+  /** An entry on a venue that holds brackets itself (`nativeBrackets`): its plan's stop-loss and
+   *  take-profit, their intents already journaled under the ids the engine will give them after the fill.
+   *  The venue may send the three as one (the bridge: venues/bridge/native-brackets.ts). */
+  bracket?: {
+    stopLoss: { clientOrderId: string; price: DecStr };
+    takeProfit: { clientOrderId: string; price: DecStr };
+  };
 }
 
 export type VenueEvent =
@@ -99,6 +106,9 @@ export interface Venue {
    *  no reduce-only), so the second is refused: the engine holds the take-profit itself and sends it when
    *  its price comes, after the stop is cancelled. Paper: absent. */
   readonly exitLegsShareBalance?: boolean;
+  /** The venue holds a bracket itself (IB's OCA group, Hyperliquid's normalTpsl): an entry goes with its
+   *  exits (`bracket`), their intents journaled with it. Paper: absent. */
+  readonly nativeBrackets?: boolean;
   connect(): Promise<void>;
   disconnect(): Promise<void>;
   submit(order: VenueOrder, now: number): void;

@@ -33,6 +33,8 @@ import type {
   FillCursor,
   LiveVenue,
   VenueBalance,
+  VenueBracketOutcome,
+  VenueBracketRequest,
   VenueCandle,
   VenueCapabilities,
   VenueEvent,
@@ -119,9 +121,9 @@ export interface HyperliquidFeedStatus {
 }
 
 export const HYPERLIQUID_CAPABILITIES: VenueCapabilities = {
-  // Hyperliquid has normalTpsl brackets, but this adapter does not submit them: the engine places the
-  // stop and target once the entry fills (both reduce-only, so both can rest on a perp).
-  nativeBrackets: false,
+  // normalTpsl: an entry and its take-profit and stop-loss in one action (native-brackets.ts); the
+  // children wait for the entry's fill, are sized to it and cancel each other.
+  nativeBrackets: true,
   oco: false,
   stopOrders: true,
   // batchModify: a new oid with the same cloid.
@@ -372,6 +374,11 @@ export class HyperliquidVenue implements LiveVenue {
 
   cancel(ref: { clientOrderId: string; venueOrderId?: string }): Promise<VenueOutcome> {
     return this.orders.cancel(ref);
+  }
+
+  /** An entry with its exits as one normalTpsl action (native-brackets.ts). */
+  submitBracket(bracket: VenueBracketRequest): Promise<VenueBracketOutcome> {
+    return this.orders.submitBracket(bracket);
   }
 
   /** The kill switch's cancel: the open list read and cancelled in one signed action, up to 3 rounds. */
