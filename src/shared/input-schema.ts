@@ -593,6 +593,28 @@ export const configSchema = z
       })
       .nullish()
       .transform((v) => v ?? undefined),
+    curators: z
+      .strictObject({
+        weights: z
+          .strictObject({
+            execution: optional(fraction(0, 1000)),
+            venue: optional(fraction(0, 1000)),
+            risk: optional(fraction(0, 1000)),
+            position: optional(fraction(0, 1000)),
+          })
+          .refine((w) => Object.values(w).some((x) => x !== undefined && x > 0), {
+            message: 'needs at least one weight above 0',
+          }),
+        bounds: z
+          .strictObject({
+            minFactor: required<number, number>(fraction(0, 1)),
+            maxFactor: required<number, number>(fraction(1, 1000)),
+          })
+          .nullish()
+          .transform((v) => v ?? undefined),
+      })
+      .nullish()
+      .transform((v) => v ?? undefined),
     routing: z
       .strictObject({ candidates: z.array(required<string, string>(readVenueName)).min(1).max(16) })
       .nullish()

@@ -50,13 +50,20 @@ describe('live venues in the config', () => {
   it('venues.hyperliquid: {} enables Hyperliquid with the defaults; fields override them', () => {
     expect(parseConfig({ venues: { hyperliquid: {} } }).venues.hyperliquid).toEqual({
       url: 'https://api.hyperliquid.xyz',
-      wsUrl: null,
+      // Hyperliquid's own REST comes with its account socket; a simulator's url with none unless named.
+      wsUrl: 'wss://api.hyperliquid.xyz/ws',
       testnet: false,
       pollMs: 3000,
       deadManSeconds: 0,
       marketSlippage: '0.01',
     });
     expect(HYPERLIQUID_DEFAULTS.url).toBe('https://api.hyperliquid.xyz');
+    expect(parseConfig({ venues: { hyperliquid: { testnet: true } } }).venues.hyperliquid?.wsUrl).toBe(
+      'wss://api.hyperliquid-testnet.xyz/ws',
+    );
+    expect(
+      parseConfig({ venues: { hyperliquid: { url: 'http://127.0.0.1:9001' } } }).venues.hyperliquid?.wsUrl,
+    ).toBeNull();
     // Testnet signs for testnet: without a url it goes to testnet's, never mainnet's.
     expect(parseConfig({ venues: { hyperliquid: { testnet: true } } }).venues.hyperliquid?.url).toBe(
       'https://api.hyperliquid-testnet.xyz',

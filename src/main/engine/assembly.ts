@@ -3,6 +3,7 @@ import { Clock } from './clock.ts';
 import { Brackets } from './contingency/brackets.ts';
 import { HeldExits } from './contingency/held-exits.ts';
 import { Trailing } from './contingency/trailing.ts';
+import { createCuratorWeights } from './curators/weights.ts';
 import type { EngineOptions } from './engine.ts';
 import { EventSink } from './events.ts';
 import type { Journal } from './journal/journal.ts';
@@ -81,6 +82,7 @@ export function assemble(
     router,
     symbols,
     learning,
+    curators: createCuratorWeights(config.curators?.weights, config.curators?.bounds),
     lifecycle: later,
     booking: later,
     brackets: later,

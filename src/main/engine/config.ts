@@ -9,6 +9,8 @@ import {
   DEFAULT_TICK,
   HYPERLIQUID_DEFAULTS,
   HYPERLIQUID_TESTNET_URL,
+  HYPERLIQUID_TESTNET_WS_URL,
+  HYPERLIQUID_WS_URL,
   IB_DEFAULTS,
   type InstrumentConfig,
   KRAKEN_DEFAULTS,
@@ -107,7 +109,15 @@ export function parseConfig(raw: unknown): BraidConfig {
               url:
                 hyperliquid.url ??
                 (hyperliquid.testnet === true ? HYPERLIQUID_TESTNET_URL : HYPERLIQUID_DEFAULTS.url),
-              wsUrl: hyperliquid.wsUrl ?? HYPERLIQUID_DEFAULTS.wsUrl,
+              // Hyperliquid's own REST gets its own socket; a simulator's or another REST base gets none
+              // unless named (REST polling alone), as Kraken's does.
+              wsUrl:
+                hyperliquid.wsUrl ??
+                (hyperliquid.url === undefined
+                  ? hyperliquid.testnet === true
+                    ? HYPERLIQUID_TESTNET_WS_URL
+                    : HYPERLIQUID_WS_URL
+                  : HYPERLIQUID_DEFAULTS.wsUrl),
               testnet: hyperliquid.testnet ?? HYPERLIQUID_DEFAULTS.testnet,
               pollMs: hyperliquid.pollMs ?? HYPERLIQUID_DEFAULTS.pollMs,
               deadManSeconds: hyperliquid.deadManSeconds ?? HYPERLIQUID_DEFAULTS.deadManSeconds,
@@ -140,6 +150,16 @@ export function parseConfig(raw: unknown): BraidConfig {
             explorePct: learning.explorePct ?? L.explorePct,
             autoActivate: learning.autoActivate ?? L.autoActivate,
             seed: learning.seed ?? L.seed,
+          },
+        }
+      : {}),
+    ...(c.curators
+      ? {
+          curators: {
+            weights: Object.fromEntries(
+              Object.entries(c.curators.weights).filter(([, w]) => w !== undefined),
+            ) as NonNullable<BraidConfig['curators']>['weights'],
+            ...(c.curators.bounds ? { bounds: { ...c.curators.bounds } } : {}),
           },
         }
       : {}),

@@ -5,6 +5,7 @@ import type { Clock } from './clock.ts';
 import type { Brackets } from './contingency/brackets.ts';
 import type { HeldExits } from './contingency/held-exits.ts';
 import type { Trailing } from './contingency/trailing.ts';
+import type { CuratorWeightBook } from './curators/weights.ts';
 import type { EventSink } from './events.ts';
 import type { LearningBook } from './learning/learning-book.ts';
 import type { OrderRouter } from './orders/order-router.ts';
@@ -33,6 +34,8 @@ export interface EngineParts {
   readonly views: Views;
   /** The learning loop; null without a `learning` config (nothing measured, nothing journaled). */
   readonly learning: LearningBook | null;
+  /** The curators' weights: from the config, moved only by lessons (each move logged). */
+  readonly curators: CuratorWeightBook;
   /** Symbols with market data or configured. */
   readonly symbols: Set<string>;
   /** Moves engine time to `now`; a new exchange day fixes the day's starting equity. */

@@ -1,4 +1,5 @@
 import type { DecStr } from './decimal.ts';
+import type { CuratorName } from './plan.ts';
 
 /** The engine's configuration (replay.md "Config"); every field has a default. */
 export interface BraidConfig {
@@ -42,6 +43,9 @@ export interface BraidConfig {
   learning?: LearningConfig;
   /** The venues a plan without `venue` may go to. Present only when configured. */
   routing?: RoutingConfig;
+  /** The curators' starting weights and how far lessons may move them. Present only when configured;
+   *  absent: equal weights, each within 0.5x..2x of its start. */
+  curators?: CuratorsConfig;
   /** This engine's desk (desk.md "The desk"). Present only when configured. */
   desk?: DeskConfig;
   instruments: Record<string, InstrumentConfig>;
@@ -53,6 +57,13 @@ export interface PaperVenueConfig {
   takerFeeBps: DecStr;
   makerFeeBps: DecStr;
   maxVolumeShare: DecStr | null;
+}
+
+/** `curators: {"weights": {"execution": 2, "venue": 1, ...}, "bounds": {"minFactor": 0.5, "maxFactor": 2}}`:
+ *  weights as written (normalised to sum 1 by the curators; a missing one is 0). */
+export interface CuratorsConfig {
+  weights: Partial<Record<CuratorName, number>>;
+  bounds?: { minFactor: number; maxFactor: number };
 }
 
 export interface LearningConfig {
@@ -173,6 +184,9 @@ export const IB_DEFAULTS: IbVenueConfig = { host: '127.0.0.1', port: 4002, clien
 
 export const HYPERLIQUID_URL = 'https://api.hyperliquid.xyz';
 export const HYPERLIQUID_TESTNET_URL = 'https://api.hyperliquid-testnet.xyz';
+/** Hyperliquid's account WebSocket (orderUpdates, userFills), mainnet and testnet. */
+export const HYPERLIQUID_WS_URL = 'wss://api.hyperliquid.xyz/ws';
+export const HYPERLIQUID_TESTNET_WS_URL = 'wss://api.hyperliquid-testnet.xyz/ws';
 
 export const HYPERLIQUID_DEFAULTS: HyperliquidVenueConfig = {
   url: HYPERLIQUID_URL,

@@ -3,8 +3,11 @@
 // gate, cancels, the kill switch, and a plan following its orders when a venue ends or refuses them.
 import { type Dec, dec, str } from '../../../shared/domain/decimal.ts';
 import type { OrderRecord } from '../../../shared/domain/order.ts';
-import type { PlanInput, PlanRecord } from '../../../shared/domain/plan.ts';
+import type { PlanInput, PlanRecord, PlanScore } from '../../../shared/domain/plan.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
+import { arrivalInputs } from '../curators/arrival.ts';
+import { autoApprovalReason, autoApproves, scorePlan } from '../curators/score.ts';
+import { qualityRows } from '../learning/quality.ts';
 import { isWorking } from '../orders/order-state.ts';
 import type { EngineParts } from '../parts.ts';
 import { FieldError } from '../validation.ts';
@@ -75,12 +78,56 @@ export class PlanLifecycle {
       this.p.plans.set(plan.id, { status: 'expired', reason: 'expired_on_arrival' });
     } else if (this.p.config.approval === 'manual' && options.approved !== true) {
       const preview = this.p.gate.previewSize(input);
-      this.p.plans.set(plan.id, { status: 'pending_approval', ...(preview ? { preview } : {}) });
+      const score = this.scoreAtArrival(input, preview);
+      this.p.plans.set(plan.id, { status: 'pending_approval', ...(preview ? { preview } : {}), score });
+      // Above the threshold the score approves, by the same path as the operator's click, and says so.
+      const threshold = this.p.config.autoApproveAboveScore;
+      if (threshold !== undefined && autoApproves(score, threshold)) {
+        this.p.events.notice('info', 'auto_approved', autoApprovalReason(score, threshold), plan.id);
+        this.approve(plan.id, this.p.clock.time);
+      }
     } else {
       this.p.plans.emit(plan.id);
       this.proceed(plan.id);
     }
     return ok({ planId: plan.id, status: this.p.store.plans.get(plan.id)!.status });
+  }
+
+  /** The curators' score from what the engine knows now (the plan, its venue's measured quality, the
+   *  risk its preview size would use, the exposure already held). */
+  private scoreAtArrival(input: PlanInput, preview: PlanRecord['preview'] | null): PlanScore {
+    const venue = this.p.router.entryVenue(input);
+    const row = this.p.learning
+      ? qualityRows(this.p.learning.allStrands()).find(
+          (r) => r.venue === venue && r.orderType === input.entry.type,
+        )
+      : undefined;
+    const inSymbol: { quantity: string; price: string }[] = [];
+    const last = this.p.portfolio.lastClose.get(input.symbol);
+    const held = this.p.portfolio.positions.get(input.symbol);
+    if (held && last !== undefined) inSymbol.push({ quantity: held.qty, price: last });
+    const open = new Set(this.p.portfolio.positions.keys());
+    for (const other of this.p.plans.activePlans()) {
+      if (other.status !== 'working') continue;
+      open.add(other.input.symbol);
+      if (other.input.symbol === input.symbol && other.quantity !== undefined && last !== undefined)
+        inSymbol.push({ quantity: other.quantity, price: other.input.entry.price ?? last });
+    }
+    const risk = this.p.config.risk;
+    const facts = arrivalInputs({
+      input,
+      venue,
+      quality: row ?? null,
+      ...(this.p.learning ? { minEvidence: this.p.learning.config.minEvidence } : {}),
+      preview: preview ?? null,
+      equity: str(this.p.portfolio.equity()),
+      riskPct: risk.riskPct,
+      maxPositionPct: risk.maxPositionPct,
+      inSymbol,
+      openPositions: open.size,
+      maxOpenPositions: risk.maxOpenPositions,
+    });
+    return scorePlan(facts, this.p.curators.weights());
   }
 
   approve(planId: string, now: number): Result<null> {
