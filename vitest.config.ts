@@ -6,6 +6,7 @@ export default defineConfig({
       'test/unit/**/*.test.ts',
       'test/integration/**/*.test.ts',
       'test/venues/**/*.test.ts',
+      'test/desk/**/*.test.ts',
       'test/e2e/**/*.test.ts',
     ],
     testTimeout: 60_000,

@@ -141,8 +141,9 @@ describe('hosted engine restart', () => {
     a.submitPlan({ id: 'p1', symbol: 'AAA', side: 'buy', quantity: 3 }, T0 + M5);
     a.onBar(bar(1, '100')); // 3 bought at 100
     a.close();
+    // Back to what version 1 had: every table a later migration added goes.
     const old = new Database(path);
-    old.exec('DROP TABLE chart_bars');
+    old.exec('DROP TABLE chart_bars; DROP TABLE desk_holds; DROP TABLE desk_outbox');
     old.pragma('user_version = 1');
     old.close();
 
