@@ -11,6 +11,7 @@ import { startEngineDesk } from '../desk/engine-desk.ts';
 import { parseConfig } from '../engine/config.ts';
 import { exportTrades } from '../engine/history/hash-chain.ts';
 import { createEngine } from '../engine/kernel.ts';
+import type { EnginePort } from '../engine/port.ts';
 import { journalToken } from '../serve/auth.ts';
 import {
   isBase64,
@@ -19,6 +20,7 @@ import {
   krakenCredentialsFromEnv,
 } from '../venues/credentials.ts';
 import { HyperliquidVenue } from '../venues/hyperliquid/hyperliquid-venue.ts';
+import { createIbVenue } from '../venues/ib/ib-venue.ts';
 import { KrakenVenue } from '../venues/kraken/kraken-venue.ts';
 import type { KrakenTier } from '../venues/kraken/rate-budget.ts';
 import {
@@ -29,6 +31,7 @@ import {
   type VenueRegistry,
 } from '../venues/registry.ts';
 import type { LiveVenue, VenueRead } from '../venues/venue.ts';
+import { startDeskFeed } from './desk-feed.ts';
 import { createHost } from './host.ts';
 import type { BootInfo, BootOptions } from './protocol.ts';
 import type { HostHandle } from './types.ts';
@@ -75,6 +78,19 @@ function unavailableVenue(name: string, why: string): LiveVenue {
     ticker: async () => refused,
     candles: async () => refused,
   };
+}
+
+/** Where IB's order-id high-water mark is kept in the journal's settings. */
+const IB_ORDER_ID_SETTING = 'venues.ib.orderIdMark';
+
+/** The US stocks IB trades for Braid: the configured instruments named for ib, else those without a
+ *  slash (a crypto pair is not a stock), else AAPL. */
+function ibSymbols(config: ReturnType<typeof parseConfig>): string[] {
+  const all = Object.entries(config.instruments);
+  const named = all.filter(([, i]) => i.venueSymbols?.ib !== undefined).map(([s]) => s);
+  if (named.length > 0) return named;
+  const stocks = all.map(([s]) => s).filter((s) => !s.includes('/'));
+  return stocks.length > 0 ? stocks : ['AAPL'];
 }
 
 const KRAKEN_TIER_VAR = 'BRAID_KRAKEN_TIER';
@@ -149,6 +165,8 @@ function liveVenuesFor(
     env: Record<string, string | undefined>;
     keyLockDir?: string;
     credentialStore?: CredentialStore;
+    /** The engine's persisted settings, read and written once the engine exists (IB's order-id mark). */
+    settings: { get(key: string): string | undefined; set(key: string, value: string): void };
   },
 ): BootedVenues | null {
   let config: ReturnType<typeof parseConfig>;
@@ -157,12 +175,12 @@ function liveVenuesFor(
   } catch {
     return null;
   }
-  const { kraken, hyperliquid } = config.venues;
-  if (!kraken && !hyperliquid) return null;
+  const { kraken, hyperliquid, ib } = config.venues;
+  if (!kraken && !hyperliquid && !ib) return null;
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const keyLockDir = options.keyLockDir ?? join(tmpdir(), 'braid-key-locks');
   const liveVenues: LiveVenue[] = [];
-  const credentials: Record<string, 'set' | 'missing'> = {};
+  const credentials: Record<string, 'set' | 'missing' | 'none_needed'> = {};
   // One recipe per venue for its adapter, for the environment's credentials at start and the panel's later.
   const recipes = new Map<string, (keys: VenueKeys) => Result<LiveVenue>>();
   const pollMs: number[] = [];
@@ -204,6 +222,7 @@ function liveVenuesFor(
         privateKey: keys.privateKey,
         testnet: hyperliquid.testnet,
         pollMs: hyperliquid.pollMs,
+        ...(hyperliquid.wsUrl ? { wsUrl: hyperliquid.wsUrl } : {}),
         marketSlippage: hyperliquid.marketSlippage,
         // The registry keeps the dead-man switch (scheduleCancel), as for Kraken.
         deadManSeconds: 0,
@@ -227,6 +246,29 @@ function liveVenuesFor(
       return checked.ok ? ok(hyperliquidWith(checked.value)) : checked;
     });
     pollMs.push(hyperliquid.pollMs);
+  }
+
+  if (ib) {
+    // The socket API needs no credentials (IB Gateway or TWS holds the login). Braid's order-id mark lives
+    // in the journal (its settings, synchronous FULL): a gateway that rolls nextValidId back after its
+    // restart never gets an id Braid used (LEAN's IB brokerage issue #242).
+    const mark = options.settings;
+    liveVenues.push(
+      createIbVenue({
+        host: ib.host,
+        port: ib.port,
+        clientId: ib.clientId,
+        ...(ib.account !== undefined ? { account: ib.account } : {}),
+        idStore: {
+          load: () => Number(mark.get(IB_ORDER_ID_SETTING) ?? '0'),
+          save: (n) => mark.set(IB_ORDER_ID_SETTING, String(n)),
+        },
+        symbols: ibSymbols(config),
+      }),
+    );
+    credentials.ib = 'none_needed';
+    // Order events come pushed over the socket; quotes at the others' pace, or every 2 s alone.
+    pollMs.push(2_000);
   }
 
   const venueFor: VenueFactory = (venue, keys) =>
@@ -274,8 +316,19 @@ export function bootHost(options: BootOptions, services: BootServices = {}): Res
 
   const config = demo === null ? options.config : demoConfig(options.config);
   // The live venues of the config (venues.kraken, venues.hyperliquid) with their bridges, before the engine that takes them.
+  // The engine is built after its venues (it takes their bridges); what a venue keeps in the journal's
+  // settings is read and written through this once the engine exists (at connect, not before).
+  let settingsOf: EnginePort['settings'] | null = null;
+  const settings = {
+    get: (key: string) => settingsOf?.get(key),
+    set: (key: string, value: string) => {
+      if (!settingsOf) throw new Error('the journal is not open yet');
+      settingsOf.set(key, value);
+    },
+  };
   const venues = liveVenuesFor(config, {
     env: options.env ?? process.env,
+    settings,
     ...(options.keyLockDir !== undefined ? { keyLockDir: options.keyLockDir } : {}),
     ...(services.credentialStore ? { credentialStore: services.credentialStore } : {}),
   });
@@ -287,6 +340,7 @@ export function bootHost(options: BootOptions, services: BootServices = {}): Res
   });
   if (!engineResult.ok) return engineResult;
   const engine = engineResult.value;
+  settingsOf = engine.settings;
 
   let desk: Desk | null = null;
   try {
@@ -302,8 +356,20 @@ export function bootHost(options: BootOptions, services: BootServices = {}): Res
             steps: steps.value,
             ...(demo?.stepMs !== undefined ? { stepMs: demo.stepMs } : {}),
           });
+    const deskConfig = deskConfigOf(config);
+    // The Venues panel's desk section: read from PostgreSQL every 2 s once the desk has started.
+    const deskFeed =
+      deskConfig === null
+        ? null
+        : startDeskFeed({
+            name: deskConfig.name,
+            engine: deskConfig.engine,
+            read: () => desk?.deskView() ?? null,
+            now: () => Date.now(),
+          });
     const host = createHost({
       engine,
+      ...(deskFeed ? { desk: deskFeed } : {}),
       // The host boundary is the one place that reads the clock: wall time live, bar time in the demo.
       now: feed === null ? () => Date.now() : () => feed.now(),
       wallNow: () => Date.now(),
@@ -312,6 +378,7 @@ export function bootHost(options: BootOptions, services: BootServices = {}): Res
       ...(venues ? { venues: venues.registry } : {}),
       beforeClose: async () => {
         feed?.stop();
+        deskFeed?.stop();
         // Claims nothing more; what it holds stays its own (the journal says so at the next start).
         await desk?.stop();
         // Orders stay at the venue; the dead-man switch is disarmed (a planned stop), then disconnected.
@@ -322,7 +389,6 @@ export function bootHost(options: BootOptions, services: BootServices = {}): Res
     // Connecting and reconciling take round trips: the host answers meanwhile (entries there wait).
     venues?.start(engine);
     // The desk joins in the background: PostgreSQL may be down, the engine trades on meanwhile.
-    const deskConfig = deskConfigOf(config);
     const log = (line: string) => process.stderr.write(`${line}\n`);
     desk =
       deskConfig === null

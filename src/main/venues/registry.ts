@@ -72,7 +72,7 @@ export interface VenueRegistryOptions {
   random?: () => number;
   log?: (line: string) => void;
   /** Which venues have credentials now (headless: from the environment). */
-  credentials?: Record<string, 'set' | 'missing'>;
+  credentials?: Record<string, VenueView['credentials']>;
   /** The desktop app's safeStorage vault; absent (headless): credentials come from the environment only. */
   credentialStore?: CredentialStore;
   /** With a credential store: the adapter for credentials just stored, which replaces the running one.
