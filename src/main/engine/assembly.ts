@@ -1,4 +1,5 @@
 // Builds the engine's parts and wires them to one another (the facade, engine.ts, holds the result).
+import type { Strand } from '../../shared/domain/learning.ts';
 import { Clock } from './clock.ts';
 import { Brackets } from './contingency/brackets.ts';
 import { HeldExits } from './contingency/held-exits.ts';
@@ -51,6 +52,8 @@ export function assemble(
         config.learning,
         (kind, ref, body) => {
           events.record(kind, ref, body);
+          if (kind === 'strand' && events.listening)
+            events.emit({ type: 'strand', strand: (body as { strand: Strand }).strand });
           parts.views.emitLearning();
         },
         store,

@@ -3,7 +3,7 @@
 import type { BraidConfig } from './config.ts';
 import type { DecStr } from './decimal.ts';
 import type { Bar } from './instrument.ts';
-import type { LearningView } from './learning.ts';
+import type { LearningView, Strand } from './learning.ts';
 import type { Metrics } from './metrics.ts';
 import type { FillRecord, OrderRecord } from './order.ts';
 import type { PlanRecord } from './plan.ts';
@@ -86,5 +86,8 @@ export type EngineEvent =
   | { type: 'dayTrades'; dayTrades: DayTradesView }
   | { type: 'metrics'; metrics: Metrics }
   | { type: 'learning'; learning: LearningView }
+  /** A strand recorded (a finished order; again when its markouts are known): journaled by the learning
+   *  book itself, so this event is for listeners (the desk writes it to braid.strands). */
+  | { type: 'strand'; strand: Strand }
   | { type: 'bar'; bar: Bar }
   | { type: 'notice'; notice: Notice };

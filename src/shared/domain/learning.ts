@@ -1,6 +1,8 @@
 // What the learning loop shows (../shared/spec/learning.md): lessons with their evidence and the effect
 // they propose, execution quality per venue and order type, and the advised-versus-holdout evaluation.
 // Statistics are plain numbers (basis points, ratios, milliseconds): they are estimates, not money.
+import type { AppliedLesson, OrderRole, OrderType } from './order.ts';
+import type { Side } from './plan.ts';
 
 /** The trader controls it: proposed (not applied), active (applied), dismissed (not proposed again). */
 export type LessonState = 'proposed' | 'active' | 'dismissed';
@@ -74,4 +76,50 @@ export interface LearningView {
   lessons: LessonView[];
   quality: ExecutionQualityRow[];
   evaluation: LearningEvaluation | null;
+}
+
+/** How an order's venue and type were chosen: the control arm, uniform exploration, a lesson's advice,
+ *  or the neutral baseline (round-robin; learning off, or no active lesson covers the plan). */
+export type Arm = 'holdout' | 'explore' | 'advised' | 'baseline';
+
+/** A lesson applied to an order, as its journaled intent records it (before the venue sees it). */
+export type LessonApplied = AppliedLesson;
+
+export interface Strand {
+  orderId: string;
+  planId: string;
+  symbol: string;
+  venue: string;
+  orderType: OrderType;
+  side: Side;
+  role: OrderRole;
+  status: string;
+  /** Exchange hour (UTC) when the order was sent. */
+  timeBucket: number;
+  regime: 'low' | 'normal' | 'high';
+  /** The trading day (UTC date) it ended: the cluster of its errors. */
+  day: string;
+  sentAt: number;
+  endedAt: number;
+  arrivalPrice: string;
+  decisionPrice: string;
+  planned: string;
+  filled: string;
+  avgFillPrice: string | null;
+  fees: string;
+  /** Filled notional at the arrival price (the evaluation's weight). */
+  notional: number;
+  latencyMs: { ack: number; firstFill: number | null; lastFill: number | null };
+  slippageBps: number | null;
+  shortfallBps: number;
+  fillRatio: number;
+  markout1Bps: number | null;
+  markout5Bps: number | null;
+  /** A marketable limit's distance beyond the arrival price, bps (limit orders only). */
+  limitOffsetBps: number | null;
+  arm: Arm;
+  /** The probability with which its venue was chosen (Li, Chu, Langford, Wang 2011). */
+  propensity: number;
+  lessonsApplied: string[];
+  tags: string[];
 }
