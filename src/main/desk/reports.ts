@@ -1,7 +1,8 @@
 // What the desk hears from the engine, as the seed notes' strands: the decision on each plan and every
-// plan status change, order and fill after it, each with its tags and a key that names the fact itself
-// (so a report written again after a crash, or read again from a snapshot, is written once).
+// plan status change, order, fill and learning strand after it, each with its tags and a key that names
+// the fact itself (so a report written again after a crash, or read again from a snapshot, is written once).
 import type { EngineEvent } from '../../shared/domain/engine-view.ts';
+import type { Strand } from '../../shared/domain/learning.ts';
 import type { FillRecord, OrderRecord } from '../../shared/domain/order.ts';
 import type { PlanRecord } from '../../shared/domain/plan.ts';
 
@@ -14,7 +15,7 @@ export const TAGS = {
   insight: ['trader:execution_insights', 'cil:execution_insights'],
 } as const;
 
-export type ReportKind = 'decision' | 'plan_status' | 'order' | 'fill' | 'execution_insight';
+export type ReportKind = 'decision' | 'plan_status' | 'order' | 'fill' | 'strand';
 
 export interface Report {
   key: string;
@@ -87,6 +88,21 @@ export function fillReport(fill: FillRecord): Report {
   };
 }
 
+/** A finished order's strand (learning.md), with its own tags and the CIL's, as the seed notes contribute
+ *  execution insights. Keyed by what it knows: recorded again once its markouts are in, it is a second
+ *  report; heard twice (a re-sent event, a replayed outbox), the same one. A counter would not do: the
+ *  count of recordings is not in the strand, so a restarted engine could not name the same report again. */
+export function strandReport(strand: Strand): Report {
+  const known = strand.markout5Bps !== null ? 'markout5' : strand.markout1Bps !== null ? 'markout1' : 'ended';
+  return {
+    key: `strand:${strand.orderId}:${known}`,
+    planId: strand.planId,
+    kind: 'strand',
+    tags: [...new Set([...(strand.tags ?? []), ...TAGS.insight])],
+    body: { ...strand },
+  };
+}
+
 /** The reports an engine event makes for plans the desk gave this engine (`mine`); others are not the desk's. */
 export function reportsOf(event: EngineEvent, mine: (planId: string) => boolean): Report[] {
   switch (event.type) {
@@ -96,6 +112,8 @@ export function reportsOf(event: EngineEvent, mine: (planId: string) => boolean)
       return mine(event.order.planId) ? [orderReport(event.order)] : [];
     case 'fill':
       return mine(event.fill.planId) ? [fillReport(event.fill)] : [];
+    case 'strand':
+      return mine(event.strand.planId) ? [strandReport(event.strand)] : [];
     default:
       return [];
   }
