@@ -6,8 +6,8 @@
 //
 // Each symbol's path is a pure function of (seed, symbol): writePlanScript replays the same walk, so its
 // brackets sit on the right side of the price the engine will see when it is given the bars' seed.
-import { closeSync, openSync, writeSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { closeSync, existsSync, openSync, renameSync, writeSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const BAR_MS = 5 * 60_000;
@@ -181,16 +181,20 @@ export function writePlanScript(
     stepMs: number;
     seed: number;
     barsStartMs?: number;
+    /** Shift the symbol cycle by one every lap (0 1 2 3, 1 2 3 0, ...), so that a round-robin over an
+     *  even number of venues does not send each symbol to the same venue every time. */
+    shifted?: boolean;
   },
 ): void {
   const barsStartMs = opts.barsStartMs ?? DEFAULT_START_MS;
+  const n = opts.symbols.length;
   const walks = opts.symbols.map((s) => new Walk(s, opts.seed));
   const rand = mulberry32((opts.seed ^ 0x9e3779b9) >>> 0);
   const out = new BufferedWriter(path);
   const width = Math.max(6, String(opts.plans).length);
   for (let i = 0; i < opts.plans; i++) {
     const at = opts.startMs + i * opts.stepMs;
-    const w = walks[i % walks.length]!;
+    const w = walks[(i + (opts.shifted ? Math.floor(i / n) : 0)) % n]!;
     // The engine sizes and checks at `at` against the close of the last bar that opened before it.
     const lastIndex = Math.ceil((at - barsStartMs) / BAR_MS) - 1;
     while (w.index <= lastIndex) w.next();
@@ -210,6 +214,50 @@ export function writePlanScript(
     out.write(`${JSON.stringify({ at: isoSeconds(at), type: 'plan', plan })}\n`);
   }
   out.close();
+}
+
+/** Creates `path` with `write` unless it exists; written to a temporary name first, so never half-written. */
+export function cached(path: string, write: (tmp: string) => void): string {
+  if (!existsSync(path)) {
+    const tmp = `${path}.${process.pid}.tmp`;
+    const t0 = performance.now();
+    write(tmp);
+    renameSync(tmp, path);
+    console.log(`  generated ${path} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  return path;
+}
+
+/** The benches' cached prices CSV: `bars` rows over benchSymbols(symbols), from DEFAULT_START_MS. */
+export function cachedBars(dir: string, bars: number, symbols: number, seed: number): string {
+  return cached(join(dir, `bars-${bars}-${symbols}-s${seed}.csv`), (tmp) =>
+    writeBars(tmp, { bars, symbols, seed }),
+  );
+}
+
+/** The benches' cached script of `plans` market plans (no venue) spread evenly over the time span of
+ *  cachedBars(dir, bars, symbols, seed), past its first hour, one symbol after the other. */
+export function cachedPlans(
+  dir: string,
+  plans: number,
+  bars: number,
+  symbols: number,
+  seed: number,
+  shifted = false,
+): string {
+  const spanMs = Math.ceil(bars / symbols) * BAR_MS;
+  const stepMs = Math.max(BAR_MS, Math.floor((spanMs - 2 * 3_600_000) / plans / BAR_MS) * BAR_MS);
+  const name = `plans-${plans}-for-${bars}-${symbols}-s${seed}${shifted ? '-shifted' : ''}.jsonl`;
+  return cached(join(dir, name), (tmp) =>
+    writePlanScript(tmp, {
+      plans,
+      symbols: benchSymbols(symbols),
+      startMs: DEFAULT_START_MS + 3_600_000,
+      stepMs,
+      seed,
+      shifted,
+    }),
+  );
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -13,13 +13,17 @@
 // With csv-parse installed (`npm install --no-save csv-parse`), it also times the same prices read through
 // that library, its records fed to the same row checks (barTableBuilder), and says what the replay's
 // throughput would be with it: the measure behind keeping the hand-split reader (issue 6 item 10).
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+//
+// Then the learning figure over the same bars (bench/learning.bench.ts: learning on against off, 10,000
+// plans over two paper venues).
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { barTableBuilder, PRICES_HEADER, readPrices } from '../src/main/engine/replay/inputs.ts';
 import { runReplay } from '../src/main/engine/replay/runner.ts';
-import { BAR_MS, benchSymbols, DEFAULT_START_MS, writeBars, writePlanScript } from './generate-bars.ts';
+import { cached, cachedBars, cachedPlans } from './generate-bars.ts';
+import { learningBench } from './learning.bench.ts';
 
 const TARGET_BARS_PER_S = 200_000;
 const RUNS = 3;
@@ -28,18 +32,6 @@ const SEED = 1;
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CACHE = join(ROOT, '.bench');
-
-/** Creates `path` with `write` unless it exists; written to a temporary name first, so never half-written. */
-function cached(path: string, write: (tmp: string) => void): string {
-  if (!existsSync(path)) {
-    const tmp = `${path}.${process.pid}.tmp`;
-    const t0 = performance.now();
-    write(tmp);
-    renameSync(tmp, path);
-    console.log(`  generated ${path} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  }
-  return path;
-}
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const secs = (s: number) => `${s.toFixed(2)} s`;
@@ -96,24 +88,9 @@ async function main(): Promise<void> {
   const bars = Number(process.argv[2] ?? 1_000_000);
   const plans = Number(process.argv[3] ?? 2_000);
   mkdirSync(CACHE, { recursive: true });
-  const prices = cached(join(CACHE, `bars-${bars}-${SYMBOLS}-s${SEED}.csv`), (tmp) =>
-    writeBars(tmp, { bars, symbols: SYMBOLS, seed: SEED }),
-  );
+  const prices = cachedBars(CACHE, bars, SYMBOLS, SEED);
   const empty = cached(join(CACHE, 'empty.jsonl'), (tmp) => writeFileSync(tmp, ''));
-  // Plans spread evenly over the bars' time span (past the first hour), one symbol after the other.
-  const planScriptOf = (n: number) => {
-    const spanMs = Math.ceil(bars / SYMBOLS) * BAR_MS;
-    const stepMs = Math.max(BAR_MS, Math.floor((spanMs - 2 * 3_600_000) / n / BAR_MS) * BAR_MS);
-    return cached(join(CACHE, `plans-${n}-for-${bars}-${SYMBOLS}-s${SEED}.jsonl`), (tmp) =>
-      writePlanScript(tmp, {
-        plans: n,
-        symbols: benchSymbols(SYMBOLS),
-        startMs: DEFAULT_START_MS + 3_600_000,
-        stepMs,
-        seed: SEED,
-      }),
-    );
-  };
+  const planScriptOf = (n: number) => cachedPlans(CACHE, n, bars, SYMBOLS, SEED);
   const planScript = planScriptOf(plans);
   const halfScript = planScriptOf(Math.floor(plans / 2));
   const dir = mkdtempSync(join(tmpdir(), 'braid-replay-bench-'));
@@ -232,6 +209,8 @@ async function main(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  // Issue 10's figure, in the same run: learning on against off over the same bars, 10,000 plans.
+  await learningBench({ cache: CACHE, bars, plans: 10_000, rounds: 2 });
 }
 
 await main();

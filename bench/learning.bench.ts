@@ -1,0 +1,221 @@
+// What the learning loop costs in replay (issue 10): the real runner (runReplay: inputs read and checked,
+// the engine, a journal in a temporary SQLite file, the report) over the same bars and the same market
+// plans without a venue, routed over two paper venues that differ only in slippage
+// (`routing.candidates: ["paper", "paper-b"]`, learning.md "Venues and candidates in replay"), with and
+// without learning. Goal: learning on takes at most 15 % more time than without it.
+//
+//   node bench/learning.bench.ts [BARS=1000000] [PLANS=10000] [ROUNDS=2]
+//
+// Three configs, identical but for `learning`:
+//   none  no `learning` section: no learning book at all (nothing measured, nothing journaled). The
+//         baseline of the ratio: it is what a trader who never turns learning on runs, so on / none is
+//         the whole price of the loop (strands, their journal records, lessons, advice).
+//   off   `{"enabled": false}`: strands measured and journaled, lessons derived, no advice (round-robin);
+//         printed to split the price into measuring and advising.
+//   on    `{"enabled": true}`: the advisor chooses, with holdout and exploration.
+// Each round runs the three in turn, the order reversed every other round so that a drifting machine
+// load or heap falls on each alike; the median of the rounds is reported, wall and CPU time.
+// `npm run bench` runs it after the replay figure (bench/replay.bench.ts calls learningBench).
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runReplay } from '../src/main/engine/replay/runner.ts';
+import { cachedBars, cachedPlans } from './generate-bars.ts';
+
+const GOAL_RATIO = 1.15;
+const SYMBOLS = 4;
+const SEED = 1;
+
+type Variant = 'none' | 'off' | 'on';
+const VARIANTS: Variant[] = ['none', 'off', 'on'];
+
+/** The config of each variant: the spec's example venues (learning.md "Config"), learning aside. */
+function configOf(v: Variant): unknown {
+  return {
+    venues: { paper: { slipBps: 2 }, 'paper-b': { kind: 'paper', slipBps: 12 } },
+    routing: { candidates: ['paper', 'paper-b'] },
+    ...(v === 'none' ? {} : { learning: { enabled: v === 'on', seed: SEED } }),
+  };
+}
+
+type Report = ReturnType<typeof runReplay>;
+interface Run {
+  seconds: number;
+  cpu: number;
+  report: Report;
+}
+
+interface LearningBlock {
+  advised: { n: number; meanSlippageBps: number | null; ci95: [number, number] | null };
+  holdout: { n: number; meanSlippageBps: number | null; ci95: [number, number] | null };
+  improvementBps: number | null;
+  improvementCi95: [number, number] | null;
+  guardrails: { fillRatio: number | null; markout5: number | null };
+}
+interface LessonRow {
+  id: string;
+  state: string;
+  effect: { kind: string; venue?: string };
+  evidence: { n: number; altN: number; meanBps: number; altMeanBps: number };
+}
+interface StrandRow {
+  venue: string;
+  role: string;
+  arm: string;
+}
+/** The report's learning additions (present only with a `learning` config). */
+const extra = (r: Report) =>
+  r as unknown as { strands?: StrandRow[]; lessons?: LessonRow[]; learning?: LearningBlock };
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const secs = (s: number) => `${s.toFixed(2)} s`;
+const bps = (x: number | null) => (x === null ? 'n/a' : x.toFixed(2));
+const ci = (c: [number, number] | null) => (c === null ? 'n/a' : `[${bps(c[0])}, ${bps(c[1])}]`);
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(', ');
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+export async function learningBench(o: {
+  cache: string;
+  bars: number;
+  plans: number;
+  rounds: number;
+}): Promise<void> {
+  const { bars, plans, rounds } = o;
+  mkdirSync(o.cache, { recursive: true });
+  const prices = cachedBars(o.cache, bars, SYMBOLS, SEED);
+  // Shifted symbol order: with 4 symbols in a plain cycle, the round-robin over 2 venues would send
+  // each symbol to one venue only, and no braid would have an alternative to compare with.
+  const script = cachedPlans(o.cache, plans, bars, SYMBOLS, SEED, true);
+  const dir = mkdtempSync(join(tmpdir(), 'braid-learning-bench-'));
+  const configs = new Map<Variant, string>();
+  for (const v of VARIANTS) {
+    const file = join(dir, `config-${v}.json`);
+    writeFileSync(file, JSON.stringify(configOf(v)));
+    configs.set(v, file);
+  }
+  const clock = () => performance.now() / 1000;
+  const runs = new Map<Variant, Run[]>(VARIANTS.map((v) => [v, []]));
+  try {
+    console.log('');
+    console.log(
+      `learning bench: ${fmt(bars)} bars (${SYMBOLS} symbols), ${fmt(plans)} market plans without a venue over ` +
+        `paper (2 bps) and paper-b (12 bps), ${rounds} rounds, Node ${process.version}; load average ${load()}`,
+    );
+    for (let round = 0; round < rounds; round++) {
+      const order = round % 2 === 0 ? VARIANTS : [...VARIANTS].reverse();
+      for (const v of order) {
+        const db = join(dir, `${v}-${round}.sqlite`);
+        const c0 = process.cpuUsage();
+        const t0 = performance.now();
+        const report = runReplay({ prices, script, config: configs.get(v)!, db, clock });
+        const seconds = (performance.now() - t0) / 1000;
+        const c = process.cpuUsage(c0);
+        rmSync(db, { force: true });
+        if (report.run.bars !== bars)
+          throw new Error(`${v}: replayed ${report.run.bars} bars, expected ${bars}`);
+        if (report.orders.length === 0) throw new Error(`${v}: no orders`);
+        if ((extra(report).learning === undefined) !== (v === 'none'))
+          throw new Error(`${v}: the report's learning block is ${v === 'none' ? 'there' : 'missing'}`);
+        runs.get(v)!.push({ seconds, cpu: (c.user + c.system) / 1e6, report });
+        console.log(
+          `  round ${round + 1} ${v.padEnd(4)}: ${secs(seconds)} wall, ${secs((c.user + c.system) / 1e6)} CPU, ` +
+            `${fmt(report.orders.length)} orders`,
+        );
+      }
+    }
+
+    const wall = (v: Variant) => median(runs.get(v)!.map((r) => r.seconds));
+    const cpu = (v: Variant) => median(runs.get(v)!.map((r) => r.cpu));
+    const last = (v: Variant) => runs.get(v)!.at(-1)!.report;
+    console.log('');
+    const row = (a: string, b: string, c: string, d: string, e: string, f: string) =>
+      console.log(
+        `| ${a.padEnd(34)} | ${b.padStart(9)} | ${c.padStart(9)} | ${d.padStart(9)} | ${e.padStart(8)} | ${f.padStart(13)} |`,
+      );
+    row('replay (median of rounds)', 'time', 'CPU', 'bars/s', 'orders/s', 'x none (wall)');
+    row(
+      '-'.repeat(34),
+      `${'-'.repeat(8)}:`,
+      `${'-'.repeat(8)}:`,
+      `${'-'.repeat(8)}:`,
+      `${'-'.repeat(7)}:`,
+      `${'-'.repeat(12)}:`,
+    );
+    const label: Record<Variant, string> = {
+      none: 'no learning section',
+      off: 'learning {"enabled": false}',
+      on: 'learning {"enabled": true}',
+    };
+    for (const v of VARIANTS) {
+      row(
+        label[v],
+        secs(wall(v)),
+        secs(cpu(v)),
+        fmt(bars / wall(v)),
+        fmt(last(v).orders.length / wall(v)),
+        (wall(v) / wall('none')).toFixed(3),
+      );
+    }
+
+    // The sanity check that learning did work: its lessons, the venue split, advised against holdout.
+    for (const v of ['off', 'on'] as const) {
+      const x = extra(last(v));
+      const entries = (x.strands ?? []).filter((s) => s.role === 'entry');
+      const onPaper = entries.filter((s) => s.venue === 'paper').length;
+      const arms = new Map<string, number>();
+      for (const s of entries) arms.set(s.arm, (arms.get(s.arm) ?? 0) + 1);
+      const l = x.learning!;
+      console.log('');
+      console.log(
+        `learning ${v}: ${fmt(x.strands?.length ?? 0)} strands, ${fmt(entries.length)} entries, ` +
+          `${fmt(onPaper)} on paper / ${fmt(entries.length - onPaper)} on paper-b; arms ` +
+          [...arms].map(([a, n]) => `${a} ${fmt(n)}`).join(', '),
+      );
+      const lessons = x.lessons ?? [];
+      console.log(`  ${lessons.length} lessons proposed:`);
+      for (const lesson of lessons.slice(0, 8)) {
+        console.log(
+          `    ${lesson.id} (${lesson.state}; ${lesson.effect.kind}${lesson.effect.venue ? ` ${lesson.effect.venue}` : ''}; ` +
+            `n ${lesson.evidence.n} vs ${lesson.evidence.altN}, ${bps(lesson.evidence.meanBps)} vs ${bps(lesson.evidence.altMeanBps)} bps)`,
+        );
+      }
+      if (lessons.length > 8) console.log(`    ... and ${lessons.length - 8} more`);
+      console.log(
+        `  advised n ${l.advised.n}, mean slippage ${bps(l.advised.meanSlippageBps)} bps ${ci(l.advised.ci95)}; ` +
+          `holdout n ${l.holdout.n}, ${bps(l.holdout.meanSlippageBps)} bps ${ci(l.holdout.ci95)}; ` +
+          `improvement ${bps(l.improvementBps)} bps, 95 % CI ${ci(l.improvementCi95)}; ` +
+          `guardrails fill ratio ${bps(l.guardrails.fillRatio)}, markout5 ${bps(l.guardrails.markout5)}`,
+      );
+    }
+
+    const ratio = wall('on') / wall('none');
+    console.log('');
+    console.log(
+      `summary: learning on / none ${ratio.toFixed(3)}x wall (CPU ${(cpu('on') / cpu('none')).toFixed(3)}x), ` +
+        `on / off ${(wall('on') / wall('off')).toFixed(3)}x wall (CPU ${(cpu('on') / cpu('off')).toFixed(3)}x), ` +
+        `off / none ${(wall('off') / wall('none')).toFixed(3)}x wall; ` +
+        `goal <= ${GOAL_RATIO.toFixed(2)}x: ${ratio <= GOAL_RATIO ? 'met' : 'NOT met'}; load average ${load()}`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const [bars = '1000000', plans = '10000', rounds = '2'] = process.argv.slice(2);
+  await learningBench({
+    cache: fileURLToPath(new URL('../.bench', import.meta.url)),
+    bars: Number(bars),
+    plans: Number(plans),
+    rounds: Number(rounds),
+  });
+}
