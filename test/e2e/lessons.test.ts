@@ -14,8 +14,11 @@ import { waitFor } from '../helpers/wait.ts';
 import { type Browser, ensureRendererBuilt, invokeHttp, launchChromium } from './harness.ts';
 import { type LessonsServed, SYMBOL, startLessonsHost } from './lessons-host.ts';
 
+// Forty bars a second: a plan's entry fills at the next bar, its exit at the one after.
 const STEP_MS = 25;
-const WAIT = { timeout: 20_000 };
+const WAIT = { timeout: 30_000 };
+/** The API is polled this often while an order fills (the host runs in this process: spare it). */
+const POLL_MS = 20;
 const CANDIDATES = ['paper', 'paper-b'] as const;
 const LESSON_ID = `prefer_venue:paper|market|${SYMBOL}|*|*`;
 const CONFIG = {
@@ -72,6 +75,7 @@ async function roundTrip(): Promise<OrderRecord> {
         (o) => o.planId === planId && o.role === 'entry' && o.status === 'filled',
       ),
     WAIT.timeout,
+    POLL_MS,
   );
   expect(await invokeHttp(served, 'closePosition', { symbol: SYMBOL })).toMatchObject({ ok: true });
   await waitFor(
@@ -82,6 +86,7 @@ async function roundTrip(): Promise<OrderRecord> {
       return exit?.status === 'filled' && !s.engine.positions.some((p) => p.symbol === SYMBOL);
     },
     WAIT.timeout,
+    POLL_MS,
   );
   entries.push(entry);
   return entry;
