@@ -28,6 +28,7 @@ let dir: string;
 let engine: EnginePort;
 let host: HostHandle;
 let desk: Desk;
+let startDesk: () => Desk;
 let barNo = 0;
 const notified: string[] = [];
 
@@ -67,15 +68,17 @@ beforeAll(async () => {
   engine = created.value;
   const now = () => T0 + barNo * MINUTE;
   host = createHost({ engine, now, wallNow: () => Date.now(), exportTrades });
-  desk = startEngineDesk({
-    config: parseConfig(config).desk!,
-    host,
-    engine,
-    journalPath,
-    env: { BRAID_DESK_LEASE_MS: '5000' },
-    now,
-    log: () => {},
-  });
+  startDesk = () =>
+    startEngineDesk({
+      config: parseConfig(config).desk!,
+      host,
+      engine,
+      journalPath,
+      env: { BRAID_DESK_LEASE_MS: '5000' },
+      now,
+      log: () => {},
+    });
+  desk = startDesk();
 });
 afterAll(async () => {
   await desk?.stop();
@@ -187,6 +190,27 @@ describe('strands on the desk', () => {
       ),
     ).toBe(0);
     expect(desk.stats().refused).toBe(0);
+  });
+
+  test('strands a crash kept from the outbox are written from the journal when the desk comes back, once', async () => {
+    const before = await strandRows();
+    expect(before).toHaveLength(5);
+    await desk.stop();
+    // As if the engine's strand records had reached its journal but never the desk's outbox: the rows
+    // are gone from the desk, and the desk that starts again finds them in the journal.
+    await sql.query(`DELETE FROM braid.strands WHERE plan_id = 'learn-1' AND kind = 'strand'`);
+    desk = startDesk();
+    await waitFor('the strands written again', async () => (await strandRows()).length === before.length);
+    const after = await strandRows();
+    expect(after.map((r) => [r.report_key, r.body])).toEqual(before.map((r) => [r.report_key, r.body]));
+    // The plan's other reports were there already: each still one row.
+    expect(
+      await count(
+        sql,
+        `SELECT count(*) AS n FROM (SELECT report_key FROM braid.strands WHERE plan_id = 'learn-1'
+           GROUP BY report_key HAVING count(*) > 1) x`,
+      ),
+    ).toBe(0);
   });
 
   test('a strand under a stale epoch is refused by the desk itself', async () => {

@@ -10,7 +10,7 @@ import type { HostHandle } from '../host/types.ts';
 import { submitUpstreamPlans } from '../intake/upstream-plans.ts';
 import { createDesk, type Desk, type DeskOutcome } from './desk.ts';
 import { openLocalBook } from './local-book.ts';
-import { fillReport, orderReport, planReport, type Report } from './reports.ts';
+import { fillReport, orderReport, planReport, type Report, strandReport } from './reports.ts';
 
 const LEASE_VAR = 'BRAID_DESK_LEASE_MS';
 const PASSWORD_VAR = 'BRAID_DESK_PASSWORD';
@@ -64,6 +64,10 @@ export function startEngineDesk(options: EngineDeskOptions): Desk {
       ...s.plans.filter((p) => held.has(p.id)).map(planReport),
       ...s.orders.filter((o) => held.has(o.planId)).map(orderReport),
       ...s.fills.filter((f) => held.has(f.planId)).map(fillReport),
+      ...book
+        .strands()
+        .filter((t) => held.has(t.planId))
+        .map(strandReport),
     ];
   };
   const desk = createDesk({

@@ -1,8 +1,10 @@
 // The desk's part of the engine's SQLite journal (journal migration 3): the plans this engine claimed
 // (desk_holds), journaled before a claim is fenced on PostgreSQL and before the plan reaches the engine,
 // and the reports waiting to be written to the desk (desk_outbox), in order, kept while PostgreSQL is
-// down. A second connection to the journal file: the engine writes its own tables, this one only these.
+// down. A second connection to the journal file: the engine writes its own tables, this one only these
+// (and reads the learning strands the engine journaled, which no snapshot carries).
 import Database from 'better-sqlite3';
+import type { Strand } from '../../shared/domain/learning.ts';
 import { migrate } from '../engine/journal/migrations.ts';
 import type { Report } from './reports.ts';
 
@@ -37,6 +39,9 @@ export interface LocalBook {
   pending(limit: number): OutboxRow[];
   sent(lastSeq: number): void;
   pendingCount(): number;
+  /** Every strand the engine journaled (each recording: ended, then with its markouts), oldest first:
+   *  what a crash between the engine's record and this outbox would otherwise lose. */
+  strands(): Strand[];
   close(): void;
 }
 
@@ -67,6 +72,7 @@ export function openLocalBook(path: string): LocalBook {
     ),
     sent: db.prepare('DELETE FROM desk_outbox WHERE seq <= ?'),
     count: db.prepare('SELECT count(*) AS n FROM desk_outbox'),
+    strands: db.prepare(`SELECT body FROM events WHERE kind = 'strand' ORDER BY seq`),
   };
   type HoldRow = { plan_id: string; epoch: number; state: HoldState; decided: number; plan: string };
   const toHold = (r: HoldRow): LocalHold => ({
@@ -143,6 +149,11 @@ export function openLocalBook(path: string): LocalBook {
       })),
     sent: (lastSeq) => void stmt.sent.run(lastSeq),
     pendingCount: () => (stmt.count.get() as { n: number }).n,
+    strands: () =>
+      (stmt.strands.all() as { body: string }[]).flatMap((r) => {
+        const body = JSON.parse(r.body) as { strand?: Strand };
+        return body.strand ? [body.strand] : [];
+      }),
     close: () => db.close(),
   };
 }
