@@ -39,15 +39,24 @@ beforeAll(async () => {
       instruments: { AAPL: { tick: '0.01', lot: '1' } },
     }),
   );
-  served = await startServe({ db: join(dir, 'state.sqlite'), config, env: {} });
-  const s = served;
+  // Chromium starts while braid serve does (a loaded machine starts both slowly).
+  // Settled both ways, so that afterAll closes whichever started when the other did not.
+  const [started, launched] = await Promise.allSettled([
+    startServe({ db: join(dir, 'state.sqlite'), config, env: {} }),
+    launchChromium({ width: 1680, height: 1000 }),
+  ]);
+  if (started.status === 'fulfilled') served = started.value;
+  if (launched.status === 'fulfilled') browser = launched.value;
+  if (started.status === 'rejected') throw started.reason;
+  if (launched.status === 'rejected') throw launched.reason;
+  const s = started.value;
+  page = launched.value.page;
   // The engine has read IB's account summary (at its first reconciliation).
   await waitFor('the broker count in the snapshot', async () => (await s.snapshot()).engine.dayTrades.broker);
-  browser = await launchChromium({ width: 1680, height: 1000 });
-  page = browser.page;
   await page.goto(`http://127.0.0.1:${s.port}/?token=${s.token}`);
   await page.getByRole('contentinfo').getByText('Connected', { exact: true }).waitFor(WAIT);
-}, 60_000);
+  // A loaded machine (2 cores, the suite's other files) starts braid serve and Chromium slowly.
+}, 90_000);
 
 afterAll(async () => {
   await browser?.close();

@@ -101,7 +101,7 @@ beforeAll(async () => {
   sim.setAccountSummary({ DayTradesRemaining: '2', NetLiquidation: '18000.00' });
   dir = mkdtempSync(join(tmpdir(), 'braid-ib-serve-'));
   await serve();
-}, 40_000);
+});
 
 beforeEach(() => {
   onTestFailed(async () => {
