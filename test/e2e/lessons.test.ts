@@ -14,8 +14,8 @@ import { waitFor } from '../helpers/wait.ts';
 import { type Browser, ensureRendererBuilt, invokeHttp, launchChromium } from './harness.ts';
 import { type LessonsServed, SYMBOL, startLessonsHost } from './lessons-host.ts';
 
-// Forty bars a second: a plan's entry fills at the next bar, its exit at the one after.
-const STEP_MS = 25;
+// Twenty bars a second: a plan's entry fills at the next bar, its exit at the one after.
+const STEP_MS = 50;
 const WAIT = { timeout: 30_000 };
 /** The API is polled this often while an order fills (the host runs in this process: spare it). */
 const POLL_MS = 20;
