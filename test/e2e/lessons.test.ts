@@ -97,8 +97,12 @@ const baseline = (turn: number) => CANDIDATES[turn % CANDIDATES.length]!;
 
 beforeAll(async () => {
   await ensureRendererBuilt();
-  served = await startLessonsHost(CONFIG, STEP_MS);
-  browser = await launchChromium();
+  // Chromium starts while the host boots; whichever started is closed in afterAll if the other failed.
+  const [host, chromium] = await Promise.allSettled([startLessonsHost(CONFIG, STEP_MS), launchChromium()]);
+  if (host.status === 'fulfilled') served = host.value;
+  if (chromium.status === 'fulfilled') browser = chromium.value;
+  if (host.status === 'rejected') throw host.reason;
+  if (chromium.status === 'rejected') throw chromium.reason;
   page = browser.page;
   page.on('console', (m) => {
     if (m.type() === 'error') consoleErrors.push(m.text());
