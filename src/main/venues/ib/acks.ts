@@ -53,6 +53,9 @@ export class OrderAcks {
   }
 
   wait(orderId: number, forCancel: boolean, sentAt: number): Promise<VenueOutcome> {
+    // One waiter per order: an earlier one still waiting is answered, never left hanging.
+    if (this.pending.has(orderId))
+      this.settle(orderId, { kind: 'unknown', message: `superseded by a later request on order ${orderId}` });
     return new Promise((resolve) => {
       const timer = this.timers.setTimeout(
         () =>

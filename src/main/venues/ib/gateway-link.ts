@@ -71,6 +71,9 @@ export class GatewayLink {
     this.wanted = false;
     if (this.retryTimer !== null) this.o.timers.clearTimeout(this.retryTimer);
     this.retryTimer = null;
+    // An attempt still in its handshake: its timer would keep the process up after a stop.
+    this.settleAttempt?.('stopped');
+    this.settleAttempt = null;
     const api = this.current;
     this.current = null;
     if (api) {
@@ -88,6 +91,9 @@ export class GatewayLink {
     this.o.lost(detail);
     this.schedule();
   }
+
+  /** Ends the attempt in its handshake (stop): its timer cleared, its start() answered. */
+  private settleAttempt: ((message: string) => void) | null = null;
 
   private schedule(): void {
     if (!this.wanted || this.retryTimer !== null) return;
@@ -121,9 +127,16 @@ export class GatewayLink {
         () => fail(`IB Gateway at ${host}:${port} did not answer the API handshake in time`),
         this.o.connectTimeoutMs,
       );
+      this.settleAttempt = (message) => {
+        if (settled) return;
+        settled = true;
+        this.o.timers.clearTimeout(timer);
+        resolve({ ok: false, message });
+      };
       api.once(EventName.nextValidId, (id: number) => {
         if (settled || this.current !== api) return;
         settled = true;
+        this.settleAttempt = null;
         this.o.timers.clearTimeout(timer);
         this.attempts = 0;
         const again = this.everReady;

@@ -123,6 +123,9 @@ export const IB_CAPABILITIES: VenueCapabilities = {
   deadManSwitch: false,
 };
 
+/** How long the kill switch waits for IB to confirm its global cancel before the flattening goes. */
+const KILL_CONFIRM_MS = 3_000;
+
 export const NO_DEAD_MAN =
   'no dead-man switch: the TWS socket API has none; working orders stay at IB if Braid stops (use TWS precautionary settings or the kill switch)';
 
@@ -308,6 +311,8 @@ export class IbVenue implements LiveVenue {
 
   async disconnect(): Promise<void> {
     this.running = false;
+    // A connect() still waiting for its first catch-up answers now rather than never.
+    this.firstReadyDone({ ok: false, message: 'disconnected', retryable: true });
     this.link.stop();
     this.requests.failAll('disconnected');
     this.openOrderReads.fail('disconnected');
@@ -358,6 +363,9 @@ export class IbVenue implements LiveVenue {
   }
 
   private lost(detail: string): void {
+    // Lost before the first catch-up finished: connect() fails (the registry tries again) rather than
+    // waiting for a catch-up the next socket runs as a reconnect.
+    if (this.state === 'connecting') this.firstReadyDone({ ok: false, message: detail, retryable: true });
     this.requests.failAll(detail);
     this.openOrderReads.fail(detail);
     this.positionReads.fail(detail);
@@ -615,8 +623,25 @@ export class IbVenue implements LiveVenue {
   }
 
   /** The kill switch: reqGlobalCancel cancels every open order of the account, however placed. */
-  cancelAll(): Promise<VenueOutcome> {
-    return this.requestsOut.cancelAll();
+  /**
+   * The kill switch's reqGlobalCancel, answered once IB has ended every order it knows of Braid's (or
+   * after KILL_CONFIRM_MS): the flattening market orders queue behind this answer, and IB has no
+   * reduce-only, so a stop still working when they go could close the position a second time.
+   */
+  async cancelAll(): Promise<VenueOutcome> {
+    const sent = await this.requestsOut.cancelAll();
+    if (sent.kind !== 'accepted') return sent;
+    const deadline = this.clock() + KILL_CONFIRM_MS;
+    while (this.orders.all().some(isWorking) && this.clock() < deadline && this.running)
+      await new Promise<void>((r) => this.timers.setTimeout(() => r(), 20));
+    const left = this.orders.all().filter(isWorking).length;
+    if (left > 0)
+      this.events.notice(
+        'warning',
+        'ib_cancel_all_unconfirmed',
+        `reqGlobalCancel sent; IB has not confirmed ${left} order(s) cancelled after ${KILL_CONFIRM_MS} ms`,
+      );
+    return sent;
   }
 
   // ---------------------------------------------------------------------------------------------

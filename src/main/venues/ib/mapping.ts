@@ -69,8 +69,9 @@ export function ibOrder(request: IbOrderRequest, placement: IbOrderPlacement): O
   if (placement.parentId !== undefined) order.parentId = placement.parentId;
   if (placement.ocaGroup !== undefined) {
     order.ocaGroup = placement.ocaGroup;
-    // 1: cancel the other orders of the group when one fills (and reduce none by hand).
-    order.ocaType = 1;
+    // 3: a fill reduces the other orders of the group by what filled (no block). Not 1 (cancel the rest):
+    // a take-profit filled in part would cancel the whole stop and leave the rest of the position bare.
+    order.ocaType = 3;
   }
   return order;
 }
