@@ -168,9 +168,10 @@ describe('braid serve on IB (TWS API simulator), LIVE', () => {
       return snap.engine.positions.length > 0 ? snap : null;
     });
     const [exec] = sim.executions().filter((e) => e.orderRef === entry.id);
-    expect(s.engine.fills.filter((f) => f.orderId === entry.id).map((f) => [f.price, f.quantity])).toEqual([
-      ['189.5', '10'],
-    ]);
+    // The gateway's commission: max(1.00, 0.005 × 10 shares) = 1 USD.
+    expect(
+      s.engine.fills.filter((f) => f.orderId === entry.id).map((f) => [f.price, f.quantity, f.fee]),
+    ).toEqual([['189.5', '10', '1']]);
     expect(exec?.shares).toBe(10);
     expect(s.engine.positions.map((p) => [p.symbol, p.side, p.quantity])).toEqual([['AAPL', 'long', '10']]);
     // The commission report and the duplicate orderStatus came after: still one fill.
@@ -208,6 +209,14 @@ describe('braid serve on IB (TWS API simulator), LIVE', () => {
     const sent = sim.placeOrderMessages().slice(from);
     expect(sent).toHaveLength(1);
     expect(sent[0]!.orderId).toBeGreaterThan(Math.max(...used));
+    // The earlier run's AAPL fill, read again at the reconciliation, is still booked once (fee 1 USD).
+    const after = await live().snapshot();
+    expect(
+      after.engine.fills.filter((f) => f.symbol === 'AAPL').map((f) => [f.price, f.quantity, f.fee]),
+    ).toEqual([['189.5', '10', '1']]);
+    expect(after.engine.positions.map((p) => [p.symbol, p.side, p.quantity])).toEqual([
+      ['AAPL', 'long', '10'],
+    ]);
     expect(atGateway(entry.id).map((o) => [o.orderId, o.status])).toEqual([[sent[0]!.orderId, 'Submitted']]);
     // Every order the gateway holds has its own id (none overwritten by a reused one).
     const ids = sim.orders().map((o) => o.orderId);
