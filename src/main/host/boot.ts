@@ -167,6 +167,8 @@ function liveVenuesFor(
     credentialStore?: CredentialStore;
     /** The engine's persisted settings, read and written once the engine exists (IB's order-id mark). */
     settings: { get(key: string): string | undefined; set(key: string, value: string): void };
+    /** The last fill the engine booked at a venue (epoch ms), once the engine exists. */
+    lastFillAt: (venue: string) => number | undefined;
   },
 ): BootedVenues | null {
   let config: ReturnType<typeof parseConfig>;
@@ -264,6 +266,7 @@ function liveVenuesFor(
           save: (n) => mark.set(IB_ORDER_ID_SETTING, String(n)),
         },
         symbols: ibSymbols(config),
+        fillsBookedUntil: () => options.lastFillAt('ib'),
       }),
     );
     credentials.ib = 'none_needed';
@@ -326,9 +329,16 @@ export function bootHost(options: BootOptions, services: BootServices = {}): Res
       settingsOf.set(key, value);
     },
   };
+  let engineOf: EnginePort | null = null;
   const venues = liveVenuesFor(config, {
     env: options.env ?? process.env,
     settings,
+    lastFillAt: (venue) => {
+      let last: number | undefined;
+      for (const f of engineOf?.snapshot().fills ?? [])
+        if (f.venue === venue && (last === undefined || f.time > last)) last = f.time;
+      return last;
+    },
     ...(options.keyLockDir !== undefined ? { keyLockDir: options.keyLockDir } : {}),
     ...(services.credentialStore ? { credentialStore: services.credentialStore } : {}),
   });
@@ -341,8 +351,12 @@ export function bootHost(options: BootOptions, services: BootServices = {}): Res
   if (!engineResult.ok) return engineResult;
   const engine = engineResult.value;
   settingsOf = engine.settings;
+  engineOf = engine;
 
   let desk: Desk | null = null;
+  // Held outside the try, so a failure after they started stops them.
+  let feedOf: { stop(): void } | null = null;
+  let deskFeedOf: { stop(): void } | null = null;
   try {
     const token =
       options.serveToken === undefined
@@ -356,6 +370,7 @@ export function bootHost(options: BootOptions, services: BootServices = {}): Res
             steps: steps.value,
             ...(demo?.stepMs !== undefined ? { stepMs: demo.stepMs } : {}),
           });
+    feedOf = feed;
     const deskConfig = deskConfigOf(config);
     // The Venues panel's desk section: read from PostgreSQL every 2 s once the desk has started.
     const deskFeed =
@@ -367,6 +382,7 @@ export function bootHost(options: BootOptions, services: BootServices = {}): Res
             read: () => desk?.deskView() ?? null,
             now: () => Date.now(),
           });
+    deskFeedOf = deskFeed;
     const host = createHost({
       engine,
       ...(deskFeed ? { desk: deskFeed } : {}),
@@ -379,10 +395,10 @@ export function bootHost(options: BootOptions, services: BootServices = {}): Res
       beforeClose: async () => {
         feed?.stop();
         deskFeed?.stop();
-        // Claims nothing more; what it holds stays its own (the journal says so at the next start).
-        await desk?.stop();
-        // Orders stay at the venue; the dead-man switch is disarmed (a planned stop), then disconnected.
-        await venues?.stop();
+        // The desk claims nothing more (what it holds stays its own: the journal says so at the next
+        // start); the venues' orders stay there, the dead-man switch disarmed, then disconnected. Side
+        // by side: a desk stuck on an unreachable PostgreSQL must not keep the venues from stopping.
+        await Promise.allSettled([desk?.stop(), venues?.stop()]);
       },
     });
     feed?.start();
@@ -404,6 +420,10 @@ export function bootHost(options: BootOptions, services: BootServices = {}): Res
           });
     return ok({ host, info: { token }, desk });
   } catch (error) {
+    // What started before the failure stops with it: no live socket or timer outlives a failed boot.
+    feedOf?.stop();
+    deskFeedOf?.stop();
+    void venues?.stop().catch(() => undefined);
     engine.close();
     return err('boot_failed', error instanceof Error ? error.message : String(error));
   }

@@ -106,6 +106,19 @@ export class CommandSender implements LaneDriver {
     const step = await this.submitted(t, cmd, outcome.entry, false);
     this.childOutcome(bracket.stopLoss.clientOrderId, outcome.stopLoss);
     this.childOutcome(bracket.takeProfit.clientOrderId, outcome.takeProfit);
+    // An entry refused while a child was taken: the child would rest at the venue with nothing to exit
+    // (a reduce-only trigger could close another plan's position there): it is cancelled at once.
+    if (outcome.entry.kind === 'rejected') {
+      const children = [
+        [bracket.stopLoss, outcome.stopLoss],
+        [bracket.takeProfit, outcome.takeProfit],
+      ] as const;
+      for (const [leg, taken] of children)
+        if (taken.kind === 'accepted' && !core.disposed())
+          await this.outcomeOf(() =>
+            core.live.cancel({ clientOrderId: leg.clientOrderId, venueOrderId: taken.venueOrderId }),
+          );
+    }
     return step;
   }
 

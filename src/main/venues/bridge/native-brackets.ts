@@ -195,9 +195,11 @@ export class NativeBrackets {
     b.entryEnded = true;
     const filled = e.type === 'status' && e.filledQuantity !== undefined ? dec(e.filledQuantity) : dec(0);
     if (filled.lte(0)) return { keep: false };
-    const ids = b.children
-      .filter((x) => !x.ended && !x.filled && !dec(x.venueQuantity).eq(filled))
-      .map((x) => x.id);
+    const resized = b.children.filter((x) => !x.ended && !x.filled && !dec(x.venueQuantity).eq(filled));
+    // Taken as the venue's size now: the engine's own resize of the same child, coming after, then
+    // matches and sends nothing (a second modify would give a Hyperliquid order yet another oid).
+    for (const x of resized) x.venueQuantity = filled.toString();
+    const ids = resized.map((x) => x.id);
     return ids.length > 0 ? { keep: false, resize: { ids, quantity: filled.toString() } } : { keep: false };
   }
 

@@ -98,7 +98,7 @@ export interface IbVenueOptions {
   /** How far before the last booked fill reqExecutions asks (dedupe by execId). Default 60 s. */
   fillLookbackMs?: number;
   /** The last fill Braid booked (epoch ms, from the journal): the first reqExecutions asks from here. */
-  fillsBookedUntil?: number;
+  fillsBookedUntil?: number | (() => number | undefined);
   /** Outbound messages a second. Default 40 (IB's limit is 50). */
   messagesPerSecond?: number;
   /** The pacing itself (tests hold messages back with it); default a 40-a-second window. */
@@ -189,7 +189,7 @@ export class IbVenue implements LiveVenue {
       commissionWaitMs: options.commissionWaitMs ?? 2_000,
     });
     this.requests = new Requests(timers, readMs);
-    if (options.fillsBookedUntil !== undefined) this.book.startAt(options.fillsBookedUntil);
+    if (typeof options.fillsBookedUntil === 'number') this.book.startAt(options.fillsBookedUntil);
     this.openOrderReads = new Collector('the open orders', timers, readMs);
     this.positionReads = new Collector('the positions', timers, readMs);
     this.marketData = new MarketData({
@@ -285,6 +285,12 @@ export class IbVenue implements LiveVenue {
   async connect(): Promise<VenueRead<null>> {
     if (this.running) return { ok: true, value: null };
     this.running = true;
+    // Read at connect (the journal may be opened after this adapter was built): the first
+    // reqExecutions asks from the last booked fill, not from everything IB still holds.
+    if (typeof this.o.fillsBookedUntil === 'function') {
+      const until = this.o.fillsBookedUntil();
+      if (until !== undefined) this.book.startAt(until);
+    }
     this.setState('connecting');
     this.firstReady = new Promise((r) => {
       this.firstReadyDone = r;
