@@ -197,13 +197,15 @@ export async function learningBench(o: {
       );
     }
 
-    const ratio = wall('on') / wall('none');
+    // Judged on wall and CPU time alike: on a loaded machine either can flatter one side.
+    const ratio = Math.max(wall('on') / wall('none'), cpu('on') / cpu('none'));
     console.log('');
     console.log(
       `summary: learning on / none ${ratio.toFixed(3)}x wall (CPU ${(cpu('on') / cpu('none')).toFixed(3)}x), ` +
         `on / off ${(wall('on') / wall('off')).toFixed(3)}x wall (CPU ${(cpu('on') / cpu('off')).toFixed(3)}x), ` +
         `off / none ${(wall('off') / wall('none')).toFixed(3)}x wall; ` +
-        `goal <= ${GOAL_RATIO.toFixed(2)}x: ${ratio <= GOAL_RATIO ? 'met' : 'NOT met'}; load average ${load()}`,
+        `goal <= ${GOAL_RATIO.toFixed(2)}x (on / none, wall and CPU): ${ratio <= GOAL_RATIO ? 'met' : 'NOT met'}; ` +
+        `load average ${load()}`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
