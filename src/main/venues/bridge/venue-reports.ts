@@ -88,7 +88,10 @@ export class VenueReports {
   filledEvent(fill: VenueFill, clientOrderId: string): Extract<VenueEvent, { type: 'filled' }> {
     const quote = this.core.instrument(fill.symbol)?.quote ?? quoteOf(fill.symbol);
     let fee = fill.fee;
-    if (fill.feeCurrency.toUpperCase() !== quote.toUpperCase() && !dec(fill.fee).eq(0)) {
+    // A stock (no quote in its name) before the venue's instruments are read (a fill IB pushes while it
+    // connects): its commission is in the account's currency, as the broker charges it; kept.
+    const unknownQuote = quote === '';
+    if (!unknownQuote && fill.feeCurrency.toUpperCase() !== quote.toUpperCase() && !dec(fill.fee).eq(0)) {
       fee = '0';
       this.core.notice(
         'warning',
