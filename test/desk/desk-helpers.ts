@@ -33,7 +33,10 @@ export function restingPlan(id: string, n: number, venue?: string): Record<strin
 
 export interface Engines {
   dir: string;
-  start(name: string, options?: { accepts?: string[]; leaseMs?: number }): BootedHost;
+  start(
+    name: string,
+    options?: { accepts?: string[]; leaseMs?: number; queryTimeoutMs?: number },
+  ): BootedHost;
   stop(name: string): Promise<void>;
   closeAll(): Promise<void>;
 }
@@ -56,7 +59,10 @@ export function engines(url: string): Engines {
       const booted = bootHost({
         config: deskConfig(url, name, options.accepts),
         journalPath: join(dir, `${name}.sqlite`),
-        env: { BRAID_DESK_LEASE_MS: String(options.leaseMs ?? 2_000) },
+        env: {
+          BRAID_DESK_LEASE_MS: String(options.leaseMs ?? 2_000),
+          ...(options.queryTimeoutMs ? { BRAID_DESK_QUERY_TIMEOUT_MS: String(options.queryTimeoutMs) } : {}),
+        },
       });
       if (!booted.ok) throw new Error(`engine ${name} did not boot: ${booted.error.message}`);
       running.set(name, booted.value);

@@ -38,6 +38,8 @@ export interface DeskOptions {
   leaseMs?: number;
   /** Plans claimed per round. */
   batch?: number;
+  /** A query unanswered this long fails and the connection is dropped (default 15 s). */
+  queryTimeoutMs?: number;
   /** How long a quiet desk waits between catch-up reads (a lost NOTIFY costs at most this). */
   pollMs?: number;
   book: LocalBook;
@@ -66,6 +68,8 @@ const DEFAULT_LEASE_MS = 10_000;
 const RECONNECT_MIN_MS = 100;
 const RECONNECT_MAX_MS = 2_000;
 const FLUSH_BATCH = 500;
+/** A query unanswered this long is a lost connection (beyond a lease: the others have taken over by then). */
+const QUERY_TIMEOUT_MS = 15_000;
 
 export function createDesk(options: DeskOptions): Desk {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -145,6 +149,10 @@ export function createDesk(options: DeskOptions): Desk {
       connectionString: options.url,
       ...(options.password !== undefined ? { password: options.password } : {}),
       connectionTimeoutMillis: 5_000,
+      // A query the server never answers (a half-open socket, a stopped server) must not hang the loop:
+      // it fails, the connection is dropped and the loop reconnects and settles its holds again.
+      query_timeout: options.queryTimeoutMs ?? QUERY_TIMEOUT_MS,
+      statement_timeout: options.queryTimeoutMs ?? QUERY_TIMEOUT_MS,
       keepAlive: true,
     });
     c.on('error', (e) => {

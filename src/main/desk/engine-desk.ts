@@ -13,6 +13,7 @@ import { openLocalBook } from './local-book.ts';
 import { fillReport, orderReport, planReport, type Report, strandReport } from './reports.ts';
 
 const LEASE_VAR = 'BRAID_DESK_LEASE_MS';
+const QUERY_TIMEOUT_VAR = 'BRAID_DESK_QUERY_TIMEOUT_MS';
 const PASSWORD_VAR = 'BRAID_DESK_PASSWORD';
 
 export interface EngineDeskOptions {
@@ -29,12 +30,8 @@ export function startEngineDesk(options: EngineDeskOptions): Desk {
   const { config, host, engine, env, log } = options;
   const bookPath = options.journalPath ?? join(tmpdir(), `braid-desk-${config.engine}-${process.pid}.sqlite`);
   const book = openLocalBook(bookPath);
-  const leaseText = env[LEASE_VAR]?.trim();
-  const lease = leaseText === undefined || leaseText === '' ? undefined : Number(leaseText);
-  if (lease !== undefined && !(Number.isInteger(lease) && lease >= 100))
-    log(
-      `braid desk: ${LEASE_VAR} must be a whole number of ms, at least 100; got "${leaseText}": using 10000`,
-    );
+  const lease = msFromEnv(env, LEASE_VAR, 10_000, log);
+  const queryTimeout = msFromEnv(env, QUERY_TIMEOUT_VAR, 15_000, log);
   let hostDoor = true;
   let closing = false;
   const submit = async (plans: readonly unknown[]): Promise<DeskOutcome[] | null> => {
@@ -75,7 +72,8 @@ export function startEngineDesk(options: EngineDeskOptions): Desk {
     desk: config.name,
     engine: config.engine,
     accepts: config.accepts ?? null,
-    ...(lease !== undefined && Number.isInteger(lease) && lease >= 100 ? { leaseMs: lease } : {}),
+    ...(lease !== undefined ? { leaseMs: lease } : {}),
+    ...(queryTimeout !== undefined ? { queryTimeoutMs: queryTimeout } : {}),
     book,
     submit,
     onEvents,
@@ -93,4 +91,20 @@ export function startEngineDesk(options: EngineDeskOptions): Desk {
       book.close();
     },
   };
+}
+
+/** A duration from the environment (ms, a whole number of at least 100); absent or wrong: the default,
+ *  and a wrong one is said. */
+function msFromEnv(
+  env: Record<string, string | undefined>,
+  name: string,
+  fallback: number,
+  log: (line: string) => void,
+): number | undefined {
+  const text = env[name]?.trim();
+  if (text === undefined || text === '') return undefined;
+  const ms = Number(text);
+  if (Number.isInteger(ms) && ms >= 100) return ms;
+  log(`braid desk: ${name} must be a whole number of ms, at least 100; got "${text}": using ${fallback}`);
+  return undefined;
 }
