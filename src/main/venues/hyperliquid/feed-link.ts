@@ -7,6 +7,7 @@
 // has been up.
 import type { Market } from 'ccxt';
 import type { BackoffPolicy, Timers } from '../backoff.ts';
+import { FeedPresence } from '../feed-presence.ts';
 import type { VenueEvents } from '../venue-events.ts';
 import type { HyperliquidExchange } from './client.ts';
 import type { OrderPoll } from './order-poll.ts';
@@ -34,11 +35,22 @@ export interface FeedLinkOptions {
 export class FeedLink {
   private readonly o: FeedLinkOptions;
   private feed: PrivateFeed | null = null;
-  /** A failed attempt was reported; the next ones are not, until the socket is up again. */
-  private troubleSaid = false;
+  private readonly presence: FeedPresence;
 
   constructor(options: FeedLinkOptions) {
     this.o = options;
+    this.presence = new FeedPresence({
+      socket: "Hyperliquid's WebSocket",
+      code: 'hyperliquid_ws',
+      pushes: 'orders and fills',
+      pollMs: options.pollMs ?? 2_000,
+      poll: options.poll,
+      catchUp: () => options.poll.askCatchUp(true),
+      events: options.events,
+      running: options.running,
+      // A subscription after an outage is a reconnection: the engine reconciles too.
+      onBackAgain: () => options.events.emit({ type: 'reconnected', time: options.clock() }),
+    });
   }
 
   /** `off` when no socket is configured (or it was stopped). */
@@ -61,8 +73,8 @@ export class FeedLink {
       markets: (ex.markets ?? {}) as Record<string, Market>,
       onOrders: (orders) => this.o.pushed.orders(orders),
       onTrades: (trades) => this.o.pushed.trades(trades),
-      onUp: () => this.restored(),
-      onDown: (reason, wasUp) => this.lost(reason, wasUp),
+      onUp: () => this.presence.restored(this.subscriptions > 1),
+      onDown: (reason, wasUp) => this.presence.lost(reason, wasUp),
       timers: this.o.timers,
       random: this.o.random,
       backoff: this.o.wsBackoff ?? FEED_BACKOFF,
@@ -75,48 +87,5 @@ export class FeedLink {
   stop(): void {
     this.feed?.stop();
     this.feed = null;
-  }
-
-  private restored(): void {
-    if (!this.o.running()) return;
-    const { poll, events } = this.o;
-    const again = this.subscriptions > 1;
-    poll.pushesFlowing(true);
-    this.troubleSaid = false;
-    // Whatever happened before the subscription (or during the gap) was pushed to nobody: read it.
-    poll.askCatchUp(true);
-    if (again) {
-      events.notice(
-        'info',
-        'hyperliquid_ws_restored',
-        "Hyperliquid's WebSocket is back: orders and fills are pushed again",
-      );
-      events.emit({ type: 'reconnected', time: this.o.clock() });
-    }
-    poll.soon();
-  }
-
-  private lost(reason: string, wasUp: boolean): void {
-    if (!this.o.running()) return;
-    const { poll, events } = this.o;
-    poll.pushesFlowing(false);
-    if (!wasUp) {
-      if (!this.troubleSaid)
-        events.notice(
-          'warning',
-          'hyperliquid_ws_unavailable',
-          `Hyperliquid's WebSocket is not available (${reason}): polling REST, trying again`,
-        );
-      this.troubleSaid = true;
-      return;
-    }
-    this.troubleSaid = true;
-    poll.askCatchUp(true);
-    events.notice(
-      'warning',
-      'hyperliquid_ws_down',
-      `Hyperliquid's WebSocket dropped (${reason}): polling REST every ${this.o.pollMs ?? 2_000} ms until it is back`,
-    );
-    poll.soon();
   }
 }

@@ -4,6 +4,7 @@
 // of what nobody pushed before. Down: REST polls at pollMs again at once, with a catch-up; a retry that
 // fails again is not announced again until the socket has been up.
 import type { BackoffPolicy } from '../backoff.ts';
+import { FeedPresence } from '../feed-presence.ts';
 import type { VenueEvents } from '../venue-events.ts';
 import type { KrakenCalls } from './calls.ts';
 import type { Timers } from './dead-man.ts';
@@ -39,11 +40,20 @@ export interface FeedLinkOptions {
 export class FeedLink {
   private readonly o: FeedLinkOptions;
   private feed: PrivateFeed | null = null;
-  /** A failed attempt was reported; the next ones are not, until the socket is up again. */
-  private troubleSaid = false;
+  private readonly presence: FeedPresence;
 
   constructor(options: FeedLinkOptions) {
     this.o = options;
+    this.presence = new FeedPresence({
+      socket: "Kraken's private WebSocket",
+      code: 'kraken_ws',
+      pushes: 'fills',
+      pollMs: options.pollMs ?? 1_000,
+      poll: options.poll,
+      catchUp: () => options.poll.askCatchUp(),
+      events: options.events,
+      running: options.running,
+    });
   }
 
   /** `off` when no socket is configured (or it was stopped). */
@@ -68,8 +78,8 @@ export class FeedLink {
       token: () => this.webSocketToken(),
       onOrders: (orders) => this.o.pushed.orders(orders),
       onTrades: (trades) => this.o.pushed.trades(trades),
-      onUp: () => this.restored(),
-      onDown: (reason, wasUp) => this.lost(reason, wasUp),
+      onUp: () => this.presence.restored(this.subscriptions > 1),
+      onDown: (reason, wasUp) => this.presence.lost(reason, wasUp),
       timers: this.o.timers,
       random: this.o.random,
       backoff: this.o.wsBackoff ?? FEED_BACKOFF,
@@ -98,46 +108,5 @@ export class FeedLink {
     if (typeof answer?.token !== 'string' || answer.token === '')
       return { ok: false, message: 'Kraken answered GetWebSocketsToken without a token' };
     return { ok: true, token: answer.token, expires: Number(answer.expires ?? 900) || 900 };
-  }
-
-  private restored(): void {
-    if (!this.o.running()) return;
-    const { poll, events } = this.o;
-    const first = this.subscriptions <= 1;
-    poll.pushesFlowing(true);
-    this.troubleSaid = false;
-    // Whatever happened before the subscription (or during the gap) was pushed to nobody: read it.
-    poll.askCatchUp();
-    if (!first)
-      events.notice(
-        'info',
-        'kraken_ws_restored',
-        "Kraken's private WebSocket is back: fills are pushed again",
-      );
-    poll.soon();
-  }
-
-  private lost(reason: string, wasUp: boolean): void {
-    if (!this.o.running()) return;
-    const { poll, events } = this.o;
-    poll.pushesFlowing(false);
-    if (!wasUp) {
-      if (!this.troubleSaid)
-        events.notice(
-          'warning',
-          'kraken_ws_unavailable',
-          `Kraken's private WebSocket is not available (${reason}): polling REST, trying again`,
-        );
-      this.troubleSaid = true;
-      return;
-    }
-    this.troubleSaid = true;
-    poll.askCatchUp();
-    events.notice(
-      'warning',
-      'kraken_ws_down',
-      `Kraken's private WebSocket dropped (${reason}): polling REST every ${this.o.pollMs ?? 1_000} ms until it is back`,
-    );
-    poll.soon();
   }
 }

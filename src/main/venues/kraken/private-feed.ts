@@ -10,8 +10,10 @@
 // - "Up" is Kraken's acknowledgement of the subscription, seen on the wire (ccxt does not surface it);
 //   "down" is the socket closing, a refused subscription, or no acknowledgement in time. After down the
 //   feed reconnects with backoff until stop(); the adapter polls REST meanwhile.
-import { ExchangeClosedByUser, type Order, pro, type Trade } from 'ccxt';
-import { type BackoffPolicy, backoffDelay, type Timers } from '../backoff.ts';
+import { ExchangeClosedByUser, pro } from 'ccxt';
+import { WatchedFeed, type WatchedFeedOptions } from '../watched-feed.ts';
+
+export { FEED_BACKOFF, type FeedState } from '../watched-feed.ts';
 
 /** ccxt pro's kraken, with a look at every message before ccxt handles it. */
 export class WatchedKraken extends pro.kraken {
@@ -26,30 +28,15 @@ export class WatchedKraken extends pro.kraken {
   }
 }
 
-export type FeedState = 'connecting' | 'up' | 'down' | 'stopped';
-
 export type TokenRead = { ok: true; token: string; expires: number } | { ok: false; message: string };
 
-export interface PrivateFeedOptions {
+export interface PrivateFeedOptions extends WatchedFeedOptions {
   exchange: WatchedKraken;
   /** The v2 private endpoint (ccxt's urls.api.ws.privateV2). */
   url: string;
   /** GetWebSocketsToken, through the adapter's lane. */
   token: () => Promise<TokenRead>;
-  onOrders: (orders: Order[]) => void;
-  onTrades: (trades: Trade[]) => void;
-  /** Subscribed (again): pushes flow from now on. */
-  onUp: () => void;
-  /** Not subscribed any more (or the attempt failed): `wasUp` tells an outage from a failed retry. */
-  onDown: (reason: string, wasUp: boolean) => void;
-  timers: Timers;
-  random: () => number;
-  backoff: BackoffPolicy;
-  /** How long Kraken may take to acknowledge the subscription. */
-  subscribeTimeoutMs: number;
 }
-
-export const FEED_BACKOFF: BackoffPolicy = { baseMs: 1_000, maxMs: 30_000, jitter: 0.25 };
 
 /** Kraken's public socket hosts and their private (authenticated) twins. */
 const PRIVATE_HOSTS: Record<string, string> = {
@@ -75,50 +62,13 @@ export function privateFeedUrl(wsUrl: string): string {
   return url.toString();
 }
 
-const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
-
-export class PrivateFeed {
-  private readonly o: PrivateFeedOptions;
-  private stateNow: FeedState = 'down';
-  /** Bumped by every failure and by stop(): callbacks of an older attempt do nothing. */
-  private generation = 0;
-  private failures = 0;
-  private timer: unknown = null;
-  private subscribedCount = 0;
-
+export class PrivateFeed extends WatchedFeed<PrivateFeedOptions> {
   constructor(options: PrivateFeedOptions) {
-    this.o = options;
+    super(options);
     options.exchange.onWire = (m) => this.wire(m);
   }
 
-  get state(): FeedState {
-    return this.stateNow;
-  }
-
-  /** Subscriptions Kraken acknowledged so far (the first and every resubscription). */
-  get subscriptions(): number {
-    return this.subscribedCount;
-  }
-
-  start(): void {
-    if (this.stateNow === 'stopped') return;
-    void this.attempt(this.generation);
-  }
-
-  stop(): void {
-    this.stateNow = 'stopped';
-    this.generation++;
-    this.clearTimer();
-  }
-
-  private clearTimer(): void {
-    if (this.timer !== null) this.o.timers.clearTimeout(this.timer);
-    this.timer = null;
-  }
-
-  private async attempt(generation: number): Promise<void> {
-    if (generation !== this.generation || this.stateNow === 'stopped') return;
-    this.stateNow = 'connecting';
+  protected async open(generation: number): Promise<void> {
     const token = await this.o.token();
     if (generation !== this.generation) return;
     if (!token.ok) return this.fail(generation, `no WebSocket token: ${token.message}`);
@@ -127,73 +77,32 @@ export class PrivateFeed {
     // sends no GetWebSocketsToken of its own (that one would bypass the lane's nonce order).
     const holder = ex.client(String((ex.urls.api as { ws: { private: string } }).ws.private));
     holder.subscriptions.authenticated = { token: token.token, expires: token.expires, start: ex.seconds() };
-    this.timer = this.o.timers.setTimeout(() => {
-      this.timer = null;
-      this.fail(generation, 'Kraken did not acknowledge the executions subscription');
-    }, this.o.subscribeTimeoutMs);
+    this.awaitAck(generation, 'Kraken did not acknowledge the executions subscription');
     // watchOrders first: its subscription (snap_orders) is the one sent; watchMyTrades shares it.
     void this.watch(generation, () => ex.watchOrders(), this.o.onOrders);
     void this.watch(generation, () => ex.watchMyTrades(), this.o.onTrades);
   }
 
-  private async watch<T>(generation: number, next: () => Promise<T[]>, deliver: (xs: T[]) => void) {
-    for (;;) {
-      let got: T[];
-      try {
-        got = await next();
-      } catch (e) {
-        this.fail(generation, messageOf(e));
-        return;
-      }
-      if (generation !== this.generation) return;
-      try {
-        deliver(got);
-      } catch {
-        // the adapter's handling is its own; the feed goes on
-      }
-    }
-  }
-
   private wire(m: Record<string, unknown>): void {
-    if (m.method !== 'subscribe' || this.stateNow !== 'connecting') return;
+    if (m.method !== 'subscribe' || !this.connecting) return;
     const result = m.result as { channel?: unknown } | undefined;
-    if (m.success === true && result?.channel === 'executions') {
-      this.clearTimer();
-      this.stateNow = 'up';
-      this.failures = 0;
-      this.subscribedCount++;
-      this.o.onUp();
-    } else if (m.success === false) {
+    if (m.success === true && result?.channel === 'executions') this.acknowledged();
+    else if (m.success === false)
       this.fail(this.generation, `Kraken refused the executions subscription: ${String(m.error)}`);
-    }
   }
 
-  /** This attempt or connection is over: close what is left of it, say so, try again after a wait. */
-  private fail(generation: number, reason: string): void {
-    if (generation !== this.generation || this.stateNow === 'stopped') return;
-    this.generation++;
-    this.clearTimer();
-    const wasUp = this.stateNow === 'up';
-    this.stateNow = 'down';
+  protected closeSocket(): void {
     const ex = this.o.exchange;
     const client = ex.clients?.[this.o.url];
-    if (client) {
-      // Marked closed by us: ccxt's close handler then leaves its registry alone, where the next
-      // attempt's client may already sit under the same url.
-      client.error = new ExchangeClosedByUser('Braid closed the Kraken executions socket');
-      delete ex.clients[this.o.url];
-      try {
-        void Promise.resolve(client.close()).catch(() => undefined);
-      } catch {
-        // a socket that will not close is dropped all the same
-      }
+    if (!client) return;
+    // Marked closed by us: ccxt's close handler then leaves its registry alone, where the next
+    // attempt's client may already sit under the same url.
+    client.error = new ExchangeClosedByUser('Braid closed the Kraken executions socket');
+    delete ex.clients[this.o.url];
+    try {
+      void Promise.resolve(client.close()).catch(() => undefined);
+    } catch {
+      // a socket that will not close is dropped all the same
     }
-    this.o.onDown(reason, wasUp);
-    const wait = backoffDelay(this.o.backoff, this.failures++, this.o.random);
-    const next = this.generation;
-    this.timer = this.o.timers.setTimeout(() => {
-      this.timer = null;
-      void this.attempt(next);
-    }, wait);
   }
 }
