@@ -1,8 +1,6 @@
-// Where the adapter stands with Hyperliquid, as the Venues panel shows it: connecting, connected,
-// disconnected (transport trouble, which the next answer mends) or failed (the signer refused: nothing
-// works until someone acts). `running` is between a successful connect() and disconnect(): every timer
-// and poll checks it before it reports anything. A success after trouble is a reconnection, and
-// whatever happened while away is owed a full read (`reconnected`).
+// What Hyperliquid's answers say about the connection (connection-state.ts has the states): transport
+// trouble is disconnected, which the next answer mends; a refused signer is failed: nothing works until
+// someone acts.
 //
 // One HTTP 5xx is not a lost connection: Hyperliquid's gateway answered, and its next answer is
 // probably fine. Counted as one, it sent the venue through disconnected → reconnected → the engine's
@@ -11,80 +9,31 @@
 // it failed too; a transport failure (timeout, dropped connection) still counts at once, and while in
 // doubt every poll reads (order-poll.ts), so the next answer mends it within a poll interval.
 import { AuthenticationError, ExchangeNotAvailable } from 'ccxt';
-import type { VenueConnectionState } from '../venue.ts';
+import { ConnectionStateBase } from '../connection-state.ts';
 import type { VenueEvents } from '../venue-events.ts';
 import type { Called } from './calls.ts';
 import { isConnectionTrouble } from './errors.ts';
 
-export class ConnectionState {
-  private readonly events: VenueEvents;
-  private readonly clock: () => number;
+export class ConnectionState extends ConnectionStateBase {
   /** Back after trouble: told before the `reconnected` event goes out. */
   private readonly reconnected: () => void;
-  private current: VenueConnectionState = 'disconnected';
-  private why: string | undefined;
-  /** connect() succeeded at least once (so a later success is a reconnection). */
-  private established = false;
-  private live = false;
   /** HTTP 5xx answers in a row (a success ends the run). */
   private gatewayErrors = 0;
 
   constructor(events: VenueEvents, clock: () => number, reconnected: () => void) {
-    this.events = events;
-    this.clock = clock;
+    super(events, clock);
     this.reconnected = reconnected;
-  }
-
-  get state(): VenueConnectionState {
-    return this.current;
-  }
-
-  get detail(): string | undefined {
-    return this.why;
-  }
-
-  get running(): boolean {
-    return this.live;
-  }
-
-  /** Running but not connected: the next poll must ask something (its answer says which it is). */
-  get inDoubt(): boolean {
-    return this.live && this.current === 'disconnected';
-  }
-
-  set(state: VenueConnectionState, detail?: string): void {
-    this.current = state;
-    this.why = detail;
-    this.events.emit({ type: 'connection', state, time: this.clock(), ...(detail ? { detail } : {}) });
-  }
-
-  /** connect() got through: polls may report from now on. */
-  started(): void {
-    this.live = true;
-    this.established = true;
-    this.set('connected');
-  }
-
-  /** disconnect() began: nothing reports any more. Whether it was running. */
-  stopping(): boolean {
-    const was = this.live;
-    this.live = false;
-    return was;
   }
 
   /** What an answer from Hyperliquid says about the connection. */
   answered(result: Called<unknown>): void {
     if (result.ok) {
       this.gatewayErrors = 0;
-      if (this.established && this.live && this.current !== 'connected') {
-        this.set('connected');
-        this.reconnected();
-        this.events.emit({ type: 'reconnected', time: this.clock() });
-      }
+      this.succeeded(this.reconnected);
       return;
     }
     // error null: refused before anything was sent (not connected).
-    if (result.error === null || !this.established || !this.live) return;
+    if (result.error === null || !this.listening) return;
     // A refusal or a rate limit is an answer too: a run of 5xx is over.
     if (result.failure.kind !== 'ambiguous') this.gatewayErrors = 0;
     const refusedSigner =
@@ -93,10 +42,10 @@ export class ConnectionState {
         result.failure.reason === 'venue_unavailable' &&
         result.failure.retryable === false);
     if (refusedSigner) {
-      if (this.current !== 'failed') this.set('failed', result.failure.message);
+      if (this.state !== 'failed') this.set('failed', result.failure.message);
     } else if (result.error instanceof ExchangeNotAvailable && ++this.gatewayErrors < 2) {
       // One 5xx: wait for the next answer before calling the connection lost.
-    } else if (isConnectionTrouble(result.error) && this.current === 'connected') {
+    } else if (isConnectionTrouble(result.error) && this.state === 'connected') {
       this.set('disconnected', result.failure.message);
     }
   }
