@@ -1,7 +1,7 @@
 // End-to-end harness: `braid serve --demo --port 0` in a child process, Debian's Chromium driven by
 // playwright-core with a fresh profile, and a clean stop of both.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,11 +21,40 @@ export interface Served {
   log(): string;
 }
 
-/** The e2e tests load the built renderer: build it once if this checkout has never been built. */
+/** The newest modification time of a file below `dir` (ms; 0 when it has none). */
+function newestBelow(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
+/** The e2e tests load the built renderer: build it when this checkout has never been built, or when a
+ *  source of the renderer changed since (a stale build tests yesterday's screen). `npm test` builds it
+ *  first, so there this only looks. */
 export async function ensureRendererBuilt(): Promise<void> {
-  if (existsSync(join(ROOT, 'out/renderer/index.html'))) return;
-  const { build } = await import('vite');
-  await build({ configFile: join(ROOT, 'vite.web.config.ts'), logLevel: 'warn' });
+  const index = join(ROOT, 'out/renderer/index.html');
+  const sources = Math.max(newestBelow(join(ROOT, 'src/renderer')), newestBelow(join(ROOT, 'src/shared')));
+  const fresh = () => existsSync(index) && statSync(index).mtimeMs >= sources;
+  if (fresh()) return;
+  // Test files run in parallel: one builds, the others wait for its lock to go (a build empties out/).
+  const lock = join(ROOT, 'out/.renderer-build.lock');
+  mkdirSync(join(ROOT, 'out'), { recursive: true });
+  try {
+    mkdirSync(lock);
+  } catch {
+    const deadline = Date.now() + 180_000;
+    while (existsSync(lock) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    if (fresh()) return;
+    throw new Error('another test file was building the renderer and did not finish');
+  }
+  try {
+    const { build } = await import('vite');
+    await build({ configFile: join(ROOT, 'vite.web.config.ts'), logLevel: 'warn' });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 function exited(child: ChildProcess): Promise<void> {
