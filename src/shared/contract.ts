@@ -97,6 +97,8 @@ export interface ExportResult {
   /** Hash-chain head: the last record's hash, to verify the export. */
   head: string;
   count: number;
+  /** Strands in the export (JSON only; 0 in CSV or without the learning loop). */
+  strands: number;
 }
 
 /** The trade history's metrics and equity curve over the trades a filter keeps, computed by the engine. */

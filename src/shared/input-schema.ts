@@ -582,6 +582,17 @@ export const configSchema = z
         explorePct: optional(fraction(0, 0.5)),
         autoActivate: optional(readBoolean),
         seed: optional(wholeNumber(0, 2 ** 31 - 1)),
+        // A program that rewords a lesson's sentence (an LLM, say): argv, no shell; off when absent.
+        sentenceHook: z
+          .strictObject({
+            command: z
+              .array(required<string, string>(readText(4096)))
+              .min(1)
+              .max(64),
+            timeoutMs: optional(wholeNumber(100, 300_000)),
+          })
+          .nullish()
+          .transform((v) => v ?? undefined),
       })
       .superRefine((l, ctx) => {
         if ((l.holdoutPct ?? 0.15) + (l.explorePct ?? 0.05) > 0.5)

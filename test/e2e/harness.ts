@@ -51,7 +51,14 @@ export async function ensureRendererBuilt(): Promise<void> {
   }
   try {
     const { build } = await import('vite');
-    await build({ configFile: join(ROOT, 'vite.web.config.ts'), logLevel: 'warn' });
+    // Vitest sets NODE_ENV=test and Vite keeps it: React's development build would be what is tested.
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await build({ configFile: join(ROOT, 'vite.web.config.ts'), logLevel: 'warn', mode: 'production' });
+    } finally {
+      process.env.NODE_ENV = nodeEnv;
+    }
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }

@@ -29,6 +29,26 @@ describe('config: learning, routing, paper venues, ib, desk, approval score', ()
     expect(() => parseConfig({ learning: { minEvidnce: 3 } })).toThrow(/unknown key learning\.minEvidnce/);
   });
 
+  it('learning.sentenceHook: an argv with a 10 s default deadline, only when named', () => {
+    expect(parseConfig({ learning: {} }).learning).not.toHaveProperty('sentenceHook');
+    expect(
+      parseConfig({ learning: { sentenceHook: { command: ['/usr/bin/reword', '--short'] } } }).learning,
+    ).toMatchObject({ sentenceHook: { command: ['/usr/bin/reword', '--short'], timeoutMs: 10_000 } });
+    expect(
+      parseConfig({ learning: { sentenceHook: { command: ['reword'], timeoutMs: 2500 } } }).learning
+        ?.sentenceHook,
+    ).toEqual({ command: ['reword'], timeoutMs: 2500 });
+    expect(() => parseConfig({ learning: { sentenceHook: { command: [] } } })).toThrow(
+      /learning\.sentenceHook\.command/,
+    );
+    expect(() => parseConfig({ learning: { sentenceHook: { command: ['x'], timeoutMs: 5 } } })).toThrow(
+      'learning.sentenceHook.timeoutMs: must be a whole number from 100 to 300000',
+    );
+    expect(() => parseConfig({ learning: { sentenceHook: { command: 'reword --short' } } })).toThrow(
+      /learning\.sentenceHook\.command/,
+    );
+  });
+
   it('a venues key with "kind": "paper" is a paper venue; any other unknown key fails with its path', () => {
     const c = parseConfig({
       venues: { paper: { slipBps: 2 }, 'paper-b': { kind: 'paper', slipBps: 12 } },

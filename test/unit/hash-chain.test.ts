@@ -203,7 +203,7 @@ describe('hash-chain export format', () => {
 
   it('exports and verifies an empty history', () => {
     const c = exportTrades([], 'csv');
-    expect(c).toEqual({ text: HEADER + '\n', head: GENESIS_HASH, count: 0 });
+    expect(c).toEqual({ text: HEADER + '\n', head: GENESIS_HASH, count: 0, strands: 0 });
     expect(verifyExport(c.text)).toEqual({ ok: true, format: 'csv', count: 0, head: GENESIS_HASH });
     const j = exportTrades([], 'json');
     expect(j.head).toBe(GENESIS_HASH);
@@ -473,7 +473,9 @@ describe('hash-chain malformed input', () => {
 
   it('JSON: bad top-level fields are file-level failures (record 0)', () => {
     const t = json().text;
-    expectFail(editLine(t, 3, '1', '2'), 0, 3, /^unsupported "version"/);
+    expectFail(editLine(t, 3, '1', '3'), 0, 3, /^unsupported "version"/);
+    // Version 2 promises the strand list: a version-1 file relabelled 2 lacks it.
+    expectFail(editLine(t, 3, '1', '2'), 0, 1, '"strandCount" must be a non-negative integer');
     expectFail(editLine(t, 4, '4', '-1'), 0, 4, '"count" must be a non-negative integer');
     expectFail(editLine(t, 5, '"head": "', '"head": "x'), 0, 5, '"head" must be 64 lowercase hex digits');
     expectFail(editLine(t, 2, '"format"', '"extra": 1, "format"'), 0, 2, 'unexpected top-level key "extra"');

@@ -1,9 +1,10 @@
 // `braid export --db FILE --format csv|json [--out FILE]` and `braid verify FILE`: the trade history with
 // a SHA-256 hash chain, and its check.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Strand } from '../../shared/domain/learning.ts';
 import type { TradeRecord } from '../../shared/domain/portfolio.ts';
 import { exportTrades, verifyExport } from '../engine/history/hash-chain.ts';
-import { readTradeHistory } from '../engine/journal/journal.ts';
+import { readExecutionHistory } from '../engine/journal/journal.ts';
 import { InputError } from '../engine/replay/inputs.ts';
 import { parseFlags, UsageError } from './args.ts';
 
@@ -18,11 +19,16 @@ export function exportCommand(args: string[]): number {
   if (format !== 'csv' && format !== 'json') throw new UsageError('--format must be csv or json');
   if (!existsSync(values.db)) throw new InputError(values.db, 0, 'no such journal');
   // Read-only, beside a running terminal if there is one; a file that is not a journal is refused.
-  const trades = readTradeHistory(values.db) as TradeRecord[];
-  const { text, head, count } = exportTrades(trades, format);
+  const history = readExecutionHistory(values.db);
+  const { text, head, count, strands } = exportTrades(
+    history.trades as TradeRecord[],
+    format,
+    history.strands as Strand[],
+  );
   if (values.out) {
     writeFileSync(values.out, text);
-    process.stderr.write(`exported ${count} trades to ${values.out}; head ${head}\n`);
+    const withStrands = strands > 0 ? ` and ${strands} strands` : '';
+    process.stderr.write(`exported ${count} trades${withStrands} to ${values.out}; head ${head}\n`);
   } else {
     process.stdout.write(text);
   }
@@ -45,7 +51,10 @@ export function verifyCommand(args: string[]): number {
   }
   const result = verifyExport(text);
   if (result.ok) {
-    process.stdout.write(`${file}: OK, ${result.count} records, ${result.format}, head ${result.head}\n`);
+    const strands = result.strands !== undefined ? `, ${result.strands} strands` : '';
+    process.stdout.write(
+      `${file}: OK, ${result.count} records${strands}, ${result.format}, head ${result.head}\n`,
+    );
     return 0;
   }
   // The reason names the record itself ("record 4: hash does not match…") when the fault is in one.

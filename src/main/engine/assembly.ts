@@ -57,6 +57,15 @@ export function assemble(
           parts.views.emitLearning();
         },
         store,
+        // The trader hears of a new lesson (a desktop notification in the app): it may change orders.
+        (lesson) =>
+          events.notice(
+            'info',
+            'lesson_proposed',
+            lesson.state === 'active'
+              ? `New lesson, active: ${lesson.text}`
+              : `New lesson, waiting for your switch: ${lesson.text}`,
+          ),
       )
     : null;
   const router = new OrderRouter(

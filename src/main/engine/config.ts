@@ -17,6 +17,7 @@ import {
   KRAKEN_WS_URL,
   LEARNING_DEFAULTS,
   type PaperVenueConfig,
+  SENTENCE_HOOK_TIMEOUT_MS,
 } from '../../shared/domain/config.ts';
 import { configSchema } from '../../shared/input-schema.ts';
 import { parseWith } from './validation.ts';
@@ -150,6 +151,14 @@ export function parseConfig(raw: unknown): BraidConfig {
             explorePct: learning.explorePct ?? L.explorePct,
             autoActivate: learning.autoActivate ?? L.autoActivate,
             seed: learning.seed ?? L.seed,
+            ...(learning.sentenceHook
+              ? {
+                  sentenceHook: {
+                    command: [...learning.sentenceHook.command],
+                    timeoutMs: learning.sentenceHook.timeoutMs ?? SENTENCE_HOOK_TIMEOUT_MS,
+                  },
+                }
+              : {}),
           },
         }
       : {}),

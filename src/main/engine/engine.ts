@@ -7,7 +7,7 @@ import type { BraidConfig } from '../../shared/domain/config.ts';
 import { str } from '../../shared/domain/decimal.ts';
 import type { BrokerDayTrades, EngineEvent, EngineSnapshot } from '../../shared/domain/engine-view.ts';
 import type { Bar } from '../../shared/domain/instrument.ts';
-import type { LessonState, LessonView } from '../../shared/domain/learning.ts';
+import type { LessonState, LessonView, Strand } from '../../shared/domain/learning.ts';
 import type { PlanPreview } from '../../shared/domain/plan.ts';
 import type { TradeRecord, TradingState } from '../../shared/domain/portfolio.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
@@ -133,8 +133,20 @@ export class Engine implements EnginePort {
     if (!this.p.learning) return err('learning_off', 'the learning loop is not configured (add "learning")');
     return this.p.learning.setLessonState(lessonId, state);
   }
+  /** A lesson's sentence in other words (the optional hook); never its effect. */
+  setLessonText(lessonId: string, text: string, now: number): Result<null> {
+    this.at(now);
+    if (!this.p.learning) return err('learning_off', 'the learning loop is not configured (add "learning")');
+    const done = this.p.learning.rewordLesson(lessonId, text);
+    if (done.ok) this.p.views.emitLearning();
+    return done;
+  }
   lessons(): LessonView[] {
     return this.p.learning?.allLessons() ?? [];
+  }
+  /** Every finished execution's strand, in the order they ended (export). */
+  strands(): Strand[] {
+    return this.p.learning?.allStrands() ?? [];
   }
   /** The replay report's strands, lessons and learning blocks; null without a learning config. */
   learningReport(): LearningReport | null {

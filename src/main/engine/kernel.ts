@@ -3,7 +3,7 @@
 // a crash. (`braid replay` drives Engine itself, checkpointing by input position: replay/runner.ts.)
 import type { BrokerDayTrades, EngineEvent, EngineSnapshot } from '../../shared/domain/engine-view.ts';
 import type { Bar } from '../../shared/domain/instrument.ts';
-import type { LessonState, LessonView } from '../../shared/domain/learning.ts';
+import type { LessonState, LessonView, Strand } from '../../shared/domain/learning.ts';
 import type { TradeRecord } from '../../shared/domain/portfolio.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { parseConfig } from './config.ts';
@@ -174,6 +174,12 @@ class HostedEngine implements EnginePort {
   }
   setLessonState(lessonId: string, state: LessonState, now: number) {
     return this.command(() => this.engine.setLessonState(lessonId, state, now));
+  }
+  setLessonText(lessonId: string, text: string, now: number) {
+    return this.command(() => this.engine.setLessonText(lessonId, text, now));
+  }
+  strands(): Strand[] {
+    return this.engine.strands();
   }
 
   snapshot(): EngineSnapshot {

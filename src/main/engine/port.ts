@@ -5,7 +5,7 @@
 import type { DecStr } from '../../shared/domain/decimal.ts';
 import type { BrokerDayTrades, EngineEvent, EngineSnapshot } from '../../shared/domain/engine-view.ts';
 import type { Bar } from '../../shared/domain/instrument.ts';
-import type { LessonState, LessonView } from '../../shared/domain/learning.ts';
+import type { LessonState, LessonView, Strand } from '../../shared/domain/learning.ts';
 import type { PlanPreview } from '../../shared/domain/plan.ts';
 import type { TradeRecord, TradingState } from '../../shared/domain/portfolio.ts';
 import type { Result } from '../../shared/result.ts';
@@ -76,6 +76,11 @@ export interface EnginePort {
    *  proposed again; `learning_off` without a learning config. */
   lessons(): LessonView[];
   setLessonState(lessonId: string, state: LessonState, now: number): Result<null>;
+  /** A lesson's sentence reworded (the optional hook, learning.md): the text alone; `bad_sentence` for
+   *  text that is not one printable line of at most 300 characters. */
+  setLessonText(lessonId: string, text: string, now: number): Result<null>;
+  /** The strands of finished executions, in the order they ended (exported with the trade history). */
+  strands(): Strand[];
   snapshot(): EngineSnapshot;
   /** The account's equity at the start (what the trade history's equity curve starts from). */
   startingEquity(): string;

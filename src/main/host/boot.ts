@@ -33,6 +33,7 @@ import {
 import type { LiveVenue, VenueRead } from '../venues/venue.ts';
 import { startDeskFeed } from './desk-feed.ts';
 import { createHost } from './host.ts';
+import { type SentenceHook, startLessonWording } from './lesson-wording.ts';
 import type { BootInfo, BootOptions } from './protocol.ts';
 import type { HostHandle } from './types.ts';
 
@@ -312,6 +313,15 @@ function deskConfigOf(raw: unknown): NonNullable<ReturnType<typeof parseConfig>[
   }
 }
 
+/** The config's sentence hook (learning.sentenceHook), or null: off, or a config the engine refuses. */
+function sentenceHookOf(raw: unknown): SentenceHook | null {
+  try {
+    return parseConfig(raw ?? {}).learning?.sentenceHook ?? null;
+  } catch {
+    return null;
+  }
+}
+
 export function bootHost(options: BootOptions, services: BootServices = {}): Result<BootedHost> {
   const demo = options.demo ?? null;
   const steps = demo === null ? null : readBars(demo.pricesPath);
@@ -357,6 +367,7 @@ export function bootHost(options: BootOptions, services: BootServices = {}): Res
   // Held outside the try, so a failure after they started stops them.
   let feedOf: { stop(): void } | null = null;
   let deskFeedOf: { stop(): void } | null = null;
+  let wordingOf: { stop(): void } | null = null;
   try {
     const token =
       options.serveToken === undefined
@@ -371,6 +382,17 @@ export function bootHost(options: BootOptions, services: BootServices = {}): Res
             ...(demo?.stepMs !== undefined ? { stepMs: demo.stepMs } : {}),
           });
     feedOf = feed;
+    const hook = sentenceHookOf(config);
+    const wording =
+      hook === null
+        ? null
+        : startLessonWording({
+            engine,
+            hook,
+            now: () => Date.now(),
+            log: (line) => process.stderr.write(`${line}\n`),
+          });
+    wordingOf = wording;
     const deskConfig = deskConfigOf(config);
     // The Venues panel's desk section: read from PostgreSQL every 2 s once the desk has started.
     const deskFeed =
@@ -394,6 +416,7 @@ export function bootHost(options: BootOptions, services: BootServices = {}): Res
       ...(venues ? { venues: venues.registry } : {}),
       beforeClose: async () => {
         feed?.stop();
+        wording?.stop();
         deskFeed?.stop();
         // The desk claims nothing more (what it holds stays its own: the journal says so at the next
         // start); the venues' orders stay there, the dead-man switch disarmed, then disconnected. Side
@@ -423,6 +446,7 @@ export function bootHost(options: BootOptions, services: BootServices = {}): Res
     // What started before the failure stops with it: no live socket or timer outlives a failed boot.
     feedOf?.stop();
     deskFeedOf?.stop();
+    wordingOf?.stop();
     void venues?.stop().catch(() => undefined);
     engine.close();
     return err('boot_failed', error instanceof Error ? error.message : String(error));

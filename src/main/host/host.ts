@@ -10,6 +10,7 @@ import type {
   HostState,
 } from '../../shared/contract.ts';
 import { dec } from '../../shared/domain/decimal.ts';
+import type { Strand } from '../../shared/domain/learning.ts';
 import type { TradeRecord } from '../../shared/domain/portfolio.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { type ParsedCommand, parseCommand } from '../../shared/schemas.ts';
@@ -25,7 +26,8 @@ import { paperOnlyDesk, type VenueDesk } from './venue-desk.ts';
 export type ExportTrades = (
   trades: TradeRecord[],
   format: 'csv' | 'json',
-) => { text: string; head: string; count: number };
+  strands?: readonly Strand[],
+) => { text: string; head: string; count: number; strands: number };
 
 export interface HostOptions {
   engine: EnginePort;
@@ -105,7 +107,8 @@ export function createHost(options: HostOptions): HostHandle {
   };
 
   const exportHistory = (format: 'csv' | 'json'): Result<ExportResult> => {
-    const { text, head, count } = options.exportTrades(engine.trades(), format);
+    // The JSON export carries the strands of every finished execution after the trades (learning.md).
+    const { text, head, count, strands } = options.exportTrades(engine.trades(), format, engine.strands());
     const day = new Date(options.wallNow()).toISOString().slice(0, 10);
     return ok({
       filename: `braid-trades-${day}.${format}`,
@@ -113,6 +116,7 @@ export function createHost(options: HostOptions): HostHandle {
       text,
       head,
       count,
+      strands,
     });
   };
 

@@ -78,7 +78,14 @@ export interface LearningConfig {
   autoActivate: boolean;
   /** Seeds the holdout and exploration draws: the same seed, the same report. */
   seed: number;
+  /** A program that rewords each new lesson's sentence (learning.md's optional hook): argv, run without a
+   *  shell; the lesson as JSON on its standard input, the sentence the first line of its output. Absent:
+   *  off. It can never change a lesson's effect. */
+  sentenceHook?: { command: string[]; timeoutMs: number };
 }
+
+/** How long a sentence hook may take before its lesson keeps the template's words. */
+export const SENTENCE_HOOK_TIMEOUT_MS = 10_000;
 
 export const LEARNING_DEFAULTS: LearningConfig = {
   enabled: false,

@@ -29,6 +29,8 @@ export interface LessonView {
   id: string;
   /** The sentence, with its evidence (a template's; an optional hook may reword it, never the effect). */
   text: string;
+  /** The template's own sentence, kept when a hook reworded `text`. */
+  templateText?: string;
   /** venue|orderType|symbol|timeBucket|regime, `*` for any. */
   key: string;
   effect: LessonEffect;

@@ -20,6 +20,7 @@
 // (exportTrades returns it to be shown or stored) to catch that, and records cut from a CSV tail.
 import { createHash } from 'node:crypto';
 import { dec, isDecimalText, str } from '../../../shared/domain/decimal.ts';
+import type { Strand } from '../../../shared/domain/learning.ts';
 import type { TradeRecord } from '../../../shared/domain/portfolio.ts';
 
 const PCT_DECIMALS = 4;
@@ -35,6 +36,8 @@ export interface VerifyOk {
   format: ExportFormat;
   count: number;
   head: string;
+  /** Strands held (a version-2 JSON export); absent in a file without the strand list. */
+  strands?: number;
 }
 
 export interface VerifyFail {
@@ -74,6 +77,52 @@ const COLUMNS: readonly string[] = [...FIELDS, 'prevHash', 'hash'];
 const CSV_HEADER = COLUMNS.join(',');
 const HEX64 = /^[0-9a-f]{64}$/;
 const JSON_TOP_KEYS = ['format', 'version', 'count', 'head', 'records'];
+const JSON_TOP_KEYS_V2 = [...JSON_TOP_KEYS, 'strandCount', 'strands'];
+/** A JSON export with the learning loop's strands after the trades (learning.md: strands go out with the
+ *  trade history). A history without strands is written as version 1, byte for byte as before. */
+const STRANDS_VERSION = 2;
+
+/**
+ * A strand's hashed fields (version 2), in hash order, each as text: numbers as JavaScript writes them
+ * (String(x)), a missing measure as "", times as ISO 8601 UTC with milliseconds, lists joined by a space.
+ * Its chain is the trades' chain continued: strand 1's prevHash is the last trade's hash (the genesis
+ * hash without trades), and the file's head is the last strand's hash.
+ */
+const STRAND_FIELDS = [
+  'seq',
+  'orderId',
+  'planId',
+  'symbol',
+  'venue',
+  'orderType',
+  'side',
+  'role',
+  'status',
+  'arm',
+  'propensity',
+  'timeBucket',
+  'regime',
+  'day',
+  'sentAt',
+  'endedAt',
+  'arrivalPrice',
+  'decisionPrice',
+  'planned',
+  'filled',
+  'avgFillPrice',
+  'fees',
+  'slippageBps',
+  'shortfallBps',
+  'fillRatio',
+  'markout1Bps',
+  'markout5Bps',
+  'ackMs',
+  'firstFillMs',
+  'lastFillMs',
+  'lessonsApplied',
+  'tags',
+] as const;
+const STRAND_COLUMNS: readonly string[] = [...STRAND_FIELDS, 'prevHash', 'hash'];
 
 // ---------------------------------------------------------------------------------------------
 // Export
@@ -140,7 +189,8 @@ interface ChainedRow {
 export function exportTrades(
   trades: TradeRecord[],
   format: ExportFormat,
-): { text: string; head: string; count: number } {
+  strands: readonly Strand[] = [],
+): { text: string; head: string; count: number; strands: number } {
   let prevHash = GENESIS_HASH;
   const rows: ChainedRow[] = trades.map((t, k) => {
     const values = fieldValues(t, k + 1);
@@ -149,32 +199,100 @@ export function exportTrades(
     prevHash = hash;
     return row;
   });
-  const head = prevHash;
   if (format === 'csv') {
+    // The CSV is the trades alone (one table); the strands go out in the JSON export.
     const lines = [CSV_HEADER];
     for (const r of rows) lines.push([...r.values, r.prevHash, r.hash].map(csvField).join(','));
-    return { text: lines.join('\n') + '\n', head, count: rows.length };
+    return { text: lines.join('\n') + '\n', head: prevHash, count: rows.length, strands: 0 };
   }
-  // One record per line so a failure's line number points at the record.
-  const records = rows.map((r) => {
-    const obj: Record<string, string | number> = {};
-    FIELDS.forEach((f, k) => {
-      obj[f] = f === 'seq' ? Number(r.values[k]) : r.values[k]!;
-    });
-    obj.prevHash = r.prevHash;
-    obj.hash = r.hash;
-    return '    ' + JSON.stringify(obj);
+  const strandRows: ChainedRow[] = strands.map((x, k) => {
+    const values = strandValues(x, k + 1);
+    const hash = chainHash(prevHash, values);
+    const row = { values, prevHash, hash };
+    prevHash = hash;
+    return row;
   });
+  const head = prevHash;
+  // One record per line so a failure's line number points at the record.
+  const records = rows.map((r) => '    ' + JSON.stringify(rowObject(FIELDS, r)));
+  const list = (name: string, lines: string[], last: boolean) => {
+    const end = last ? '' : ',';
+    return lines.length === 0
+      ? [`  "${name}": []${end}`]
+      : [`  "${name}": [`, lines.join(',\n'), `  ]${end}`];
+  };
+  const withStrands = strandRows.length > 0;
   const out = [
     '{',
     `  "format": ${JSON.stringify(FORMAT_NAME)},`,
-    `  "version": ${FORMAT_VERSION},`,
+    `  "version": ${withStrands ? STRANDS_VERSION : FORMAT_VERSION},`,
     `  "count": ${rows.length},`,
     `  "head": ${JSON.stringify(head)},`,
-    ...(records.length === 0 ? ['  "records": []'] : ['  "records": [', records.join(',\n'), '  ]']),
+    ...list('records', records, !withStrands),
+    ...(withStrands
+      ? [
+          `  "strandCount": ${strandRows.length},`,
+          ...list(
+            'strands',
+            strandRows.map((r) => '    ' + JSON.stringify(rowObject(STRAND_FIELDS, r))),
+            true,
+          ),
+        ]
+      : []),
     '}',
   ];
-  return { text: out.join('\n') + '\n', head, count: rows.length };
+  return { text: out.join('\n') + '\n', head, count: rows.length, strands: strandRows.length };
+}
+
+/** One chained row as a JSON object: seq as a number, every other field as its hashed text. */
+function rowObject(fields: readonly string[], r: ChainedRow): Record<string, string | number> {
+  const obj: Record<string, string | number> = {};
+  fields.forEach((f, k) => {
+    obj[f] = f === 'seq' ? Number(r.values[k]) : r.values[k]!;
+  });
+  obj.prevHash = r.prevHash;
+  obj.hash = r.hash;
+  return obj;
+}
+
+const measure = (x: number | null | undefined): string => (x === null || x === undefined ? '' : String(x));
+
+/** A strand's hashed field texts, in STRAND_FIELDS order. */
+function strandValues(x: Strand, seq: number): string[] {
+  return [
+    String(seq),
+    text(x.orderId),
+    text(x.planId),
+    text(x.symbol),
+    text(x.venue),
+    text(x.orderType),
+    text(x.side),
+    text(x.role),
+    text(x.status),
+    text(x.arm),
+    measure(x.propensity),
+    measure(x.timeBucket),
+    text(x.regime),
+    text(x.day),
+    isoTime(x.sentAt),
+    isoTime(x.endedAt),
+    text(x.arrivalPrice),
+    text(x.decisionPrice),
+    text(x.planned),
+    text(x.filled),
+    x.avgFillPrice === null ? '' : text(x.avgFillPrice),
+    text(x.fees),
+    measure(x.slippageBps),
+    measure(x.shortfallBps),
+    measure(x.fillRatio),
+    measure(x.markout1Bps),
+    measure(x.markout5Bps),
+    measure(x.latencyMs?.ack),
+    measure(x.latencyMs?.firstFill),
+    measure(x.latencyMs?.lastFill),
+    (x.lessonsApplied ?? []).join(' '),
+    (x.tags ?? []).join(' '),
+  ];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -205,34 +323,43 @@ const fail = (record: number, line: number, reason: string): VerifyFail => ({
   line,
   reason,
 });
-const recordFail = (record: number, line: number, reason: string): Fail =>
-  new Fail(record, line, `record ${record}: ${reason}`);
+/** Which chained list a record is in: the trades ("record n"), or the strands after them ("strand n",
+ *  numbered on from the trades in VerifyFail.record). */
+interface Section {
+  label: 'record' | 'strand';
+  /** Added to n for VerifyFail.record. */
+  offset: number;
+  /** What the first record's prevHash must be, in words. */
+  firstLink: string;
+}
+const TRADES: Section = {
+  label: 'record',
+  offset: 0,
+  firstLink: 'prevHash is not the genesis hash (records removed from the start)',
+};
+const sectionFail = (sec: Section, n: number, line: number, reason: string): Fail =>
+  new Fail(sec.offset + n, line, `${sec.label} ${n}: ${reason}`);
 
 /**
  * Checks record n (1-based) against its own hash, its position and the previous record.
  * Self-consistency goes first so that any edit of a record (seq and prevHash included) reads as
  * "altered"; a record that is intact but out of place then fails on seq or on the link.
  */
-function checkRecord(r: ReadRecord, n: number, prevHash: string): Fail | null {
-  if (!HEX64.test(r.prevHash)) return recordFail(n, r.line, 'prevHash is not 64 lowercase hex digits');
-  if (!HEX64.test(r.hash)) return recordFail(n, r.line, 'hash is not 64 lowercase hex digits');
-  if (chainHash(r.prevHash, r.values) !== r.hash) {
-    return recordFail(n, r.line, 'hash does not match its contents (altered)');
-  }
+function checkRecord(r: ReadRecord, n: number, prevHash: string, sec: Section = TRADES): Fail | null {
+  const at = (reason: string) => sectionFail(sec, n, r.line, reason);
+  if (!HEX64.test(r.prevHash)) return at('prevHash is not 64 lowercase hex digits');
+  if (!HEX64.test(r.hash)) return at('hash is not 64 lowercase hex digits');
+  if (chainHash(r.prevHash, r.values) !== r.hash) return at('hash does not match its contents (altered)');
   if (r.values[0] !== String(n)) {
-    return recordFail(
-      n,
-      r.line,
-      `seq is ${JSON.stringify(r.values[0])}, expected ${n} (records removed, duplicated or reordered)`,
+    return at(
+      `seq is ${JSON.stringify(r.values[0])}, expected ${n} (${sec.label}s removed, duplicated or reordered)`,
     );
   }
   if (r.prevHash !== prevHash) {
-    return recordFail(
-      n,
-      r.line,
+    return at(
       n === 1
-        ? 'prevHash is not the genesis hash (records removed from the start)'
-        : `prevHash does not match the hash of record ${n - 1} (a record before it was removed or rewritten)`,
+        ? sec.firstLink
+        : `prevHash does not match the hash of ${sec.label} ${n - 1} (a ${sec.label} before it was removed or rewritten)`,
     );
   }
   return null;
@@ -523,34 +650,41 @@ function parseJson(s: string): JNode {
   return root;
 }
 
-function jsonRecord(node: JNode, n: number): ReadRecord | Fail {
-  if (node.t !== 'obj') return recordFail(n, node.line, 'is not a JSON object');
-  for (const key of COLUMNS) {
-    if (!node.props.has(key)) return recordFail(n, node.line, `missing field ${JSON.stringify(key)}`);
+function jsonRecord(
+  node: JNode,
+  n: number,
+  sec: Section = TRADES,
+  columns: readonly string[] = COLUMNS,
+): ReadRecord | Fail {
+  const at = (line: number, reason: string) => sectionFail(sec, n, line, reason);
+  if (node.t !== 'obj') return at(node.line, 'is not a JSON object');
+  for (const key of columns) {
+    if (!node.props.has(key)) return at(node.line, `missing field ${JSON.stringify(key)}`);
   }
   for (const [key] of node.props) {
-    if (!COLUMNS.includes(key)) {
-      return recordFail(n, node.keyLines.get(key) ?? node.line, `unexpected field ${JSON.stringify(key)}`);
+    if (!columns.includes(key)) {
+      return at(node.keyLines.get(key) ?? node.line, `unexpected field ${JSON.stringify(key)}`);
     }
   }
   const texts: string[] = [];
-  for (const key of COLUMNS) {
+  for (const key of columns) {
     const v = node.props.get(key)!;
     if (key === 'seq') {
       if (v.t !== 'num' || !Number.isSafeInteger(v.v) || v.v < 1) {
-        return recordFail(n, v.line, 'seq must be a positive integer');
+        return at(v.line, 'seq must be a positive integer');
       }
       texts.push(String(v.v));
     } else {
-      if (v.t !== 'str') return recordFail(n, v.line, `field ${JSON.stringify(key)} must be a string`);
+      if (v.t !== 'str') return at(v.line, `field ${JSON.stringify(key)} must be a string`);
       texts.push(v.v);
     }
   }
+  const fields = columns.length - 2;
   return {
     line: node.line,
-    values: texts.slice(0, FIELDS.length),
-    prevHash: texts[FIELDS.length]!,
-    hash: texts[FIELDS.length + 1]!,
+    values: texts.slice(0, fields),
+    prevHash: texts[fields]!,
+    hash: texts[fields + 1]!,
   };
 }
 
@@ -570,12 +704,17 @@ function verifyJson(s: string): VerifyOk | VerifyFail {
     return fail(0, at('format'), `not a Braid trade-history export: "format" is not "${FORMAT_NAME}"`);
   }
   const version = p.get('version');
-  if (version?.t !== 'num' || version.v !== FORMAT_VERSION) {
-    return fail(0, at('version'), `unsupported "version" (this verifier reads version ${FORMAT_VERSION})`);
+  if (version?.t !== 'num' || (version.v !== FORMAT_VERSION && version.v !== STRANDS_VERSION)) {
+    return fail(
+      0,
+      at('version'),
+      `unsupported "version" (this verifier reads versions ${FORMAT_VERSION} and ${STRANDS_VERSION})`,
+    );
   }
+  const withStrands = version.v === STRANDS_VERSION;
+  const topKeys = withStrands ? JSON_TOP_KEYS_V2 : JSON_TOP_KEYS;
   for (const [key] of p) {
-    if (!JSON_TOP_KEYS.includes(key))
-      return fail(0, at(key), `unexpected top-level key ${JSON.stringify(key)}`);
+    if (!topKeys.includes(key)) return fail(0, at(key), `unexpected top-level key ${JSON.stringify(key)}`);
   }
   const count = p.get('count');
   if (count?.t !== 'num' || !Number.isSafeInteger(count.v) || count.v < 0) {
@@ -614,13 +753,56 @@ function verifyJson(s: string): VerifyOk | VerifyFail {
       `record ${count.v + 1}: beyond "count" ${count.v} (records appended or "count" altered)`,
     );
   }
+  let last = held === 0 ? 'the genesis' : `record ${held}`;
+  let strandsHeld: number | undefined;
+  if (withStrands) {
+    const strandCount = p.get('strandCount');
+    if (strandCount?.t !== 'num' || !Number.isSafeInteger(strandCount.v) || strandCount.v < 0) {
+      return fail(0, at('strandCount'), '"strandCount" must be a non-negative integer');
+    }
+    const strands = p.get('strands');
+    if (strands?.t !== 'arr') return fail(0, at('strands'), '"strands" must be an array');
+    // The strands chain on from the last trade, so the head covers both lists.
+    const sec: Section = {
+      label: 'strand',
+      offset: held,
+      firstLink:
+        held === 0
+          ? 'prevHash is not the genesis hash (records or strands removed)'
+          : `prevHash is not the hash of record ${held} (records or strands removed)`,
+    };
+    for (let k = 0; k < strands.items.length; k++) {
+      const n = k + 1;
+      const r = jsonRecord(strands.items[k]!, n, sec, STRAND_COLUMNS);
+      if (r instanceof Fail) return fail(r.record, r.line, r.reason);
+      const bad = checkRecord(r, n, prevHash, sec);
+      if (bad) return fail(bad.record, bad.line, bad.reason);
+      prevHash = r.hash;
+    }
+    strandsHeld = strands.items.length;
+    if (strandCount.v !== strandsHeld) {
+      return fail(
+        held + Math.min(strandCount.v, strandsHeld) + 1,
+        at('strandCount'),
+        `"strandCount" is ${strandCount.v} but the file holds ${strandsHeld} strands: ` +
+          'strands were cut, appended, or "strandCount" was altered',
+      );
+    }
+    if (strandsHeld > 0) last = `strand ${strandsHeld}`;
+  }
   if (head.v !== prevHash) {
     return fail(
-      held + 1,
+      held + (strandsHeld ?? 0) + 1,
       at('head'),
-      `"head" does not match the hash of ${held === 0 ? 'the genesis' : `record ${held}`}: ` +
-        'records were removed from the end (with "count" adjusted) or "head" was altered',
+      `"head" does not match the hash of ${last}: ` +
+        `${withStrands ? 'records or strands' : 'records'} were removed from the end (with the count adjusted) or "head" was altered`,
     );
   }
-  return { ok: true, format: 'json', count: held, head: prevHash };
+  return {
+    ok: true,
+    format: 'json',
+    count: held,
+    head: prevHash,
+    ...(strandsHeld !== undefined ? { strands: strandsHeld } : {}),
+  };
 }

@@ -359,6 +359,13 @@ function create(path: string, kind: string | undefined): void {
 /** Reads the closed trades of a journal without writing to it, beside a running writer if there is one
  *  (export). Throws JournalRefused when the file is not a healthy journal. */
 export function readTradeHistory(path: string): unknown[] {
+  return readExecutionHistory(path).trades;
+}
+
+/** The closed trades and the learning loop's strands of a journal, read without writing to it (export).
+ *  A strand is journaled again when a later bar completes its markouts: the last record of an order's
+ *  strand stands, in the order the strands first ended. Throws JournalRefused as readTradeHistory does. */
+export function readExecutionHistory(path: string): { trades: unknown[]; strands: unknown[] } {
   checkFileBytes(path);
   let db: Database.Database;
   try {
@@ -372,7 +379,7 @@ export function readTradeHistory(path: string): unknown[] {
       seq: number;
       body: string;
     }[];
-    return rows.map((r) => {
+    const trades = rows.map((r) => {
       let trade: unknown;
       try {
         trade = (JSON.parse(r.body) as { trade?: unknown }).trade;
@@ -384,6 +391,23 @@ export function readTradeHistory(path: string): unknown[] {
       }
       return trade;
     });
+    const strands = new Map<string, unknown>();
+    const strandRows = db
+      .prepare("SELECT seq, ref, body FROM events WHERE kind = 'strand' ORDER BY seq")
+      .all() as { seq: number; ref: string; body: string }[];
+    for (const r of strandRows) {
+      let strand: unknown;
+      try {
+        strand = (JSON.parse(r.body) as { strand?: unknown }).strand;
+      } catch {
+        strand = undefined;
+      }
+      if (typeof strand !== 'object' || strand === null) {
+        throw new JournalRefused(path, `damaged: its record ${r.seq} is not a strand record`);
+      }
+      strands.set(r.ref, strand);
+    }
+    return { trades, strands: [...strands.values()] };
   } catch (e) {
     if (e instanceof JournalRefused) throw e;
     throw new JournalRefused(path, sqliteProblem(e));

@@ -42,6 +42,9 @@ export interface LearningState {
   /** Orders that ended, their strand still to write: a fill is booked after its order's status moves,
    *  so the strand is written at the next step (a bar, a plan, a view). */
   ended?: string[];
+  /** 1-bar markouts taken, their strand not written again until the 5-bar one: kept here so a restart
+   *  between the two does not lose them. */
+  markout1?: Record<string, number>;
 }
 
 export const learningStateSchema = z.strictObject({
@@ -73,6 +76,7 @@ export const learningStateSchema = z.strictObject({
   markouts: z.record(z.string(), z.number().int().nonnegative()),
   ended: z.array(z.string()).optional(),
   ranges: z.record(z.string(), z.array(z.number())).optional(),
+  markout1: z.record(z.string(), z.number()).optional(),
 });
 
 export type Regime = 'low' | 'normal' | 'high';
@@ -120,11 +124,19 @@ export class LearningBook {
   private readonly closes = new Map<string, string>();
 
   private readonly source: StrandSource;
+  /** Told of each new lesson (the trader's desktop notification, a hook that rewords it). */
+  private readonly onNewLesson: (lesson: LessonView) => void;
 
-  constructor(config: LearningConfig, record: RecordSink, source: StrandSource) {
+  constructor(
+    config: LearningConfig,
+    record: RecordSink,
+    source: StrandSource,
+    onNewLesson: (lesson: LessonView) => void = () => {},
+  ) {
     this.config = config;
     this.record = record;
     this.source = source;
+    this.onNewLesson = onNewLesson;
   }
 
   /** Writes the strands of orders that ended since the last step. */
@@ -256,10 +268,19 @@ export class LearningBook {
       const n = seen + 1;
       const fill = s.avgFillPrice!;
       let next = s;
-      if (n === 1) next = { ...next, markout1Bps: markoutBps(s.side, fill, bar.close) };
+      if (n === 1) {
+        next = { ...next, markout1Bps: markoutBps(s.side, fill, bar.close) };
+        this.pending.markout1 ??= {};
+        this.pending.markout1[id] = next.markout1Bps!;
+      }
       if (n === 5) {
-        next = { ...next, markout5Bps: markoutBps(s.side, fill, bar.close) };
+        const markout1Bps = s.markout1Bps ?? this.pending.markout1?.[id] ?? null;
+        next = { ...next, markout1Bps, markout5Bps: markoutBps(s.side, fill, bar.close) };
         delete this.pending.markouts[id];
+        if (this.pending.markout1) {
+          delete this.pending.markout1[id];
+          if (Object.keys(this.pending.markout1).length === 0) delete this.pending.markout1;
+        }
         this.strands.set(id, next);
         this.record('strand', id, { type: 'strand', strand: next });
         continue;
@@ -387,7 +408,24 @@ export class LearningBook {
       };
       this.lessons.set(c.id, lesson);
       this.record('lesson', c.id, { type: 'lesson', lesson });
+      this.onNewLesson(lesson);
     }
+  }
+
+  /** A lesson's sentence in other words (the optional hook, learning.md): the text alone changes; the
+   *  template's sentence is kept beside it, and the key, effect and evidence cannot be touched here. */
+  rewordLesson(id: string, text: string): Result<null> {
+    this.flush();
+    const lesson = this.lessons.get(id);
+    if (!lesson) return err('unknown_lesson', `unknown lesson: ${id}`);
+    const problem = sentenceProblem(text);
+    if (problem) return err('bad_sentence', `lesson ${id}: ${problem}`);
+    const wording = text.trim();
+    if (lesson.text === wording) return ok(null);
+    const next: LessonView = { ...lesson, text: wording, templateText: lesson.templateText ?? lesson.text };
+    this.lessons.set(id, next);
+    this.record('lesson', id, { type: 'lesson', lesson: next });
+    return ok(null);
   }
 
   /** The trader's switch: active, dismissed, or proposed again (reopened). */
@@ -488,8 +526,28 @@ export class LearningBook {
       markouts: s.markouts,
       ...(s.ranges ? { ranges: s.ranges } : {}),
       ...(s.ended ? { ended: s.ended } : {}),
+      ...(s.markout1 ? { markout1: s.markout1 } : {}),
     });
+    // The 1-bar markouts of strands read back from the journal before their 5-bar one.
+    for (const [id, m] of Object.entries(this.pending.markout1 ?? {})) {
+      const strand = this.strands.get(id);
+      if (strand && strand.markout1Bps === null) this.strands.set(id, { ...strand, markout1Bps: m });
+    }
     this.closes.clear();
     for (const [k, v] of Object.entries(s.closes ?? {})) this.closes.set(k, v);
   }
+}
+
+/** Longest sentence a hook may give a lesson: it must fit the Lessons region and a notification. */
+export const MAX_SENTENCE = 300;
+
+/** Why a reworded sentence is refused, or null: one line of printable text, 1 to MAX_SENTENCE long. */
+export function sentenceProblem(text: unknown): string | null {
+  if (typeof text !== 'string') return 'the sentence is not text';
+  const t = text.trim();
+  if (t === '') return 'the sentence is empty';
+  if (t.length > MAX_SENTENCE) return `the sentence is ${t.length} characters, at most ${MAX_SENTENCE}`;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+  if (/[\u0000-\u001f\u007f]/.test(t)) return 'the sentence holds a control character (one line only)';
+  return null;
 }

@@ -1,4 +1,5 @@
-// What deserves a desktop notification: fills, exits and rejections the operator did not ask for.
+// What deserves a desktop notification: fills, exits and rejections the operator did not ask for, and
+// each new lesson of the learning loop.
 // Pure (no DOM), so it is unit-tested; lib/notify.ts shows them. Prices at the instrument's tick, plans
 // by their short label, reasons in words with the code second.
 import type { AppEvent } from '../../../shared/contract.ts';
@@ -43,6 +44,9 @@ export function notesFor(events: readonly AppEvent[], view: NoteView = PLAIN): D
         title: `Order rejected: ${e.order.symbol}`,
         body: `Plan ${view.label(e.order.planId)}: ${e.order.rejectReason ?? 'refused by the venue'}`,
       });
+    } else if (e.type === 'notice' && e.notice.code === 'lesson_proposed') {
+      // A new lesson may change the next order's venue, type or size: the trader hears of it at once.
+      notes.push({ title: 'New lesson', body: e.notice.message.replace(/^New lesson, /, '') });
     } else if (e.type === 'plan' && e.plan.status === 'rejected' && e.plan.reason !== 'operator') {
       notes.push({
         title: `Plan rejected: ${e.plan.input.symbol}`,

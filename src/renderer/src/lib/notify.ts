@@ -16,7 +16,7 @@ export function notifyDesktop(events: readonly AppEvent[]): void {
   if (notes.length === 0) return;
   const shown =
     notes.length > MAX_PER_BATCH
-      ? [{ title: 'Braid', body: `${notes.length} fills, exits and rejections` }]
+      ? [{ title: 'Braid', body: `${notes.length} fills, exits, rejections and lessons` }]
       : notes;
   for (const n of shown) new Notification(n.title, { body: n.body });
 }

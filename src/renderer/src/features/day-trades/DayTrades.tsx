@@ -94,8 +94,9 @@ export function DayTrades() {
         )}
         {view.dayTrades.length > 0 && (
           <ul className="pdt-list" aria-label={`Day trades by exchange date (${DATE_ZONE})`}>
-            {view.dayTrades.map((d) => (
-              <li key={`${d.date}-${d.symbol}`}>
+            {/* A symbol can be day-traded more than once on a date: the position in the list tells them apart. */}
+            {view.dayTrades.map((d, k) => (
+              <li key={`${d.date}-${d.symbol}-${k}`}>
                 <span className="num dim" title={`Exchange date, ${DATE_ZONE}`}>
                   {d.date} {DATE_ZONE}
                 </span>{' '}
