@@ -94,9 +94,10 @@ async function exportHistory(format: 'csv' | 'json'): Promise<void> {
   await withTask(`Exporting ${format.toUpperCase()}`, async () => {
     const result = await command('exportHistory', { format });
     if (!result.ok) return;
-    const { filename, mime, text, count, head } = result.value;
+    const { filename, mime, text, count, strands, head } = result.value;
     downloadText(filename, mime, text);
-    pushToast('info', 'export', `${count} trades → ${filename} (chain head ${head.slice(0, 12)})`);
+    const what = strands > 0 ? `${count} trades and ${strands} strands` : `${count} trades`;
+    pushToast('info', 'export', `${what} → ${filename} (chain head ${head.slice(0, 12)})`);
   });
 }
 
