@@ -57,6 +57,15 @@ export interface OpenOptions {
   now?: number;
   /** Recorded as meta `kind` when the journal is created ('app' or 'replay'). */
   kind?: string;
+  /**
+   * What a commit survives. `power-loss` (the default; every journal a venue order goes through): each
+   * commit is flushed to the disk (synchronous FULL). `process-crash` (`braid replay`): each commit is in
+   * the write-ahead log when it returns, so `kill -9` loses nothing, but it is not flushed one by one
+   * (synchronous NORMAL): a power cut may lose the last commits. A replay's venue is a simulator inside
+   * the same process and its inputs are files: a run cut by a power cut resumes from an earlier
+   * checkpoint and re-executes the same way; no order can reach a venue twice.
+   */
+  durability?: 'power-loss' | 'process-crash';
 }
 
 /** Writers of a journal wait this long for a reader that happens to hold a lock (WAL recovery). */
@@ -178,7 +187,7 @@ export class Journal {
       const { checkpoint } = checkDatabase(db, path);
       try {
         db.pragma('journal_mode = WAL');
-        db.pragma('synchronous = FULL');
+        db.pragma(options.durability === 'process-crash' ? 'synchronous = NORMAL' : 'synchronous = FULL');
         db.pragma('foreign_keys = ON');
         migrate(db);
       } catch (e) {
@@ -216,6 +225,11 @@ export class Journal {
   /** The chart bars kept, oldest first within each symbol. */
   chartBars(): Array<{ symbol: string; body: string }> {
     return this.stmt.chartBars.all() as Array<{ symbol: string; body: string }>;
+  }
+
+  /** What a commit survives (OpenOptions.durability), as SQLite says it: FULL flushes every commit. */
+  get durability(): 'power-loss' | 'process-crash' {
+    return this.db.pragma('synchronous', { simple: true }) === 2 ? 'power-loss' : 'process-crash';
   }
 
   get sequence(): number {

@@ -366,8 +366,12 @@ export class VenueReports {
     const qty = dec(e.quantity);
     const price = dec(e.price);
     const fee = dec(e.fee);
+    // An order's first fill needs no look through the fills booked so far (a scan per fill made a long
+    // replay quadratic); one with fills but no running figure (read back at a restart) is summed once.
+    const unfilled = dec(order.filledQuantity).eq(0);
     const filled = dec(order.filledQuantity).plus(qty);
-    const before = this.router.orderNotional.get(order.id) ?? this.notionalFromFills(order.id);
+    const before =
+      this.router.orderNotional.get(order.id) ?? (unfilled ? '0' : this.notionalFromFills(order.id));
     const notional = dec(before).plus(price.times(qty));
     this.router.orderNotional.set(order.id, str(notional));
     if (!isWorking(order.status)) {
@@ -392,8 +396,8 @@ export class VenueReports {
       );
     }
     const n =
-      (this.router.fillCount.get(order.id) ?? this.store.fills.filter((f) => f.orderId === order.id).length) +
-      1;
+      (this.router.fillCount.get(order.id) ??
+        (unfilled ? 0 : this.store.fills.filter((f) => f.orderId === order.id).length)) + 1;
     this.router.fillCount.set(order.id, n);
     const fill: FillRecord = {
       id: `${order.id}#${n}`,

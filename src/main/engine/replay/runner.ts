@@ -50,8 +50,11 @@ export function runReplay(o: ReplayOptions): Report {
     .update(JSON.stringify(config))
     .digest('hex');
 
+  // A replay's orders go to a simulated venue in this process: a commit needs to survive the process
+  // (kill -9 resumes), not a power cut (the run re-executes from the last checkpoint the disk kept).
   const journal = Journal.open(o.db, {
     kind: 'replay',
+    durability: 'process-crash',
     ...(o.fresh ? { fresh: true, ...(o.now !== undefined ? { now: o.now } : {}) } : {}),
   });
   try {
