@@ -73,7 +73,9 @@ async function failure(p: Promise<unknown>): Promise<Error> {
   throw new Error('expected a failure');
 }
 
-let lastNonce = 0;
+/** The last nonce posted to each sim: one sim's hand clock must not push another's nonces out of its
+ *  window (a fixed hand date beside real-clock sims failed once the real date moved a day on). */
+const lastNonces = new WeakMap<HyperliquidSim, number>();
 /** Posts one signed action as Hyperliquid's SDKs do, bypassing ccxt (for what ccxt will not send). */
 async function post(
   s: HyperliquidSim,
@@ -81,8 +83,8 @@ async function post(
   opts: { key?: string; nonce?: number } = {},
 ): Promise<{ status: number; body: unknown; raw: string }> {
   // Bumped within one sim millisecond, as ccxt's incrementingNonce does: a hand clock stands still.
-  const nonce = opts.nonce ?? Math.max(s.now(), lastNonce + 1);
-  if (opts.nonce === undefined) lastNonce = nonce;
+  const nonce = opts.nonce ?? Math.max(s.now(), (lastNonces.get(s) ?? 0) + 1);
+  if (opts.nonce === undefined) lastNonces.set(s, nonce);
   const signature = signDigest(l1Digest(action, nonce, true), opts.key ?? s.accountKey);
   return postRaw(s, '/exchange', JSON.stringify({ action, nonce, signature }));
 }
