@@ -238,8 +238,24 @@ export class PlanLifecycle {
       if (check.reason === 'daily_loss_limit') this.killAll('daily_loss_limit', 'daily loss limit reached');
       return;
     }
-    const qty = check.quantity;
-    const order = this.p.router.newOrder(plan, 'entry', input.side, input.entry.type, qty, input.entry.price);
+    const order = this.p.router.newOrder(
+      plan,
+      'entry',
+      input.side,
+      input.entry.type,
+      check.quantity,
+      input.entry.price,
+    );
+    const qty = dec(order.quantity);
+    if (!qty.eq(check.quantity)) {
+      // A lesson scaled the size down: the risk gate checks what goes out (learning.md).
+      const again = this.p.gate.entryRisk(input, qty, check.ref);
+      if (again.reason) {
+        this.p.plans.set(planId, { quantity: str(qty) });
+        this.p.plans.reject(planId, again.reason, again.detail);
+        return;
+      }
+    }
     this.p.plans.set(planId, { status: 'working', quantity: str(qty), entryOrderId: order.id });
     this.p.router.send(order);
   }
