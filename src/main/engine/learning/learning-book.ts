@@ -140,6 +140,10 @@ export class LearningBook {
   private readonly source: StrandSource;
   private readonly index: BraidIndex;
   private readonly hooks: LessonHooks | null;
+  /** Strands waiting for markouts, by symbol (pending.markouts indexed: a bar looks at its own). */
+  private waiting: Map<string, Set<string>> | null = new Map();
+  /** Running n, slippage and fill-ratio sums per venue and order type (the venue curator's input). */
+  private readonly sums = new Map<string, { n: number; slip: number; fill: number }>();
 
   constructor(config: LearningConfig, record: RecordSink, source: StrandSource, hooks?: LessonHooks) {
     this.config = config;
@@ -332,9 +336,21 @@ export class LearningBook {
 
   onBar(bar: Bar): void {
     this.flush();
-    for (const [id, seen] of Object.entries(this.pending.markouts)) {
+    if (this.waiting === null) {
+      this.waiting = new Map();
+      for (const [id, seen] of Object.entries(this.pending.markouts)) {
+        const strand = this.strands.get(id);
+        if (strand) this.awaitMarkouts(strand, seen);
+      }
+    }
+    const ids = this.waiting.get(bar.symbol);
+    for (const id of ids ?? []) {
       const s = this.strands.get(id);
-      if (!s || s.symbol !== bar.symbol) continue;
+      const seen = this.pending.markouts[id];
+      if (!s || seen === undefined) {
+        ids!.delete(id);
+        continue;
+      }
       const n = seen + 1;
       const fill = s.avgFillPrice!;
       let next = s;
@@ -342,6 +358,7 @@ export class LearningBook {
       if (n === 5) {
         next = { ...next, markout5Bps: markoutBps(s.side, fill, bar.close) };
         delete this.pending.markouts[id];
+        ids!.delete(id);
         this.strands.set(id, next);
         this.record('strand', id, { type: 'strand', strand: next });
         continue;
@@ -446,12 +463,49 @@ export class LearningBook {
       delete this.pending.decision[order.planId];
     }
     this.strands.set(order.id, strand);
-    if (avg !== null) this.pending.markouts[order.id] = 0;
+    if (avg !== null) this.awaitMarkouts(strand, 0);
+    this.count(strand);
     this.record('strand', order.id, { type: 'strand', strand });
     if (BraidIndex.isEvidence(strand)) {
       this.index.add(strand);
       this.learn(strand, now);
     }
+  }
+
+  private awaitMarkouts(s: Strand, seen: number): void {
+    this.pending.markouts[s.orderId] = seen;
+    if (this.waiting === null) return; // rebuilt from pending.markouts at the next bar
+    let ids = this.waiting.get(s.symbol);
+    if (ids === undefined) {
+      ids = new Set();
+      this.waiting.set(s.symbol, ids);
+    }
+    ids.add(s.orderId);
+  }
+
+  /** A new strand in its venue and order type's running sums. */
+  private count(s: Strand): void {
+    if (s.slippageBps === null) return;
+    const k = `${s.venue}\u0000${s.orderType}`;
+    let q = this.sums.get(k);
+    if (q === undefined) {
+      q = { n: 0, slip: 0, fill: 0 };
+      this.sums.set(k, q);
+    }
+    q.n++;
+    q.slip += s.slippageBps;
+    q.fill += s.fillRatio;
+  }
+
+  /** The venue's measured quality for an order type (n, mean arrival slippage, mean fill ratio), as the
+   *  Execution quality view's row has it, without a pass over the strands; null before any strand. */
+  qualityOf(
+    venue: string,
+    orderType: string,
+  ): { n: number; meanSlippageBps: number; fillRatio: number } | null {
+    this.flush();
+    const q = this.sums.get(`${venue}\u0000${orderType}`);
+    return q === undefined ? null : { n: q.n, meanSlippageBps: q.slip / q.n, fillRatio: q.fill / q.n };
   }
 
   /** New lessons from the keys this strand touched; a known key (whatever its state) is never proposed
@@ -556,7 +610,10 @@ export class LearningBook {
   }): void {
     if (record.type === 'strand' && record.strand) {
       const s = record.strand;
-      if (!this.strands.has(s.orderId)) this.index.add(s);
+      if (!this.strands.has(s.orderId)) {
+        this.index.add(s);
+        this.count(s);
+      }
       this.strands.set(s.orderId, s);
     }
     if (record.type === 'lesson' && record.lesson) {
@@ -583,6 +640,8 @@ export class LearningBook {
       ...(s.ranges ? { ranges: s.ranges } : {}),
       ...(s.ended ? { ended: s.ended } : {}),
     });
+    // Rebuilt at the next bar: the strands come back from the journal around this call.
+    this.waiting = null;
     this.closes.clear();
     for (const [k, v] of Object.entries(s.closes ?? {})) this.closes.set(k, v);
     this.volumes.clear();

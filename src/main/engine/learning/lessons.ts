@@ -427,7 +427,16 @@ export class BraidIndex {
     const bands = [...set].sort((a, b) => a - b);
     const cells = bands.map((b) => this.cells.get(`${prefix}#${b}`)!);
     let best: { j: number; interval: Interval; hi: Sample; lo: Sample } | null = null;
+    const n = cells.reduce((a, c) => a + c.n, 0);
+    const sum = cells.reduce((a, c) => a + c.sum, 0);
+    let loN = 0;
+    let loSum = 0;
     for (let j = 1; j < bands.length; j++) {
+      loN += cells[j - 1]!.n;
+      loSum += cells[j - 1]!.sum;
+      // Counts and means first (O(bands)): the days are merged only for a split that could qualify.
+      if (loN < this.minEvidence || n - loN < this.minEvidence || !((sum - loSum) / (n - loN) > loSum / loN))
+        continue;
       const hi = union(cells.slice(j));
       const lo = union(cells.slice(0, j));
       if (!this.enough(hi, l) || !this.enough(lo, l)) continue;

@@ -367,7 +367,11 @@ export class VenueReports {
     const price = dec(e.price);
     const fee = dec(e.fee);
     const filled = dec(order.filledQuantity).plus(qty);
-    const before = this.router.orderNotional.get(order.id) ?? this.notionalFromFills(order.id);
+    // An order's first fill has nothing to recount: a scan of every fill booked so far, per order, made
+    // replay quadratic in its orders.
+    const fresh = !this.router.fillCount.has(order.id) && dec(order.filledQuantity).eq(0);
+    const before =
+      this.router.orderNotional.get(order.id) ?? (fresh ? '0' : this.notionalFromFills(order.id));
     const notional = dec(before).plus(price.times(qty));
     this.router.orderNotional.set(order.id, str(notional));
     if (!isWorking(order.status)) {
@@ -392,8 +396,8 @@ export class VenueReports {
       );
     }
     const n =
-      (this.router.fillCount.get(order.id) ?? this.store.fills.filter((f) => f.orderId === order.id).length) +
-      1;
+      (this.router.fillCount.get(order.id) ??
+        (fresh ? 0 : this.store.fills.filter((f) => f.orderId === order.id).length)) + 1;
     this.router.fillCount.set(order.id, n);
     const fill: FillRecord = {
       id: `${order.id}#${n}`,

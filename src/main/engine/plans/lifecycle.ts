@@ -7,7 +7,6 @@ import type { PlanInput, PlanRecord, PlanScore } from '../../../shared/domain/pl
 import { err, ok, type Result } from '../../../shared/result.ts';
 import { arrivalInputs } from '../curators/arrival.ts';
 import { autoApprovalReason, autoApproves, scorePlan } from '../curators/score.ts';
-import { qualityRows } from '../learning/quality.ts';
 import { isWorking } from '../orders/order-state.ts';
 import type { EngineParts } from '../parts.ts';
 import { FieldError } from '../validation.ts';
@@ -97,11 +96,8 @@ export class PlanLifecycle {
    *  risk its preview size would use, the exposure already held). */
   private scoreAtArrival(input: PlanInput, preview: PlanRecord['preview'] | null): PlanScore {
     const venue = this.p.router.entryVenue(input);
-    const row = this.p.learning
-      ? qualityRows(this.p.learning.allStrands()).find(
-          (r) => r.venue === venue && r.orderType === input.entry.type,
-        )
-      : undefined;
+    // Running sums, not a pass over every strand per queued plan.
+    const row = this.p.learning?.qualityOf(venue, input.entry.type) ?? undefined;
     const inSymbol: { quantity: string; price: string }[] = [];
     const last = this.p.portfolio.lastClose.get(input.symbol);
     const held = this.p.portfolio.positions.get(input.symbol);
