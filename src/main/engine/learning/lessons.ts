@@ -285,7 +285,7 @@ export class BraidIndex {
     };
     LEVELS.forEach((l, li) => {
       const t = tails[li]!;
-      const v = this.venueLesson(s.orderType, t, l);
+      const v = this.venueLesson(s.orderType, t, l, has);
       if (
         v !== null &&
         !has(v.id) &&
@@ -338,7 +338,7 @@ export class BraidIndex {
         const [type = '', ...rest] = g.split('|');
         const t = rest.join('|');
         if (levelOf(t) !== li) continue;
-        const v = this.venueLesson(type, t, LEVELS[li]!);
+        const v = this.venueLesson(type, t, LEVELS[li]!, has);
         if (v !== null) take(v, `${keyParts(v.key).venue}|${type}`, t, li);
         if (type !== 'market') continue;
         for (const venue of [...this.venuesAt.get(g)!].sort())
@@ -359,7 +359,7 @@ export class BraidIndex {
   }
 
   /** Venue: within one order type at this key, the cheapest venue against the others together. */
-  private venueLesson(type: string, t: string, l: Level): LessonCandidate | null {
+  private venueLesson(type: string, t: string, l: Level, known: Known): LessonCandidate | null {
     const set = this.venuesAt.get(`${type}|${t}`);
     if (set === undefined || set.size < 2) return null;
     const venues = [...set].sort();
@@ -377,10 +377,17 @@ export class BraidIndex {
     });
     tries.sort((x, y) => y.d - x.d);
     for (const x of tries) {
-      const interval = above(x.a, x.b);
-      if (interval === null) continue;
       const venue = venues[x.i]!;
       const key = `${venue}|${type}|${t}`;
+      // The widest gap is a lesson already (most looks, once one is made): nothing new here, and no
+      // t quantile to compute (a difference past 1.96 standard errors is taken as the best).
+      if (
+        known(lessonId('prefer_venue', key)) &&
+        x.d > Z975 * Math.sqrt(x.a.varianceOfMean + x.b.varianceOfMean)
+      )
+        return null;
+      const interval = above(x.a, x.b);
+      if (interval === null) continue;
       const evidence = evidenceOf(x.b, x.a, interval);
       const [lo, hi] = evidence.ci95;
       return {
