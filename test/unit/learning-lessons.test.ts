@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { regimeOf } from '../../src/main/engine/learning/learning-book.ts';
-import { deriveLessons } from '../../src/main/engine/learning/lessons.ts';
+import { BraidIndex, deriveLessons } from '../../src/main/engine/learning/lessons.ts';
+import { estimate, welchInterval } from '../../src/main/engine/learning/measures.ts';
 import type { Strand } from '../../src/main/engine/learning/strand.ts';
 
 function strand(i: number, venue: string, slippageBps: number, extra: Partial<Strand> = {}): Strand {
@@ -100,5 +101,134 @@ describe('the volatility regime from recent bars', () => {
     expect(regimeOf([...calm, 40, 40, 40, 40, 40])).toBe('high');
     // Last five at 2 bps: all (450 + 10) / 50 = 9.2; 2 / 9.2 < 2/3.
     expect(regimeOf([...calm, 2, 2, 2, 2, 2])).toBe('low');
+  });
+});
+
+describe('braid keys: symbol, hour and regime levels (learning.md "Braid and lesson")', () => {
+  const at = (symbol: string, timeBucket: number, regime: Strand['regime'] = 'normal') => ({
+    symbol,
+    timeBucket,
+    regime,
+  });
+  const named = (xs: Strand[], tag: string) => xs.map((s) => ({ ...s, orderId: `${tag}-${s.orderId}` }));
+
+  it('the same gap in two symbols: one lesson for every symbol, none per symbol (redundant)', () => {
+    const strands = [
+      ...named(venueStrands(20, 'paper', 2, at('AAA', 15)), 'a'),
+      ...named(venueStrands(20, 'paper-b', 12, at('AAA', 15)), 'a'),
+      ...named(venueStrands(20, 'paper', 2, at('BBB', 15)), 'b'),
+      ...named(venueStrands(20, 'paper-b', 12, at('BBB', 15)), 'b'),
+    ];
+    const lessons = deriveLessons(strands, 20);
+    expect(lessons.map((l) => l.id)).toEqual(['prefer_venue:paper|market|*|*|*']);
+    expect(lessons[0]!.evidence).toMatchObject({ n: 40, altN: 40, meanBps: 2, altMeanBps: 12 });
+    expect(lessons[0]!.text).toMatch(/^Market entries across symbols on paper-b slipped 10\.0 bps more/);
+    // One symbol only: no `*` symbol (a braid must span two), the symbol's own key.
+    expect(deriveLessons(strands.slice(0, 40), 20).map((l) => l.id)).toEqual([
+      'prefer_venue:paper|market|AAA|*|*',
+    ]);
+  });
+
+  it('a gap that flips with the hour: no lesson for the symbol, one per hour', () => {
+    const strands = [
+      ...named(venueStrands(20, 'paper', 2, at('AAA', 15)), 'x'),
+      ...named(venueStrands(20, 'paper-b', 12, at('AAA', 15)), 'x'),
+      ...named(venueStrands(20, 'paper', 12, at('AAA', 3)), 'y'),
+      ...named(venueStrands(20, 'paper-b', 2, at('AAA', 3)), 'y'),
+    ];
+    const lessons = deriveLessons(strands, 20);
+    expect(lessons.map((l) => [l.id, l.effect.kind === 'prefer_venue' && l.effect.venue])).toEqual([
+      ['prefer_venue:paper|market|AAA|15|*', 'paper'],
+      ['prefer_venue:paper-b|market|AAA|3|*', 'paper-b'],
+    ]);
+    expect(lessons[0]!.text).toMatch(/^Market entries in the 15:00 UTC hour on paper-b slipped 10\.0 bps/);
+  });
+
+  it('a regime key; and a parent holding the lesson in any state (dismissed) keeps the child from being proposed', () => {
+    const strands = [
+      ...named(venueStrands(20, 'paper', 2, at('AAA', 15, 'high')), 'h'),
+      ...named(venueStrands(20, 'paper-b', 12, at('AAA', 15, 'high')), 'h'),
+      ...named(venueStrands(20, 'paper', 7, at('AAA', 4, 'normal')), 'n'),
+      ...named(venueStrands(20, 'paper-b', 7, at('AAA', 4, 'normal')), 'n'),
+    ];
+    // Over the symbol: 4.5 against 9.5 bps, so the symbol's key already says it; its children not.
+    expect(deriveLessons(strands, 20).map((l) => l.id)).toEqual(['prefer_venue:paper|market|AAA|*|*']);
+    // The trader dismissed the symbol's lesson: neither the hour nor the regime child brings it back.
+    const dismissed = (id: string) => id === 'prefer_venue:paper|market|AAA|*|*';
+    expect(deriveLessons(strands, 20, dismissed)).toEqual([]);
+    // A gap that flips with the regime (one hour): the regime's keys, said in the sentence.
+    const flips = [
+      ...named(venueStrands(20, 'paper', 2, at('AAA', 15, 'high')), 'h'),
+      ...named(venueStrands(20, 'paper-b', 12, at('AAA', 15, 'high')), 'h'),
+      ...named(venueStrands(20, 'paper', 12, at('AAA', 15, 'normal')), 'n'),
+      ...named(venueStrands(20, 'paper-b', 2, at('AAA', 15, 'normal')), 'n'),
+    ];
+    const byRegime = deriveLessons(flips, 20);
+    expect(byRegime.map((l) => l.id)).toEqual([
+      'prefer_venue:paper|market|AAA|*|high',
+      'prefer_venue:paper-b|market|AAA|*|normal',
+    ]);
+    expect(byRegime[0]!.text).toMatch(/^Market entries in high volatility on paper-b slipped 10\.0 bps more/);
+  });
+
+  it('looked at strand by strand, the index proposes what a pass over all strands finds', () => {
+    const strands = [
+      ...named(venueStrands(30, 'paper', 2, at('AAA', 15)), 'a'),
+      ...named(venueStrands(30, 'paper-b', 12, at('AAA', 15)), 'a'),
+      ...named(venueStrands(30, 'paper', 12, at('BBB', 3)), 'b'),
+      ...named(venueStrands(30, 'paper-b', 2, at('BBB', 3)), 'b'),
+    ].sort((x, y) => (x.orderId.slice(-3) < y.orderId.slice(-3) ? -1 : 1));
+    const index = new BraidIndex(20);
+    const known = new Set<string>();
+    for (const s of strands) {
+      index.add(s);
+      for (const c of index.look(s, (id) => known.has(id))) known.add(c.id);
+    }
+    expect([...known].sort()).toEqual(
+      deriveLessons(strands, 20)
+        .map((l) => l.id)
+        .sort(),
+    );
+    expect([...known].sort()).toEqual([
+      'prefer_venue:paper-b|market|BBB|*|*',
+      'prefer_venue:paper|market|AAA|*|*',
+    ]);
+  });
+
+  it('the running sums give the interval measures.ts gives over the strands (clustered by day)', () => {
+    // Noisy and uneven per day: (i * 7) % 5 spreads values, days repeat every 10 strands.
+    const a = Array.from({ length: 40 }, (_, i) => strand(i, 'paper', 2 + ((i * 7) % 5) - 2 + (i % 3)));
+    const b = Array.from({ length: 35 }, (_, i) => strand(i, 'paper-b', 9 + ((i * 3) % 4) - (i % 2)));
+    const [lesson] = deriveLessons([...a, ...b], 20);
+    const ea = estimate(a.map((s) => ({ value: s.slippageBps!, day: s.day })));
+    const eb = estimate(b.map((s) => ({ value: s.slippageBps!, day: s.day })));
+    const i = welchInterval(eb, ea)!;
+    expect(lesson!.evidence.ci95).toEqual([Math.round(i.ci95[0] * 10) / 10, Math.round(i.ci95[1] * 10) / 10]);
+    expect(lesson!.evidence.meanBps).toBe(Math.round(ea.mean * 10) / 10);
+  });
+});
+
+describe('the size lesson: large entries slipped more (learning.md "scale size down (never up)")', () => {
+  it('participation 0.3 against 0.1 of the bar: scale by 0.33 from 25 % of the volume up', () => {
+    const small = venueStrands(20, 'paper', 2, { participation: 0.1 });
+    const large = venueStrands(20, 'paper', 8, { participation: 0.3 }).map((s) => ({
+      ...s,
+      orderId: `L${s.orderId}`,
+    }));
+    const [lesson, ...rest] = deriveLessons([...small, ...large], 20);
+    expect(rest).toEqual([]);
+    expect(lesson!.id).toBe('scale_size:paper|market|AAA|*|*');
+    // 0.1 / 0.3 = 0.333..., to two decimals; band of 0.3 is floor(log2 0.3) = -2: from 2^-2 = 25 %.
+    expect(lesson!.effect).toEqual({ kind: 'scale_size', factor: 0.33, minParticipation: 0.25 });
+    expect(lesson!.evidence).toMatchObject({ n: 20, altN: 20, meanBps: 8, altMeanBps: 2 });
+    expect(lesson!.text).toMatch(
+      /^Market entries on paper of 25 % of the bar's volume or more slipped 6\.0 bps more than smaller ones \(n = 20 and 20, 95 % CI/,
+    );
+    // Larger ones no worse: no lesson.
+    const same = venueStrands(20, 'paper', 2, { participation: 0.3 }).map((s) => ({
+      ...s,
+      orderId: `S${s.orderId}`,
+    }));
+    expect(deriveLessons([...small, ...same], 20)).toEqual([]);
   });
 });

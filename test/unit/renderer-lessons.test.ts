@@ -34,7 +34,9 @@ describe('lessons in the trader’s words', () => {
     expect(effectText({ kind: 'marketable_limit', offsetBps: 5 })).toBe(
       'Marketable limit 5 bps through the touch instead of a market order',
     );
-    expect(effectText({ kind: 'scale_size', factor: 0.5 })).toBe('Scale size to 50 % (never up)');
+    expect(effectText({ kind: 'scale_size', factor: 0.33, minParticipation: 0.25 })).toBe(
+      "Scale size to 33 % at 25 % of the bar's volume or more (never up)",
+    );
     expect(evidenceText({ n: 142, altN: 151, meanBps: 11.8, altMeanBps: 2.04, ci95: [8.9, 10.66] })).toBe(
       'n = 142 vs 151 · mean 11.8 bps vs 2.0 bps · 95 % CI of the difference 8.9 to 10.7 bps',
     );

@@ -4,6 +4,7 @@ import { Clock } from './clock.ts';
 import { Brackets } from './contingency/brackets.ts';
 import { HeldExits } from './contingency/held-exits.ts';
 import { Trailing } from './contingency/trailing.ts';
+import { venueWeightForLessons, weightMoveText } from './curators/lesson-weights.ts';
 import { createCuratorWeights } from './curators/weights.ts';
 import type { EngineOptions } from './engine.ts';
 import { EventSink } from './events.ts';
@@ -47,6 +48,7 @@ export function assemble(
     const stop = ex?.stopOrderId ? store.orders.get(ex.stopOrderId) : undefined;
     return stop && isWorking(stop.status) ? (stop.price ?? null) : null;
   });
+  const curators = createCuratorWeights(config.curators?.weights, config.curators?.bounds);
   const learning = config.learning
     ? new LearningBook(
         config.learning,
@@ -57,15 +59,26 @@ export function assemble(
           parts.views.emitLearning();
         },
         store,
-        // The trader hears of a new lesson (a desktop notification in the app): it may change orders.
-        (lesson) =>
-          events.notice(
-            'info',
-            'lesson_proposed',
-            lesson.state === 'active'
-              ? `New lesson, active: ${lesson.text}`
-              : `New lesson, waiting for your switch: ${lesson.text}`,
-          ),
+        {
+          // Lessons move the venue curator's weight, each move journaled with its lesson and said.
+          changed: (lessons, lesson, time) => {
+            const move = venueWeightForLessons(curators, lessons, lesson, time);
+            if (move) events.notice('info', 'curator_weight', weightMoveText(move));
+            return move;
+          },
+          restored: (move) => {
+            curators.restore(move.after);
+          },
+          // The trader hears of a new lesson (a desktop notification in the app): it may change orders.
+          newLesson: (lesson) =>
+            events.notice(
+              'info',
+              'lesson_proposed',
+              lesson.state === 'active'
+                ? `New lesson, active: ${lesson.text}`
+                : `New lesson, waiting for your switch: ${lesson.text}`,
+            ),
+        },
       )
     : null;
   const router = new OrderRouter(
@@ -94,7 +107,7 @@ export function assemble(
     router,
     symbols,
     learning,
-    curators: createCuratorWeights(config.curators?.weights, config.curators?.bounds),
+    curators,
     lifecycle: later,
     booking: later,
     brackets: later,

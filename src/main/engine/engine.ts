@@ -131,7 +131,7 @@ export class Engine implements EnginePort {
   setLessonState(lessonId: string, state: LessonState, now: number): Result<null> {
     this.at(now);
     if (!this.p.learning) return err('learning_off', 'the learning loop is not configured (add "learning")');
-    return this.p.learning.setLessonState(lessonId, state);
+    return this.p.learning.setLessonState(lessonId, state, this.p.clock.time);
   }
   /** A lesson's sentence in other words (the optional hook); never its effect. */
   setLessonText(lessonId: string, text: string, now: number): Result<null> {

@@ -11,7 +11,9 @@ export type LessonState = 'proposed' | 'active' | 'dismissed';
 export type LessonEffect =
   | { kind: 'prefer_venue'; venue: string; over: string[] }
   | { kind: 'marketable_limit'; offsetBps: number }
-  | { kind: 'scale_size'; factor: number };
+  /** Entries at or above `minParticipation` of the last bar's volume go at `factor` of their size,
+   *  floored to the lot, never below one lot, never up. */
+  | { kind: 'scale_size'; factor: number; minParticipation: number };
 
 export interface LessonEvidence {
   /** Strands in the lesson's braid, and in the alternatives it is compared with. */
@@ -117,6 +119,9 @@ export interface Strand {
   fillRatio: number;
   markout1Bps: number | null;
   markout5Bps: number | null;
+  /** Quantity planned / the last bar's volume when the order was sent (null without a bar's volume);
+   *  absent on strands journaled before it was measured. */
+  participation?: number | null;
   /** A marketable limit's distance beyond the arrival price, bps (limit orders only). */
   limitOffsetBps: number | null;
   arm: Arm;

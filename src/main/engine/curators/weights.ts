@@ -33,6 +33,10 @@ export interface CuratorWeightBook {
   start(): CuratorWeights;
   bounds(): Record<CuratorName, { min: number; max: number }>;
   nudge(curator: CuratorName, delta: number, reason: string, time: number): CuratorWeightMove;
+  /** The curator's weight set to `start + offset` (within its bounds), the others shared from their
+   *  start: the weights follow from the offset alone, whatever moves came before (a restart, a replay
+   *  resumed, come to the same figures). */
+  setOffset(curator: CuratorName, offset: number, reason: string, time: number): CuratorWeightMove;
   /** Every move so far, oldest first. */
   moves(): readonly CuratorWeightMove[];
   /** Back to weights read from the journal or a checkpoint (the last move's `after`): taken only when
@@ -96,6 +100,17 @@ export function createCuratorWeights(
   let now: CuratorWeights = { ...start };
   const log: CuratorWeightMove[] = [];
 
+  /** `from` with the curator at `wanted`: held to its bounds and to what the others can give or take
+   *  within theirs; the others share the rest in proportion to `from`. */
+  const moveFrom = (from: CuratorWeights, curator: CuratorName, wanted: number) => {
+    const rest = CURATORS.filter((c) => c !== curator);
+    const restLo = rest.reduce((s, c) => s + lo[c], 0);
+    const restHi = rest.reduce((s, c) => s + hi[c], 0);
+    const target = Math.min(hi[curator], 1 - restLo, Math.max(lo[curator], 1 - restHi, wanted));
+    const next = { ...from, ...share(rest, from, 1 - target, lo, hi), [curator]: target } as CuratorWeights;
+    return { next, limited: Math.abs(target - wanted) > 1e-9 };
+  };
+
   const tidy = (w: CuratorWeights): CuratorWeights => {
     const out = {} as CuratorWeights;
     for (const c of CURATORS) out[c] = round6(w[c]);
@@ -138,24 +153,18 @@ export function createCuratorWeights(
         log.push(move);
         return move;
       }
-      const rest = CURATORS.filter((c) => c !== curator);
-      const restLo = rest.reduce((s, c) => s + lo[c], 0);
-      const restHi = rest.reduce((s, c) => s + hi[c], 0);
-      // Its own bounds, and what the others can give or take within theirs.
-      const wanted = now[curator] + delta;
-      const target = Math.min(hi[curator], 1 - restLo, Math.max(lo[curator], 1 - restHi, wanted));
-      const next = { ...now, ...share(rest, now, 1 - target, lo, hi), [curator]: target } as CuratorWeights;
+      const { next, limited } = moveFrom(now, curator, now[curator] + delta);
       now = next;
-      const after = tidy(now);
-      const move: CuratorWeightMove = {
-        curator,
-        delta,
-        before,
-        after,
-        limited: Math.abs(target - wanted) > 1e-9,
-        reason,
-        time,
-      };
+      const move: CuratorWeightMove = { curator, delta, before, after: tidy(now), limited, reason, time };
+      log.push(move);
+      return move;
+    },
+    setOffset(curator, offset, reason, time) {
+      const before = tidy(now);
+      const { next, limited } = moveFrom(start, curator, start[curator] + offset);
+      const delta = next[curator] - now[curator];
+      now = next;
+      const move: CuratorWeightMove = { curator, delta, before, after: tidy(now), limited, reason, time };
       log.push(move);
       return move;
     },

@@ -12,7 +12,8 @@ import type { LearningEvaluation, LessonState, LessonView } from '../../../share
 import type { FillRecord, OrderAdvice, OrderRecord } from '../../../shared/domain/order.ts';
 import type { PlanInput } from '../../../shared/domain/plan.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
-import { deriveLessons, keyParts } from './lessons.ts';
+import type { CuratorWeightMove } from '../curators/weights.ts';
+import { BraidIndex, keyParts, keyRank } from './lessons.ts';
 import {
   arrivalSlippageBps,
   estimate,
@@ -33,7 +34,7 @@ export interface Assignment {
 
 export interface LearningState {
   decision: Record<string, string>;
-  arrival: Record<string, { price: string; time: number; regime?: Regime }>;
+  arrival: Record<string, { price: string; time: number; regime?: Regime; participation?: number }>;
   assignments: Record<string, Assignment>;
   /** Strands waiting for their 1- and 5-bar markouts: bars of their symbol seen since they ended. */
   markouts: Record<string, number>;
@@ -55,6 +56,7 @@ export const learningStateSchema = z.strictObject({
       price: z.string(),
       time: z.number(),
       regime: z.enum(['low', 'normal', 'high']).optional(),
+      participation: z.number().optional(),
     }),
   ),
   assignments: z.record(
@@ -106,6 +108,23 @@ export interface StrandSource {
 /** Where records go: the journal (the engine's event sink). */
 export type RecordSink = (kind: 'strand' | 'lesson', ref: string, body: unknown) => void;
 
+/** What follows from the lessons outside the book: the curators' weights (curators/lesson-weights.ts). */
+export interface LessonHooks {
+  /** A lesson was made or changed state: the weight move it causes, if any (journaled with its record). */
+  changed(lessons: readonly LessonView[], lesson: LessonView, time: number): CuratorWeightMove | null;
+  /** A lesson record read back (restart) with the move journaled with it. */
+  restored(move: CuratorWeightMove): void;
+  /** A new lesson was made (not one read back): the trader's notice, the sentence hook. */
+  newLesson?(lesson: LessonView): void;
+}
+
+/** Where an order goes, for matching lesson keys: its symbol, exchange hour (UTC) and regime now. */
+export interface OrderContext {
+  symbol: string;
+  hour: number;
+  regime: Regime;
+}
+
 /** A draw in [0, 1) that follows from the seed and the words alone: the same seed, the same arms, and
  *  nothing to checkpoint. */
 export function draw(seed: number, ...words: string[]): number {
@@ -122,21 +141,42 @@ export class LearningBook {
   private pending: LearningState = { decision: {}, arrival: {}, assignments: {}, markouts: {} };
   private readonly record: RecordSink;
   private readonly closes = new Map<string, string>();
-
+  /** Each symbol's last bar's volume (an entry's participation). */
+  private readonly volumes = new Map<string, string>();
   private readonly source: StrandSource;
-  /** Told of each new lesson (the trader's desktop notification, a hook that rewords it). */
-  private readonly onNewLesson: (lesson: LessonView) => void;
+  private readonly index: BraidIndex;
+  private readonly hooks: LessonHooks | null;
+  /** Strands waiting for markouts, by symbol (pending.markouts indexed: a bar looks at its own). */
+  private waiting: Map<string, Set<string>> | null = new Map();
+  /** Running n, slippage and fill-ratio sums per venue and order type (the venue curator's input). */
+  private readonly sums = new Map<string, { n: number; slip: number; fill: number }>();
 
-  constructor(
-    config: LearningConfig,
-    record: RecordSink,
-    source: StrandSource,
-    onNewLesson: (lesson: LessonView) => void = () => {},
-  ) {
+  constructor(config: LearningConfig, record: RecordSink, source: StrandSource, hooks?: LessonHooks) {
     this.config = config;
     this.record = record;
     this.source = source;
-    this.onNewLesson = onNewLesson;
+    this.index = new BraidIndex(config.minEvidence);
+    this.hooks = hooks ?? null;
+  }
+
+  /** Where an order for this symbol goes now, for lesson keys. */
+  contextOf(symbol: string, now: number): OrderContext {
+    return { symbol, hour: new Date(now).getUTCHours(), regime: regimeOf(this.pending.ranges?.[symbol]) };
+  }
+
+  /** The most specific active lesson that matches (symbol > hour > regime); the first made on a tie. */
+  private bestLesson(at: OrderContext, fits: (l: LessonView) => boolean): LessonView | undefined {
+    let best: LessonView | undefined;
+    let rank = -1;
+    for (const l of this.lessons.values()) {
+      if (l.state !== 'active' || !fits(l)) continue;
+      const r = keyRank(l.key, at);
+      if (r > rank) {
+        best = l;
+        rank = r;
+      }
+    }
+    return best;
   }
 
   /** Writes the strands of orders that ended since the last step. */
@@ -154,7 +194,7 @@ export class LearningBook {
 
   /** A plan without a venue arrived (learning on): holdout, exploration, a lesson's venue, or the
    *  baseline's turn; its arm and propensity are kept for its strands. */
-  choose(input: PlanInput, candidates: readonly string[], turn: number): string {
+  choose(input: PlanInput, candidates: readonly string[], turn: number, now: number): string {
     this.flush();
     const n = candidates.length;
     const h = this.config.holdoutPct;
@@ -166,11 +206,12 @@ export class LearningBook {
     if (u < h) a = { arm: 'holdout', propensity: 1 / n, venue: uniform(), lessons: [] };
     else if (u < h + e) a = { arm: 'explore', propensity: 1 / n, venue: uniform(), lessons: [] };
     else {
-      const lesson = this.activeLessons().find(
+      const lesson = this.bestLesson(
+        this.contextOf(input.symbol, now),
         (l) =>
           l.effect.kind === 'prefer_venue' &&
           candidates.includes(l.effect.venue) &&
-          this.covers(l, input.symbol, input.entry.type),
+          this.coversType(l, input.entry.type),
       );
       if (lesson && lesson.effect.kind === 'prefer_venue') {
         const venue = lesson.effect.venue;
@@ -187,8 +228,6 @@ export class LearningBook {
     return a.venue;
   }
 
-  /** The entry as the advice shapes it: a market entry on a venue with an active marketable-limit lesson
-   *  goes as a limit that far through the last close (never a bigger size, never past a limit). */
   /** The order's advice as its intent records it (OrderRecord.advice): absent on the baseline arm
    *  (no lesson covers the plan: it went as with learning off). */
   adviceFor(planId: string): OrderAdvice | undefined {
@@ -197,48 +236,86 @@ export class LearningBook {
     return { arm: a.arm, propensity: a.propensity, lessons: a.lessons.map((l) => ({ ...l })) };
   }
 
+  /** The entry as the advice shapes it: on a venue with an active marketable-limit lesson a market entry
+   *  goes as a limit that far through the last close; with an active size lesson an entry at or above
+   *  its participation goes at its factor of the size, floored to the lot, never below one lot, never up.
+   *  The risk gate checks what comes out. */
   shapeEntry(
     planId: string,
-    order: Pick<OrderRecord, 'symbol' | 'side' | 'type' | 'venue'>,
-    tick: string | undefined,
-  ): { type: OrderRecord['type']; price?: string; lessons: LessonApplied[] } {
+    order: Pick<OrderRecord, 'symbol' | 'side' | 'type' | 'venue' | 'quantity'>,
+    instrument: { tick: string | undefined; lot: string },
+    now: number,
+  ): { type: OrderRecord['type']; price?: string; quantity: string; lessons: LessonApplied[] } {
     const a = this.pending.assignments[planId];
     const lessons = a?.lessons ?? [];
-    if (a === undefined || a.arm === 'holdout' || a.arm === 'explore' || order.type !== 'market')
-      return { type: order.type, lessons };
+    const asIs = { type: order.type, quantity: order.quantity, lessons };
+    if (a === undefined || a.arm === 'holdout' || a.arm === 'explore') return asIs;
+    const at = this.contextOf(order.symbol, now);
+    const applied: LessonApplied[] = [];
+    let type = order.type;
+    let price: string | undefined;
+    let quantity = order.quantity;
     const close = this.closes.get(order.symbol);
-    const lesson = this.activeLessons().find(
-      (l) =>
-        l.effect.kind === 'marketable_limit' &&
-        keyParts(l.key).venue === order.venue &&
-        this.covers(l, order.symbol, 'market'),
-    );
-    if (lesson?.effect.kind !== 'marketable_limit' || close === undefined)
-      return { type: order.type, lessons };
-    const t = dec(tick ?? DEFAULT_TICK);
-    const raw = dec(close).times(1 + ((order.side === 'buy' ? 1 : -1) * lesson.effect.offsetBps) / 10_000);
-    // Through the price, to the tick: up for a buy, down for a sell.
-    const steps = raw.div(t).round(0, order.side === 'buy' ? 3 : 0);
-    const price = str(steps.times(t));
-    const applied: LessonApplied = {
-      id: lesson.id,
-      effect: 'marketable_limit',
-      before: 'market',
-      after: `limit ${price}`,
-    };
-    const all = [...lessons, applied];
+    const limit =
+      order.type === 'market' && close !== undefined
+        ? this.bestLesson(
+            at,
+            (l) =>
+              l.effect.kind === 'marketable_limit' &&
+              keyParts(l.key).venue === order.venue &&
+              this.coversType(l, 'market'),
+          )
+        : undefined;
+    if (limit?.effect.kind === 'marketable_limit' && close !== undefined) {
+      const t = dec(instrument.tick ?? DEFAULT_TICK);
+      const raw = dec(close).times(1 + ((order.side === 'buy' ? 1 : -1) * limit.effect.offsetBps) / 10_000);
+      // Through the price, to the tick: up for a buy, down for a sell.
+      const steps = raw.div(t).round(0, order.side === 'buy' ? 3 : 0);
+      type = 'limit';
+      price = str(steps.times(t));
+      applied.push({ id: limit.id, effect: 'marketable_limit', before: 'market', after: `limit ${price}` });
+    }
+    const participation = this.participationOf(order.symbol, order.quantity);
+    const size =
+      participation === undefined
+        ? undefined
+        : this.bestLesson(
+            at,
+            (l) =>
+              l.effect.kind === 'scale_size' &&
+              participation >= l.effect.minParticipation &&
+              keyParts(l.key).venue === order.venue &&
+              this.coversType(l, order.type),
+          );
+    if (size?.effect.kind === 'scale_size') {
+      const lot = dec(instrument.lot);
+      const before = dec(order.quantity);
+      const floored = before.times(size.effect.factor).div(lot).round(0, 0).times(lot);
+      const after = floored.lt(lot) ? lot : floored;
+      if (after.lt(before)) {
+        quantity = str(after);
+        applied.push({ id: size.id, effect: 'scale_size', before: str(before), after: quantity });
+      }
+    }
+    if (applied.length === 0) return asIs;
+    const all = [...lessons, ...applied];
     a.lessons = all;
     if (a.arm === 'baseline') a.arm = 'advised';
-    return { type: 'limit', price, lessons: all };
+    return { type, ...(price !== undefined ? { price } : {}), quantity, lessons: all };
   }
 
-  private covers(l: LessonView, symbol: string, orderType: string): boolean {
-    const k = keyParts(l.key);
-    return (k.symbol === '*' || k.symbol === symbol) && (k.orderType === '*' || k.orderType === orderType);
+  /** Quantity / the symbol's last bar's volume, or undefined without a volume. */
+  private participationOf(symbol: string, quantity: string): number | undefined {
+    const v = this.volumes.get(symbol);
+    if (v === undefined) return undefined;
+    const volume = Number(v);
+    if (!(volume > 0)) return undefined;
+    return Number(quantity) / volume;
   }
 
-  private activeLessons(): LessonView[] {
-    return [...this.lessons.values()].filter((l) => l.state === 'active');
+  private coversType(l: LessonView, orderType: string): boolean {
+    const k = keyParts(l.key).orderType;
+    return k === '*' || k === orderType;
   }
 
   // ---------------------------------------------------------------- what happened
@@ -252,19 +329,34 @@ export class LearningBook {
   orderSent(order: OrderRecord, now: number): void {
     if (this.pending.arrival[order.id] !== undefined) return;
     const close = this.closes.get(order.symbol);
-    if (close !== undefined)
-      this.pending.arrival[order.id] = {
-        price: close,
-        time: now,
-        regime: regimeOf(this.pending.ranges?.[order.symbol]),
-      };
+    if (close === undefined) return;
+    const participation = this.participationOf(order.symbol, order.quantity);
+    this.pending.arrival[order.id] = {
+      price: close,
+      time: now,
+      regime: regimeOf(this.pending.ranges?.[order.symbol]),
+      // Rounded: the checkpoint's JSON reads back the same number.
+      ...(participation !== undefined ? { participation: Math.round(participation * 1e12) / 1e12 } : {}),
+    };
   }
 
   onBar(bar: Bar): void {
     this.flush();
-    for (const [id, seen] of Object.entries(this.pending.markouts)) {
+    if (this.waiting === null) {
+      this.waiting = new Map();
+      for (const [id, seen] of Object.entries(this.pending.markouts)) {
+        const strand = this.strands.get(id);
+        if (strand) this.awaitMarkouts(strand, seen);
+      }
+    }
+    const ids = this.waiting.get(bar.symbol);
+    for (const id of ids ?? []) {
       const s = this.strands.get(id);
-      if (!s || s.symbol !== bar.symbol) continue;
+      const seen = this.pending.markouts[id];
+      if (!s || seen === undefined) {
+        ids!.delete(id);
+        continue;
+      }
       const n = seen + 1;
       const fill = s.avgFillPrice!;
       let next = s;
@@ -281,6 +373,7 @@ export class LearningBook {
           delete this.pending.markout1[id];
           if (Object.keys(this.pending.markout1).length === 0) delete this.pending.markout1;
         }
+        ids!.delete(id);
         this.strands.set(id, next);
         this.record('strand', id, { type: 'strand', strand: next });
         continue;
@@ -289,6 +382,7 @@ export class LearningBook {
       this.pending.markouts[id] = n;
     }
     this.closes.set(bar.symbol, bar.close);
+    this.volumes.set(bar.symbol, bar.volume);
     const close = Number(bar.close);
     if (close > 0) {
       this.pending.ranges ??= {};
@@ -369,6 +463,7 @@ export class LearningBook {
       fillRatio: fillRatio(str(filled), order.quantity),
       markout1Bps: null,
       markout5Bps: null,
+      participation: arrival.participation ?? null,
       limitOffsetBps:
         order.type === 'limit' && order.price !== undefined
           ? arrivalSlippageBps(order.side, order.price, arrival.price)
@@ -383,32 +478,62 @@ export class LearningBook {
       delete this.pending.decision[order.planId];
     }
     this.strands.set(order.id, strand);
-    if (avg !== null) this.pending.markouts[order.id] = 0;
+    if (avg !== null) this.awaitMarkouts(strand, 0);
+    this.count(strand);
     this.record('strand', order.id, { type: 'strand', strand });
-    if (order.role === 'entry' && strand.slippageBps !== null && this.worthLearning()) this.learn(now);
+    if (BraidIndex.isEvidence(strand)) {
+      this.index.add(strand);
+      this.learn(strand, now);
+    }
   }
 
-  /** Entry strands with a slippage so far, and whether a new one is worth a look at every braid: each
-   *  one while the evidence is young, then every 25th (a braid's interval barely moves per strand, and
-   *  a look costs a pass over all strands). */
-  private measured = 0;
-  private worthLearning(): boolean {
-    this.measured++;
-    return this.measured <= 200 || this.measured % 25 === 0;
+  private awaitMarkouts(s: Strand, seen: number): void {
+    this.pending.markouts[s.orderId] = seen;
+    if (this.waiting === null) return; // rebuilt from pending.markouts at the next bar
+    let ids = this.waiting.get(s.symbol);
+    if (ids === undefined) {
+      ids = new Set();
+      this.waiting.set(s.symbol, ids);
+    }
+    ids.add(s.orderId);
   }
 
-  /** New lessons from the evidence; a known key (whatever its state) is never proposed again. */
-  private learn(now: number): void {
-    for (const c of deriveLessons([...this.strands.values()], this.config.minEvidence)) {
-      if (this.lessons.has(c.id)) continue;
+  /** A new strand in its venue and order type's running sums. */
+  private count(s: Strand): void {
+    if (s.slippageBps === null) return;
+    const k = `${s.venue}\u0000${s.orderType}`;
+    let q = this.sums.get(k);
+    if (q === undefined) {
+      q = { n: 0, slip: 0, fill: 0 };
+      this.sums.set(k, q);
+    }
+    q.n++;
+    q.slip += s.slippageBps;
+    q.fill += s.fillRatio;
+  }
+
+  /** The venue's measured quality for an order type (n, mean arrival slippage, mean fill ratio), as the
+   *  Execution quality view's row has it, without a pass over the strands; null before any strand. */
+  qualityOf(
+    venue: string,
+    orderType: string,
+  ): { n: number; meanSlippageBps: number; fillRatio: number } | null {
+    this.flush();
+    const q = this.sums.get(`${venue}\u0000${orderType}`);
+    return q === undefined ? null : { n: q.n, meanSlippageBps: q.slip / q.n, fillRatio: q.fill / q.n };
+  }
+
+  /** New lessons from the keys this strand touched; a known key (whatever its state) is never proposed
+   *  again. */
+  private learn(strand: Strand, now: number): void {
+    for (const c of this.index.look(strand, (id) => this.lessons.has(id))) {
       const lesson: LessonView = {
         ...c,
         state: this.config.autoActivate ? 'active' : 'proposed',
         createdAt: now,
       };
-      this.lessons.set(c.id, lesson);
-      this.record('lesson', c.id, { type: 'lesson', lesson });
-      this.onNewLesson(lesson);
+      this.writeLesson(lesson, now);
+      this.hooks?.newLesson?.(lesson);
     }
   }
 
@@ -428,15 +553,20 @@ export class LearningBook {
     return ok(null);
   }
 
+  /** A lesson made or changed: kept, and journaled with the curator weight move it causes. */
+  private writeLesson(lesson: LessonView, now: number): void {
+    this.lessons.set(lesson.id, lesson);
+    const move = this.hooks?.changed([...this.lessons.values()], lesson, now) ?? null;
+    this.record('lesson', lesson.id, { type: 'lesson', lesson, ...(move ? { curatorWeight: move } : {}) });
+  }
+
   /** The trader's switch: active, dismissed, or proposed again (reopened). */
-  setLessonState(id: string, state: LessonState): Result<null> {
+  setLessonState(id: string, state: LessonState, now: number): Result<null> {
     this.flush();
     const lesson = this.lessons.get(id);
     if (!lesson) return err('unknown_lesson', `unknown lesson: ${id}`);
     if (lesson.state === state) return ok(null);
-    const next = { ...lesson, state };
-    this.lessons.set(id, next);
-    this.record('lesson', id, { type: 'lesson', lesson: next });
+    this.writeLesson({ ...lesson, state }, now);
     return ok(null);
   }
 
@@ -504,21 +634,36 @@ export class LearningBook {
   // ---------------------------------------------------------------- journal and checkpoint
 
   /** A journal record read back (restart): the later record of an id replaces the earlier. */
-  applyHistory(record: { type: string; strand?: Strand; lesson?: LessonView }): void {
+  applyHistory(record: {
+    type: string;
+    strand?: Strand;
+    lesson?: LessonView;
+    curatorWeight?: CuratorWeightMove;
+  }): void {
     if (record.type === 'strand' && record.strand) {
       const s = record.strand;
-      if (!this.strands.has(s.orderId) && s.role === 'entry' && s.slippageBps !== null) this.measured++;
+      if (!this.strands.has(s.orderId)) {
+        this.index.add(s);
+        this.count(s);
+      }
       this.strands.set(s.orderId, s);
     }
-    if (record.type === 'lesson' && record.lesson) this.lessons.set(record.lesson.id, record.lesson);
+    if (record.type === 'lesson' && record.lesson) {
+      this.lessons.set(record.lesson.id, record.lesson);
+      if (record.curatorWeight) this.hooks?.restored(record.curatorWeight);
+    }
   }
 
-  state(): LearningState & { closes: Record<string, string> } {
-    return structuredClone({ ...this.pending, closes: Object.fromEntries(this.closes) });
+  state(): LearningState & { closes: Record<string, string>; volumes?: Record<string, string> } {
+    return structuredClone({
+      ...this.pending,
+      closes: Object.fromEntries(this.closes),
+      ...(this.volumes.size > 0 ? { volumes: Object.fromEntries(this.volumes) } : {}),
+    });
   }
 
   restore(saved: unknown): void {
-    const s = saved as LearningState & { closes?: Record<string, string> };
+    const s = saved as LearningState & { closes?: Record<string, string>; volumes?: Record<string, string> };
     this.pending = structuredClone({
       decision: s.decision,
       arrival: s.arrival,
@@ -533,8 +678,12 @@ export class LearningBook {
       const strand = this.strands.get(id);
       if (strand && strand.markout1Bps === null) this.strands.set(id, { ...strand, markout1Bps: m });
     }
+    // Rebuilt at the next bar: the strands come back from the journal around this call.
+    this.waiting = null;
     this.closes.clear();
     for (const [k, v] of Object.entries(s.closes ?? {})) this.closes.set(k, v);
+    this.volumes.clear();
+    for (const [k, v] of Object.entries(s.volumes ?? {})) this.volumes.set(k, v);
   }
 }
 

@@ -3,7 +3,12 @@
 // intents journaled before a venue sees an order, the calls to venues with their pending states, and the
 // order state machine every change goes through. What venues report back is applied by venue-reports.ts.
 import { z } from 'zod';
-import { type BraidConfig, type VenueFallback, venueSymbolOf } from '../../../shared/domain/config.ts';
+import {
+  type BraidConfig,
+  DEFAULT_LOT,
+  type VenueFallback,
+  venueSymbolOf,
+} from '../../../shared/domain/config.ts';
 import { type Dec, str } from '../../../shared/domain/decimal.ts';
 import type { OrderRecord, OrderRole, OrderType } from '../../../shared/domain/order.ts';
 import type { PlanInput, PlanRecord, Side } from '../../../shared/domain/plan.ts';
@@ -42,7 +47,12 @@ export const orderRouterStateSchema = z.strictObject({
   bookedTrades: z.record(z.string(), z.array(z.tuple([z.string(), z.string()]))),
   candidateTurn: count.optional(),
   candidateChoice: z.record(z.string(), z.string()).optional(),
-  learning: learningStateSchema.extend({ closes: z.record(z.string(), z.string()) }).optional(),
+  learning: learningStateSchema
+    .extend({
+      closes: z.record(z.string(), z.string()),
+      volumes: z.record(z.string(), z.string()).optional(),
+    })
+    .optional(),
 });
 
 /** Chooses a venue among a plan's candidates when it arrives (the execution advisor, with learning on);
@@ -122,7 +132,8 @@ export class OrderRouter {
     this.learning = venues.learning ?? null;
     // Learning on: the advisor chooses among the candidates (holdout and exploration included).
     if (this.learning?.config.enabled)
-      this.chooser = (input, candidates, turn) => this.learning!.choose(input, candidates, turn);
+      this.chooser = (input, candidates, turn) =>
+        this.learning!.choose(input, candidates, turn, this.clock.time);
     for (const v of (venues.paper as { siblings?: () => readonly Venue[] }).siblings?.() ?? [])
       this.otherPapers.set(v.name, v);
     for (const v of venues.live) {
@@ -297,13 +308,16 @@ export class OrderRouter {
     const venue =
       route === null ? this.planVenue(plan) : route.ok ? route.venue : this.entryVenue(plan.input);
     // The advisor shapes an entry after the risk gate sized it: a market order may go as a marketable
-    // limit; the lessons applied go on the order's intent, before the venue sees it.
+    // limit, a large one smaller; the lessons applied go on the order's intent, before the venue sees
+    // it (and the risk gate checks the result again: lifecycle.submitEntry).
+    const instrument = this.config.instruments[plan.input.symbol];
     const advice =
       role === 'entry' && this.learning?.config.enabled
         ? this.learning.shapeEntry(
             plan.id,
-            { symbol: plan.input.symbol, side, type, venue },
-            this.config.instruments[plan.input.symbol]?.tick,
+            { symbol: plan.input.symbol, side, type, venue, quantity: str(quantity) },
+            { tick: instrument?.tick, lot: instrument?.lot ?? DEFAULT_LOT },
+            this.clock.time,
           )
         : null;
     const sentType = advice?.type ?? type;
@@ -318,7 +332,7 @@ export class OrderRouter {
       role,
       side,
       type: sentType,
-      quantity: str(quantity),
+      quantity: advice?.quantity ?? str(quantity),
       ...(sentPrice !== undefined ? { price: sentPrice } : {}),
       status: 'submitted',
       filledQuantity: '0',

@@ -7,7 +7,6 @@ import type { PlanInput, PlanRecord, PlanScore } from '../../../shared/domain/pl
 import { err, ok, type Result } from '../../../shared/result.ts';
 import { arrivalInputs } from '../curators/arrival.ts';
 import { autoApprovalReason, autoApproves, scorePlan } from '../curators/score.ts';
-import { qualityRows } from '../learning/quality.ts';
 import { isWorking } from '../orders/order-state.ts';
 import type { EngineParts } from '../parts.ts';
 import { FieldError } from '../validation.ts';
@@ -97,11 +96,8 @@ export class PlanLifecycle {
    *  risk its preview size would use, the exposure already held). */
   private scoreAtArrival(input: PlanInput, preview: PlanRecord['preview'] | null): PlanScore {
     const venue = this.p.router.entryVenue(input);
-    const row = this.p.learning
-      ? qualityRows(this.p.learning.allStrands()).find(
-          (r) => r.venue === venue && r.orderType === input.entry.type,
-        )
-      : undefined;
+    // Running sums, not a pass over every strand per queued plan.
+    const row = this.p.learning?.qualityOf(venue, input.entry.type) ?? undefined;
     const inSymbol: { quantity: string; price: string }[] = [];
     const last = this.p.portfolio.lastClose.get(input.symbol);
     const held = this.p.portfolio.positions.get(input.symbol);
@@ -238,8 +234,24 @@ export class PlanLifecycle {
       if (check.reason === 'daily_loss_limit') this.killAll('daily_loss_limit', 'daily loss limit reached');
       return;
     }
-    const qty = check.quantity;
-    const order = this.p.router.newOrder(plan, 'entry', input.side, input.entry.type, qty, input.entry.price);
+    const order = this.p.router.newOrder(
+      plan,
+      'entry',
+      input.side,
+      input.entry.type,
+      check.quantity,
+      input.entry.price,
+    );
+    const qty = dec(order.quantity);
+    if (!qty.eq(check.quantity)) {
+      // A lesson scaled the size down: the risk gate checks what goes out (learning.md).
+      const again = this.p.gate.entryRisk(input, qty, check.ref);
+      if (again.reason) {
+        this.p.plans.set(planId, { quantity: str(qty) });
+        this.p.plans.reject(planId, again.reason, again.detail);
+        return;
+      }
+    }
     this.p.plans.set(planId, { status: 'working', quantity: str(qty), entryOrderId: order.id });
     this.p.router.send(order);
   }

@@ -1,3 +1,4 @@
+import type { DayTrade } from '../../../../shared/domain/portfolio.ts';
 // Pattern-day-trader counter: used, remaining, when the oldest leaves the window, a warning at the limit.
 // Day-trade dates are exchange dates (New York), whatever zone the rest of the screen shows: each says so.
 import * as fmt from '../../lib/format.ts';
@@ -94,9 +95,8 @@ export function DayTrades() {
         )}
         {view.dayTrades.length > 0 && (
           <ul className="pdt-list" aria-label={`Day trades by exchange date (${DATE_ZONE})`}>
-            {/* A symbol can be day-traded more than once on a date: the position in the list tells them apart. */}
-            {view.dayTrades.map((d, k) => (
-              <li key={`${d.date}-${d.symbol}-${k}`}>
+            {keyedDayTrades(view.dayTrades).map(({ key, d }) => (
+              <li key={key}>
                 <span className="num dim" title={`Exchange date, ${DATE_ZONE}`}>
                   {d.date} {DATE_ZONE}
                 </span>{' '}
@@ -108,4 +108,16 @@ export function DayTrades() {
       </div>
     </Panel>
   );
+}
+
+/** Several day trades of one symbol on one date are several rows: each keyed by its date, symbol and
+ *  how many of that pair came before it (React needs unique keys). */
+function keyedDayTrades(list: readonly DayTrade[]): Array<{ key: string; d: DayTrade }> {
+  const seen = new Map<string, number>();
+  return list.map((d) => {
+    const base = `${d.date}-${d.symbol}`;
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    return { key: `${base}-${n}`, d };
+  });
 }

@@ -29,7 +29,7 @@ export function effectText(effect: LessonEffect): string {
     case 'marketable_limit':
       return `Marketable limit ${effect.offsetBps} bps through the touch instead of a market order`;
     case 'scale_size':
-      return `Scale size to ${Math.round(effect.factor * 100)} % (never up)`;
+      return `Scale size to ${Math.round(effect.factor * 100)} % at ${Math.round(effect.minParticipation * 1000) / 10} % of the bar's volume or more (never up)`;
   }
 }
 
