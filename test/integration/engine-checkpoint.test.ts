@@ -86,6 +86,14 @@ describe('the checkpoint', () => {
     r.value.close();
   });
 
+  it('keeps running fill figures for working orders only: the filled entry leaves none behind', () => {
+    const { checkpoint } = journalWithState();
+    const orders = checkpoint as { fillCount: Record<string, number>; orderNotional: Record<string, string> };
+    // p1's entry filled (finished); its stop works and has no fill yet: nothing to keep for either.
+    expect(orders.fillCount).toEqual({});
+    expect(orders.orderNotional).toEqual({});
+  });
+
   it('reads a version 1 checkpoint (one flat object, no versions, no booked trade ids)', () => {
     const { path, snapshot, checkpoint } = journalWithState();
     const { version: _v, parts: _p, bookedTrades: _b, ...v1 } = checkpoint;

@@ -374,6 +374,11 @@ export class VenueReports {
       this.router.orderNotional.get(order.id) ?? (unfilled ? '0' : this.notionalFromFills(order.id));
     const notional = dec(before).plus(price.times(qty));
     this.router.orderNotional.set(order.id, str(notional));
+    // Set before the order's update, which drops both running figures of an order that has finished.
+    const n =
+      (this.router.fillCount.get(order.id) ??
+        (unfilled ? 0 : this.store.fills.filter((f) => f.orderId === order.id).length)) + 1;
+    this.router.fillCount.set(order.id, n);
     if (!isWorking(order.status)) {
       this.events.notice(
         'warning',
@@ -395,10 +400,6 @@ export class VenueReports {
         order.planId,
       );
     }
-    const n =
-      (this.router.fillCount.get(order.id) ??
-        (unfilled ? 0 : this.store.fills.filter((f) => f.orderId === order.id).length)) + 1;
-    this.router.fillCount.set(order.id, n);
     const fill: FillRecord = {
       id: `${order.id}#${n}`,
       orderId: order.id,
