@@ -76,6 +76,9 @@ describe('IB adapter: connection and instruments', () => {
       amend: 'native',
       cancelAll: true,
       deadManSwitch: false,
+      nativeTrailing: true,
+      dayOrders: true,
+      outsideRth: true,
       reduceOnly: false,
     });
     const instruments = await r.venue.instruments();

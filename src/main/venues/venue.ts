@@ -23,6 +23,12 @@ export interface VenueCapabilities {
   cancelAll: boolean;
   /** A venue-side timer that cancels everything if the engine stops refreshing it. */
   deadManSwitch: boolean;
+  /** A trailing stop held and moved at the venue (IB TRAIL). */
+  nativeTrailing: boolean;
+  /** DAY orders (IB); the ccxt venues here have good-till-cancelled only. */
+  dayOrders: boolean;
+  /** Orders may work outside regular trading hours (IB outsideRth). */
+  outsideRth: boolean;
 }
 
 /** An instrument as the venue trades it (ccxt markets, IB contract details); config may override. */
@@ -57,6 +63,8 @@ export interface VenueOrderRequest {
   timeInForce?: 'GTC' | 'IOC' | 'DAY';
   postOnly?: boolean;
   reduceOnly?: boolean;
+  /** Work outside regular trading hours; sent only where `capabilities.outsideRth`. */
+  outsideRth?: boolean;
 }
 
 /**

@@ -264,6 +264,11 @@ export class OrderRouter {
     return name === this.paper.name ? this.paper : (this.otherPapers.get(name) ?? this.live.get(name));
   }
 
+  /** The venue a plan's entry would go to holds DAY orders (IB); the others have GTC only. */
+  dayOrders(input: PlanInput): boolean {
+    return this.venueNamed(this.entryVenue(input))?.dayOrders === true;
+  }
+
   knownVenue(name: string | undefined): boolean {
     return name === undefined || this.venueNamed(name) !== undefined;
   }
@@ -309,6 +314,7 @@ export class OrderRouter {
     const sentType = advice?.type ?? type;
     const sentPrice = advice?.price ?? price;
     const recorded = advice ? this.learning!.adviceFor(plan.id) : undefined;
+    const terms = this.orderTerms(plan.input, role, sentType, venue);
     return {
       id: `${key}${n}`,
       planId: plan.id,
@@ -324,9 +330,33 @@ export class OrderRouter {
       filledQuantity: '0',
       createdAt: this.clock.time,
       updatedAt: this.clock.time,
+      ...terms,
       ...extra,
       ...(recorded ? { advice: recorded } : {}),
     };
+  }
+
+  /**
+   * Time in force and outside-hours, on the intent (journaled) so a resize keeps them. On a venue with day
+   * orders (IB): the entry takes the plan's (absent: the venue's DAY), a resting exit is GTC so it outlives
+   * the day, a market exit DAY. Elsewhere only the plan's GTC is recorded (DAY was refused at intake), and
+   * outsideRth only where the venue has it.
+   */
+  private orderTerms(
+    input: PlanInput,
+    role: OrderRole,
+    type: OrderType,
+    venueName: string,
+  ): Pick<OrderRecord, 'timeInForce' | 'outsideRth'> {
+    const venue = this.venueNamed(venueName);
+    const terms: Pick<OrderRecord, 'timeInForce' | 'outsideRth'> = {};
+    if (venue?.dayOrders === true) {
+      if (role === 'entry') {
+        if (input.timeInForce !== undefined) terms.timeInForce = input.timeInForce;
+      } else terms.timeInForce = type === 'market' ? 'DAY' : 'GTC';
+    } else if (role === 'entry' && input.timeInForce === 'GTC') terms.timeInForce = 'GTC';
+    if (input.outsideRth === true && venue?.outsideRth === true) terms.outsideRth = true;
+    return terms;
   }
 
   /** Records an order the engine holds (`held`): journaled with the other orders, never at a venue until
@@ -381,6 +411,7 @@ export class OrderRouter {
         ...(order.ocoGroup !== undefined ? { ocoGroup: order.ocoGroup } : {}),
         ...(order.role === 'stop_loss' || order.role === 'take_profit' ? { bracketLeg: order.role } : {}),
         ...(order.timeInForce !== undefined ? { timeInForce: order.timeInForce } : {}),
+        ...(order.outsideRth === true ? { outsideRth: true } : {}),
         // Paper holds its own positions (and its orders travel in the checkpoint): live venues only.
         ...(venue.asynchronous && order.role !== 'entry' ? { reduceOnly: true } : {}),
         ...(bracket ? { bracket } : {}),

@@ -20,8 +20,10 @@ export interface VenueOrder {
   ocoGroup?: string;
   /** Which leg of a bracket: the same-bar rule favours the stop-loss. */
   bracketLeg?: 'stop_loss' | 'take_profit';
-  /** Absent: good till cancelled. */
-  timeInForce?: 'GTC' | 'IOC';
+  /** Absent: the venue's default (good till cancelled; DAY on IB). */
+  timeInForce?: 'GTC' | 'IOC' | 'DAY';
+  /** May work outside regular trading hours (IB). */
+  outsideRth?: boolean;
   /** An exit (a bracket leg, a close, the kill switch's flattening order): it may only shrink the position.
    *  Set for asynchronous venues; the bridge passes it on where the venue has reduce-only. */
   reduceOnly?: boolean;
@@ -109,6 +111,12 @@ export interface Venue {
   /** The venue holds a bracket itself (IB's OCA group, Hyperliquid's normalTpsl): an entry goes with its
    *  exits (`bracket`), their intents journaled with it. Paper: absent. */
   readonly nativeBrackets?: boolean;
+  /** The venue holds DAY orders (IB); absent: good-till-cancelled only, a plan asking DAY is refused. */
+  readonly dayOrders?: boolean;
+  /** Orders may work outside regular trading hours (IB's outsideRth). */
+  readonly outsideRth?: boolean;
+  /** The venue trails a stop itself (IB's TRAIL). */
+  readonly nativeTrailing?: boolean;
   connect(): Promise<void>;
   disconnect(): Promise<void>;
   submit(order: VenueOrder, now: number): void;
