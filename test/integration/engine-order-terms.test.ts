@@ -19,10 +19,12 @@ class StubVenue implements Venue {
   readonly name: string;
   readonly dayOrders: boolean;
   readonly outsideRth: boolean;
+  readonly nativeTrailing: boolean;
   constructor(name: string, dayOrders: boolean) {
     this.name = name;
     this.dayOrders = dayOrders;
     this.outsideRth = dayOrders;
+    this.nativeTrailing = dayOrders;
   }
   async connect(): Promise<void> {}
   async disconnect(): Promise<void> {}
@@ -148,5 +150,50 @@ describe('time in force and outsideRth', () => {
     engine.submitPlan(buy('p1'), T + 1);
     expect(ib.submitted[0]!.timeInForce).toBeUndefined();
     expect(ib.submitted[0]!.outsideRth).toBeUndefined();
+  });
+
+  it("IB trails natively: the stop goes with trailingPercent 2 from the plan's stop, never amended by Braid", () => {
+    const { engine, ib } = setup();
+    engine.submitPlan(buy('p1', { stopLoss: 175, trailPct: 0.02 }), T + 1);
+    ib.accept('p1:E1');
+    ib.fill('p1:E1', '10', '180', 'x1');
+    const stop = ib.submitted.find((o) => o.clientOrderId === 'p1:SL1');
+    expect(stop).toMatchObject({ type: 'stop', price: '175', trailingPercent: '2', timeInForce: 'GTC' });
+    ib.accept('p1:SL1');
+    expect(engine.snapshot().orders.find((o) => o.id === 'p1:SL1')).toMatchObject({
+      trailPct: '0.02',
+      exitReason: 'trailing_stop',
+    });
+    // 200 x 0.98 = 196 would move Braid's own trailing stop; IB moves this one.
+    engine.onBar({
+      time: T + 60_000,
+      symbol: SYMBOL,
+      open: '200',
+      high: '200',
+      low: '200',
+      close: '200',
+      volume: '1',
+    });
+    expect(ib.amends).toEqual([]);
+  });
+
+  it('a venue without native trailing: Braid trails the stop itself (amends it)', () => {
+    const { engine, kraken } = setup();
+    engine.submitPlan(buy('p1', { venue: 'kraken', stopLoss: 175, trailPct: 0.02 }), T + 1);
+    kraken.accept('p1:E1');
+    kraken.fill('p1:E1', '10', '180', 'x1');
+    const stop = kraken.submitted.find((o) => o.clientOrderId === 'p1:SL1');
+    expect(stop?.trailingPercent).toBeUndefined();
+    kraken.accept('p1:SL1');
+    engine.onBar({
+      time: T + 60_000,
+      symbol: SYMBOL,
+      open: '200',
+      high: '200',
+      low: '200',
+      close: '200',
+      volume: '1',
+    });
+    expect(kraken.amends).toEqual([{ id: 'p1:SL1', change: { price: '196' } }]);
   });
 });

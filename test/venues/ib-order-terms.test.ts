@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createIbVenue, type IbVenue } from '../../src/main/venues/ib/ib-venue.ts';
 import { memoryIdStore } from '../../src/main/venues/ib/order-ids.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { type IbSimulator, startIbSimulator } from './ib/simulator.ts';
 
 let venue: IbVenue | null = null;
@@ -16,8 +17,8 @@ afterEach(async () => {
   sim = null;
 });
 
-async function connected(): Promise<{ v: IbVenue; s: IbSimulator }> {
-  sim = await startIbSimulator({ nextValidId: 1 });
+async function connected(prices?: Record<string, number>): Promise<{ v: IbVenue; s: IbSimulator }> {
+  sim = await startIbSimulator({ nextValidId: 1, ...(prices ? { prices } : {}) });
   venue = createIbVenue({
     host: '127.0.0.1',
     port: sim.port,
@@ -104,5 +105,38 @@ describe('IB time in force and outsideRth', () => {
     expect(byRef(s, 'p3:E1')?.tif).toBe('DAY');
     expect(byRef(s, 'p3:SL1')?.tif).toBe('GTC');
     expect(byRef(s, 'p3:TP1')?.tif).toBe('GTC');
+  });
+
+  it('a stop asked trailed at 2% is a TRAIL from its stop price; the trail fills and closes the position', async () => {
+    const { v, s } = await connected({ AAPL: 180 });
+    const fills: string[] = [];
+    v.onEvent((e) => {
+      if (e.type === 'fill')
+        fills.push(`${e.fill.clientOrderId} ${e.fill.side} ${e.fill.quantity}@${e.fill.price}`);
+    });
+    await v.submit({ clientOrderId: 'p4:E1', symbol: 'AAPL', side: 'buy', type: 'market', quantity: '10' });
+    await waitFor('the entry filled', () => fills.length === 1);
+    const out = await v.submit({
+      clientOrderId: 'p4:SL1',
+      symbol: 'AAPL',
+      side: 'sell',
+      type: 'stop',
+      quantity: '10',
+      stopPrice: '177',
+      trailingPercent: '2',
+      timeInForce: 'GTC',
+    });
+    expect(out.kind).toBe('accepted');
+    // 180 x 0.98 = 176.4 is below the 177 asked: the stop stays where Braid put it.
+    expect(byRef(s, 'p4:SL1')).toMatchObject({ orderType: 'TRAIL', trailingPercent: 2, trailStopPrice: 177 });
+    s.setPrice('AAPL', 185); // 185 x 0.98 = 181.3
+    expect(byRef(s, 'p4:SL1')?.trailStopPrice).toBeCloseTo(181.3, 9);
+    s.setPrice('AAPL', 181);
+    await waitFor('the trail filled', () => fills.length === 2);
+    expect(fills).toEqual(['p4:E1 buy 10@180', 'p4:SL1 sell 10@181']);
+    await waitFor('flat at IB', async () => {
+      const p = await v.positions();
+      return p.ok && p.value.every((x) => x.symbol !== 'AAPL' || Number(x.quantity) === 0);
+    });
   });
 });

@@ -248,6 +248,11 @@ export class ExecutionBridge implements Venue {
         : {}),
       ...(order.timeInForce !== undefined ? { timeInForce: order.timeInForce } : {}),
       ...(order.outsideRth === true && this.live.capabilities.outsideRth ? { outsideRth: true } : {}),
+      ...(order.trailingPercent !== undefined &&
+      order.type === 'stop' &&
+      this.live.capabilities.nativeTrailing
+        ? { trailingPercent: order.trailingPercent }
+        : {}),
       // Where the venue has it (perpetuals): an exit can never open a position the other way.
       ...(order.reduceOnly === true && this.live.capabilities.reduceOnly ? { reduceOnly: true } : {}),
     };

@@ -65,6 +65,9 @@ export interface VenueOrderRequest {
   reduceOnly?: boolean;
   /** Work outside regular trading hours; sent only where `capabilities.outsideRth`. */
   outsideRth?: boolean;
+  /** A stop the venue trails itself, in percent (2 = 2%), from `stopPrice`; only where
+   *  `capabilities.nativeTrailing`. */
+  trailingPercent?: DecStr;
 }
 
 /**

@@ -62,6 +62,9 @@ export interface OrderRecord {
   timeInForce?: 'IOC' | 'DAY' | 'GTC';
   /** The order may work outside regular trading hours (IB outsideRth, a plan option). */
   outsideRth?: boolean;
+  /** A stop the venue trails itself (IB TRAIL) by this fraction (the plan's trailPct, 0.02 = 2%); `price`
+   *  is where it started. Braid's own trailing rule never moves it. */
+  trailPct?: DecStr;
   venueOrderId?: string;
   /** An entry sent to its venue's fallback: the venue the plan named (or the default) and why it was not
    *  ready ("disconnected", "reconciling", "not live"). Absent when the order went where it was meant to. */

@@ -4,7 +4,7 @@
 // order state machine every change goes through. What venues report back is applied by venue-reports.ts.
 import { z } from 'zod';
 import { type BraidConfig, type VenueFallback, venueSymbolOf } from '../../../shared/domain/config.ts';
-import { type Dec, str } from '../../../shared/domain/decimal.ts';
+import { type Dec, dec, str } from '../../../shared/domain/decimal.ts';
 import type { OrderRecord, OrderRole, OrderType } from '../../../shared/domain/order.ts';
 import type { PlanInput, PlanRecord, Side } from '../../../shared/domain/plan.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
@@ -332,6 +332,7 @@ export class OrderRouter {
       updatedAt: this.clock.time,
       ...terms,
       ...extra,
+      ...this.nativeTrail(plan.input, role, venue),
       ...(recorded ? { advice: recorded } : {}),
     };
   }
@@ -357,6 +358,13 @@ export class OrderRouter {
     } else if (role === 'entry' && input.timeInForce === 'GTC') terms.timeInForce = 'GTC';
     if (input.outsideRth === true && venue?.outsideRth === true) terms.outsideRth = true;
     return terms;
+  }
+
+  /** A plan's trailing stop on a venue that trails natively (IB TRAIL): the venue moves it, not Braid. */
+  private nativeTrail(input: PlanInput, role: OrderRole, venueName: string): Partial<OrderRecord> {
+    if (role !== 'stop_loss' || input.trailPct === undefined) return {};
+    if (this.venueNamed(venueName)?.nativeTrailing !== true) return {};
+    return { trailPct: input.trailPct, trailing: true, exitReason: 'trailing_stop' };
   }
 
   /** Records an order the engine holds (`held`): journaled with the other orders, never at a venue until
@@ -412,6 +420,8 @@ export class OrderRouter {
         ...(order.role === 'stop_loss' || order.role === 'take_profit' ? { bracketLeg: order.role } : {}),
         ...(order.timeInForce !== undefined ? { timeInForce: order.timeInForce } : {}),
         ...(order.outsideRth === true ? { outsideRth: true } : {}),
+        // IB's trailingPercent is in percent: the plan's fraction x 100.
+        ...(order.trailPct !== undefined ? { trailingPercent: str(dec(order.trailPct).times(100)) } : {}),
         // Paper holds its own positions (and its orders travel in the checkpoint): live venues only.
         ...(venue.asynchronous && order.role !== 'entry' ? { reduceOnly: true } : {}),
         ...(bracket ? { bracket } : {}),

@@ -24,6 +24,8 @@ export interface VenueOrder {
   timeInForce?: 'GTC' | 'IOC' | 'DAY';
   /** May work outside regular trading hours (IB). */
   outsideRth?: boolean;
+  /** A stop the venue trails itself (`nativeTrailing`), in percent (2 = 2%); `price` is where it starts. */
+  trailingPercent?: DecStr;
   /** An exit (a bracket leg, a close, the kill switch's flattening order): it may only shrink the position.
    *  Set for asynchronous venues; the bridge passes it on where the venue has reduce-only. */
   reduceOnly?: boolean;

@@ -47,7 +47,8 @@ export interface IbOrderPlacement {
  * The IB Order for a request. reduceOnly has no IB meaning and is not sent: the engine sizes exits, so
  * an exit never exceeds the position it closes. IOC passes through; anything else is DAY or GTC.
  */
-export function ibOrder(request: IbOrderRequest, placement: IbOrderPlacement): Order {
+export function ibOrder(asked: IbOrderRequest, placement: IbOrderPlacement): Order {
+  const request = asTrailing(asked);
   const order: Order = {
     orderId: placement.orderId,
     action: (request.side === 'buy' ? 'BUY' : 'SELL') as OrderAction,
@@ -76,8 +77,16 @@ export function ibOrder(request: IbOrderRequest, placement: IbOrderPlacement): O
   return order;
 }
 
+/** A stop the port asks to be trailed (`trailingPercent`) is IB's TRAIL, starting at its stop price. */
+function asTrailing(request: IbOrderRequest): IbOrderRequest {
+  return request.type === 'stop' && request.trailingPercent !== undefined
+    ? { ...request, type: 'trailing' }
+    : request;
+}
+
 /** What a request is missing for its type, in words; null when it can be sent. */
-export function requestProblem(request: IbOrderRequest): string | null {
+export function requestProblem(asked: IbOrderRequest): string | null {
+  const request = asTrailing(asked);
   if (!(Number(request.quantity) > 0)) return `quantity ${request.quantity} is not positive`;
   if ((request.type === 'limit' || request.type === 'stop_limit') && request.price === undefined)
     return `a ${request.type} order needs a price`;
