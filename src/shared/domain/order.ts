@@ -109,4 +109,6 @@ export interface FillRecord {
   /** Live venues: where it filled and the venue's trade id (each booked once). */
   venue?: string;
   tradeId?: string;
+  /** The fee came after the fill (a late commission), booked then: a second one is a duplicate. */
+  feeLate?: true;
 }

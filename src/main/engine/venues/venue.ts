@@ -86,6 +86,9 @@ export type VenueEvent =
   /** A funding payment on a perpetual position (Hyperliquid's userFunding): cash, and the position's
    *  P&L. `amount` in the account currency, negative when paid. Booked once, by time. */
   | { type: 'funding'; symbol: string; amount: DecStr; time: number }
+  /** A fill's fee that came after the fill was booked with fee 0 (IB's late commissionReport): booked
+   *  once per trade id, in the account currency. */
+  | { type: 'fee'; clientOrderId: string; tradeId: string; fee: DecStr; time: number }
   /** The venue's position disagrees with the engine's (reconciliation): a notice, trust the venue. */
   | {
       type: 'position_mismatch';
