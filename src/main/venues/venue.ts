@@ -218,6 +218,16 @@ export type VenueEvent =
   | { type: 'reconnected'; time: number }
   | { type: 'order'; report: VenueOrderReport }
   | { type: 'fill'; fill: VenueFill }
+  /** A fill's fee that came after the fill was sent on with fee 0 (IB's late commissionReport). */
+  | {
+      type: 'fee';
+      tradeId: string;
+      venueOrderId: string;
+      clientOrderId?: string;
+      fee: DecStr;
+      currency: string;
+      time: number;
+    }
   | { type: 'notice'; level: 'info' | 'warning' | 'error'; code: string; message: string; time: number };
 
 /** A failed read (a report query): what went wrong, in words, and whether it is worth asking again. */
