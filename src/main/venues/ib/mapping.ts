@@ -7,7 +7,7 @@ import type { VenueFill, VenueOrderRequest, VenueOrderState, VenueOrderType } fr
 
 /**
  * An order as the IB adapter takes it: the port's request, plus what the port has no field for yet
- * (trailing stops; outside regular trading hours as a plan option).
+ * (IB's own trailing type; `trailingPercent` on a stop is TRAIL too, see ibOrder).
  */
 export interface IbOrderRequest extends Omit<VenueOrderRequest, 'type'> {
   type: VenueOrderType | 'trailing';

@@ -2,7 +2,7 @@
 // execDetails, reqExecutions at a reconnect), and an order report only when it says something new (IB
 // repeats orderStatus freely). A fill's commission comes later, in its own commissionReport keyed by
 // execId: the fill is held until it arrives, or until `commissionWaitMs` passes, then goes with fee 0;
-// a commission after that is said in a notice (the port has no event for a late fee yet).
+// a commission after that goes as a `fee` event, which the engine books once per trade id.
 import { dec, str } from '../../../shared/domain/decimal.ts';
 import type { Timers } from '../backoff.ts';
 import type { VenueEvent, VenueFill, VenueOrderReport } from '../venue.ts';
