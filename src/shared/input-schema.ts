@@ -147,6 +147,9 @@ function oneOf<const T extends string>(values: readonly T[]): Read<T> {
         };
 }
 
+const readBoolean: Read<boolean> = (v) =>
+  typeof v === 'boolean' ? { ok: true, value: v } : { ok: false, problem: 'must be true or false' };
+
 const pick = <const T extends string>(values: readonly T[]) => required<T, T>(oneOf(values));
 
 // -------------------------------------------------------------------------------------------- plans
@@ -202,6 +205,8 @@ function planFields(amount: Read<DecStr>, trail: Read<DecStr>) {
     expiresAt: optional<number, TimeIn>(readTime),
     venue: optional<string, string>(readText(TEXT_LIMITS.venue)),
     timeframe: optional<string, string>(readText(TEXT_LIMITS.timeframe)),
+    timeInForce: optional<'DAY' | 'GTC', 'DAY' | 'GTC'>(oneOf(['DAY', 'GTC'])),
+    outsideRth: optional<boolean, boolean>(readBoolean),
   };
 }
 
@@ -231,6 +236,8 @@ export const manualPlanSchema = z.strictObject(planFields(readPositive, readTrai
   stopLoss: true,
   takeProfit: true,
   trailPct: true,
+  timeInForce: true,
+  outsideRth: true,
   // The ticket's venue selector (venues.md: `submitPlan`'s plan takes `venue`).
   venue: true,
 });
@@ -332,9 +339,6 @@ const readUrl: Read<string> = (v) => {
     return { ok: false, problem: `must be an http(s) or ws(s) address, got ${quoted(url.protocol)}` };
   return { ok: true, value: r.value.replace(/\/+$/, '') };
 };
-
-const readBoolean: Read<boolean> = (v) =>
-  typeof v === 'boolean' ? { ok: true, value: v } : { ok: false, problem: 'must be true or false' };
 
 const readTimeZone: Read<string> = (v) => {
   const r = readText(TEXT_LIMITS.timezone)(v);

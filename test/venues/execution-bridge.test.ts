@@ -946,6 +946,20 @@ describe('ExecutionBridge: delivery', () => {
     expect(bridge.openOrders()).toEqual([]);
   });
 
+  it("a late fee from the venue reaches the engine under Braid's order id; one for no Braid order does not", async () => {
+    const { live, bridge, events } = await setup();
+    bridge.submit(order('o-1'), 1_000);
+    await waitFor('sent', () => live.callsOf('submit').length === 1);
+    await flush();
+    const late = { type: 'fee', tradeId: 'T9', fee: '1.5', currency: 'USD', time: 1_200 } as const;
+    live.emit({ ...late, venueOrderId: 'V-x', clientOrderId: 'o-1' });
+    live.emit({ ...late, tradeId: 'T10', venueOrderId: 'V-nobody' });
+    await flush();
+    expect(events.filter((e) => e.type === 'fee')).toEqual([
+      { type: 'fee', clientOrderId: 'o-1', tradeId: 'T9', fee: '1.5', time: 1_200 },
+    ]);
+  });
+
   it('dispose stops retries and queries and unhooks the venue', async () => {
     const { live, clock, bridge, events } = await setup();
     live.answer('submit', { kind: 'throttled', retryAfterMs: 1_000, message: 'rate limit' });

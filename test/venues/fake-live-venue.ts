@@ -48,6 +48,9 @@ export class FakeLiveVenue implements LiveVenue {
     postOnly: true,
     cancelAll: true,
     deadManSwitch: true,
+    nativeTrailing: false,
+    dayOrders: false,
+    outsideRth: false,
   };
   readonly calls: Call[] = [];
   healthNow: VenueHealth = { state: 'disconnected', latencyMs: null, rateBudgetUsed: 0 };

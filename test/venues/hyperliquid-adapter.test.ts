@@ -187,6 +187,9 @@ describe('HyperliquidVenue through ccxt against the simulator', () => {
       postOnly: true,
       cancelAll: false,
       deadManSwitch: true,
+      nativeTrailing: false,
+      dayOrders: false,
+      outsideRth: false,
     });
   });
 

@@ -76,6 +76,9 @@ describe('IB adapter: connection and instruments', () => {
       amend: 'native',
       cancelAll: true,
       deadManSwitch: false,
+      nativeTrailing: true,
+      dayOrders: true,
+      outsideRth: true,
       reduceOnly: false,
     });
     const instruments = await r.venue.instruments();
@@ -603,11 +606,18 @@ describe('IB adapter: commissions and order of messages', () => {
     timers.fireAll();
     expect(r.fills().at(-1)).toMatchObject({ clientOrderId: 'f2', fee: '0' });
     r.sim.delayCommissionReports(false);
-    await waitFor('the late fee said', () =>
-      r.events.some(
-        (e) => e.type === 'notice' && e.code === 'ib_late_commission' && e.message.includes('1.5'),
-      ),
-    );
+    // Past the wait, the commission is a fee event for the engine to book against the trade id.
+    await waitFor('the late fee sent on', () => r.events.some((e) => e.type === 'fee'));
+    const fee = r.events.find((e) => e.type === 'fee');
+    const f2 = r.fills().at(-1)!;
+    expect(fee).toMatchObject({
+      type: 'fee',
+      tradeId: f2.tradeId,
+      venueOrderId: f2.venueOrderId,
+      clientOrderId: 'f2',
+      fee: '1.5',
+      currency: 'USD',
+    });
     expect(r.fills()).toHaveLength(2);
   });
 

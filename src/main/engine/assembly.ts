@@ -139,6 +139,7 @@ export function assemble(
       ended: (order, as, asked) => parts.lifecycle.orderEnded(order, as, asked),
       reported: (order, report) => parts.brackets.followReport(order, report),
       funding: (venue, payment) => parts.booking.bookFunding(venue, payment),
+      lateFee: (fill, fee) => parts.booking.bookLateFee(fill, fee),
     },
   );
   return { parts, reports };

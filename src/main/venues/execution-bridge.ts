@@ -174,6 +174,19 @@ export class ExecutionBridge implements Venue {
     return this.live.capabilities.nativeBrackets && typeof this.live.submitBracket === 'function';
   }
 
+  /** What the venue behind the bridge holds itself (asked each time, as `nativeBrackets`). */
+  get dayOrders(): boolean {
+    return this.live.capabilities.dayOrders;
+  }
+
+  get outsideRth(): boolean {
+    return this.live.capabilities.outsideRth;
+  }
+
+  get nativeTrailing(): boolean {
+    return this.live.capabilities.nativeTrailing;
+  }
+
   // ---------------------------------------------------------------------------- engine port
 
   /** Loads the venue's instruments; the registry connects the live venue itself. */
@@ -234,6 +247,12 @@ export class ExecutionBridge implements Venue {
           : { price: prepared.price }
         : {}),
       ...(order.timeInForce !== undefined ? { timeInForce: order.timeInForce } : {}),
+      ...(order.outsideRth === true && this.live.capabilities.outsideRth ? { outsideRth: true } : {}),
+      ...(order.trailingPercent !== undefined &&
+      order.type === 'stop' &&
+      this.live.capabilities.nativeTrailing
+        ? { trailingPercent: order.trailingPercent }
+        : {}),
       // Where the venue has it (perpetuals): an exit can never open a position the other way.
       ...(order.reduceOnly === true && this.live.capabilities.reduceOnly ? { reduceOnly: true } : {}),
     };

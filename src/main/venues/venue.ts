@@ -23,6 +23,12 @@ export interface VenueCapabilities {
   cancelAll: boolean;
   /** A venue-side timer that cancels everything if the engine stops refreshing it. */
   deadManSwitch: boolean;
+  /** A trailing stop held and moved at the venue (IB TRAIL). */
+  nativeTrailing: boolean;
+  /** DAY orders (IB); the ccxt venues here have good-till-cancelled only. */
+  dayOrders: boolean;
+  /** Orders may work outside regular trading hours (IB outsideRth). */
+  outsideRth: boolean;
 }
 
 /** An instrument as the venue trades it (ccxt markets, IB contract details); config may override. */
@@ -57,6 +63,11 @@ export interface VenueOrderRequest {
   timeInForce?: 'GTC' | 'IOC' | 'DAY';
   postOnly?: boolean;
   reduceOnly?: boolean;
+  /** Work outside regular trading hours; sent only where `capabilities.outsideRth`. */
+  outsideRth?: boolean;
+  /** A stop the venue trails itself, in percent (2 = 2%), from `stopPrice`; only where
+   *  `capabilities.nativeTrailing`. */
+  trailingPercent?: DecStr;
 }
 
 /**
@@ -207,6 +218,16 @@ export type VenueEvent =
   | { type: 'reconnected'; time: number }
   | { type: 'order'; report: VenueOrderReport }
   | { type: 'fill'; fill: VenueFill }
+  /** A fill's fee that came after the fill was sent on with fee 0 (IB's late commissionReport). */
+  | {
+      type: 'fee';
+      tradeId: string;
+      venueOrderId: string;
+      clientOrderId?: string;
+      fee: DecStr;
+      currency: string;
+      time: number;
+    }
   | { type: 'notice'; level: 'info' | 'warning' | 'error'; code: string; message: string; time: number };
 
 /** A failed read (a report query): what went wrong, in words, and whether it is worth asking again. */

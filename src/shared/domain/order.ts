@@ -57,8 +57,14 @@ export interface OrderRecord {
   exitReason?: ExitReason;
   /** The stop was moved by the trailing rule at least once (or had no fixed stop). */
   trailing?: boolean;
-  /** Present only when not good-till-cancelled: a held take-profit goes to the venue immediate-or-cancel. */
-  timeInForce?: 'IOC';
+  /** Absent: the venue's default. IOC: a held take-profit goes to the venue immediate-or-cancel. DAY/GTC:
+   *  the plan's, or what a venue with day orders (IB) is told explicitly. */
+  timeInForce?: 'IOC' | 'DAY' | 'GTC';
+  /** The order may work outside regular trading hours (IB outsideRth, a plan option). */
+  outsideRth?: boolean;
+  /** A stop the venue trails itself (IB TRAIL) by this fraction (the plan's trailPct, 0.02 = 2%); `price`
+   *  is where it started. Braid's own trailing rule never moves it. */
+  trailPct?: DecStr;
   venueOrderId?: string;
   /** An entry sent to its venue's fallback: the venue the plan named (or the default) and why it was not
    *  ready ("disconnected", "reconciling", "not live"). Absent when the order went where it was meant to. */
@@ -103,4 +109,6 @@ export interface FillRecord {
   /** Live venues: where it filled and the venue's trade id (each booked once). */
   venue?: string;
   tradeId?: string;
+  /** The fee came after the fill (a late commission), booked then: a second one is a duplicate. */
+  feeLate?: true;
 }

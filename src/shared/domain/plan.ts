@@ -20,6 +20,10 @@ export interface PlanInput {
   expiresAt?: number;
   venue?: string;
   timeframe?: string;
+  /** Absent: the venue's default (GTC; DAY on IB). DAY needs a venue with day orders (IB). */
+  timeInForce?: 'DAY' | 'GTC';
+  /** Let the entry work outside regular trading hours (IB's outsideRth); ignored off IB. */
+  outsideRth?: boolean;
 }
 
 export type PlanStatus =
@@ -49,6 +53,8 @@ export type RejectReason =
   | 'invalid_take_profit'
   | 'invalid_trail'
   | 'unknown_venue'
+  // DAY asked of a venue that has good-till-cancelled only (Kraken, Hyperliquid through ccxt)
+  | 'time_in_force_unsupported'
   // sizing and risk at submission
   | 'size_below_min'
   | 'halted'

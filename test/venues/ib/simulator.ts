@@ -63,6 +63,8 @@ export interface SimOrder {
   lmtPrice?: number;
   auxPrice?: number;
   trailingPercent?: number;
+  /** A TRAIL's current stop: as placed, then as the book trails it. */
+  trailStopPrice?: number;
   tif: string;
   outsideRth: boolean;
   parentId: number;
@@ -539,6 +541,7 @@ class Gateway implements IbSimulator {
       lmtPrice: o.lmtPrice,
       auxPrice: o.auxPrice,
       trailingPercent: o.trailingPercent,
+      trailStopPrice: o.trailStopPrice,
       tif: o.tif,
       outsideRth: o.outsideRth,
       parentId: o.parentId,

@@ -20,6 +20,8 @@ export class Trailing {
     const ex = this.p.plans.execOf(plan.id);
     const stop = ex.stopOrderId ? this.p.store.orders.get(ex.stopOrderId) : undefined;
     if (!stop || !isWorking(stop.status) || stop.price === undefined) return;
+    // The venue trails it itself (IB TRAIL): an amend would fight the venue's own level.
+    if (stop.trailPct !== undefined) return;
     const t = dec(plan.input.trailPct);
     let current = dec(stop.price);
     if (ex.trailAsked !== undefined) {

@@ -9,7 +9,7 @@ import {
   type VenueFallback,
   venueSymbolOf,
 } from '../../../shared/domain/config.ts';
-import { type Dec, str } from '../../../shared/domain/decimal.ts';
+import { type Dec, dec, str } from '../../../shared/domain/decimal.ts';
 import type { OrderRecord, OrderRole, OrderType } from '../../../shared/domain/order.ts';
 import type { PlanInput, PlanRecord, Side } from '../../../shared/domain/plan.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
@@ -275,6 +275,11 @@ export class OrderRouter {
     return name === this.paper.name ? this.paper : (this.otherPapers.get(name) ?? this.live.get(name));
   }
 
+  /** The venue a plan's entry would go to holds DAY orders (IB); the others have GTC only. */
+  dayOrders(input: PlanInput): boolean {
+    return this.venueNamed(this.entryVenue(input))?.dayOrders === true;
+  }
+
   knownVenue(name: string | undefined): boolean {
     return name === undefined || this.venueNamed(name) !== undefined;
   }
@@ -323,6 +328,7 @@ export class OrderRouter {
     const sentType = advice?.type ?? type;
     const sentPrice = advice?.price ?? price;
     const recorded = advice ? this.learning!.adviceFor(plan.id) : undefined;
+    const terms = this.orderTerms(plan.input, role, sentType, venue);
     return {
       id: `${key}${n}`,
       planId: plan.id,
@@ -338,9 +344,41 @@ export class OrderRouter {
       filledQuantity: '0',
       createdAt: this.clock.time,
       updatedAt: this.clock.time,
+      ...terms,
       ...extra,
+      ...this.nativeTrail(plan.input, role, venue),
       ...(recorded ? { advice: recorded } : {}),
     };
+  }
+
+  /**
+   * Time in force and outside-hours, on the intent (journaled) so a resize keeps them. On a venue with day
+   * orders (IB): the entry takes the plan's (absent: the venue's DAY), a resting exit is GTC so it outlives
+   * the day, a market exit DAY. Elsewhere only the plan's GTC is recorded (DAY was refused at intake), and
+   * outsideRth only where the venue has it.
+   */
+  private orderTerms(
+    input: PlanInput,
+    role: OrderRole,
+    type: OrderType,
+    venueName: string,
+  ): Pick<OrderRecord, 'timeInForce' | 'outsideRth'> {
+    const venue = this.venueNamed(venueName);
+    const terms: Pick<OrderRecord, 'timeInForce' | 'outsideRth'> = {};
+    if (venue?.dayOrders === true) {
+      if (role === 'entry') {
+        if (input.timeInForce !== undefined) terms.timeInForce = input.timeInForce;
+      } else terms.timeInForce = type === 'market' ? 'DAY' : 'GTC';
+    } else if (role === 'entry' && input.timeInForce === 'GTC') terms.timeInForce = 'GTC';
+    if (input.outsideRth === true && venue?.outsideRth === true) terms.outsideRth = true;
+    return terms;
+  }
+
+  /** A plan's trailing stop on a venue that trails natively (IB TRAIL): the venue moves it, not Braid. */
+  private nativeTrail(input: PlanInput, role: OrderRole, venueName: string): Partial<OrderRecord> {
+    if (role !== 'stop_loss' || input.trailPct === undefined) return {};
+    if (this.venueNamed(venueName)?.nativeTrailing !== true) return {};
+    return { trailPct: input.trailPct, trailing: true, exitReason: 'trailing_stop' };
   }
 
   /** Records an order the engine holds (`held`): journaled with the other orders, never at a venue until
@@ -395,6 +433,9 @@ export class OrderRouter {
         ...(order.ocoGroup !== undefined ? { ocoGroup: order.ocoGroup } : {}),
         ...(order.role === 'stop_loss' || order.role === 'take_profit' ? { bracketLeg: order.role } : {}),
         ...(order.timeInForce !== undefined ? { timeInForce: order.timeInForce } : {}),
+        ...(order.outsideRth === true ? { outsideRth: true } : {}),
+        // IB's trailingPercent is in percent: the plan's fraction x 100.
+        ...(order.trailPct !== undefined ? { trailingPercent: str(dec(order.trailPct).times(100)) } : {}),
         // Paper holds its own positions (and its orders travel in the checkpoint): live venues only.
         ...(venue.asynchronous && order.role !== 'entry' ? { reduceOnly: true } : {}),
         ...(bracket ? { bracket } : {}),

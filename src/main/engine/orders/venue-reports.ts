@@ -43,6 +43,8 @@ export interface ReportHooks {
   reported(order: OrderRecord, report: OrderEvent): void;
   /** A funding payment on a position held at a live venue (perpetuals): booked by the portfolio. */
   funding?(venue: string, payment: { symbol: string; amount: string; time: number }): void;
+  /** A late fee for a booked fill (`fill` as corrected): cash, and the position's or closed trade's P&L. */
+  lateFee?(fill: FillRecord, fee: Dec): void;
 }
 
 export class VenueReports {
@@ -85,6 +87,10 @@ export class VenueReports {
           'funding_not_booked',
           `${venueName}: funding on ${e.symbol} not booked`,
         );
+      return;
+    }
+    if (e.type === 'fee') {
+      this.applyLateFee(venueName, e);
       return;
     }
     if (e.type === 'position_mismatch') {
@@ -346,6 +352,34 @@ export class VenueReports {
       'external_order',
       `${e.symbol}: order ${e.venueOrderId} at ${venue} was not placed by Braid (${e.side} ${e.quantity}${e.price !== undefined ? ` at ${e.price}` : ''}): shown, not managed`,
     );
+  }
+
+  /** A fee that came after its fill was booked with none: once per trade id; the fill record is
+   *  corrected under its own id (emitted again, so the journal holds the corrected fill). */
+  private applyLateFee(venue: string, e: Extract<VenueEvent, { type: 'fee' }>): void {
+    const i = this.store.fills.findIndex((f) => f.tradeId === e.tradeId && f.venue === venue);
+    const fill = this.store.fills[i];
+    if (!fill) {
+      this.events.notice(
+        'warning',
+        'fee_unknown_trade',
+        `${venue}: fee ${e.fee} for unknown trade ${e.tradeId}`,
+      );
+      return;
+    }
+    if (fill.feeLate === true || !dec(fill.fee).eq(0)) {
+      this.events.notice(
+        'warning',
+        'fee_duplicate',
+        `${venue}: fee ${e.fee} for trade ${e.tradeId} (${fill.id}) already booked as ${fill.fee}: not booked again`,
+        fill.planId,
+      );
+      return;
+    }
+    const corrected: FillRecord = { ...fill, fee: e.fee, feeLate: true };
+    this.store.fills[i] = corrected;
+    this.events.emit({ type: 'fill', fill: corrected });
+    this.hooks.lateFee?.(corrected, dec(e.fee));
   }
 
   /** The filled notional of an order from its fills (a late fill on a finished order). */

@@ -65,6 +65,7 @@ export class PlanLifecycle {
     const rejection = validatePlan(input, {
       knownSymbol: this.p.symbols.has(input.symbol),
       knownVenue: this.p.router.knownVenue(input.venue),
+      dayOrders: this.p.router.dayOrders(input),
       lot: dec(this.p.gate.lotOf(input.symbol)),
       // A conditional plan enters near its trigger price, not at today's price: judge its stops there.
       ref: input.condition

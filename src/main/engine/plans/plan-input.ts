@@ -40,6 +40,8 @@ export function planInputOf(p: UpstreamPlan): PlanInput {
   if (p.expiresAt !== undefined) plan.expiresAt = p.expiresAt;
   if (p.venue !== undefined) plan.venue = p.venue;
   if (p.timeframe !== undefined) plan.timeframe = p.timeframe;
+  if (p.timeInForce !== undefined) plan.timeInForce = p.timeInForce;
+  if (p.outsideRth !== undefined) plan.outsideRth = p.outsideRth;
   return plan;
 }
 
@@ -57,11 +59,16 @@ export function entryRef(plan: PlanInput, lastClose: Dec | undefined): Dec | und
 /** Semantic checks at intake: a plan that fails one is rejected with the reason code. */
 export function validatePlan(
   plan: PlanInput,
-  ctx: { knownSymbol: boolean; knownVenue: boolean; lot: Dec; ref: Dec | undefined },
+  ctx: { knownSymbol: boolean; knownVenue: boolean; dayOrders: boolean; lot: Dec; ref: Dec | undefined },
 ): PlanRejection | null {
   if (!ctx.knownSymbol)
     return { reason: 'unknown_symbol', detail: `no instrument or prices for ${plan.symbol}` };
   if (!ctx.knownVenue) return { reason: 'unknown_venue', detail: `venue ${plan.venue} is not connected` };
+  if (plan.timeInForce === 'DAY' && !ctx.dayOrders)
+    return {
+      reason: 'time_in_force_unsupported',
+      detail: `venue ${plan.venue ?? '(default)'} has good-till-cancelled orders only, not DAY`,
+    };
   if (plan.quantity !== undefined) {
     const q = dec(plan.quantity);
     if (q.lte(0)) return { reason: 'invalid_quantity', detail: `quantity ${plan.quantity} must be positive` };

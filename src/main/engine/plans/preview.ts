@@ -24,6 +24,7 @@ export function previewPlan(p: EngineParts, raw: unknown): PlanPreview {
   const rejection = validatePlan(input, {
     knownSymbol: p.symbols.has(input.symbol),
     knownVenue: p.router.knownVenue(input.venue),
+    dayOrders: p.router.dayOrders(input),
     lot: dec(p.gate.lotOf(input.symbol)),
     ref,
   });
@@ -78,6 +79,8 @@ function fieldOf(reason: string): string {
       return 'takeProfit';
     case 'invalid_trail':
       return 'trailPct';
+    case 'time_in_force_unsupported':
+      return 'timeInForce';
     default:
       return 'plan';
   }

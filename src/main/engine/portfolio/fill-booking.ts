@@ -2,7 +2,8 @@
 // opens or grows its plan's position, an exit shrinks it, and the position flat again is a closed trade:
 // its legs cancelled, the day-trade counted, the plan closed.
 import { type Dec, dec, str } from '../../../shared/domain/decimal.ts';
-import type { OrderRecord } from '../../../shared/domain/order.ts';
+import type { FillRecord, OrderRecord } from '../../../shared/domain/order.ts';
+import type { TradeRecord } from '../../../shared/domain/portfolio.ts';
 import type { EngineParts } from '../parts.ts';
 import { computeMetrics } from './metrics.ts';
 import { bookEntry, bookExit, openBook, type PositionBook, tradeOf } from './position-book.ts';
@@ -43,6 +44,32 @@ export class FillBooking {
       booked.position.planId,
     );
     this.p.views.emitPosition(payment.symbol);
+  }
+
+  /** A fee that came after its fill: out of cash, into the open position's fees, or, the position
+   *  closed since, out of its trade's P&L (and the realized total). */
+  bookLateFee(fill: FillRecord, fee: Dec): void {
+    this.p.portfolio.cash = this.p.portfolio.cash.minus(fee);
+    const book = this.p.portfolio.positions.get(fill.symbol);
+    if (book && book.planId === fill.planId) {
+      book.fees = str(dec(book.fees).plus(fee));
+      this.p.views.emitPosition(fill.symbol);
+      return;
+    }
+    const i = this.p.store.trades.findLastIndex((t) => t.planId === fill.planId && t.symbol === fill.symbol);
+    const trade = this.p.store.trades[i];
+    if (!trade) return;
+    const pnl = dec(trade.pnl).minus(fee);
+    const entryNotional = dec(trade.entryPrice).times(trade.quantity);
+    const corrected: TradeRecord = {
+      ...trade,
+      pnl: str(pnl),
+      pnlPct: str(pnl.div(entryNotional).times(100)),
+      fees: str(dec(trade.fees).plus(fee)),
+    };
+    this.p.store.trades[i] = corrected;
+    this.p.portfolio.realized = this.p.portfolio.realized.minus(fee);
+    this.p.events.emit({ type: 'trade', trade: corrected });
   }
 
   applyEntryFill(order: OrderRecord, qty: Dec, value: Dec, fee: Dec, time: number): void {

@@ -30,13 +30,25 @@ export class Store {
         this.orders.set(event.order.id, event.order);
         return;
       case 'fill':
-        this.fills.push(event.fill);
+        // A fill again under its own id is its correction (a late fee): it replaces the first.
+        replaceOrPush(this.fills, event.fill, (f) => f.id === event.fill.id);
         return;
       case 'trade':
-        this.trades.push(event.trade);
+        replaceOrPush(
+          this.trades,
+          event.trade,
+          (t) => t.planId === event.trade.planId && t.exitTime === event.trade.exitTime,
+        );
         return;
       default:
         return;
     }
   }
+}
+
+/** The last element `same` matches is replaced by `item`; none: `item` is appended. */
+function replaceOrPush<T>(list: T[], item: T, same: (x: T) => boolean): void {
+  const i = list.findLastIndex(same);
+  if (i >= 0) list[i] = item;
+  else list.push(item);
 }

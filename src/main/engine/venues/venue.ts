@@ -20,8 +20,12 @@ export interface VenueOrder {
   ocoGroup?: string;
   /** Which leg of a bracket: the same-bar rule favours the stop-loss. */
   bracketLeg?: 'stop_loss' | 'take_profit';
-  /** Absent: good till cancelled. */
-  timeInForce?: 'GTC' | 'IOC';
+  /** Absent: the venue's default (good till cancelled; DAY on IB). */
+  timeInForce?: 'GTC' | 'IOC' | 'DAY';
+  /** May work outside regular trading hours (IB). */
+  outsideRth?: boolean;
+  /** A stop the venue trails itself (`nativeTrailing`), in percent (2 = 2%); `price` is where it starts. */
+  trailingPercent?: DecStr;
   /** An exit (a bracket leg, a close, the kill switch's flattening order): it may only shrink the position.
    *  Set for asynchronous venues; the bridge passes it on where the venue has reduce-only. */
   reduceOnly?: boolean;
@@ -82,6 +86,9 @@ export type VenueEvent =
   /** A funding payment on a perpetual position (Hyperliquid's userFunding): cash, and the position's
    *  P&L. `amount` in the account currency, negative when paid. Booked once, by time. */
   | { type: 'funding'; symbol: string; amount: DecStr; time: number }
+  /** A fill's fee that came after the fill was booked with fee 0 (IB's late commissionReport): booked
+   *  once per trade id, in the account currency. */
+  | { type: 'fee'; clientOrderId: string; tradeId: string; fee: DecStr; time: number }
   /** The venue's position disagrees with the engine's (reconciliation): a notice, trust the venue. */
   | {
       type: 'position_mismatch';
@@ -109,6 +116,12 @@ export interface Venue {
   /** The venue holds a bracket itself (IB's OCA group, Hyperliquid's normalTpsl): an entry goes with its
    *  exits (`bracket`), their intents journaled with it. Paper: absent. */
   readonly nativeBrackets?: boolean;
+  /** The venue holds DAY orders (IB); absent: good-till-cancelled only, a plan asking DAY is refused. */
+  readonly dayOrders?: boolean;
+  /** Orders may work outside regular trading hours (IB's outsideRth). */
+  readonly outsideRth?: boolean;
+  /** The venue trails a stop itself (IB's TRAIL). */
+  readonly nativeTrailing?: boolean;
   connect(): Promise<void>;
   disconnect(): Promise<void>;
   submit(order: VenueOrder, now: number): void;

@@ -37,6 +37,9 @@ export class VenueReports {
       case 'notice':
         this.core.notice(e.level, e.code, e.message);
         return;
+      case 'fee':
+        this.onFee(e);
+        return;
       default:
         // Connection events are the registry's (reconciliation, the Venues panel).
         return;
@@ -111,6 +114,13 @@ export class VenueReports {
       tradeId: fill.tradeId,
       venueOrderId: fill.venueOrderId,
     };
+  }
+
+  /** A late fee: to the engine (it books it once per trade id) when in the account's currency. */
+  private onFee(e: Extract<LiveEvent, { type: 'fee' }>): void {
+    const id = this.core.orders.braidId(e.clientOrderId, e.venueOrderId);
+    if (id === null) return;
+    this.core.emit({ type: 'fee', clientOrderId: id, tradeId: e.tradeId, fee: e.fee, time: e.time });
   }
 
   private onReport(report: VenueOrderReport): void {

@@ -134,6 +134,9 @@ export const HYPERLIQUID_CAPABILITIES: VenueCapabilities = {
   cancelAll: false,
   // scheduleCancel, where the account may use it (health says when it may not).
   deadManSwitch: true,
+  nativeTrailing: false,
+  dayOrders: false,
+  outsideRth: false,
 };
 export class HyperliquidVenue implements LiveVenue {
   readonly name = 'hyperliquid';

@@ -68,7 +68,7 @@ import {
 } from './mapping.ts';
 import { MarketData } from './market-data.ts';
 import { OrderIdMark, type OrderIdStore } from './order-ids.ts';
-import { OrderRequests } from './order-requests.ts';
+import { OrderRequests, type OrderTerms } from './order-requests.ts';
 import { Pacing } from './pacing.ts';
 import { ReportBook } from './report-book.ts';
 import { Collector, Requests } from './requests.ts';
@@ -121,6 +121,9 @@ export const IB_CAPABILITIES: VenueCapabilities = {
   postOnly: false,
   cancelAll: true,
   deadManSwitch: false,
+  nativeTrailing: true,
+  dayOrders: true,
+  outsideRth: true,
 };
 
 /** How long the kill switch waits for IB to confirm its global cancel before the flattening goes. */
@@ -148,6 +151,7 @@ export class IbVenue implements LiveVenue {
   private readonly ids: OrderIdMark;
   private readonly orders = new KnownOrders();
   private readonly placements = new Map<number, IbOrderPlacement>();
+  private readonly terms = new Map<number, OrderTerms>();
   private readonly book: ReportBook;
   private readonly requests: Requests;
   private readonly openOrderReads: Collector<KnownOrder>;
@@ -208,6 +212,7 @@ export class IbVenue implements LiveVenue {
       ids: this.ids,
       orders: this.orders,
       placements: this.placements,
+      terms: this.terms,
       acks: this.acks,
       book: this.book,
       events: this.events,

@@ -7,7 +7,7 @@ import type { VenueFill, VenueOrderRequest, VenueOrderState, VenueOrderType } fr
 
 /**
  * An order as the IB adapter takes it: the port's request, plus what the port has no field for yet
- * (trailing stops; outside regular trading hours as a plan option).
+ * (IB's own trailing type; `trailingPercent` on a stop is TRAIL too, see ibOrder).
  */
 export interface IbOrderRequest extends Omit<VenueOrderRequest, 'type'> {
   type: VenueOrderType | 'trailing';
@@ -47,7 +47,8 @@ export interface IbOrderPlacement {
  * The IB Order for a request. reduceOnly has no IB meaning and is not sent: the engine sizes exits, so
  * an exit never exceeds the position it closes. IOC passes through; anything else is DAY or GTC.
  */
-export function ibOrder(request: IbOrderRequest, placement: IbOrderPlacement): Order {
+export function ibOrder(asked: IbOrderRequest, placement: IbOrderPlacement): Order {
+  const request = asTrailing(asked);
   const order: Order = {
     orderId: placement.orderId,
     action: (request.side === 'buy' ? 'BUY' : 'SELL') as OrderAction,
@@ -76,8 +77,16 @@ export function ibOrder(request: IbOrderRequest, placement: IbOrderPlacement): O
   return order;
 }
 
+/** A stop the port asks to be trailed (`trailingPercent`) is IB's TRAIL, starting at its stop price. */
+function asTrailing(request: IbOrderRequest): IbOrderRequest {
+  return request.type === 'stop' && request.trailingPercent !== undefined
+    ? { ...request, type: 'trailing' }
+    : request;
+}
+
 /** What a request is missing for its type, in words; null when it can be sent. */
-export function requestProblem(request: IbOrderRequest): string | null {
+export function requestProblem(asked: IbOrderRequest): string | null {
+  const request = asTrailing(asked);
   if (!(Number(request.quantity) > 0)) return `quantity ${request.quantity} is not positive`;
   if ((request.type === 'limit' || request.type === 'stop_limit') && request.price === undefined)
     return `a ${request.type} order needs a price`;

@@ -26,6 +26,8 @@ export interface OrderRequestsDeps {
   ids: OrderIdMark;
   orders: KnownOrders;
   placements: Map<number, IbOrderPlacement>;
+  /** Per orderId: what it was sent with that a modify must send again. */
+  terms: Map<number, OrderTerms>;
   acks: OrderAcks;
   book: ReportBook;
   events: VenueEvents;
@@ -77,8 +79,15 @@ export class OrderRequests {
     const group = `braid-${bracket.entry.clientOrderId}`;
     const [entry, takeProfit, stopLoss] = (await this.place([
       { request: bracket.entry, placement: { transmit: false } },
-      { request: bracket.takeProfit, placement: { transmit: false, ocaGroup: group, parentOf: 0 } },
-      { request: bracket.stopLoss, placement: { transmit: true, ocaGroup: group, parentOf: 0 } },
+      // The children rest until the position closes: GTC, so they outlive the day the entry was made.
+      {
+        request: { ...bracket.takeProfit, timeInForce: 'GTC' },
+        placement: { transmit: false, ocaGroup: group, parentOf: 0 },
+      },
+      {
+        request: { ...bracket.stopLoss, timeInForce: 'GTC' },
+        placement: { transmit: true, ocaGroup: group, parentOf: 0 },
+      },
     ])) as [VenueOutcome, VenueOutcome, VenueOutcome];
     // Never an entry without its stop, never exits without their entry: what IB took of a broken
     // bracket is cancelled (cancelling the parent cancels its children at IB).
@@ -134,6 +143,7 @@ export class OrderRequests {
         ...(placement.transmit !== undefined ? { transmit: placement.transmit } : {}),
       };
       this.d.placements.set(orderId, full);
+      this.d.terms.set(orderId, termsOf(request));
       this.orders.placing(orderId, request, now);
       acks.push(this.waitAck(orderId, false, this.clock()));
       const sent = await this.send((api) =>
@@ -191,6 +201,8 @@ export class OrderRequests {
       quantity: change.quantity ?? known.quantity,
       ...((change.price ?? known.price) ? { price: change.price ?? known.price } : {}),
       ...((change.stopPrice ?? known.stopPrice) ? { stopPrice: change.stopPrice ?? known.stopPrice } : {}),
+      // A modify is the whole order again: what it was sent with stays (time in force, hours, trail).
+      ...this.d.terms.get(known.orderId),
     };
     const placement = {
       ...(this.d.placements.get(known.orderId) ?? { orderId: known.orderId, account: this.account }),
@@ -255,4 +267,19 @@ export class OrderRequests {
     }
     return { kind: 'accepted', venueOrderId: '', time: this.clock() };
   }
+}
+
+/** What a modify sends again unchanged: IB takes a modify as the whole order. */
+export type OrderTerms = Pick<
+  IbOrderRequest,
+  'timeInForce' | 'outsideRth' | 'trailingPercent' | 'trailingAmount'
+>;
+
+function termsOf(request: IbOrderRequest): OrderTerms {
+  const terms: OrderTerms = {};
+  if (request.timeInForce !== undefined) terms.timeInForce = request.timeInForce;
+  if (request.outsideRth !== undefined) terms.outsideRth = request.outsideRth;
+  if (request.trailingPercent !== undefined) terms.trailingPercent = request.trailingPercent;
+  if (request.trailingAmount !== undefined) terms.trailingAmount = request.trailingAmount;
+  return terms;
 }

@@ -2,7 +2,7 @@
 // execDetails, reqExecutions at a reconnect), and an order report only when it says something new (IB
 // repeats orderStatus freely). A fill's commission comes later, in its own commissionReport keyed by
 // execId: the fill is held until it arrives, or until `commissionWaitMs` passes, then goes with fee 0;
-// a commission after that is said in a notice (the port has no event for a late fee yet).
+// a commission after that goes as a `fee` event, which the engine books once per trade id.
 import { dec, str } from '../../../shared/domain/decimal.ts';
 import type { Timers } from '../backoff.ts';
 import type { VenueEvent, VenueFill, VenueOrderReport } from '../venue.ts';
@@ -93,19 +93,28 @@ export class ReportBook {
       // Repeated by IB after a reqExecutions, or later than the wait: only the latter is news.
       if (this.lateSaid.has(execId)) return;
       this.lateSaid.add(execId);
-      if (fee !== '0' && this.releasedWithoutFee.has(execId))
-        this.o.notice(
-          'warning',
-          'ib_late_commission',
-          `commission ${fee} ${currency ?? ''} for execution ${execId} arrived after its fill was booked with fee 0`,
-        );
+      const released = this.releasedWithoutFee.get(execId);
+      if (fee !== '0' && released) {
+        this.releasedWithoutFee.delete(execId);
+        // The engine books it against the fill's trade id (once: it refuses a second).
+        this.o.emit({
+          type: 'fee',
+          tradeId: execId,
+          venueOrderId: released.venueOrderId,
+          ...(released.clientOrderId !== undefined ? { clientOrderId: released.clientOrderId } : {}),
+          fee,
+          currency: currency || released.feeCurrency,
+          time: released.time,
+        });
+      }
       return;
     }
     this.early.set(execId, { fee, currency: currency || 'USD' });
     if (this.early.size > CAP) this.early.delete(this.early.keys().next().value as string);
   }
 
-  private readonly releasedWithoutFee = new Set<string>();
+  /** Fills sent on with fee 0 after the wait, by execId, until their commission comes. */
+  private readonly releasedWithoutFee = new Map<string, VenueFill>();
   private readonly lateSaid = new Set<string>();
 
   /** The wait passed: the fill goes with fee 0. */
@@ -113,7 +122,9 @@ export class ReportBook {
     const held = this.held.get(execId);
     if (!held) return;
     this.held.delete(execId);
-    this.releasedWithoutFee.add(execId);
+    this.releasedWithoutFee.set(execId, held.fill);
+    if (this.releasedWithoutFee.size > CAP)
+      this.releasedWithoutFee.delete(this.releasedWithoutFee.keys().next().value as string);
     this.book(held.fill);
   }
 

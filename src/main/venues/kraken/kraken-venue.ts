@@ -132,6 +132,9 @@ export const KRAKEN_CAPABILITIES: VenueCapabilities = {
   postOnly: true,
   cancelAll: true,
   deadManSwitch: true,
+  nativeTrailing: false,
+  dayOrders: false,
+  outsideRth: false,
 };
 
 export class KrakenVenue implements LiveVenue {

@@ -177,12 +177,23 @@ function applyEvents(state: TerminalState, events: PushMessage & { kind: 'events
         break;
       case 'fill':
         fills ??= [...state.fills];
-        fills.push(ev.fill);
+        {
+          // The same fill id again is its correction (a late fee): the row is replaced.
+          const i = fills.findLastIndex((f) => f.id === ev.fill.id);
+          if (i >= 0) fills[i] = ev.fill;
+          else fills.push(ev.fill);
+        }
         time = eventTime(ev.fill.time, time);
         break;
       case 'trade':
         trades ??= [...state.trades];
-        trades.push(ev.trade);
+        {
+          const i = trades.findLastIndex(
+            (t) => t.planId === ev.trade.planId && t.exitTime === ev.trade.exitTime,
+          );
+          if (i >= 0) trades[i] = ev.trade;
+          else trades.push(ev.trade);
+        }
         time = eventTime(ev.trade.exitTime, time);
         break;
       case 'position':

@@ -26,7 +26,7 @@ import {
   statusLabel,
   statusTitle,
   statusTone,
-  TYPE_LABEL,
+  typeLabel,
 } from './order-status.ts';
 import { nextSort, type SortState, type SortValue, sortIds } from './sorting.ts';
 
@@ -102,7 +102,7 @@ const OrderRow = memo(function OrderRow({ id, rowIndex, top }: RowProps) {
       </Cell>
       <Cell className="dim">{ROLE_LABEL[o.role]}</Cell>
       <Cell className={o.side === 'buy' ? 'up' : 'down'}>{o.side === 'buy' ? 'BUY' : 'SELL'}</Cell>
-      <Cell>{TYPE_LABEL[o.type]}</Cell>
+      <Cell>{typeLabel(o)}</Cell>
     </>
   );
   const venueId = (
@@ -203,7 +203,7 @@ export function orderSortValue(o: OrderRecord, column: string): SortValue {
     case 'side':
       return o.side;
     case 'type':
-      return o.type;
+      return typeLabel(o);
     case 'qty':
       return dec(o.quantity);
     case 'filled':

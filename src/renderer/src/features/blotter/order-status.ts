@@ -77,6 +77,11 @@ export const TYPE_LABEL: Readonly<Record<OrderRecord['type'], string>> = {
   stop: 'STP',
 };
 
+/** The type as the blotter shows it: a stop the venue trails itself (IB) is TRAIL. */
+export function typeLabel(o: Pick<OrderRecord, 'type' | 'trailPct'>): string {
+  return o.type === 'stop' && o.trailPct !== undefined ? 'TRAIL' : TYPE_LABEL[o.type];
+}
+
 export const statusLabel = (status: Status): string => STATUS_LABEL[status] ?? String(status).toUpperCase();
 export const statusTone = (status: Status): StatusTone => TONE[status] ?? 'ended';
 
