@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/main/engine/config.ts';
 import { Engine } from '../../src/main/engine/engine.ts';
+import { readExecutionHistory } from '../../src/main/engine/journal/journal.ts';
 import { createEngine } from '../../src/main/engine/kernel.ts';
 import type { EnginePort } from '../../src/main/engine/port.ts';
 import type { Venue, VenueEvent, VenueOrder } from '../../src/main/engine/venues/venue.ts';
@@ -205,6 +206,10 @@ describe('late fees', () => {
         'p1:X1#1 0.75',
       ]);
       engine.close();
+      // `braid export --db` reads the journal alone: the corrected trade once, as the engine has it.
+      expect(readExecutionHistory(path).trades).toEqual([
+        expect.objectContaining({ planId: 'p1', pnl: '98', fees: '2' }),
+      ]);
     });
   });
 });

@@ -393,7 +393,10 @@ export function readExecutionHistory(path: string): { trades: unknown[]; strands
       seq: number;
       body: string;
     }[];
-    const trades = rows.map((r) => {
+    // A trade again under its plan and exit time is its correction (a late fee): it takes the first's place.
+    const tradeAt = new Map<string, number>();
+    const trades: unknown[] = [];
+    for (const r of rows) {
       let trade: unknown;
       try {
         trade = (JSON.parse(r.body) as { trade?: unknown }).trade;
@@ -403,8 +406,14 @@ export function readExecutionHistory(path: string): { trades: unknown[]; strands
       if (typeof trade !== 'object' || trade === null) {
         throw new JournalRefused(path, `damaged: its record ${r.seq} is not a trade record`);
       }
-      return trade;
-    });
+      const t = trade as { planId?: unknown; exitTime?: unknown };
+      const key = `${String(t.planId)}\u0000${String(t.exitTime)}`;
+      const at = tradeAt.get(key);
+      if (at === undefined) {
+        tradeAt.set(key, trades.length);
+        trades.push(trade);
+      } else trades[at] = trade;
+    }
     const strands = new Map<string, unknown>();
     const strandRows = db
       .prepare("SELECT seq, ref, body FROM events WHERE kind = 'strand' ORDER BY seq")

@@ -20,6 +20,11 @@ export class Store {
     return this.orders.get(id);
   }
 
+  /** Where each fill and trade read back sits (restart): a correction replaces its record without a
+   *  scan of the whole history per record (quadratic on a long journal). */
+  private readonly fillAt = new Map<string, number>();
+  private readonly tradeAt = new Map<string, number>();
+
   /** Replays one journaled event into the records (restart). */
   applyHistory(event: EngineEvent): void {
     switch (event.type) {
@@ -31,13 +36,14 @@ export class Store {
         return;
       case 'fill':
         // A fill again under its own id is its correction (a late fee): it replaces the first.
-        replaceOrPush(this.fills, event.fill, (f) => f.id === event.fill.id);
+        replaceOrPush(this.fills, this.fillAt, event.fill.id, event.fill);
         return;
       case 'trade':
         replaceOrPush(
           this.trades,
+          this.tradeAt,
+          `${event.trade.planId}\u0000${event.trade.exitTime}`,
           event.trade,
-          (t) => t.planId === event.trade.planId && t.exitTime === event.trade.exitTime,
         );
         return;
       default:
@@ -46,9 +52,12 @@ export class Store {
   }
 }
 
-/** The last element `same` matches is replaced by `item`; none: `item` is appended. */
-function replaceOrPush<T>(list: T[], item: T, same: (x: T) => boolean): void {
-  const i = list.findLastIndex(same);
-  if (i >= 0) list[i] = item;
-  else list.push(item);
+/** The record under `key` is replaced by `item`; none: `item` is appended and its place remembered. */
+function replaceOrPush<T>(list: T[], at: Map<string, number>, key: string, item: T): void {
+  const i = at.get(key);
+  if (i !== undefined && i < list.length) list[i] = item;
+  else {
+    at.set(key, list.length);
+    list.push(item);
+  }
 }
