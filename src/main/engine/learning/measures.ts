@@ -3,7 +3,7 @@
 // Welch's, with standard errors clustered by trading day. Pure functions: prices and quantities in,
 // numbers out (the measures are statistics, read from exact decimals once).
 import { gammaln, mean, sampleVariance } from 'simple-statistics';
-import { dec } from '../../../shared/domain/decimal.ts';
+import { type Dec, dec } from '../../../shared/domain/decimal.ts';
 import type { Side } from '../../../shared/domain/plan.ts';
 
 const sign = (side: Side) => (side === 'buy' ? 1 : -1);
@@ -11,8 +11,13 @@ const BPS = 10_000;
 
 /** side × (average fill − arrival) / arrival × 10,000: a buy filled above the arrival price paid more. */
 export function arrivalSlippageBps(side: Side, avgFillPrice: string, arrivalPrice: string): number {
-  const arrival = dec(arrivalPrice);
-  return sign(side) * Number(dec(avgFillPrice).minus(arrival).div(arrival).times(BPS));
+  return sign(side) * ratioBps(dec(avgFillPrice).minus(arrivalPrice), arrivalPrice);
+}
+
+/** An exact difference over its reference, in bps: the subtraction in decimals (no cancellation error),
+ *  the division in doubles (a statistic needs no 20-digit quotient, and big.js division is the slow part). */
+function ratioBps(difference: Dec, reference: Dec | string): number {
+  return (Number(difference) / Number(reference)) * BPS;
 }
 
 export interface ShortfallInput {
@@ -44,19 +49,18 @@ export function implementationShortfallBps(x: ShortfallInput): number {
         .times(s)
     : dec(0);
   const opportunity = dec(x.endPrice).minus(decision).times(dec(x.planned).minus(filled)).times(s);
-  return Number(execution.plus(opportunity).plus(dec(x.fees)).div(paper).times(BPS));
+  return ratioBps(execution.plus(opportunity).plus(dec(x.fees)), paper);
 }
 
 /** filled / planned, from 0 to 1. */
 export function fillRatio(filled: string, planned: string): number {
   const p = dec(planned);
-  return p.lte(0) ? 0 : Number(dec(filled).div(p));
+  return p.lte(0) ? 0 : Number(filled) / Number(p);
 }
 
 /** side × (close then − fill) / fill × 10,000: how the price moved after the fill (learning.md). */
 export function markoutBps(side: Side, fillPrice: string, closeThen: string): number {
-  const fill = dec(fillPrice);
-  return sign(side) * Number(dec(closeThen).minus(fill).div(fill).times(BPS));
+  return sign(side) * ratioBps(dec(closeThen).minus(fillPrice), fillPrice);
 }
 
 // ------------------------------------------------------------------------------------ the interval
