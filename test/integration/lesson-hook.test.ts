@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exportTrades, verifyExport } from '../../src/main/engine/history/hash-chain.ts';
 import { readExecutionHistory } from '../../src/main/engine/journal/journal.ts';
@@ -191,6 +192,23 @@ describe('a new lesson: the notice, the reworded sentence, the strands in the ex
       strands: 60,
     });
     again.close();
+    // The strand was journaled whole when its order ended, its markouts alone when they were complete.
+    const db = new Database(join(dir, 'journal.db'), { readonly: true });
+    const records = db
+      .prepare("SELECT body FROM events WHERE kind = 'strand' AND ref = ? ORDER BY seq")
+      .all(last.orderId) as { body: string }[];
+    db.close();
+    expect(records.map((r) => JSON.parse(r.body))).toEqual([
+      { type: 'strand', strand: { ...last, markout1Bps: null } },
+      {
+        type: 'markout',
+        markout: {
+          orderId: last.orderId,
+          markout1Bps: last.markout1Bps,
+          markout5Bps: after.at(-1)!.markout5Bps,
+        },
+      },
+    ]);
     // `braid export --db` reads the same from the journal alone.
     const read = readExecutionHistory(join(dir, 'journal.db'));
     expect(read.strands).toEqual(after);

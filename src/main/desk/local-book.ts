@@ -6,6 +6,7 @@
 import Database from 'better-sqlite3';
 import type { Strand } from '../../shared/domain/learning.ts';
 import { migrate } from '../engine/journal/migrations.ts';
+import { readStrandRecord } from '../engine/learning/strand.ts';
 import type { Report } from './reports.ts';
 
 export type HoldState = 'intent' | 'held';
@@ -149,11 +150,14 @@ export function openLocalBook(path: string): LocalBook {
       })),
     sent: (lastSeq) => void stmt.sent.run(lastSeq),
     pendingCount: () => (stmt.count.get() as { n: number }).n,
-    strands: () =>
-      (stmt.strands.all() as { body: string }[]).flatMap((r) => {
-        const body = JSON.parse(r.body) as { strand?: Strand };
-        return body.strand ? [body.strand] : [];
-      }),
+    strands: () => {
+      // Each recording as the strand stood after it: a markouts record is read onto its strand.
+      const known = new Map<string, Strand>();
+      return (stmt.strands.all() as { body: string }[]).flatMap((r) => {
+        const strand = readStrandRecord(known, JSON.parse(r.body));
+        return strand ? [strand] : [];
+      });
+    },
     close: () => db.close(),
   };
 }

@@ -1,5 +1,4 @@
 // Builds the engine's parts and wires them to one another (the facade, engine.ts, holds the result).
-import type { Strand } from '../../shared/domain/learning.ts';
 import { Clock } from './clock.ts';
 import { Brackets } from './contingency/brackets.ts';
 import { HeldExits } from './contingency/held-exits.ts';
@@ -52,10 +51,9 @@ export function assemble(
   const learning = config.learning
     ? new LearningBook(
         config.learning,
-        (kind, ref, body) => {
+        (kind, ref, body, strand) => {
           events.record(kind, ref, body);
-          if (kind === 'strand' && events.listening)
-            events.emit({ type: 'strand', strand: (body as { strand: Strand }).strand });
+          if (strand && events.listening) events.emit({ type: 'strand', strand });
           parts.views.emitLearning();
         },
         store,

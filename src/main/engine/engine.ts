@@ -269,7 +269,8 @@ export class Engine implements EnginePort {
     const checkpoint = readCheckpoint(live, this.p);
     for (const e of this.journal.eventsUpTo(checkpointSeq)) {
       const record = JSON.parse(e.body) as { type: string };
-      if (record.type === 'strand' || record.type === 'lesson') this.p.learning?.applyHistory(record);
+      if (record.type === 'strand' || record.type === 'markout' || record.type === 'lesson')
+        this.p.learning?.applyHistory(record);
       else this.p.store.applyHistory(record as EngineEvent);
     }
     this.notes = checkpoint.restore();

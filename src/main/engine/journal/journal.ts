@@ -14,6 +14,8 @@
 // readers can read beside it.
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import type { Strand } from '../learning/strand.ts';
+import { readStrandRecord } from '../learning/strand.ts';
 import {
   checkDatabase,
   checkFileBytes,
@@ -377,9 +379,9 @@ export function readTradeHistory(path: string): unknown[] {
 }
 
 /** The closed trades and the learning loop's strands of a journal, read without writing to it (export).
- *  A strand is journaled again when a later bar completes its markouts: the last record of an order's
- *  strand stands, in the order the strands first ended. Throws JournalRefused as readTradeHistory does. */
-export function readExecutionHistory(path: string): { trades: unknown[]; strands: unknown[] } {
+ *  A strand's markouts are journaled when a later bar completes them, read onto the strand; strands in
+ *  the order they first ended. Throws JournalRefused as readTradeHistory does. */
+export function readExecutionHistory(path: string): { trades: unknown[]; strands: Strand[] } {
   checkFileBytes(path);
   let db: Database.Database;
   try {
@@ -414,21 +416,21 @@ export function readExecutionHistory(path: string): { trades: unknown[]; strands
         trades.push(trade);
       } else trades[at] = trade;
     }
-    const strands = new Map<string, unknown>();
+    // A strand when its order ended, then its markouts: read onto it, in journal order.
+    const strands = new Map<string, Strand>();
     const strandRows = db
       .prepare("SELECT seq, ref, body FROM events WHERE kind = 'strand' ORDER BY seq")
       .all() as { seq: number; ref: string; body: string }[];
     for (const r of strandRows) {
-      let strand: unknown;
+      let body: unknown;
       try {
-        strand = (JSON.parse(r.body) as { strand?: unknown }).strand;
+        body = JSON.parse(r.body);
       } catch {
-        strand = undefined;
+        body = undefined;
       }
-      if (typeof strand !== 'object' || strand === null) {
+      if (readStrandRecord(strands, body) === null) {
         throw new JournalRefused(path, `damaged: its record ${r.seq} is not a strand record`);
       }
-      strands.set(r.ref, strand);
     }
     return { trades, strands: [...strands.values()] };
   } catch (e) {

@@ -3,7 +3,7 @@
 // (kinds `strand` and `lesson`), rebuilt from the journal on restart like the store; what is still
 // pending (decision and arrival prices, each plan's arm, markouts waiting for bars) travels in the
 // checkpoint with the order router's part.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { z } from 'zod';
 import { DEFAULT_TICK, type LearningConfig } from '../../../shared/domain/config.ts';
 import { dec, str } from '../../../shared/domain/decimal.ts';
@@ -14,6 +14,7 @@ import type { PlanInput } from '../../../shared/domain/plan.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import type { CuratorWeightMove } from '../curators/weights.ts';
 import { BraidIndex, keyParts, keyRank } from './lessons.ts';
+import { MarketTape } from './market-tape.ts';
 import {
   arrivalSlippageBps,
   estimate,
@@ -22,7 +23,15 @@ import {
   markoutBps,
   welchInterval,
 } from './measures.ts';
-import { type Arm, type LessonApplied, STRAND_TAGS, type Strand } from './strand.ts';
+import {
+  type Arm,
+  type LessonApplied,
+  readStrandRecord,
+  STRAND_TAGS,
+  type Strand,
+  type StrandMarkouts,
+  type StrandRecord,
+} from './strand.ts';
 
 /** How an arriving plan was advised: its arm, the probability of its venue, the lessons applied. */
 export interface Assignment {
@@ -39,7 +48,7 @@ export interface LearningState {
   /** Strands waiting for their 1- and 5-bar markouts: bars of their symbol seen since they ended. */
   markouts: Record<string, number>;
   /** Each symbol's last bars' (high − low) / close, in bps (the volatility regime). */
-  ranges?: Record<string, number[]>;
+  ranges?: Record<string, readonly number[]>;
   /** Orders that ended, their strand still to write: a fill is booked after its order's status moves,
    *  so the strand is written at the next step (a bar, a plan, a view). */
   ended?: string[];
@@ -83,8 +92,7 @@ export const learningStateSchema = z.strictObject({
 
 export type Regime = 'low' | 'normal' | 'high';
 
-/** Bars of range kept per symbol, and the recent ones compared with them. */
-const RANGE_BARS = 50;
+/** Recent bars compared with all the bars of range kept (market-tape.ts RANGE_BARS). */
 const RECENT_BARS = 5;
 
 /** The volatility regime from recent bars: the mean (high − low) / close of the last 5 bars against
@@ -99,14 +107,33 @@ export function regimeOf(ranges: readonly number[] | undefined): Regime {
   return ratio < 2 / 3 ? 'low' : ratio > 1.5 ? 'high' : 'normal';
 }
 
+/** Whether an object has no own keys, without listing them (Object.keys is a pass over all). */
+function isEmpty(o: object): boolean {
+  for (const _ in o) return false;
+  return true;
+}
+
+let lastDay = Number.NaN;
+let lastDayText = '';
+/** The UTC day of an epoch-ms time, YYYY-MM-DD: strands of one day come together, so it is remembered. */
+function dayOf(time: number): string {
+  const d = Math.floor(time / 86_400_000);
+  if (d !== lastDay) {
+    lastDay = d;
+    lastDayText = new Date(d * 86_400_000).toISOString().slice(0, 10);
+  }
+  return lastDayText;
+}
+
 /** What the book reads from the engine's records. */
 export interface StrandSource {
   orders: ReadonlyMap<string, OrderRecord>;
   fills: readonly FillRecord[];
 }
 
-/** Where records go: the journal (the engine's event sink). */
-export type RecordSink = (kind: 'strand' | 'lesson', ref: string, body: unknown) => void;
+/** Where records go: the journal (the engine's event sink); `strand`: the strand a strand record leaves,
+ *  whole, for listeners. */
+export type RecordSink = (kind: 'strand' | 'lesson', ref: string, body: unknown, strand?: Strand) => void;
 
 /** What follows from the lessons outside the book: the curators' weights (curators/lesson-weights.ts). */
 export interface LessonHooks {
@@ -128,10 +155,9 @@ export interface OrderContext {
 /** A draw in [0, 1) that follows from the seed and the words alone: the same seed, the same arms, and
  *  nothing to checkpoint. */
 export function draw(seed: number, ...words: string[]): number {
-  const h = createHash('sha256')
-    .update(`${seed}\u0000${words.join('\u0000')}`)
-    .digest();
-  return h.readUInt32BE(0) / 2 ** 32;
+  // The one-shot hash: a Hash object per draw cost more than the draw.
+  const hex = hash('sha256', `${seed}\u0000${words.join('\u0000')}`, 'hex');
+  return Number.parseInt(hex.slice(0, 8), 16) / 2 ** 32;
 }
 
 export class LearningBook {
@@ -140,9 +166,8 @@ export class LearningBook {
   private lessons = new Map<string, LessonView>();
   private pending: LearningState = { decision: {}, arrival: {}, assignments: {}, markouts: {} };
   private readonly record: RecordSink;
-  private readonly closes = new Map<string, string>();
-  /** Each symbol's last bar's volume (an entry's participation). */
-  private readonly volumes = new Map<string, string>();
+  /** Each symbol's last close and volume, and its recent ranges (the regime). */
+  private readonly tape = new MarketTape();
   private readonly source: StrandSource;
   private readonly index: BraidIndex;
   private readonly hooks: LessonHooks | null;
@@ -161,7 +186,7 @@ export class LearningBook {
 
   /** Where an order for this symbol goes now, for lesson keys. */
   contextOf(symbol: string, now: number): OrderContext {
-    return { symbol, hour: new Date(now).getUTCHours(), regime: regimeOf(this.pending.ranges?.[symbol]) };
+    return { symbol, hour: new Date(now).getUTCHours(), regime: regimeOf(this.tape.ranges(symbol)) };
   }
 
   /** The most specific active lesson that matches (symbol > hour > regime); the first made on a tie. */
@@ -255,7 +280,7 @@ export class LearningBook {
     let type = order.type;
     let price: string | undefined;
     let quantity = order.quantity;
-    const close = this.closes.get(order.symbol);
+    const close = this.tape.close(order.symbol);
     const limit =
       order.type === 'market' && close !== undefined
         ? this.bestLesson(
@@ -306,7 +331,7 @@ export class LearningBook {
 
   /** Quantity / the symbol's last bar's volume, or undefined without a volume. */
   private participationOf(symbol: string, quantity: string): number | undefined {
-    const v = this.volumes.get(symbol);
+    const v = this.tape.volume(symbol);
     if (v === undefined) return undefined;
     const volume = Number(v);
     if (!(volume > 0)) return undefined;
@@ -328,13 +353,13 @@ export class LearningBook {
   /** Braid first sent the order: its arrival price is the last close now. */
   orderSent(order: OrderRecord, now: number): void {
     if (this.pending.arrival[order.id] !== undefined) return;
-    const close = this.closes.get(order.symbol);
+    const close = this.tape.close(order.symbol);
     if (close === undefined) return;
     const participation = this.participationOf(order.symbol, order.quantity);
     this.pending.arrival[order.id] = {
       price: close,
       time: now,
-      regime: regimeOf(this.pending.ranges?.[order.symbol]),
+      regime: regimeOf(this.tape.ranges(order.symbol)),
       // Rounded: the checkpoint's JSON reads back the same number.
       ...(participation !== undefined ? { participation: Math.round(participation * 1e12) / 1e12 } : {}),
     };
@@ -359,39 +384,32 @@ export class LearningBook {
       }
       const n = seen + 1;
       const fill = s.avgFillPrice!;
-      let next = s;
+      // The 1-bar markout waits in the checkpoint for the 5-bar one: the strand is copied and journaled
+      // once, with both.
       if (n === 1) {
-        next = { ...next, markout1Bps: markoutBps(s.side, fill, bar.close) };
         this.pending.markout1 ??= {};
-        this.pending.markout1[id] = next.markout1Bps!;
+        this.pending.markout1[id] = markoutBps(s.side, fill, bar.close);
       }
       if (n === 5) {
-        const markout1Bps = s.markout1Bps ?? this.pending.markout1?.[id] ?? null;
-        next = { ...next, markout1Bps, markout5Bps: markoutBps(s.side, fill, bar.close) };
+        const markouts: StrandMarkouts = {
+          orderId: id,
+          markout1Bps: s.markout1Bps ?? this.pending.markout1?.[id] ?? null,
+          markout5Bps: markoutBps(s.side, fill, bar.close),
+        };
+        const next: Strand = { ...s, markout1Bps: markouts.markout1Bps, markout5Bps: markouts.markout5Bps };
         delete this.pending.markouts[id];
         if (this.pending.markout1) {
           delete this.pending.markout1[id];
-          if (Object.keys(this.pending.markout1).length === 0) delete this.pending.markout1;
+          if (isEmpty(this.pending.markout1)) delete this.pending.markout1;
         }
         ids!.delete(id);
         this.strands.set(id, next);
-        this.record('strand', id, { type: 'strand', strand: next });
+        this.record('strand', id, { type: 'markout', markout: markouts } satisfies StrandRecord, next);
         continue;
       }
-      this.strands.set(id, next);
       this.pending.markouts[id] = n;
     }
-    this.closes.set(bar.symbol, bar.close);
-    this.volumes.set(bar.symbol, bar.volume);
-    const close = Number(bar.close);
-    if (close > 0) {
-      this.pending.ranges ??= {};
-      const list = this.pending.ranges[bar.symbol] ?? [];
-      // Rounded: the checkpoint's JSON reads back the same number.
-      list.push(Math.round(((Number(bar.high) - Number(bar.low)) / close) * 1e4 * 1e6) / 1e6);
-      if (list.length > RANGE_BARS) list.shift();
-      this.pending.ranges[bar.symbol] = list;
-    }
+    this.tape.onBar(bar);
   }
 
   /** An order reached a terminal state: its strand is written at the next step. */
@@ -426,7 +444,7 @@ export class LearningBook {
     const decision =
       (order.role === 'entry' ? this.pending.decision[order.planId] : undefined) ?? arrival.price;
     const a = order.role === 'entry' ? this.pending.assignments[order.planId] : undefined;
-    const end = this.closes.get(order.symbol) ?? arrival.price;
+    const end = this.tape.close(order.symbol) ?? arrival.price;
     const strand: Strand = {
       orderId: order.id,
       planId: order.planId,
@@ -438,7 +456,7 @@ export class LearningBook {
       status: order.status,
       timeBucket: new Date(arrival.time).getUTCHours(),
       regime: arrival.regime ?? 'normal',
-      day: new Date(now).toISOString().slice(0, 10),
+      day: dayOf(now),
       sentAt: arrival.time,
       endedAt: now,
       arrivalPrice: arrival.price,
@@ -480,7 +498,7 @@ export class LearningBook {
     this.strands.set(order.id, strand);
     if (avg !== null) this.awaitMarkouts(strand, 0);
     this.count(strand);
-    this.record('strand', order.id, { type: 'strand', strand });
+    this.record('strand', order.id, { type: 'strand', strand } satisfies StrandRecord, strand);
     if (BraidIndex.isEvidence(strand)) {
       this.index.add(strand);
       this.learn(strand, now);
@@ -574,7 +592,14 @@ export class LearningBook {
 
   allStrands(): Strand[] {
     this.flush();
-    return [...this.strands.values()];
+    const taken = this.pending.markout1;
+    const all = [...this.strands.values()];
+    if (taken === undefined) return all;
+    // 1-bar markouts wait in the checkpoint for the 5-bar one: shown on their strands meanwhile.
+    return all.map((s) => {
+      const m = taken[s.orderId];
+      return m !== undefined && s.markout1Bps === null ? { ...s, markout1Bps: m } : s;
+    });
   }
 
   allLessons(): LessonView[] {
@@ -637,17 +662,15 @@ export class LearningBook {
   applyHistory(record: {
     type: string;
     strand?: Strand;
+    markout?: StrandMarkouts;
     lesson?: LessonView;
     curatorWeight?: CuratorWeightMove;
   }): void {
-    if (record.type === 'strand' && record.strand) {
-      const s = record.strand;
-      if (!this.strands.has(s.orderId)) {
-        this.index.add(s);
-        this.count(s);
-      }
-      this.strands.set(s.orderId, s);
+    if (record.type === 'strand' && record.strand && !this.strands.has(record.strand.orderId)) {
+      this.index.add(record.strand);
+      this.count(record.strand);
     }
+    readStrandRecord(this.strands, record);
     if (record.type === 'lesson' && record.lesson) {
       this.lessons.set(record.lesson.id, record.lesson);
       if (record.curatorWeight) this.hooks?.restored(record.curatorWeight);
@@ -655,11 +678,7 @@ export class LearningBook {
   }
 
   state(): LearningState & { closes: Record<string, string>; volumes?: Record<string, string> } {
-    return structuredClone({
-      ...this.pending,
-      closes: Object.fromEntries(this.closes),
-      ...(this.volumes.size > 0 ? { volumes: Object.fromEntries(this.volumes) } : {}),
-    });
+    return { ...structuredClone(this.pending), ...this.tape.state() };
   }
 
   restore(saved: unknown): void {
@@ -669,21 +688,12 @@ export class LearningBook {
       arrival: s.arrival,
       assignments: s.assignments,
       markouts: s.markouts,
-      ...(s.ranges ? { ranges: s.ranges } : {}),
       ...(s.ended ? { ended: s.ended } : {}),
       ...(s.markout1 ? { markout1: s.markout1 } : {}),
     });
-    // The 1-bar markouts of strands read back from the journal before their 5-bar one.
-    for (const [id, m] of Object.entries(this.pending.markout1 ?? {})) {
-      const strand = this.strands.get(id);
-      if (strand && strand.markout1Bps === null) this.strands.set(id, { ...strand, markout1Bps: m });
-    }
     // Rebuilt at the next bar: the strands come back from the journal around this call.
     this.waiting = null;
-    this.closes.clear();
-    for (const [k, v] of Object.entries(s.closes ?? {})) this.closes.set(k, v);
-    this.volumes.clear();
-    for (const [k, v] of Object.entries(s.volumes ?? {})) this.volumes.set(k, v);
+    this.tape.restore(s);
   }
 }
 
