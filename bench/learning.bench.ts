@@ -83,12 +83,24 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
+export interface LearningFigures {
+  bars: number;
+  plans: number;
+  orders: number;
+  /** Medians of the rounds, seconds. */
+  wall: Record<Variant, number>;
+  cpu: Record<Variant, number>;
+  /** on / none, the larger of wall and CPU: the figure judged against GOAL_RATIO. */
+  ratio: number;
+  met: boolean;
+}
+
 export async function learningBench(o: {
   cache: string;
   bars: number;
   plans: number;
   rounds: number;
-}): Promise<void> {
+}): Promise<LearningFigures> {
   const { bars, plans, rounds } = o;
   mkdirSync(o.cache, { recursive: true });
   const prices = cachedBars(o.cache, bars, SYMBOLS, SEED);
@@ -207,6 +219,15 @@ export async function learningBench(o: {
         `goal <= ${GOAL_RATIO.toFixed(2)}x (on / none, wall and CPU): ${ratio <= GOAL_RATIO ? 'met' : 'NOT met'}; ` +
         `load average ${load()}`,
     );
+    return {
+      bars,
+      plans,
+      orders: last('on').orders.length,
+      wall: { none: wall('none'), off: wall('off'), on: wall('on') },
+      cpu: { none: cpu('none'), off: cpu('off'), on: cpu('on') },
+      ratio,
+      met: ratio <= GOAL_RATIO,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
