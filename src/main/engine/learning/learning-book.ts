@@ -57,6 +57,16 @@ export interface LearningState {
   markout1?: Record<string, number>;
 }
 
+/** What the book keeps of the checkpoint's state as it is; the markouts and the ranges live in their own
+ *  structures (waiting, the tape) and are written out with it. */
+type Pending = Omit<LearningState, 'markouts' | 'markout1' | 'ranges'>;
+
+/** A strand waiting for markouts: bars of its symbol seen since its order ended, the 1-bar markout. */
+interface Waiting {
+  seen: number;
+  markout1: number | null;
+}
+
 export const learningStateSchema = z.strictObject({
   decision: z.record(z.string(), z.string()),
   arrival: z.record(
@@ -105,12 +115,6 @@ export function regimeOf(ranges: readonly number[] | undefined): Regime {
   if (all === 0) return 'normal';
   const ratio = mean(ranges.slice(-RECENT_BARS)) / all;
   return ratio < 2 / 3 ? 'low' : ratio > 1.5 ? 'high' : 'normal';
-}
-
-/** Whether an object has no own keys, without listing them (Object.keys is a pass over all). */
-function isEmpty(o: object): boolean {
-  for (const _ in o) return false;
-  return true;
 }
 
 let lastDay = Number.NaN;
@@ -164,15 +168,17 @@ export class LearningBook {
   readonly config: LearningConfig;
   private strands = new Map<string, Strand>();
   private lessons = new Map<string, LessonView>();
-  private pending: LearningState = { decision: {}, arrival: {}, assignments: {}, markouts: {} };
+  private pending: Pending = { decision: {}, arrival: {}, assignments: {} };
   private readonly record: RecordSink;
   /** Each symbol's last close and volume, and its recent ranges (the regime). */
   private readonly tape = new MarketTape();
   private readonly source: StrandSource;
   private readonly index: BraidIndex;
   private readonly hooks: LessonHooks | null;
-  /** Strands waiting for markouts, by symbol (pending.markouts indexed: a bar looks at its own). */
-  private waiting: Map<string, Set<string>> | null = new Map();
+  /** Strands waiting for markouts, by symbol then order id (a bar looks at its own symbol's); null after
+   *  a restore until first asked (`restoredMarkouts`: the checkpoint's, read onto the strands then). */
+  private waiting: Map<string, Map<string, Waiting>> | null = new Map();
+  private restoredMarkouts: Pick<LearningState, 'markouts' | 'markout1'> | null = null;
   /** Running n, slippage and fill-ratio sums per venue and order type (the venue curator's input). */
   private readonly sums = new Map<string, { n: number; slip: number; fill: number }>();
 
@@ -367,47 +373,29 @@ export class LearningBook {
 
   onBar(bar: Bar): void {
     this.flush();
-    if (this.waiting === null) {
-      this.waiting = new Map();
-      for (const [id, seen] of Object.entries(this.pending.markouts)) {
-        const strand = this.strands.get(id);
-        if (strand) this.awaitMarkouts(strand, seen);
-      }
-    }
-    const ids = this.waiting.get(bar.symbol);
-    for (const id of ids ?? []) {
-      const s = this.strands.get(id);
-      const seen = this.pending.markouts[id];
-      if (!s || seen === undefined) {
-        ids!.delete(id);
-        continue;
-      }
-      const n = seen + 1;
-      const fill = s.avgFillPrice!;
-      // The 1-bar markout waits in the checkpoint for the 5-bar one: the strand is copied and journaled
-      // once, with both.
-      if (n === 1) {
-        this.pending.markout1 ??= {};
-        this.pending.markout1[id] = markoutBps(s.side, fill, bar.close);
-      }
-      if (n === 5) {
+    const ids = this.watching().get(bar.symbol);
+    if (ids !== undefined) {
+      for (const [id, w] of ids) {
+        const s = this.strands.get(id);
+        if (!s) {
+          ids.delete(id);
+          continue;
+        }
+        w.seen++;
+        // The 1-bar markout waits (in the checkpoint) for the 5-bar one: the strand is copied and
+        // journaled once, with both.
+        if (w.seen === 1) w.markout1 = markoutBps(s.side, s.avgFillPrice!, bar.close);
+        if (w.seen < 5) continue;
         const markouts: StrandMarkouts = {
           orderId: id,
-          markout1Bps: s.markout1Bps ?? this.pending.markout1?.[id] ?? null,
-          markout5Bps: markoutBps(s.side, fill, bar.close),
+          markout1Bps: s.markout1Bps ?? w.markout1,
+          markout5Bps: markoutBps(s.side, s.avgFillPrice!, bar.close),
         };
         const next: Strand = { ...s, markout1Bps: markouts.markout1Bps, markout5Bps: markouts.markout5Bps };
-        delete this.pending.markouts[id];
-        if (this.pending.markout1) {
-          delete this.pending.markout1[id];
-          if (isEmpty(this.pending.markout1)) delete this.pending.markout1;
-        }
-        ids!.delete(id);
+        ids.delete(id);
         this.strands.set(id, next);
         this.record('strand', id, { type: 'markout', markout: markouts } satisfies StrandRecord, next);
-        continue;
       }
-      this.pending.markouts[id] = n;
     }
     this.tape.onBar(bar);
   }
@@ -496,7 +484,7 @@ export class LearningBook {
       delete this.pending.decision[order.planId];
     }
     this.strands.set(order.id, strand);
-    if (avg !== null) this.awaitMarkouts(strand, 0);
+    if (avg !== null) this.awaitMarkouts(strand, 0, null);
     this.count(strand);
     this.record('strand', order.id, { type: 'strand', strand } satisfies StrandRecord, strand);
     if (BraidIndex.isEvidence(strand)) {
@@ -505,15 +493,27 @@ export class LearningBook {
     }
   }
 
-  private awaitMarkouts(s: Strand, seen: number): void {
-    this.pending.markouts[s.orderId] = seen;
-    if (this.waiting === null) return; // rebuilt from pending.markouts at the next bar
-    let ids = this.waiting.get(s.symbol);
+  private awaitMarkouts(s: Strand, seen: number, markout1: number | null): void {
+    const waiting = this.watching();
+    let ids = waiting.get(s.symbol);
     if (ids === undefined) {
-      ids = new Set();
-      this.waiting.set(s.symbol, ids);
+      ids = new Map();
+      waiting.set(s.symbol, ids);
     }
-    ids.add(s.orderId);
+    ids.set(s.orderId, { seen, markout1 });
+  }
+
+  /** The strands waiting for markouts; after a restore, the checkpoint's read onto the strands first. */
+  private watching(): Map<string, Map<string, Waiting>> {
+    if (this.waiting !== null) return this.waiting;
+    this.waiting = new Map();
+    const r = this.restoredMarkouts;
+    this.restoredMarkouts = null;
+    for (const [id, seen] of Object.entries(r?.markouts ?? {})) {
+      const strand = this.strands.get(id);
+      if (strand) this.awaitMarkouts(strand, seen, r?.markout1?.[id] ?? null);
+    }
+    return this.waiting;
   }
 
   /** A new strand in its venue and order type's running sums. */
@@ -592,10 +592,10 @@ export class LearningBook {
 
   allStrands(): Strand[] {
     this.flush();
-    const taken = this.pending.markout1;
+    const taken = this.markoutState().markout1;
     const all = [...this.strands.values()];
     if (taken === undefined) return all;
-    // 1-bar markouts wait in the checkpoint for the 5-bar one: shown on their strands meanwhile.
+    // 1-bar markouts wait for the 5-bar one: shown on their strands meanwhile.
     return all.map((s) => {
       const m = taken[s.orderId];
       return m !== undefined && s.markout1Bps === null ? { ...s, markout1Bps: m } : s;
@@ -678,7 +678,24 @@ export class LearningBook {
   }
 
   state(): LearningState & { closes: Record<string, string>; volumes?: Record<string, string> } {
-    return { ...structuredClone(this.pending), ...this.tape.state() };
+    return { ...structuredClone(this.pending), ...this.markoutState(), ...this.tape.state() };
+  }
+
+  /** The checkpoint's markouts: bars seen per waiting strand, and the 1-bar markouts taken. */
+  private markoutState(): Pick<LearningState, 'markouts' | 'markout1'> {
+    const markouts: Record<string, number> = {};
+    const markout1: Record<string, number> = {};
+    let taken = false;
+    for (const ids of this.watching().values()) {
+      for (const [id, w] of ids) {
+        markouts[id] = w.seen;
+        if (w.markout1 !== null) {
+          markout1[id] = w.markout1;
+          taken = true;
+        }
+      }
+    }
+    return { markouts, ...(taken ? { markout1 } : {}) };
   }
 
   restore(saved: unknown): void {
@@ -687,12 +704,14 @@ export class LearningBook {
       decision: s.decision,
       arrival: s.arrival,
       assignments: s.assignments,
-      markouts: s.markouts,
       ...(s.ended ? { ended: s.ended } : {}),
+    });
+    // Read onto the strands when first asked: they come back from the journal around this call.
+    this.waiting = null;
+    this.restoredMarkouts = structuredClone({
+      markouts: s.markouts,
       ...(s.markout1 ? { markout1: s.markout1 } : {}),
     });
-    // Rebuilt at the next bar: the strands come back from the journal around this call.
-    this.waiting = null;
     this.tape.restore(s);
   }
 }
