@@ -6,11 +6,21 @@ import type { DecStr } from './domain/decimal.ts';
 import type { EngineEvent, EngineSnapshot } from './domain/engine-view.ts';
 import type { Metrics } from './domain/metrics.ts';
 import type { PlanPreview } from './domain/plan.ts';
+import type { TradeRecord } from './domain/portfolio.ts';
 import type { Result } from './result.ts';
 import type { CommandArgs, CommandName } from './schemas.ts';
 
 export type { CommandArgs, CommandName, ParsedArgs } from './schemas.ts';
-export { COMMAND_NAMES, commandSchemas, isCommandName, parseCommand } from './schemas.ts';
+export {
+  COMMAND_NAMES,
+  commandSchemas,
+  isCommandName,
+  parseCommand,
+  TRADE_PAGE_DEFAULT,
+  TRADE_PAGE_MAX,
+  TRADE_SORT_KEYS,
+  type TradeSortKey,
+} from './schemas.ts';
 
 /** A venue as the Venues panel shows it (venues.md "What the operator sees"). */
 export interface VenueView {
@@ -111,6 +121,16 @@ export interface HistoryQueryResult {
   sharpeMinTrades: number;
 }
 
+/** One page of the trade history (command tradeHistory): `total` trades keep the filter; `trades` are
+ *  those from `offset` on, in the order asked; `symbols`: every symbol with a closed trade (the filter's
+ *  choices). */
+export interface TradePage {
+  total: number;
+  offset: number;
+  trades: TradeRecord[];
+  symbols: string[];
+}
+
 export type { PlanPreview } from './domain/plan.ts';
 
 /** What the engine did with one upstream plan (desk.md): recorded (with where it went), refused with a
@@ -136,6 +156,7 @@ export interface CommandResults {
   submitPlans: UpstreamPlanOutcome[];
   previewPlan: PlanPreview;
   queryHistory: HistoryQueryResult;
+  tradeHistory: TradePage;
   setPin: null;
   armLive: null;
   disarmLive: null;

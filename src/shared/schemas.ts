@@ -33,6 +33,21 @@ const orderIdSchema = z
   .regex(/^[\x21-\x7e]+$/, 'an order id has no spaces or control characters');
 const venueNameSchema = z.enum(['paper', 'kraken']);
 
+/** The trade history's filter (queryHistory, tradeHistory): each field absent means "any". */
+const tradeFilterShape = {
+  symbol: symbolSchema.optional(),
+  side: z.enum(['long', 'short']).optional(),
+  outcome: z.enum(['win', 'loss']).optional(),
+  reason: z.enum(['stop_loss', 'take_profit', 'trailing_stop', 'close', 'kill_switch']).optional(),
+};
+
+/** The columns the engine sorts the trade history by (the others sort within what they show). */
+export const TRADE_SORT_KEYS = ['closed', 'symbol', 'side', 'reason', 'pnl', 'pnlPct'] as const;
+export type TradeSortKey = (typeof TRADE_SORT_KEYS)[number];
+/** A page of the trade history is at most this many trades; the default page is TRADE_PAGE_DEFAULT. */
+export const TRADE_PAGE_MAX = 500;
+export const TRADE_PAGE_DEFAULT = 100;
+
 export const commandSchemas = {
   approve: z.strictObject({ planId: planIdSchema }),
   reject: z.strictObject({ planId: planIdSchema, reason: reasonSchema }),
@@ -66,11 +81,13 @@ export const commandSchemas = {
   /** Upstream plans (HTTP, the inbox, the desk): raw, each read by the engine with the one plan schema, so
    *  one bad plan is answered rejected with its reason and the others go on. */
   submitPlans: z.strictObject({ plans: z.array(z.unknown()).min(1).max(1000) }),
-  queryHistory: z.strictObject({
-    symbol: symbolSchema.optional(),
-    side: z.enum(['long', 'short']).optional(),
-    outcome: z.enum(['win', 'loss']).optional(),
-    reason: z.enum(['stop_loss', 'take_profit', 'trailing_stop', 'close', 'kill_switch']).optional(),
+  queryHistory: z.strictObject(tradeFilterShape),
+  /** One page of the closed trades a filter keeps, sorted by the engine (newest first unless told). */
+  tradeHistory: z.strictObject({
+    ...tradeFilterShape,
+    sort: z.strictObject({ key: z.enum(TRADE_SORT_KEYS), dir: z.enum(['asc', 'desc']) }).optional(),
+    offset: z.number().int().min(0).max(1_000_000_000).optional(),
+    limit: z.number().int().min(1).max(TRADE_PAGE_MAX).optional(),
   }),
   setPin: z.strictObject({ pin: pinSchema, currentPin: z.string().max(64).optional() }),
   armLive: z.strictObject({ pin: z.string().max(64) }),

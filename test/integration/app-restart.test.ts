@@ -143,7 +143,9 @@ describe('hosted engine restart', () => {
     a.close();
     // Back to what version 1 had: every table a later migration added goes.
     const old = new Database(path);
-    old.exec('DROP TABLE chart_bars; DROP TABLE desk_holds; DROP TABLE desk_outbox');
+    old.exec(
+      'DROP TABLE chart_bars; DROP TABLE desk_holds; DROP TABLE desk_outbox; DROP TABLE trades; DROP INDEX events_kind_seq',
+    );
     old.pragma('user_version = 1');
     old.close();
 

@@ -113,6 +113,7 @@ describe('the host handles every command of the contract', () => {
     kill: {},
     resume: {},
     queryHistory: {},
+    tradeHistory: { symbol: 'AAPL', sort: { key: 'pnl', dir: 'asc' }, offset: 0, limit: 50 },
     setPin: { pin: '1234' },
     armLive: { pin: '1234' },
     disarmLive: {},

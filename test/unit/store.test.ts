@@ -162,6 +162,7 @@ function snapshot(engine: Partial<EngineSnapshot> = {}): AppSnapshot {
       orders: [],
       fills: [],
       trades: [],
+      tradeCount: 0,
       positions: [],
       dayTrades,
       metrics,

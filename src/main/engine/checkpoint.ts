@@ -10,6 +10,7 @@ import { orderRouterStateSchema } from './orders/order-router.ts';
 import type { EngineParts } from './parts.ts';
 import { planBookStateSchema } from './plans/plan-book.ts';
 import { portfolioStateSchema } from './portfolio/portfolio.ts';
+import { tradeTallySchema } from './portfolio/trade-tally.ts';
 import { riskGateStateSchema } from './risk/risk-gate.ts';
 import { epochMs } from './state-schema.ts';
 import { FieldError, parseWith } from './validation.ts';
@@ -31,6 +32,13 @@ const engineStateSchema = z.strictObject({
 /** The paper venue's state travels under one field; its own schema is checked when the engine's paper
  *  venue is Braid's (a test's stand-in keeps its own). */
 const venueStateSchema = z.strictObject({ venue: z.unknown() });
+/** A hosted engine's history (store.ts): the sums of every closed trade and the plans it holds, which
+ *  its start reads back by id instead of reading the whole event log. Absent: a replay's checkpoint, or
+ *  one written before; the start reads every record then. */
+const historyStateSchema = z.strictObject({
+  tradeTally: tradeTallySchema,
+  heldPlans: z.array(z.string()),
+});
 
 /** Every part: its schema (whose keys are the fields it owns), the newest version this Braid writes, and
  *  the older versions it still reads (each a subset of the current schema: new fields are optional). */
@@ -44,9 +52,13 @@ const PARTS = {
   orders: { version: 1, schema: orderRouterStateSchema },
   venue: { version: 1, schema: venueStateSchema },
   engine: { version: 1, schema: engineStateSchema },
+  history: { version: 1, schema: historyStateSchema, optional: true },
 } as const;
 type PartName = keyof typeof PARTS;
-type Parsed = { [K in PartName]: z.output<(typeof PARTS)[K]['schema']> };
+type Parsed = { [K in Exclude<PartName, 'history'>]: z.output<(typeof PARTS)[K]['schema']> } & {
+  history?: z.output<typeof historyStateSchema>;
+};
+const isOptional = (name: PartName): boolean => 'optional' in PARTS[name];
 
 /** A checkpoint as written: the version, each part's version, and the parts' fields. */
 export type Checkpoint = { version: number; parts: Record<PartName, number> } & Record<string, unknown>;
@@ -77,7 +89,12 @@ export class CheckpointRefused extends Error {
 
 export function writeCheckpoint(p: EngineParts, notes: readonly EngineNote[]): Checkpoint {
   const plans = p.plans.state();
-  const parts = Object.fromEntries(Object.entries(PARTS).map(([name, part]) => [name, part.version]));
+  const parts: Record<string, number> = Object.fromEntries(
+    Object.entries(PARTS)
+      .filter(([name]) => !isOptional(name as PartName))
+      .map(([name, part]) => [name, part.version]),
+  );
+  if (p.store.paging) parts.history = PARTS.history.version;
   if (!Object.values(plans.exec).some((ex) => ex.releasingStop !== undefined || ex.awaitFills !== undefined))
     parts.plans = 1;
   return {
@@ -91,6 +108,7 @@ export function writeCheckpoint(p: EngineParts, notes: readonly EngineNote[]): C
     venue: p.router.paper.state(),
     notes: notes.map((n) => ({ ...n })),
     symbols: [...p.symbols],
+    ...(p.store.paging ? { tradeTally: p.store.tally.state(), heldPlans: p.store.heldPlanIds() } : {}),
   };
 }
 
@@ -106,6 +124,7 @@ export function checkCheckpoint(raw: unknown): Parsed {
     const part: { schema: z.ZodObject; version: number; reads?: readonly number[] } = PARTS[name];
     const { schema, version } = part;
     const v = versions[name];
+    if (v === undefined && isOptional(name)) continue;
     if (v !== version && !(typeof v === 'number' && part.reads?.includes(v))) {
       const newer = typeof v === 'number' && v > version;
       throw new CheckpointRefused(
@@ -131,7 +150,10 @@ export function checkCheckpoint(raw: unknown): Parsed {
 
 /** Each part's version: a version 1 checkpoint has every part at version 1. */
 function partVersions(o: Record<string, unknown>): Record<string, unknown> {
-  if (!('version' in o)) return Object.fromEntries(Object.keys(PARTS).map((name) => [name, 1]));
+  if (!('version' in o))
+    return Object.fromEntries(
+      (Object.keys(PARTS) as PartName[]).filter((n) => !isOptional(n)).map((name) => [name, 1]),
+    );
   if (typeof o.version === 'number' && o.version > CHECKPOINT_VERSION)
     throw new CheckpointRefused(
       null,
@@ -161,14 +183,18 @@ function parsePart<S extends z.ZodType>(part: string, schema: S, state: unknown)
 
 /** Reads and checks a checkpoint whole (throws CheckpointRefused); `restore` then applies it to the
  *  parts, after the store's history, and returns the operator's notes. */
-export function readCheckpoint(raw: unknown, p: EngineParts): { restore(): EngineNote[] } {
+export function readCheckpoint(
+  raw: unknown,
+  p: EngineParts,
+): { history: Parsed['history']; restore(): EngineNote[] } {
   const s = checkCheckpoint(raw);
   if (p.router.paper instanceof PaperVenue) parsePart('venue', paperVenueStateSchema, s.venue.venue);
   return {
+    history: s.history,
     restore() {
       p.clock.restore(s.clock);
       p.gate.restore(s.risk);
-      p.portfolio.restore(s.portfolio, p.store.trades);
+      p.portfolio.restore(s.portfolio, p.store.tally.net);
       p.router.restore(s.orders);
       p.router.paper.restore(s.venue.venue);
       p.symbols.clear();

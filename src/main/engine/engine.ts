@@ -13,17 +13,26 @@ import type { TradeRecord, TradingState } from '../../shared/domain/portfolio.ts
 import { err, ok, type Result } from '../../shared/result.ts';
 import { assemble } from './assembly.ts';
 import { type EngineNote, readCheckpoint, writeCheckpoint } from './checkpoint.ts';
+import {
+  keepTrade,
+  pageOf,
+  type TradeFilter,
+  type TradePage,
+  type TradeQuery,
+} from './history/trade-query.ts';
 import type { Journal } from './journal/journal.ts';
 import { type LearningReport, learningReportOf } from './learning/report.ts';
 import { MarketData } from './market.ts';
 import { OrderCommands } from './orders/order-commands.ts';
 import type { VenueNotReady } from './orders/order-router.ts';
+import { isWorking } from './orders/order-state.ts';
 import { Recovery } from './orders/recovery.ts';
 import type { ExternalOrder, VenueReports } from './orders/venue-reports.ts';
 import type { EngineParts } from './parts.ts';
 import type { SubmitOptions } from './plans/lifecycle.ts';
 import { previewPlan } from './plans/preview.ts';
 import type { Disposer, EnginePort, Quote } from './port.ts';
+import { TradeTally } from './portfolio/trade-tally.ts';
 import type { CheckpointedVenue, Venue } from './venues/venue.ts';
 
 export type { Checkpoint, EngineNote, LiveState } from './checkpoint.ts';
@@ -205,8 +214,24 @@ export class Engine implements EnginePort {
   dayTradesView() {
     return this.p.gate.dayTradesView();
   }
+  /** Every closed trade, oldest first (the export): the journal's when there is one. */
   trades(): TradeRecord[] {
-    return [...this.p.store.trades];
+    return this.journal ? this.journal.history.where({}) : [...this.p.store.trades];
+  }
+  /** The closed trades a filter keeps, oldest first (the history's metrics and curve). */
+  tradesWhere(filter: TradeFilter): TradeRecord[] {
+    return this.journal
+      ? this.journal.history.where(filter)
+      : this.p.store.trades.filter((t) => keepTrade(t, filter));
+  }
+  /** One page of the trade history, filtered and sorted by the journal (or over the trades held). */
+  tradeHistory(query: TradeQuery): TradePage {
+    return this.journal ? this.journal.history.page(query) : pageOf(this.p.store.trades, query);
+  }
+  /** From now on the store holds the live plans and the last `keepFinished` finished ones, and reads
+   *  the others back from the journal by id (a hosted engine, which runs for months: store.ts). */
+  holdRecentPlans(keepFinished: number): void {
+    if (this.journal) this.p.store.page(this.journal.history, keepFinished);
   }
   startingEquity(): string {
     return str(this.p.portfolio.startEquity);
@@ -259,7 +284,10 @@ export class Engine implements EnginePort {
 
   /** Commits buffered events and the live state. `cursor` is the replay's input position (0 in the app). */
   checkpoint(cursor: number, completed: boolean): void {
-    this.journal?.checkpoint(JSON.stringify(this.liveState()), cursor, completed);
+    if (!this.journal) return;
+    this.journal.checkpoint(JSON.stringify(this.liveState()), cursor, completed);
+    // What the journal now holds the store may let go of (a store that pages: store.ts).
+    this.p.store.evict((o) => isWorking(o.status));
   }
 
   /** Rebuilds the engine from the journal: the checkpoint is read and checked whole first, then the
@@ -267,11 +295,20 @@ export class Engine implements EnginePort {
   restore(checkpointSeq: number, live: unknown): void {
     if (!this.journal) throw new Error('restore needs a journal');
     const checkpoint = readCheckpoint(live, this.p);
-    for (const e of this.journal.eventsUpTo(checkpointSeq)) {
-      const record = JSON.parse(e.body) as { type: string };
-      if (record.type === 'strand' || record.type === 'markout' || record.type === 'lesson')
-        this.p.learning?.applyHistory(record);
-      else this.p.store.applyHistory(record as EngineEvent);
+    if (checkpoint.history && this.p.store.paging) {
+      // The plans it held, read back by id, and the learning loop's records: never the whole log.
+      const { tradeTally, heldPlans } = checkpoint.history;
+      this.p.store.restoreHeld(TradeTally.restore(tradeTally), heldPlans);
+      if (this.p.learning)
+        for (const e of this.journal.learningUpTo(checkpointSeq))
+          this.p.learning.applyHistory(JSON.parse(e.body) as { type: string });
+    } else {
+      for (const e of this.journal.eventsUpTo(checkpointSeq)) {
+        const record = JSON.parse(e.body) as { type: string };
+        if (record.type === 'strand' || record.type === 'markout' || record.type === 'lesson')
+          this.p.learning?.applyHistory(record);
+        else this.p.store.applyHistory(record as EngineEvent);
+      }
     }
     this.notes = checkpoint.restore();
   }

@@ -8,6 +8,7 @@ import type { TradeRecord } from '../../shared/domain/portfolio.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { parseConfig } from './config.ts';
 import { Engine, type LiveState, type VenueNotReady } from './engine.ts';
+import type { TradeFilter, TradePage, TradeQuery } from './history/trade-query.ts';
 import { Journal, JournalLocked, JournalRefused } from './journal/journal.ts';
 import type { Disposer, EnginePort, Quote } from './port.ts';
 import { FieldError } from './validation.ts';
@@ -28,12 +29,17 @@ export interface CreateEngineOptions {
   log?: (line: string) => void;
   /** Live venues beside paper (the execution bridges); their reports arrive outside commands. */
   venues?: Venue[];
+  /** Finished plans held in memory (KEEP_FINISHED_PLANS unless told: tests tell fewer). */
+  keepFinishedPlans?: number;
 }
 
 /** Bars without events still move marks: checkpoint them now and then, not on every bar. */
 const BAR_CHECKPOINT_EVERY = 500;
 /** Bars per symbol a newly connected chart gets; the journal keeps as many, so a restart shows them too. */
 export const RECENT_BARS = 500;
+/** Finished plans a hosted engine holds in memory (with their orders, fills and trades); older ones are
+ *  read back from the journal when asked for. The Plans and Orders blotters show these. */
+export const KEEP_FINISHED_PLANS = 500;
 
 class HostedEngine implements EnginePort {
   private readonly engine: Engine;
@@ -188,7 +194,21 @@ class HostedEngine implements EnginePort {
     return { ...this.engine.snapshot(), recentBars };
   }
   trades(): TradeRecord[] {
+    this.flush();
     return this.engine.trades();
+  }
+  tradesWhere(filter: TradeFilter): TradeRecord[] {
+    this.flush();
+    return this.engine.tradesWhere(filter);
+  }
+  tradeHistory(query: TradeQuery): TradePage {
+    this.flush();
+    return this.engine.tradeHistory(query);
+  }
+  /** The journal answers history reads: what the engine did since the last checkpoint is committed
+   *  first, so a trade just closed is in the page. */
+  private flush(): void {
+    if (this.journal?.hasPending) this.commit(null);
   }
   startingEquity(): string {
     return this.engine.startingEquity();
@@ -260,6 +280,8 @@ export function createEngine(options: CreateEngineOptions = {}): Result<EnginePo
       ...(options.symbols ? { symbols: options.symbols } : {}),
     });
     if (journal) {
+      // Runs for months: live plans and the recent finished ones in memory, the rest in the journal.
+      engine.holdRecentPlans(options.keepFinishedPlans ?? KEEP_FINISHED_PLANS);
       const cp = journal.checkpointAtOpen;
       try {
         if (cp) engine.restore(cp.seq, cp.live as LiveState);

@@ -9,6 +9,7 @@ import type { LessonState, LessonView, Strand } from '../../shared/domain/learni
 import type { PlanPreview } from '../../shared/domain/plan.ts';
 import type { TradeRecord, TradingState } from '../../shared/domain/portfolio.ts';
 import type { Result } from '../../shared/result.ts';
+import type { TradeFilter, TradePage, TradeQuery } from './history/trade-query.ts';
 
 export type Disposer = () => void;
 
@@ -84,8 +85,12 @@ export interface EnginePort {
   snapshot(): EngineSnapshot;
   /** The account's equity at the start (what the trade history's equity curve starts from). */
   startingEquity(): string;
-  /** Closed trades, oldest first (trade history, export). */
+  /** Every closed trade, oldest first (the export). */
   trades(): TradeRecord[];
+  /** The closed trades a filter keeps, oldest first (the history's metrics and equity curve). */
+  tradesWhere(filter: TradeFilter): TradeRecord[];
+  /** One page of the trade history, filtered and sorted by the engine. */
+  tradeHistory(query: TradeQuery): TradePage;
   subscribe(listener: (event: EngineEvent) => void): Disposer;
   /** Host settings persisted in the journal (e.g. the LIVE-mode PIN hash). */
   readonly settings: { get(key: string): string | undefined; set(key: string, value: string): void };

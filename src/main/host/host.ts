@@ -14,12 +14,12 @@ import type { Strand } from '../../shared/domain/learning.ts';
 import type { TradeRecord } from '../../shared/domain/portfolio.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { type ParsedCommand, parseCommand } from '../../shared/schemas.ts';
+import type { TradeFilter } from '../engine/history/trade-query.ts';
 import type { EnginePort } from '../engine/port.ts';
 import { historyView } from '../engine/portfolio/metrics.ts';
 import { submitUpstreamPlans } from '../intake/upstream-plans.ts';
 import { createLiveMode } from './live-mode.ts';
 import { createPushHub, type Timers } from './push-hub.ts';
-import { keepTrade, type TradeFilter } from './trade-filter.ts';
 import type { HostHandle } from './types.ts';
 import { paperOnlyDesk, type VenueDesk } from './venue-desk.ts';
 
@@ -123,10 +123,8 @@ export function createHost(options: HostOptions): HostHandle {
   const halted = (what: string): Result<never> =>
     err('halted', `Trading is HALTED: ${what} is refused until you resume trading.`);
 
-  const queryHistory = (filter: TradeFilter): Result<HistoryQueryResult> => {
-    const kept = engine.trades().filter((t) => keepTrade(t, filter));
-    return ok(historyView(kept, dec(engine.startingEquity())));
-  };
+  const queryHistory = (filter: TradeFilter): Result<HistoryQueryResult> =>
+    ok(historyView(engine.tradesWhere(filter), dec(engine.startingEquity())));
 
   const withHostEvent = <T>(result: Result<T>): Result<T> => {
     if (result.ok) publishHost();
@@ -186,6 +184,8 @@ export function createHost(options: HostOptions): HostHandle {
         return ok(engine.previewPlan({ ...command.args.plan, id: 'preview' }));
       case 'queryHistory':
         return queryHistory(command.args);
+      case 'tradeHistory':
+        return ok(engine.tradeHistory(command.args));
       case 'setPin':
         return withHostEvent(await live.setPin(command.args.pin, command.args.currentPin));
       case 'armLive': {

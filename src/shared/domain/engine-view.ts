@@ -62,7 +62,11 @@ export interface EngineSnapshot {
   plans: PlanRecord[];
   orders: OrderRecord[];
   fills: FillRecord[];
+  /** The most recent closed trades, oldest first (the Trade history region pages through the rest
+   *  with the tradeHistory command). */
   trades: TradeRecord[];
+  /** Every closed trade the engine holds (journal included). */
+  tradeCount: number;
   positions: PositionRecord[];
   dayTrades: DayTradesView;
   metrics: Metrics;

@@ -24,6 +24,7 @@ import {
   sqliteProblem,
 } from './health.ts';
 import { migrate } from './migrations.ts';
+import { TradeTable } from './trade-table.ts';
 import { lockWriter, type WriterLock } from './writer-lock.ts';
 
 export { JournalRefused } from './health.ts';
@@ -81,6 +82,8 @@ export class Journal {
   readonly checkpointAtOpen: OpenedCheckpoint | null;
   private readonly db: Database.Database;
   private readonly lock: WriterLock;
+  /** The closed trades in a table of their own, and the reads of one plan's records (trade-table.ts). */
+  readonly history: TradeTable;
   private pending: JournalEvent[] = [];
   /** Chart bars waiting for the next checkpoint, and how many to keep per symbol (0: none kept). */
   private pendingBars: Array<{ symbol: string; time: number; body: string }> = [];
@@ -103,6 +106,7 @@ export class Journal {
     upsertBar: Database.Statement;
     pruneBars: Database.Statement;
     chartBars: Database.Statement;
+    learningUpTo: Database.Statement;
   };
 
   private constructor(
@@ -150,7 +154,11 @@ export class Journal {
            SELECT time FROM chart_bars WHERE symbol = @symbol ORDER BY time DESC LIMIT 1 OFFSET @keep - 1)`,
       ),
       chartBars: db.prepare('SELECT symbol, body FROM chart_bars ORDER BY symbol, time'),
+      learningUpTo: db.prepare(
+        "SELECT seq, at, kind, ref, body FROM events WHERE kind IN ('strand', 'lesson') AND seq <= ? ORDER BY seq",
+      ),
     };
+    this.history = new TradeTable(db);
     this.lastSeq = (this.stmt.maxSeq.get() as { m: number }).m;
   }
 
@@ -205,6 +213,7 @@ export class Journal {
 
   private writeEvent(e: JournalEvent): void {
     this.stmt.insertEvent.run(e.seq, e.at, e.kind, e.ref, e.body);
+    if (e.kind === 'trade') this.history.write(e.seq, e.body);
   }
 
   /** Buffers an event; it is committed with the next checkpoint. */
@@ -296,6 +305,12 @@ export class Journal {
 
   *eventsUpTo(seq: number): IterableIterator<JournalEvent> {
     yield* this.stmt.eventsUpTo.iterate(seq) as IterableIterator<JournalEvent>;
+  }
+
+  /** The learning loop's records (strands, markouts, lessons) up to `seq`, by their kind's index: what a
+   *  start that reads its other records by plan needs of the rest. */
+  *learningUpTo(seq: number): IterableIterator<JournalEvent> {
+    yield* this.stmt.learningUpTo.iterate(seq) as IterableIterator<JournalEvent>;
   }
 
   getMeta(key: string): string | undefined {

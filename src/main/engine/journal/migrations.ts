@@ -88,6 +88,45 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    name: 'closed trades table, events by kind in sequence',
+    up(db) {
+      // The trade history, one row per closed trade (a late fee's correction replaces its row), so the
+      // terminal pages and filters it without reading the event log. Written in the same transaction as
+      // the trade's event (journal.ts). pnl: a double for ordering only; outcome: the exact sign of the
+      // P&L (1 win, -1 loss, 0 flat); the exact figures are in body. Filled here from the trade events of
+      // a journal written before it.
+      db.exec(`
+        CREATE TABLE trades (
+          seq         INTEGER PRIMARY KEY,
+          plan_id     TEXT    NOT NULL,
+          exit_time   INTEGER NOT NULL,
+          symbol      TEXT    NOT NULL,
+          side        TEXT    NOT NULL,
+          exit_reason TEXT    NOT NULL,
+          outcome     INTEGER NOT NULL,
+          pnl         REAL    NOT NULL,
+          pnl_pct     REAL    NOT NULL,
+          body        TEXT    NOT NULL,
+          UNIQUE (plan_id, exit_time)
+        );
+        CREATE INDEX trades_by_exit ON trades (exit_time, seq);
+        CREATE INDEX trades_by_symbol ON trades (symbol, exit_time, seq);
+        CREATE INDEX events_kind_seq ON events (kind, seq);
+        INSERT INTO trades (seq, plan_id, exit_time, symbol, side, exit_reason, outcome, pnl, pnl_pct, body)
+          SELECT seq, json_extract(body, '$.trade.planId'), json_extract(body, '$.trade.exitTime'),
+                 json_extract(body, '$.trade.symbol'), json_extract(body, '$.trade.side'),
+                 json_extract(body, '$.trade.exitReason'),
+                 sign(CAST(json_extract(body, '$.trade.pnl') AS REAL)),
+                 CAST(json_extract(body, '$.trade.pnl') AS REAL),
+                 CAST(json_extract(body, '$.trade.pnlPct') AS REAL), json_extract(body, '$.trade')
+          FROM events WHERE kind = 'trade' AND json_valid(body) ORDER BY seq
+          ON CONFLICT (plan_id, exit_time) DO UPDATE SET outcome = excluded.outcome, pnl = excluded.pnl,
+            pnl_pct = excluded.pnl_pct, body = excluded.body;
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

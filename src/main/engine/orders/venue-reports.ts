@@ -357,7 +357,7 @@ export class VenueReports {
   /** A fee that came after its fill was booked with none: once per trade id; the fill record is
    *  corrected under its own id (emitted again, so the journal holds the corrected fill). */
   private applyLateFee(venue: string, e: Extract<VenueEvent, { type: 'fee' }>): void {
-    const i = this.store.fills.findIndex((f) => f.tradeId === e.tradeId && f.venue === venue);
+    const i = this.store.fillIndexOfTrade(venue, e.tradeId);
     const fill = this.store.fills[i];
     if (!fill) {
       this.events.notice(
@@ -377,7 +377,7 @@ export class VenueReports {
       return;
     }
     const corrected: FillRecord = { ...fill, fee: e.fee, feeLate: true };
-    this.store.fills[i] = corrected;
+    this.store.replaceFill(i, corrected);
     this.events.emit({ type: 'fill', fill: corrected });
     this.hooks.lateFee?.(corrected, dec(e.fee));
   }
@@ -448,7 +448,7 @@ export class VenueReports {
       // A live venue's own ids, for the audit trail (paper fills carry none).
       ...(e.tradeId !== undefined ? { venue: order.venue, tradeId: e.tradeId } : {}),
     };
-    this.store.fills.push(fill);
+    this.store.addFill(fill);
     this.events.emit({ type: 'fill', fill });
     this.hooks.filled(order, qty, price.times(qty), fee, e.time);
   }

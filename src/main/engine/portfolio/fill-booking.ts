@@ -5,7 +5,7 @@ import { type Dec, dec, str } from '../../../shared/domain/decimal.ts';
 import type { FillRecord, OrderRecord } from '../../../shared/domain/order.ts';
 import type { TradeRecord } from '../../../shared/domain/portfolio.ts';
 import type { EngineParts } from '../parts.ts';
-import { computeMetrics } from './metrics.ts';
+import { metricsOf } from './metrics.ts';
 import { bookEntry, bookExit, openBook, type PositionBook, tradeOf } from './position-book.ts';
 
 export class FillBooking {
@@ -67,7 +67,7 @@ export class FillBooking {
       pnlPct: str(pnl.div(entryNotional).times(100)),
       fees: str(dec(trade.fees).plus(fee)),
     };
-    this.p.store.trades[i] = corrected;
+    this.p.store.replaceTrade(i, corrected);
     this.p.portfolio.realized = this.p.portfolio.realized.minus(fee);
     this.p.events.emit({ type: 'trade', trade: corrected });
   }
@@ -125,7 +125,7 @@ export class FillBooking {
       if (id) this.p.router.requestCancel(id, 'cancelled');
     }
     const trade = tradeOf(book, time);
-    this.p.store.trades.push(trade);
+    this.p.store.addTrade(trade);
     this.p.portfolio.addRealized(trade);
     this.p.events.emit({ type: 'trade', trade });
     const dayTrade = this.p.gate.pdt.positionFlat(book.symbol, time);
@@ -135,7 +135,7 @@ export class FillBooking {
     if (this.p.events.listening)
       this.p.events.emit({
         type: 'metrics',
-        metrics: computeMetrics(this.p.store.trades, this.p.portfolio.curve),
+        metrics: metricsOf(this.p.store.tally, this.p.portfolio.curve),
       });
   }
 }

@@ -3,6 +3,7 @@
 import { type Dec, dec, str, ZERO } from '../../../shared/domain/decimal.ts';
 import type { Metrics } from '../../../shared/domain/metrics.ts';
 import type { TradeRecord } from '../../../shared/domain/portfolio.ts';
+import { TradeTally } from './trade-tally.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -136,24 +137,14 @@ export function historyView(trades: readonly TradeRecord[], startEquity: Dec): H
   };
 }
 
-export function computeMetrics(trades: TradeRecord[], curve: EquityCurve): Metrics {
-  let wins = 0;
-  let losses = 0;
-  let grossProfit = ZERO;
-  let grossLoss = ZERO;
-  let net = ZERO;
-  for (const t of trades) {
-    const pnl = dec(t.pnl);
-    net = net.plus(pnl);
-    if (pnl.gt(0)) {
-      wins++;
-      grossProfit = grossProfit.plus(pnl);
-    } else if (pnl.lt(0)) {
-      losses++;
-      grossLoss = grossLoss.plus(pnl.abs());
-    }
-  }
-  const total = trades.length;
+export function computeMetrics(trades: readonly TradeRecord[], curve: EquityCurve): Metrics {
+  return metricsOf(TradeTally.of(trades), curve);
+}
+
+/** The metrics from the running sums of the closed trades (trade-tally.ts) and the equity curve. */
+export function metricsOf(tally: TradeTally, curve: EquityCurve): Metrics {
+  const { wins, losses, grossProfit, grossLoss, net } = tally;
+  const total = tally.count;
   const s = sharpe(curve.endOfDay());
   return {
     totalTrades: total,

@@ -156,15 +156,14 @@ export class Portfolio {
     };
   }
 
-  /** The live state, and the realized P&L of the closed trades the journal holds. */
-  restore(s: PortfolioState, trades: readonly TradeRecord[]): void {
+  /** The live state, and the realized P&L: the sum of every closed trade's (the store's tally). */
+  restore(s: PortfolioState, realized: Dec): void {
     this.cash = dec(s.cash);
     this.startEquity = dec(s.startEquity);
     this.dayStartEquity = dec(s.dayStartEquity);
     this.positions = new Map(s.positions.map((b) => [b.symbol, { ...b }]));
     this.lastClose = new Map(Object.entries(s.lastClose));
     this.curve = new EquityCurve(this.startEquity, s.equity);
-    this.realized = ZERO;
-    for (const t of trades) this.realized = this.realized.plus(t.pnl);
+    this.realized = realized;
   }
 }

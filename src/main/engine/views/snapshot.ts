@@ -6,7 +6,10 @@ import type { EngineSnapshot } from '../../../shared/domain/engine-view.ts';
 import type { LearningView } from '../../../shared/domain/learning.ts';
 import { qualityRows } from '../learning/quality.ts';
 import type { EngineParts } from '../parts.ts';
-import { computeMetrics } from '../portfolio/metrics.ts';
+import { metricsOf } from '../portfolio/metrics.ts';
+
+/** Closed trades a snapshot carries (the newest): the Trade history region pages through the rest. */
+export const RECENT_TRADES = 200;
 
 export class Views {
   private readonly p: EngineParts;
@@ -43,10 +46,12 @@ export class Views {
       plans: [...this.p.store.plans.values()],
       orders: [...this.p.store.orders.values()],
       fills: [...this.p.store.fills],
-      trades: [...this.p.store.trades],
+      // A replay's report lists every trade; a hosted engine's snapshot the newest.
+      trades: this.p.store.paging ? this.p.store.trades.slice(-RECENT_TRADES) : [...this.p.store.trades],
+      tradeCount: this.p.store.tally.count,
       positions: [...this.p.portfolio.positions.values()].map((b) => this.p.portfolio.positionRecord(b)),
       dayTrades: this.p.gate.dayTradesView(),
-      metrics: computeMetrics(this.p.store.trades, this.p.portfolio.curve),
+      metrics: metricsOf(this.p.store.tally, this.p.portfolio.curve),
       lastPrices: Object.fromEntries(this.p.portfolio.lastClose),
       instruments: this.instruments(),
       // Only with a learning config: a snapshot without one reads as it always did.

@@ -78,6 +78,7 @@ function snapshotWith(positions: PositionRecord[]): AppSnapshot {
       orders: [],
       fills: [],
       trades: [],
+      tradeCount: 0,
       positions,
       dayTrades: {
         enabled: false,

@@ -37,6 +37,7 @@ const COMMAND_PREFIXES: Readonly<Record<CommandName, true>> = {
   setVenueCredentials: true,
   closePosition: true,
   submitPlans: true,
+  tradeHistory: true,
   kill: true,
   resume: true,
   setTradingState: true,
