@@ -160,6 +160,7 @@ export function TradeHistory() {
   const [sort, setSort] = useState<SortState>(DEFAULT_TRADE_SORT);
   const onSort = useCallback((key: string) => setSort((s) => nextSort(s, key)), []);
   const trades = useTerminal((s) => s.trades);
+  const allTrades = useTerminal((s) => s.metrics?.totalTrades ?? 0);
   const ids = useSortedIds(filter, sort);
   const busy = useTerminal((s) => s.host?.busy ?? null);
   const { result, error } = useHistoryQuery(filter);
@@ -175,6 +176,8 @@ export function TradeHistory() {
         <span>
           {ids.length === trades.length ? '' : `${ids.length} of `}
           {trades.length} {trades.length === 1 ? 'trade' : 'trades'}
+          {/* A hosted engine sends its newest trades; the export and the metrics have every one. */}
+          {allTrades > trades.length ? ` (the latest of ${allTrades}; Export has all)` : ''}
         </span>
       }
       tools={
