@@ -1,0 +1,159 @@
+// `braid serve` on a journal with a long history (issue 12 figure 3): the time from the process start to
+// the first snapshot answered on GET /api/snapshot, and the process's RSS then.
+//
+//   node bench/serve-start.bench.ts [TRADES=100000] [RUNS=3]
+//
+// The journal is generated once and cached under .bench/ (git-ignored): TRADES round trips through the
+// hosted engine itself (createEngine, as `braid serve` opens it), each a market plan bought and closed
+// over 4 symbols, so it holds what a terminal that traded that much holds: every plan, order, fill and
+// trade event, the trade table and a checkpoint. Written on /dev/shm when there is one (each command's
+// commit is flushed: on a disk that is an fsync per command), then copied. Each run starts serve on a copy.
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createEngine } from '../src/main/engine/kernel.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CACHE = join(ROOT, '.bench');
+const SYMBOLS = ['AAA', 'BBB', 'CCC', 'DDD'];
+const T0 = Date.UTC(2024, 0, 2, 14, 30);
+const M5 = 5 * 60_000;
+const TARGET_SECONDS = 1.5;
+const TARGET_RSS_MB = 300;
+
+export interface ServeStartFigures {
+  trades: number;
+  seconds: number;
+  rssMb: number;
+  met: boolean;
+}
+
+/** A journal of `trades` closed round trips (cached). */
+function journalWith(trades: number): string {
+  const file = join(CACHE, `serve-start-${trades}.sqlite`);
+  if (existsSync(file)) return file;
+  mkdirSync(CACHE, { recursive: true });
+  const scratch = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'braid-serve-start-'));
+  const path = join(scratch, 'journal.sqlite');
+  const t0 = performance.now();
+  const r = createEngine({
+    journalPath: path,
+    config: { approval: 'auto', pdt: { enabled: false } },
+    symbols: SYMBOLS,
+  });
+  if (!r.ok) throw new Error(r.error.message);
+  const e = r.value;
+  let i = 0;
+  const bar = (symbol: string, price: string) => {
+    const time = T0 + i++ * M5;
+    e.onBar({ time, symbol, open: price, high: price, low: price, close: price, volume: '1000' });
+    return time;
+  };
+  for (let n = 0; n < trades; n++) {
+    const symbol = SYMBOLS[n % SYMBOLS.length]!;
+    const at = bar(symbol, '100');
+    const plan = { id: `t${n}`, symbol, side: n % 2 === 0 ? 'buy' : 'sell', quantity: 1 + (n % 5) };
+    const submitted = e.submitPlan(plan, at + 1);
+    if (!submitted.ok) throw new Error(submitted.error.message);
+    bar(symbol, '100'); // filled at the open
+    const exit = bar(symbol, String(95 + (n % 11)));
+    const closed = e.closePosition(symbol, exit + 1);
+    if (!closed.ok) throw new Error(closed.error.message);
+    bar(symbol, String(95 + (n % 11))); // closed at the open
+  }
+  const count = e.snapshot().tradeCount;
+  e.close();
+  if (count !== trades) throw new Error(`generated ${count} trades, expected ${trades}`);
+  copyFileSync(path, `${file}.tmp`);
+  renameSync(`${file}.tmp`, file);
+  rmSync(scratch, { recursive: true, force: true });
+  console.log(`  generated ${file} (${trades} trades) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return file;
+}
+
+function rssMbOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+  return kb / 1024;
+}
+
+/** One start of `braid serve` on a copy of the journal: seconds to the first snapshot, RSS then. */
+async function startOnce(journal: string): Promise<{ seconds: number; rssMb: number; trades: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'braid-serve-start-run-'));
+  const db = join(dir, 'journal.sqlite');
+  copyFileSync(journal, db);
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [join(ROOT, 'bin/braid.js'), 'serve', '--db', db, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      let errText = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const m = /Braid UI ready at (http:\/\/\S+)/.exec(out);
+        if (m) resolve(m[1]!);
+      });
+      child.stderr.on('data', (chunk: Buffer) => {
+        errText += chunk.toString();
+      });
+      child.on('exit', (code) => reject(new Error(`braid serve exited ${code}: ${errText}`)));
+    });
+    const u = new URL(url);
+    const res = await fetch(`${u.origin}/api/snapshot?token=${u.searchParams.get('token')}`);
+    const body = (await res.json()) as { ok: boolean; value?: { engine: { tradeCount: number } } };
+    const seconds = (performance.now() - t0) / 1000;
+    const rssMb = rssMbOf(child.pid!);
+    if (!body.ok || !body.value) throw new Error('no snapshot');
+    return { seconds, rssMb, trades: body.value.engine.tradeCount };
+  } finally {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+export async function serveStartBench(
+  opts: { trades?: number; runs?: number } = {},
+): Promise<ServeStartFigures> {
+  const trades = opts.trades ?? 100_000;
+  const runs = opts.runs ?? 3;
+  const journal = journalWith(trades);
+  const seconds: number[] = [];
+  const rss: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = await startOnce(journal);
+    if (r.trades !== trades) throw new Error(`the snapshot counts ${r.trades} trades, expected ${trades}`);
+    seconds.push(r.seconds);
+    rss.push(r.rssMb);
+  }
+  const figures = {
+    trades,
+    seconds: median(seconds),
+    rssMb: median(rss),
+    met: median(seconds) < TARGET_SECONDS && median(rss) < TARGET_RSS_MB,
+  };
+  console.log(
+    `serve start on ${trades.toLocaleString('en-US')} trades: first snapshot ${figures.seconds.toFixed(2)} s ` +
+      `(runs ${seconds.map((s) => s.toFixed(2)).join(', ')}), RSS ${figures.rssMb.toFixed(0)} MB; ` +
+      `target < ${TARGET_SECONDS} s and < ${TARGET_RSS_MB} MB: ${figures.met ? 'met' : 'NOT met'}`,
+  );
+  return figures;
+}
+
+if (import.meta.main) {
+  await serveStartBench({
+    trades: Number(process.argv[2] ?? 100_000),
+    runs: Number(process.argv[3] ?? 3),
+  });
+}
