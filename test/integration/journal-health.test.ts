@@ -301,8 +301,15 @@ describe('a file that is not a healthy journal is refused, and left as it is', (
   });
 
   it('a record whose body does not parse: the state cannot be rebuilt, refused naming the file', () => {
+    // A hosted engine's start reads the plans it held by id: the last record of one of them is damaged.
     const path = damaged(appJournal, (p) =>
-      sql(p, (db) => db.prepare('UPDATE events SET body = \'{"type":\' WHERE seq = 2').run()),
+      sql(p, (db) =>
+        db
+          .prepare(
+            "UPDATE events SET body = '{\"type\":' WHERE seq = (SELECT MAX(seq) FROM events WHERE kind = 'plan')",
+          )
+          .run(),
+      ),
     );
     const r = createEngine({ journalPath: path });
     expect(r.ok).toBe(false);
