@@ -38,7 +38,7 @@ export class EquityCurve {
     if (this.day !== null && day !== this.day) this.closedDays.push(str(this.last));
     this.day = day;
     // Unchanged equity cannot move the peak or the drawdown: skip the arithmetic (most bars).
-    if (!equity.eq(this.last)) this.track(equity);
+    if (equity !== this.last && !equity.eq(this.last)) this.track(equity);
     this.last = equity;
   }
 
