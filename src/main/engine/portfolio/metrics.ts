@@ -45,6 +45,11 @@ export class EquityCurve {
   private track(equity: Dec): void {
     if (equity.gt(this.peak)) this.peak = equity;
     if (this.peak.gt(0)) {
+      // The division rounds (30 places), monotonically, and maxDd is one of its results: a drop whose exact
+      // value is not above maxDd cannot round above it. Checking that by exact products skips most
+      // divisions, the cost of every bar with a position.
+      const drop = this.peak.minus(equity).times(100);
+      if (drop.lte(this.maxDd.times(this.peak))) return;
       const dd = this.peak.minus(equity).div(this.peak).times(100);
       if (dd.gt(this.maxDd)) this.maxDd = dd;
     }
