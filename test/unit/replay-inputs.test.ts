@@ -8,7 +8,7 @@ import { parseBars } from '../../src/main/demo/csv.ts';
 import { parseConfig } from '../../src/main/engine/config.ts';
 import { Engine } from '../../src/main/engine/engine.ts';
 import { createEngine } from '../../src/main/engine/kernel.ts';
-import { readPrices } from '../../src/main/engine/replay/inputs.ts';
+import { barOf, readPrices } from '../../src/main/engine/replay/inputs.ts';
 import { FieldError } from '../../src/main/engine/validation.ts';
 import { csv, jsonl, runMain, scratch } from './replay-main.ts';
 
@@ -299,7 +299,7 @@ describe('prices: one bar reader with the same rules for the replay and the demo
     const steps = parseBars(text);
     expect(
       steps.ok && steps.value.flatMap((s) => s.bars.map((b) => [b.time, b.symbol, b.open, b.close])),
-    ).toEqual([0, 1].map((i) => [table.time[i], 'AAA', table.open[i], table.close[i]]));
+    ).toEqual([0, 1].map((i) => [table.time[i], 'AAA', barOf(table, i).open, barOf(table, i).close]));
   });
 });
 

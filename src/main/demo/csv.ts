@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { Bar } from '../../shared/domain/instrument.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
-import { InputError, readPrices } from '../engine/replay/inputs.ts';
+import { barOf, InputError, readPrices } from '../engine/replay/inputs.ts';
 
 export interface Step {
   time: number;
@@ -21,15 +21,7 @@ export function parseBars(text: string, source = 'prices.csv'): Result<Step[]> {
   const steps: Step[] = [];
   for (let i = 0; i < table.length; i++) {
     const time = table.time[i]!;
-    const bar: Bar = {
-      time,
-      symbol: table.symbols[table.symbolIndex[i]!]!,
-      open: table.open[i]!,
-      high: table.high[i]!,
-      low: table.low[i]!,
-      close: table.close[i]!,
-      volume: table.volume[i]!,
-    };
+    const bar = barOf(table, i);
     const last = steps[steps.length - 1];
     if (last !== undefined && last.time === time) last.bars.push(bar);
     else steps.push({ time, bars: [bar] });

@@ -30,7 +30,7 @@ export class MarketData {
       this.p.trailing.trail(book, dec(bar.close));
     }
     this.p.lifecycle.expirePlans();
-    this.p.lifecycle.triggerConditions(bar.symbol, dec(bar.close));
+    this.p.lifecycle.triggerConditions(bar.symbol, bar.close);
     this.p.portfolio.curve.mark(bar.time, this.p.portfolio.equity());
     if (this.p.events.listening) {
       this.p.events.emit({ type: 'bar', bar });

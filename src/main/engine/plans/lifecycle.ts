@@ -1,7 +1,7 @@
 // What moves a plan: intake (validation, the duplicate rule, expiry on arrival, the approval queue),
 // approval and rejection, arming and entry conditions, expiry, the entry's submission through the risk
 // gate, cancels, the kill switch, and a plan following its orders when a venue ends or refuses them.
-import { type Dec, dec, str } from '../../../shared/domain/decimal.ts';
+import { type Dec, type DecStr, dec, str } from '../../../shared/domain/decimal.ts';
 import type { OrderRecord } from '../../../shared/domain/order.ts';
 import type { PlanInput, PlanRecord, PlanScore } from '../../../shared/domain/plan.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
@@ -200,10 +200,13 @@ export class PlanLifecycle {
     this.submitEntry(planId);
   }
 
-  triggerConditions(symbol: string, close: Dec): void {
+  triggerConditions(symbol: string, closeText: DecStr | Dec): void {
+    // Read the close only for an armed plan on it: most bars have none (a bar's close is text).
+    let close: Dec | null = null;
     for (const plan of this.p.plans.activePlans()) {
       if (plan.status !== 'armed' || plan.input.symbol !== symbol) continue;
       const c = plan.input.condition!;
+      close ??= dec(closeText);
       const holds = c.kind === 'price_above' ? close.gt(c.price) : close.lt(c.price);
       if (holds) this.submitEntry(plan.id);
     }

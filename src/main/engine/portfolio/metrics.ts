@@ -25,6 +25,8 @@ export class EquityCurve {
   private day: number | null;
   private closedDays: string[];
   private last: Dec;
+  /** maxDd x peak, kept until either moves: what a drop x 100 must pass to be worth a division. */
+  private ddLimit: Dec | null = null;
 
   constructor(startEquity: Dec, state?: EquityCurveState) {
     this.peak = state ? dec(state.peak) : startEquity;
@@ -39,15 +41,27 @@ export class EquityCurve {
     if (this.day !== null && day !== this.day) this.closedDays.push(str(this.last));
     this.day = day;
     // Unchanged equity cannot move the peak or the drawdown: skip the arithmetic (most bars).
-    if (!equity.eq(this.last)) this.track(equity);
+    if (equity !== this.last && !equity.eq(this.last)) this.track(equity);
     this.last = equity;
   }
 
   private track(equity: Dec): void {
-    if (equity.gt(this.peak)) this.peak = equity;
+    if (equity.gt(this.peak)) {
+      this.peak = equity;
+      this.ddLimit = null;
+    }
     if (this.peak.gt(0)) {
-      const dd = this.peak.minus(equity).div(this.peak).times(100);
-      if (dd.gt(this.maxDd)) this.maxDd = dd;
+      // The division rounds (30 places), monotonically, and maxDd is one of its results: a drop whose exact
+      // value is not above maxDd cannot round above it. Checking that by an exact product skips most
+      // divisions, the cost of every bar with a position.
+      const fall = this.peak.minus(equity);
+      this.ddLimit ??= this.maxDd.times(this.peak);
+      if (fall.times(100).lte(this.ddLimit)) return;
+      const dd = fall.div(this.peak).times(100);
+      if (dd.gt(this.maxDd)) {
+        this.maxDd = dd;
+        this.ddLimit = null;
+      }
     }
   }
 

@@ -1,17 +1,12 @@
 // Reads the replay's inputs (replay.md "Inputs"). Anything unreadable is an InputError that names the file
 // and line; the whole input is read and checked before anything runs, so a bad line leaves nothing behind.
 // Script lines and the config go through the shared schemas (src/shared/input-schema.ts); the prices file,
-// millions of rows, through a hand reader that applies the same rules with the shared leaves (readTime,
-// readSymbol, the one decimal pattern): a CSV library cost more, see readPrices.
-import { readFileSync } from 'node:fs';
+// millions of rows, through a hand reader that applies the same rules with the shared leaves (prices.ts).
 import type { BraidConfig } from '../../../shared/domain/config.ts';
-import { DECIMAL_MAX_CHARS, DECIMAL_PATTERN, rangeProblem } from '../../../shared/domain/decimal.ts';
 import type { PlanInput } from '../../../shared/domain/plan.ts';
-import { readTime } from '../../../shared/domain/time.ts';
 import {
   kindOf,
   quoted,
-  readSymbol,
   SCRIPT_EVENT_TYPES,
   type ScriptEventType,
   scriptLineSchemas,
@@ -19,166 +14,15 @@ import {
 import { parseConfig } from '../config.ts';
 import { planInputOf } from '../plans/plan-input.ts';
 import { FieldError, isObject, parseWith } from '../validation.ts';
+import { InputError, readText } from './input-error.ts';
 
-export class InputError extends Error {
-  readonly file: string;
-  /** 1-based; 0 when the problem is the file as a whole (missing, or not this run's journal). */
-  readonly line: number;
-  readonly reason: string;
-  constructor(file: string, line: number, reason: string) {
-    super(line > 0 ? `${file}:${line}: ${reason}` : `${file}: ${reason}`);
-    this.file = file;
-    this.line = line;
-    this.reason = reason;
-    this.name = 'InputError';
-  }
-}
+export { InputError } from './input-error.ts';
+export { type BarTable, barOf, barTableBuilder, MAX_CSV_LINE, PRICES_HEADER, readPrices } from './prices.ts';
 
-/** Bars in columns: compact for millions of rows; prices stay the exact decimal text of the file. */
-export interface BarTable {
-  length: number;
-  time: Float64Array;
-  symbolIndex: Uint32Array;
-  symbols: string[];
-  open: string[];
-  high: string[];
-  low: string[];
-  close: string[];
-  volume: string[];
-}
-
-export const PRICES_HEADER = 'time,symbol,open,high,low,close,volume';
-/** A prices row is under 200 characters; past this it is garbage, refused before it is split. */
-export const MAX_CSV_LINE = 1_024;
 /** A script line (one plan) is well under 1 KB; past this it is refused before JSON.parse sees it. */
 export const MAX_SCRIPT_LINE = 16_384;
 /** A config file is well under 10 KB. */
 export const MAX_CONFIG_BYTES = 1 << 20;
-
-function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError(
-      file,
-      0,
-      `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-    );
-  }
-}
-
-/** A price or volume field: the number it reads as, or throws naming the column. */
-function decimalCell(file: string, lineNo: number, name: string, text: string, positive: boolean): number {
-  if (text.length > DECIMAL_MAX_CHARS || !DECIMAL_PATTERN.test(text))
-    throw new InputError(file, lineNo, `${name} ${quoted(text)} is not a decimal number`);
-  const n = Number(text);
-  if (positive ? !(n > 0) : n < 0)
-    throw new InputError(file, lineNo, `${name} ${text} must be ${positive ? 'above 0' : 'at least 0'}`);
-  const range = rangeProblem(n);
-  if (range !== null) throw new InputError(file, lineNo, `${name} ${text} ${range}`);
-  return n;
-}
-
-/**
- * Checks prices rows one by one (fields already split) into a BarTable: the rules of every bar reader.
- * readPrices feeds it; bench/replay.bench.ts feeds it a CSV library's records to compare the two.
- */
-export function barTableBuilder(file: string, capacity: number) {
-  let n = 0;
-  const time = new Float64Array(capacity);
-  const symbolIndex = new Uint32Array(capacity);
-  const open: string[] = [];
-  const high: string[] = [];
-  const low: string[] = [];
-  const close: string[] = [];
-  const volume: string[] = [];
-  const symbols: string[] = [];
-  const symbolIds = new Map<string, number>();
-  const lastTimeOfSymbol: number[] = [];
-  let lastTime = Number.NEGATIVE_INFINITY;
-  // Rows of one time come in runs (one per symbol): the time text is read once per run.
-  let lastTimeText = '';
-  return {
-    row(f: readonly string[], lineNo: number): void {
-      if (f.length !== 7) throw new InputError(file, lineNo, `expected 7 fields, got ${f.length}`);
-      const timeText = f[0]!;
-      let t = lastTime;
-      if (timeText !== lastTimeText) {
-        const r = readTime(timeText);
-        if (!r.ok) throw new InputError(file, lineNo, `time ${quoted(timeText.trim())}: ${r.problem}`);
-        t = r.value;
-        if (t < lastTime) throw new InputError(file, lineNo, 'rows out of time order');
-        lastTime = t;
-        lastTimeText = timeText;
-      }
-      const symbol = f[1]!.trim();
-      let id = symbolIds.get(symbol);
-      if (id === undefined) {
-        const r = readSymbol(symbol);
-        if (!r.ok) throw new InputError(file, lineNo, `symbol ${r.problem}`);
-        id = symbols.length;
-        symbols.push(symbol);
-        symbolIds.set(symbol, id);
-      }
-      if (lastTimeOfSymbol[id] === t)
-        throw new InputError(file, lineNo, `a second ${symbol} bar at ${timeText.trim()}`);
-      lastTimeOfSymbol[id] = t;
-      const os = f[2]!.trim();
-      const hs = f[3]!.trim();
-      const ls = f[4]!.trim();
-      const cs = f[5]!.trim();
-      const vs = f[6]!.trim();
-      const o = decimalCell(file, lineNo, 'open', os, true);
-      const h = decimalCell(file, lineNo, 'high', hs, true);
-      const l = decimalCell(file, lineNo, 'low', ls, true);
-      const c = decimalCell(file, lineNo, 'close', cs, true);
-      decimalCell(file, lineNo, 'volume', vs, false);
-      // Decimal order survives the conversion to doubles (rounding is monotonic), so these checks are exact.
-      if (l > o || l > c || h < o || h < c) {
-        throw new InputError(
-          file,
-          lineNo,
-          `inconsistent bar: low ${ls} / high ${hs} do not contain open ${os} and close ${cs}`,
-        );
-      }
-      time[n] = t;
-      symbolIndex[n] = id;
-      open.push(os);
-      high.push(hs);
-      low.push(ls);
-      close.push(cs);
-      volume.push(vs);
-      n++;
-    },
-    table(): BarTable {
-      return { length: n, time, symbolIndex, symbols, open, high, low, close, volume };
-    },
-  };
-}
-
-/**
- * The one bar reader (the replay and the demo feed use it). Hand-split: csv-parse, fed to the same
- * checks, took 1.65x this reader's time on a million rows (4.9 s against 3.0 s), which would leave the
- * replay at about 72% of its throughput (bench/replay.bench.ts measures both when csv-parse is
- * installed); fields here never hold quotes or commas, so splitting on commas reads them exactly.
- */
-export function readPrices(file: string, text = readText(file)): BarTable {
-  const lines = text.split('\n');
-  const header = (lines[0] ?? '').replace(/^\uFEFF/, '').trim();
-  if (header !== PRICES_HEADER)
-    throw new InputError(file, 1, `header must be "${PRICES_HEADER}", got ${quoted(header, 80)}`);
-  const bars = barTableBuilder(file, lines.length);
-  for (let i = 1; i < lines.length; i++) {
-    let line = lines[i]!;
-    if (line.endsWith('\r')) line = line.slice(0, -1);
-    const lineNo = i + 1;
-    if (line.length > MAX_CSV_LINE)
-      throw new InputError(file, lineNo, `row is longer than ${MAX_CSV_LINE} characters`);
-    if (line.trim() === '') continue;
-    bars.row(line.split(','), lineNo);
-  }
-  return bars.table();
-}
 
 export type ScriptEvent =
   | { line: number; at: number; type: 'plan'; plan: PlanInput; raw: unknown }

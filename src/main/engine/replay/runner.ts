@@ -4,10 +4,17 @@
 // twice) or, when complete, just reports.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Bar } from '../../../shared/domain/instrument.ts';
 import { Engine, type LiveState } from '../engine.ts';
 import { Journal, JournalRefused } from '../journal/journal.ts';
-import { type BarTable, InputError, readConfig, readPrices, readScript, type ScriptEvent } from './inputs.ts';
+import {
+  type BarTable,
+  barOf,
+  InputError,
+  readConfig,
+  readPrices,
+  readScript,
+  type ScriptEvent,
+} from './inputs.ts';
 import { buildReport, type Report } from './report.ts';
 
 export interface ReplayOptions {
@@ -161,22 +168,10 @@ function applyInputs(
     if (si < script.length && (bi >= bars.length || script[si]!.at <= bars.time[bi]!)) {
       applyScriptEvent(engine, script[si++]!);
     } else {
-      engine.onBar(barAt(bars, bi++));
+      engine.onBar(barOf(bars, bi++));
     }
     afterItem(index++);
   }
-}
-
-function barAt(t: BarTable, i: number): Bar {
-  return {
-    time: t.time[i]!,
-    symbol: t.symbols[t.symbolIndex[i]!]!,
-    open: t.open[i]!,
-    high: t.high[i]!,
-    low: t.low[i]!,
-    close: t.close[i]!,
-    volume: t.volume[i]!,
-  };
 }
 
 function applyScriptEvent(engine: Engine, e: ScriptEvent): void {
