@@ -36,7 +36,7 @@ export interface Engines {
   start(
     name: string,
     options?: { accepts?: string[]; leaseMs?: number; queryTimeoutMs?: number },
-  ): BootedHost;
+  ): Promise<BootedHost>;
   stop(name: string): Promise<void>;
   closeAll(): Promise<void>;
 }
@@ -55,8 +55,8 @@ export function engines(url: string): Engines {
   };
   return {
     dir,
-    start(name, options = {}) {
-      const booted = bootHost({
+    async start(name, options = {}) {
+      const booted = await bootHost({
         config: deskConfig(url, name, options.accepts),
         journalPath: join(dir, `${name}.sqlite`),
         env: {

@@ -94,7 +94,7 @@ afterAll(async () => {
 
 describe('the desk when PostgreSQL stops answering', () => {
   test('the hung query fails, the engine leaves the desk, and comes back to decide a plan once', async () => {
-    const e1 = desk.start('e1', { queryTimeoutMs: 500, leaseMs: 1_000 });
+    const e1 = await desk.start('e1', { queryTimeoutMs: 500, leaseMs: 1_000 });
     await waitFor('e1 on the desk', async () => (await e1.desk!.deskView()).connected);
 
     proxy.freeze();

@@ -23,8 +23,8 @@ afterAll(async () => {
 });
 
 test('PostgreSQL restarted under load loses nothing', async () => {
-  const e1 = desk.start('e1', { leaseMs: 1_000 });
-  const e2 = desk.start('e2', { leaseMs: 1_000 });
+  const e1 = await desk.start('e1', { leaseMs: 1_000 });
+  const e2 = await desk.start('e2', { leaseMs: 1_000 });
   sql = await connect(server.url);
   const decided = async () => (await figures(sql!)).decided;
   await waitFor('the desk schema', async () => (await e1.desk!.deskView()).connected);

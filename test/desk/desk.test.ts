@@ -35,8 +35,8 @@ const decisionsOf = async (planId: string) =>
 
 describe('the desk on PostgreSQL', () => {
   test('two engines joining at once create the schema once', async () => {
-    const e1 = desk.start('e1');
-    const e2 = desk.start('e2');
+    const e1 = await desk.start('e1');
+    const e2 = await desk.start('e2');
     await waitFor('both engines on the desk', async () => {
       const [v1, v2] = await Promise.all([e1.desk!.deskView(), e2.desk!.deskView()]);
       return v1.connected && v2.connected && v1.engines.length === 2;
@@ -91,7 +91,7 @@ describe('the desk on PostgreSQL', () => {
     await insertPlans(sql, plans);
     expect(await count(sql, `SELECT count(*) AS n FROM braid.claims WHERE state = 'waiting'`)).toBe(40);
     // e2 comes back alone (its journal, its held plan): it finds them by its catch-up read, not a NOTIFY.
-    const e2 = desk.start('e2');
+    const e2 = await desk.start('e2');
     await waitFor('all 40 decided', async () => (await figures(sql)).decided === 41);
     const f = await figures(sql);
     expect(f).toMatchObject({ plans: 41, decided: 41, decidedTwice: 0, lost: 0, streamsFromTwoEngines: 0 });
@@ -106,14 +106,14 @@ describe('the desk on PostgreSQL', () => {
   });
 
   test('routing: an engine takes only the venues or symbols it accepts', async () => {
-    const only = desk.start('only-s7', { accepts: ['S7'] });
+    const only = await desk.start('only-s7', { accepts: ['S7'] });
     await insertPlans(sql, [restingPlan('route-s8', 8), restingPlan('route-s7', 7)]);
     await waitFor('S7 decided', async () => (await decisionsOf('route-s7')).length === 1);
     expect((await decisionsOf('route-s7'))[0]!.engine).toBe('only-s7');
     // Nobody takes S8 until an engine that accepts it (or anything) joins.
     const s8 = await sql.query(`SELECT state FROM braid.claims WHERE plan_id = 'route-s8'`);
     expect(s8.rows[0]).toEqual({ state: 'waiting' });
-    desk.start('any');
+    await desk.start('any');
     await waitFor('S8 decided', async () => (await decisionsOf('route-s8')).length === 1);
     expect((await decisionsOf('route-s8'))[0]!.engine).toBe('any');
     void only;
@@ -161,7 +161,7 @@ describe('the desk on PostgreSQL', () => {
       if (n.channel === 'braid_strands' && n.payload) ids.push(n.payload);
     });
     await listener.query('LISTEN braid_strands');
-    desk.start('e1');
+    await desk.start('e1');
     await insertPlans(sql, [restingPlan('notify-1', 11)]);
     await waitFor('its decision', async () => (await decisionsOf('notify-1')).length === 1);
     const rows = await sql.query<{ id: string }>(`SELECT id FROM braid.strands WHERE plan_id = 'notify-1'`);

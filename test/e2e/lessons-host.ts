@@ -34,7 +34,7 @@ export async function startLessonsHost(config: unknown, stepMs: number): Promise
   const pricesPath = join(dir, 'prices.csv');
   writeFileSync(pricesPath, flatBars());
   const logs: string[] = [];
-  const booted = bootHost({
+  const booted = await bootHost({
     config,
     journalPath: join(dir, 'state.sqlite'),
     demo: { pricesPath, stepMs },

@@ -1,11 +1,10 @@
 // The `braid` command line: replay | serve | export | verify. Exit 0 ok, 1 verification failed,
 // 2 bad input or usage (one line on stderr: `FILE:LINE: what is wrong`).
 
-import { JournalDivergence, JournalLocked, JournalRefused } from '../engine/journal/journal.ts';
-import { InputError } from '../engine/replay/inputs.ts';
+// Each command's module is loaded when that command runs: `braid serve` starts without the replay's.
+import { JournalDivergence, JournalLocked, JournalRefused } from '../engine/journal/errors.ts';
+import { InputError } from '../engine/replay/input-error.ts';
 import { UsageError } from './args.ts';
-import { exportCommand, verifyCommand } from './history.ts';
-import { replayCommand } from './replay.ts';
 
 const COMMANDS = {
   replay: `braid replay --prices PRICES.csv --script SCRIPT.jsonl [--config CONFIG.json] [--db STATE.sqlite [--new]] [--out REPORT.json]
@@ -70,16 +69,22 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     switch (command) {
-      case 'replay':
+      case 'replay': {
+        const { replayCommand } = await import('./replay.ts');
         return replayCommand(args);
+      }
       case 'serve': {
         const { runServe } = await import('./serve.ts');
         return await runServe(args);
       }
-      case 'export':
+      case 'export': {
+        const { exportCommand } = await import('./history.ts');
         return exportCommand(args);
-      case 'verify':
+      }
+      case 'verify': {
+        const { verifyCommand } = await import('./history.ts');
         return verifyCommand(args);
+      }
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

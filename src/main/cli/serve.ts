@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AppSnapshot } from '../../shared/contract.ts';
 import { startHostWorker } from '../host/worker-client.ts';
-import { startInbox } from '../intake/inbox.ts';
-import { hostDoor } from '../intake/plan-door.ts';
-import { startServer } from '../serve/server.ts';
+import type { startInbox } from '../intake/inbox.ts';
+import type { hostDoor } from '../intake/plan-door.ts';
+import type { startServer } from '../serve/server.ts';
 import { parseFlags, UsageError } from './args.ts';
 
 const root = (path: string) => fileURLToPath(new URL(`../../../${path}`, import.meta.url));
@@ -72,6 +72,20 @@ function modeLine(snapshot: AppSnapshot, journal: string, demo: boolean): string
   );
 }
 
+/** What serves the engine to clients: the HTTP and WebSocket API, the plan door, the inbox. */
+async function servingModules(): Promise<{
+  startServer: typeof startServer;
+  hostDoor: typeof hostDoor;
+  startInbox: typeof startInbox;
+}> {
+  const [server, door, inbox] = await Promise.all([
+    import('../serve/server.ts'),
+    import('../intake/plan-door.ts'),
+    import('../intake/inbox.ts'),
+  ]);
+  return { startServer: server.startServer, hostDoor: door.hostDoor, startInbox: inbox.startInbox };
+}
+
 /** Resolves with the signal's name at the first SIGINT/SIGTERM, or when `stop` is called. */
 function untilStopped(): { stopped: Promise<string>; stop: (why: string) => void; dispose: () => void } {
   let stop: (why: string) => void = () => {};
@@ -123,7 +137,7 @@ export async function runServe(args: string[]): Promise<number> {
   const resumed =
     values.db !== undefined && !values.new && existsSync(values.db) && statSync(values.db).size > 0;
   try {
-    const hostResult = await startHostWorker(
+    const hostStarting = startHostWorker(
       new URL('../host/worker.ts', import.meta.url),
       {
         config,
@@ -136,6 +150,8 @@ export async function runServe(args: string[]): Promise<number> {
       },
       { onDown: (reason) => signals.stop(`engine host down: ${reason}`) },
     );
+    // The server's modules load on this thread while the engine boots on its own.
+    const [serving, hostResult] = await Promise.all([servingModules(), hostStarting]);
     if (!hostResult.ok) {
       const hint =
         hostResult.error.code === 'journal_refused'
@@ -156,15 +172,22 @@ export async function runServe(args: string[]): Promise<number> {
       const journal = values.db ? `${resumed ? 'resumed' : 'new'} journal ${values.db}` : 'temporary journal';
       log(modeLine(snapshot.value as AppSnapshot, journal, values.demo === true));
     }
-    const door = hostDoor(host);
-    const server = await startServer({ host, token, port, staticRoot: root('out/renderer'), log, door });
+    const door = serving.hostDoor(host);
+    const server = await serving.startServer({
+      host,
+      token,
+      port,
+      staticRoot: root('out/renderer'),
+      log,
+      door,
+    });
     if (!server.ok) {
       log(`braid: ${server.error.message}`);
       await host.close();
       return 2;
     }
     // The inbox's rows written while Braid was down are taken first, then each new one within 100 ms.
-    const inbox = values.inbox === undefined ? null : startInbox({ path: values.inbox, door, log });
+    const inbox = values.inbox === undefined ? null : serving.startInbox({ path: values.inbox, door, log });
     if (inbox !== null && !inbox.ok) {
       log(`braid: ${inbox.error.message}`);
       await server.value.close();

@@ -7,7 +7,6 @@ import { readBars } from '../demo/csv.ts';
 import { createDemoFeed } from '../demo/feed.ts';
 import { SMA_CROSS_SOURCE } from '../demo/sma-cross.ts';
 import type { Desk } from '../desk/desk.ts';
-import { startEngineDesk } from '../desk/engine-desk.ts';
 import { parseConfig } from '../engine/config.ts';
 import { exportTrades } from '../engine/history/hash-chain.ts';
 import { createEngine } from '../engine/kernel.ts';
@@ -19,9 +18,6 @@ import {
   krakenCredentials,
   krakenCredentialsFromEnv,
 } from '../venues/credentials.ts';
-import { HyperliquidVenue } from '../venues/hyperliquid/hyperliquid-venue.ts';
-import { createIbVenue } from '../venues/ib/ib-venue.ts';
-import { KrakenVenue } from '../venues/kraken/kraken-venue.ts';
 import type { KrakenTier } from '../venues/kraken/rate-budget.ts';
 import {
   type CredentialStore,
@@ -163,7 +159,7 @@ interface BootedVenues {
  * null when the config names none (paper only) or cannot be read (the engine refuses it with its own
  * message). Headless credentials come from the environment (venues.md "Credentials").
  */
-function liveVenuesFor(
+async function liveVenuesFor(
   raw: unknown,
   options: {
     env: Record<string, string | undefined>;
@@ -174,7 +170,7 @@ function liveVenuesFor(
     /** The last fill the engine booked at a venue (epoch ms), once the engine exists. */
     lastFillAt: (venue: string) => number | undefined;
   },
-): BootedVenues | null {
+): Promise<BootedVenues | null> {
   let config: ReturnType<typeof parseConfig>;
   try {
     config = parseConfig(raw ?? {});
@@ -191,7 +187,10 @@ function liveVenuesFor(
   const recipes = new Map<string, (keys: VenueKeys) => Result<LiveVenue>>();
   const pollMs: number[] = [];
 
+  // Each adapter's module is loaded only when the config names its venue: ccxt alone takes ~0.7 s and
+  // ~80 MB to load, which a paper-only terminal's start should not pay.
   if (kraken) {
+    const { KrakenVenue } = await import('../venues/kraken/kraken-venue.ts');
     const fromEnv = krakenCredentialsFromEnv(options.env);
     // The key's verification tier sets Kraken's call budget (starter by default, the most careful); it
     // belongs to the key, so it comes with it from the environment.
@@ -221,6 +220,7 @@ function liveVenuesFor(
   }
 
   if (hyperliquid) {
+    const { HyperliquidVenue } = await import('../venues/hyperliquid/hyperliquid-venue.ts');
     const hyperliquidWith = (keys: HyperliquidKeys): LiveVenue =>
       new HyperliquidVenue({
         url: hyperliquid.url,
@@ -259,6 +259,7 @@ function liveVenuesFor(
     // in the journal (its settings, synchronous FULL): a gateway that rolls nextValidId back after its
     // restart never gets an id Braid used (LEAN's IB brokerage issue #242).
     const mark = options.settings;
+    const { createIbVenue } = await import('../venues/ib/ib-venue.ts');
     liveVenues.push(
       createIbVenue({
         host: ib.host,
@@ -325,7 +326,10 @@ function sentenceHookOf(raw: unknown): SentenceHook | null {
   }
 }
 
-export function bootHost(options: BootOptions, services: BootServices = {}): Result<BootedHost> {
+export async function bootHost(
+  options: BootOptions,
+  services: BootServices = {},
+): Promise<Result<BootedHost>> {
   const demo = options.demo ?? null;
   const steps = demo === null ? null : readBars(demo.pricesPath);
   if (steps !== null && !steps.ok) return steps;
@@ -343,7 +347,7 @@ export function bootHost(options: BootOptions, services: BootServices = {}): Res
     },
   };
   let engineOf: EnginePort | null = null;
-  const venues = liveVenuesFor(config, {
+  const venues = await liveVenuesFor(config, {
     env: options.env ?? process.env,
     settings,
     lastFillAt: (venue) => {
@@ -355,6 +359,9 @@ export function bootHost(options: BootOptions, services: BootServices = {}): Res
     ...(options.keyLockDir !== undefined ? { keyLockDir: options.keyLockDir } : {}),
     ...(services.credentialStore ? { credentialStore: services.credentialStore } : {}),
   });
+  const deskConfig = deskConfigOf(config);
+  // The desk's module (pg, pg-boss) is loaded only for an engine on a desk, and before the journal opens.
+  const deskModule = deskConfig === null ? null : await import('../desk/engine-desk.ts');
   const engineResult = createEngine({
     config,
     ...(options.journalPath !== undefined ? { journalPath: options.journalPath } : {}),
@@ -396,7 +403,6 @@ export function bootHost(options: BootOptions, services: BootServices = {}): Res
             log: (line) => process.stderr.write(`${line}\n`),
           });
     wordingOf = wording;
-    const deskConfig = deskConfigOf(config);
     // The Venues panel's desk section: read from PostgreSQL every 2 s once the desk has started.
     const deskFeed =
       deskConfig === null
@@ -433,9 +439,9 @@ export function bootHost(options: BootOptions, services: BootServices = {}): Res
     // The desk joins in the background: PostgreSQL may be down, the engine trades on meanwhile.
     const log = (line: string) => process.stderr.write(`${line}\n`);
     desk =
-      deskConfig === null
+      deskConfig === null || deskModule === null
         ? null
-        : startEngineDesk({
+        : deskModule.startEngineDesk({
             config: deskConfig,
             host,
             engine,

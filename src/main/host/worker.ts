@@ -35,9 +35,9 @@ const options = workerData as BootOptions;
 // In the desktop app the Venues panel's credentials go to main's vault (safeStorage is main's only).
 const credentials = options.credentialsInMain ? credentialRequests({ post }) : null;
 
-let booted: ReturnType<typeof bootHost>;
+let booted: Awaited<ReturnType<typeof bootHost>>;
 try {
-  booted = bootHost(options, credentials ? { credentialStore: credentials } : {});
+  booted = await bootHost(options, credentials ? { credentialStore: credentials } : {});
 } catch (error) {
   booted = err('boot_failed', error instanceof Error ? error.message : String(error));
 }

@@ -4,20 +4,10 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { CheckpointRefused, checkCheckpoint } from '../checkpoint.ts';
+import { JournalRefused } from './errors.ts';
 import { JOURNAL_TABLES, LATEST_VERSION } from './migrations.ts';
 
-/** The file at `path` is not a journal Braid can use as it is; nothing was written to it. */
-export class JournalRefused extends Error {
-  readonly path: string;
-  /** What is wrong, in words, without the file name. */
-  readonly problem: string;
-  constructor(path: string, problem: string) {
-    super(`${path}: ${problem}`);
-    this.path = path;
-    this.problem = problem;
-    this.name = 'JournalRefused';
-  }
-}
+export { JournalRefused } from './errors.ts';
 
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 const HEADER_BYTES = 100;

@@ -16,6 +16,7 @@ import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Strand } from '../learning/strand.ts';
 import { readStrandRecord } from '../learning/strand.ts';
+import { JournalDivergence } from './errors.ts';
 import {
   checkDatabase,
   checkFileBytes,
@@ -27,8 +28,7 @@ import { migrate } from './migrations.ts';
 import { TradeTable } from './trade-table.ts';
 import { lockWriter, type WriterLock } from './writer-lock.ts';
 
-export { JournalRefused } from './health.ts';
-export { JournalLocked } from './writer-lock.ts';
+export { JournalDivergence, JournalLocked, JournalRefused } from './errors.ts';
 
 export interface JournalEvent {
   seq: number;
@@ -43,14 +43,6 @@ export interface Checkpoint {
   cursor: number;
   completed: boolean;
   state: string;
-}
-
-/** The journal holds an order intent that the engine recomputed differently: the inputs or the code changed. */
-export class JournalDivergence extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'JournalDivergence';
-  }
 }
 
 export interface OpenOptions {

@@ -7,14 +7,9 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { JournalRefused } from './health.ts';
+import { JournalLocked, JournalRefused } from './errors.ts';
 
-export class JournalLocked extends Error {
-  constructor(path: string) {
-    super(`${path} is in use by another Braid process`);
-    this.name = 'JournalLocked';
-  }
-}
+export { JournalLocked } from './errors.ts';
 
 export interface WriterLock {
   release(): void;
