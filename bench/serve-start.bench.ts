@@ -4,22 +4,17 @@
 //   node bench/serve-start.bench.ts [TRADES=100000] [RUNS=3]
 //
 // The journal is generated once and cached under .bench/ (git-ignored): TRADES round trips through the
-// hosted engine itself (createEngine, as `braid serve` opens it), each a market plan bought and closed
-// over 4 symbols, so it holds what a terminal that traded that much holds: every plan, order, fill and
-// trade event, the trade table and a checkpoint. Written on /dev/shm when there is one (each command's
+// hosted engine itself (test/helpers/trade-journal.ts). Written on /dev/shm when there is one (each command's
 // commit is flushed: on a disk that is an fsync per command), then copied. Each run starts serve on a copy.
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createEngine } from '../src/main/engine/kernel.ts';
+import { writeTradeJournal } from '../test/helpers/trade-journal.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CACHE = join(ROOT, '.bench');
-const SYMBOLS = ['AAA', 'BBB', 'CCC', 'DDD'];
-const T0 = Date.UTC(2024, 0, 2, 14, 30);
-const M5 = 5 * 60_000;
 const TARGET_SECONDS = 1.5;
 const TARGET_RSS_MB = 300;
 
@@ -38,34 +33,7 @@ function journalWith(trades: number): string {
   const scratch = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'braid-serve-start-'));
   const path = join(scratch, 'journal.sqlite');
   const t0 = performance.now();
-  const r = createEngine({
-    journalPath: path,
-    config: { approval: 'auto', pdt: { enabled: false } },
-    symbols: SYMBOLS,
-  });
-  if (!r.ok) throw new Error(r.error.message);
-  const e = r.value;
-  let i = 0;
-  const bar = (symbol: string, price: string) => {
-    const time = T0 + i++ * M5;
-    e.onBar({ time, symbol, open: price, high: price, low: price, close: price, volume: '1000' });
-    return time;
-  };
-  for (let n = 0; n < trades; n++) {
-    const symbol = SYMBOLS[n % SYMBOLS.length]!;
-    const at = bar(symbol, '100');
-    const plan = { id: `t${n}`, symbol, side: n % 2 === 0 ? 'buy' : 'sell', quantity: 1 + (n % 5) };
-    const submitted = e.submitPlan(plan, at + 1);
-    if (!submitted.ok) throw new Error(submitted.error.message);
-    bar(symbol, '100'); // filled at the open
-    const exit = bar(symbol, String(95 + (n % 11)));
-    const closed = e.closePosition(symbol, exit + 1);
-    if (!closed.ok) throw new Error(closed.error.message);
-    bar(symbol, String(95 + (n % 11))); // closed at the open
-  }
-  const count = e.snapshot().tradeCount;
-  e.close();
-  if (count !== trades) throw new Error(`generated ${count} trades, expected ${trades}`);
+  writeTradeJournal(path, trades);
   copyFileSync(path, `${file}.tmp`);
   renameSync(`${file}.tmp`, file);
   rmSync(scratch, { recursive: true, force: true });

@@ -42,7 +42,18 @@ const tradeFilterShape = {
 };
 
 /** The columns the engine sorts the trade history by (the others sort within what they show). */
-export const TRADE_SORT_KEYS = ['closed', 'symbol', 'side', 'reason', 'pnl', 'pnlPct'] as const;
+export const TRADE_SORT_KEYS = [
+  'closed',
+  'symbol',
+  'side',
+  'reason',
+  'qty',
+  'entry',
+  'exit',
+  'pnl',
+  'pnlPct',
+  'fees',
+] as const;
 export type TradeSortKey = (typeof TRADE_SORT_KEYS)[number];
 /** A page of the trade history is at most this many trades; the default page is TRADE_PAGE_DEFAULT. */
 export const TRADE_PAGE_MAX = 500;

@@ -72,6 +72,8 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 export interface ServeOptions {
+  /** `--demo` (the bundled bars and signal source); true when absent. */
+  demo?: boolean;
   demoStepMs?: number;
   timeoutMs?: number;
   /** The journal (`--db`); a temporary one of the server's own when absent. */
@@ -82,11 +84,12 @@ export interface ServeOptions {
   extraArgs?: readonly string[];
 }
 
-/** Starts `node bin/braid.js serve --demo --port N [--db FILE]` and waits for its ready line. */
+/** Starts `node bin/braid.js serve [--demo] --port N [--db FILE]` and waits for its ready line. */
 export async function startServe(options: ServeOptions = {}): Promise<Served> {
   const env = { ...process.env };
   if (options.demoStepMs !== undefined) env.BRAID_DEMO_STEP_MS = String(options.demoStepMs);
-  const args = ['bin/braid.js', 'serve', '--demo', '--port', String(options.port ?? 0)];
+  const args = ['bin/braid.js', 'serve', ...(options.demo === false ? [] : ['--demo'])];
+  args.push('--port', String(options.port ?? 0));
   if (options.db !== undefined) args.push('--db', options.db);
   args.push(...(options.extraArgs ?? []));
   const child = spawn(process.execPath, args, {

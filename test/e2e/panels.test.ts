@@ -215,7 +215,8 @@ describe('panels against braid serve --demo', () => {
     await expect.poll(trades, WAIT).toBe('3');
     await region('Trade history').getByLabel('Filter by symbol').selectOption('AAPL');
     await expect.poll(trades, WAIT).toBe('1');
-    expect(await dataRows('Trade history').count()).toBe(1);
+    // The rows are the engine's answer to their own question (tradeHistory): they may come a moment later.
+    await expect.poll(() => dataRows('Trade history').count(), WAIT).toBe(1);
     await region('Trade history').getByLabel('Filter by symbol').selectOption('');
     await expect.poll(trades, WAIT).toBe('3');
     // Three trades are below the engine's minimum sample for a Sharpe ratio: it says so.

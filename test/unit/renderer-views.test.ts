@@ -1,5 +1,5 @@
 // What the renderer's panels derive, pure: the ticket's inline checks, a partial close's quantity,
-// history sorting, chart markers and level lines, the queue's display of the engine's sizing, the
+// the history's questions to the engine, chart markers and level lines, the queue's display of the engine's sizing, the
 // equity curve as plotted, desktop notes. Expectations computed by hand.
 import { describe, expect, it } from 'vitest';
 import { planRisk, planSize, riskPctOfEquity } from '../../src/renderer/src/features/approvals/risk.ts';
@@ -9,9 +9,9 @@ import { appendFrom } from '../../src/renderer/src/features/chart/bars.ts';
 import { fillMarkers, workingLines } from '../../src/renderer/src/features/chart/markers.ts';
 import { crosshairLabel, tickMarkLabel } from '../../src/renderer/src/features/chart/time-labels.ts';
 import { chartPoints } from '../../src/renderer/src/features/history/curve.ts';
-import { filteredIds, NO_FILTER, queryArgs } from '../../src/renderer/src/features/history/filters.ts';
+import { NO_FILTER, queryArgs } from '../../src/renderer/src/features/history/filters.ts';
+import { PAGE_SIZE, pageArgs } from '../../src/renderer/src/features/history/page-args.ts';
 import { sharpeText } from '../../src/renderer/src/features/history/sharpe.ts';
-import { DEFAULT_TRADE_SORT, sortTradeIds } from '../../src/renderer/src/features/history/sort.ts';
 import {
   checkTicket,
   EMPTY_TICKET,
@@ -24,7 +24,6 @@ import { dec } from '../../src/shared/domain/decimal.ts';
 import type { Bar } from '../../src/shared/domain/instrument.ts';
 import type { FillRecord, OrderRecord } from '../../src/shared/domain/order.ts';
 import type { PlanRecord } from '../../src/shared/domain/plan.ts';
-import type { TradeRecord } from '../../src/shared/domain/portfolio.ts';
 
 const T = Date.UTC(2024, 2, 5, 14, 30);
 
@@ -41,30 +40,6 @@ function plan(
     updatedAt: T,
     ...over,
   };
-}
-
-function trade(
-  planId: string,
-  symbol: string,
-  pnl: string,
-  exitTime: number,
-  over: Partial<TradeRecord> = {},
-) {
-  return {
-    planId,
-    symbol,
-    side: 'long',
-    quantity: '10',
-    entryTime: exitTime - 60_000,
-    entryPrice: '100',
-    exitTime,
-    exitPrice: '101',
-    exitReason: 'take_profit',
-    pnl,
-    pnlPct: '1',
-    fees: '0',
-    ...over,
-  } satisfies TradeRecord as TradeRecord;
 }
 
 describe('order ticket: inline checks', () => {
@@ -172,25 +147,24 @@ describe('partial close', () => {
 });
 
 describe('trade history: sorting and the engine query', () => {
-  const trades = [
-    trade('a', 'SPY', '5', T + 1000, { pnlPct: '0.5', quantity: '100' }),
-    trade('b', 'AAPL', '-12.5', T + 3000, { pnlPct: '-1.25', quantity: '9' }),
-    trade('c', 'MSFT', '5', T + 2000, { pnlPct: '0.5', quantity: '1000' }),
-  ];
-  const all = ['0', '1', '2'];
-
-  it('newest first by default; a click sorts ascending, a second click descending', () => {
-    expect(sortTradeIds(trades, all, DEFAULT_TRADE_SORT)).toEqual(['1', '2', '0']);
-    const s1 = nextSort(DEFAULT_TRADE_SORT, 'pnl');
+  it('a click sorts ascending, a second click descending', () => {
+    const s1 = nextSort({ key: 'closed', dir: 'descending' }, 'pnl');
     expect(s1).toEqual({ key: 'pnl', dir: 'ascending' });
     expect(nextSort(s1, 'pnl')).toEqual({ key: 'pnl', dir: 'descending' });
   });
 
-  it('numbers sort as numbers (9 < 100 < 1000), ties keep the oldest first in both directions', () => {
-    expect(sortTradeIds(trades, all, { key: 'qty', dir: 'ascending' })).toEqual(['1', '0', '2']);
-    expect(sortTradeIds(trades, all, { key: 'pnl', dir: 'ascending' })).toEqual(['1', '0', '2']);
-    expect(sortTradeIds(trades, all, { key: 'pnl', dir: 'descending' })).toEqual(['0', '2', '1']);
-    expect(sortTradeIds(trades, all, { key: 'symbol', dir: 'ascending' })).toEqual(['1', '2', '0']);
+  it("a page is asked of the engine with the grid's column as its sort key", () => {
+    expect(pageArgs(NO_FILTER, { key: 'closed', dir: 'descending' }, 0)).toEqual({
+      sort: { key: 'closed', dir: 'desc' },
+      offset: 0,
+      limit: PAGE_SIZE,
+    });
+    expect(pageArgs({ ...NO_FILTER, symbol: 'SPY' }, { key: 'pnl-pct', dir: 'ascending' }, 3)).toEqual({
+      symbol: 'SPY',
+      sort: { key: 'pnlPct', dir: 'asc' },
+      offset: 3 * PAGE_SIZE,
+      limit: PAGE_SIZE,
+    });
   });
 
   it('any grid: exact decimals, times and texts; a record gone or unreadable does not break the sort', () => {
@@ -202,16 +176,6 @@ describe('trade history: sorting and the engine query', () => {
       'a',
     ]);
     expect(sortIds(['a', 'b'], (id) => rows[id], { key: 'p', dir: 'descending' }, byP)).toEqual(['a', 'b']);
-  });
-
-  it('sorts only the trades the filter keeps; plans sort by their label', () => {
-    const kept = filteredIds(trades, { ...NO_FILTER, outcome: 'win' });
-    expect(kept).toEqual(['0', '2']);
-    const labels: Record<string, string> = { a: 'SPY-0305-1430', c: 'MSFT-0305-1430' };
-    expect(sortTradeIds(trades, kept, { key: 'plan', dir: 'ascending' }, (id) => labels[id] ?? id)).toEqual([
-      '2',
-      '0',
-    ]);
   });
 
   it('the filter goes to the engine with unset fields left out (its schema is strict)', () => {

@@ -5,7 +5,6 @@
 import { describe, expect, it } from 'vitest';
 import { adoptToken, TOKEN_KEY } from '../../src/renderer/src/api/token.ts';
 import { backoffMs, createWsApi, type SocketEvents, type SocketLike } from '../../src/renderer/src/api/ws.ts';
-import { filteredIds, NO_FILTER } from '../../src/renderer/src/features/history/filters.ts';
 import { applyPush } from '../../src/renderer/src/store/reducer.ts';
 import { DEFAULT_SETTINGS, readSettings } from '../../src/renderer/src/store/settings.ts';
 import {
@@ -355,21 +354,6 @@ describe('applyPush: events', () => {
     const s1 = events(s0, unknown);
     expect(s1.positions).toBe(s0.positions);
     expect(s1.account).toBe(s0.account);
-  });
-});
-
-describe('what the views derive from the store', () => {
-  it('history filters keep trades by symbol, side and outcome', () => {
-    const trades = [
-      trade('a', 'AAPL', '5', T),
-      trade('b', 'MSFT', '-3', T, 'short'),
-      trade('c', 'AAPL', '0', T),
-    ];
-    expect(filteredIds(trades, NO_FILTER)).toEqual(['0', '1', '2']);
-    expect(filteredIds(trades, { ...NO_FILTER, symbol: 'AAPL' })).toEqual(['0', '2']);
-    expect(filteredIds(trades, { ...NO_FILTER, outcome: 'win' })).toEqual(['0']);
-    expect(filteredIds(trades, { ...NO_FILTER, outcome: 'loss' })).toEqual(['1']);
-    expect(filteredIds(trades, { ...NO_FILTER, side: 'short' })).toEqual(['1']);
   });
 });
 

@@ -48,10 +48,18 @@ function compareBy(key: TradeSortKey): (a: TradeRecord, b: TradeRecord) => numbe
       return (a, b) => (a.side < b.side ? -1 : a.side > b.side ? 1 : 0);
     case 'reason':
       return (a, b) => (a.exitReason < b.exitReason ? -1 : a.exitReason > b.exitReason ? 1 : 0);
+    case 'qty':
+      return (a, b) => dec(a.quantity).cmp(b.quantity);
+    case 'entry':
+      return (a, b) => dec(a.entryPrice).cmp(b.entryPrice);
+    case 'exit':
+      return (a, b) => dec(a.exitPrice).cmp(b.exitPrice);
     case 'pnl':
       return (a, b) => dec(a.pnl).cmp(b.pnl);
     case 'pnlPct':
       return (a, b) => dec(a.pnlPct).cmp(b.pnlPct);
+    case 'fees':
+      return (a, b) => dec(a.fees).cmp(b.fees);
   }
 }
 

@@ -25,8 +25,14 @@ const SORT_COLUMN: Record<TradeSortKey, string> = {
   side: 'side',
   reason: 'exit_reason',
   // Doubles order decimals exactly except between values equal to 15 significant digits (then by seq).
+  // The columns a trader sorts by now and then are read from the record (a scan and a sort: ~0.1 s over
+  // 100,000 trades) rather than kept in columns and indexes every trade pays for.
+  qty: "CAST(json_extract(body, '$.quantity') AS REAL)",
+  entry: "CAST(json_extract(body, '$.entryPrice') AS REAL)",
+  exit: "CAST(json_extract(body, '$.exitPrice') AS REAL)",
   pnl: 'pnl',
   pnlPct: 'pnl_pct',
+  fees: "CAST(json_extract(body, '$.fees') AS REAL)",
 };
 
 const DEFAULT_LIMIT = 100;

@@ -1,11 +1,12 @@
 // Closed trades with filters and sortable columns, the engine's metrics and equity curve for the trades
-// the filter keeps (queryHistory), and exports. Exports come from the engine (with their hash-chain
-// head), not from what the table shows.
-import { memo, useCallback, useMemo, useState } from 'react';
+// the filter keeps (queryHistory), and exports. The rows are pages the engine filters and sorts over its
+// whole history (tradeHistory): a long history costs the pages in view. Exports come from the engine
+// (with their hash-chain head), not from what the table shows.
+import { createContext, memo, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import type { TradeRecord } from '../../../../shared/domain/portfolio.ts';
 import { downloadText } from '../../lib/download.ts';
 import * as fmt from '../../lib/format.ts';
-import { labelsOf, usePlanLabel, useTick } from '../../lib/view-hooks.ts';
+import { usePlanLabel, useTick } from '../../lib/view-hooks.ts';
 import { command } from '../../store/actions.ts';
 import { useTimeZone } from '../../store/settings.ts';
 import { pushToast, useTerminal } from '../../store/store.ts';
@@ -21,14 +22,19 @@ import {
 } from '../blotter/DataGrid.tsx';
 import { Panel } from '../shell/Panel.tsx';
 import { EquityCurve } from './EquityCurve.tsx';
-import { filteredIds, type HistoryFilter, NO_FILTER } from './filters.ts';
+import { type HistoryFilter, NO_FILTER } from './filters.ts';
 import { useHistoryQuery } from './history-query.ts';
 import { MetricsStrip } from './Metrics.tsx';
-import { DEFAULT_TRADE_SORT, sortTradeIds } from './sort.ts';
+import { ENGINE_SORT_KEYS } from './page-args.ts';
+import { type TradePages, useTradePages } from './trade-pages.ts';
+
+/** Newest first: what a trader looks for first. */
+const DEFAULT_TRADE_SORT: SortState = { key: 'closed', dir: 'descending' };
 
 const COLUMNS: readonly Column[] = [
   { key: 'closed', label: 'Closed', width: '108px', sortable: true },
-  { key: 'plan', label: 'Plan', width: 'minmax(112px, 1.2fr)', sortable: true },
+  // Plan labels are made on screen, so the engine cannot sort by them.
+  { key: 'plan', label: 'Plan', width: 'minmax(112px, 1.2fr)' },
   { key: 'symbol', label: 'Symbol', width: 'minmax(58px, 0.8fr)', sortable: true },
   { key: 'side', label: 'Side', width: '54px', sortable: true },
   { key: 'qty', label: 'Qty', width: 'minmax(56px, 0.7fr)', align: 'right', sortable: true },
@@ -50,12 +56,25 @@ const REASON: Record<TradeRecord['exitReason'], string> = {
   kill_switch: 'KILL',
 };
 
+const PagesContext = createContext<TradePages | null>(null);
+
+/** A row is a display position; its trade comes with its page (asked for when the row is drawn). */
 const TradeRow = memo(function TradeRow({ id, rowIndex, top }: RowProps) {
-  const t = useTerminal((s) => s.trades[Number(id)]);
+  const pages = useContext(PagesContext);
+  const position = Number(id);
+  const t = pages?.at(position);
   const zone = useTimeZone();
   const label = usePlanLabel(t?.planId);
   const tick = useTick(t?.symbol);
-  if (!t) return null;
+  useEffect(() => {
+    if (t === undefined) pages?.want(position);
+  }, [t, pages, position]);
+  if (!t)
+    return (
+      <GridRow rowIndex={rowIndex} top={top}>
+        <Cell className="dim">…</Cell>
+      </GridRow>
+    );
   return (
     <GridRow rowIndex={rowIndex} top={top} onClick={() => selectSymbol(t.symbol)}>
       <Cell
@@ -101,10 +120,12 @@ async function exportHistory(format: 'csv' | 'json'): Promise<void> {
   });
 }
 
-function Filters(props: { filter: HistoryFilter; onChange: (f: HistoryFilter) => void }) {
-  const trades = useTerminal((s) => s.trades);
-  const symbols = useMemo(() => [...new Set(trades.map((t) => t.symbol))].sort(), [trades]);
-  const { filter, onChange } = props;
+function Filters(props: {
+  filter: HistoryFilter;
+  symbols: readonly string[];
+  onChange: (f: HistoryFilter) => void;
+}) {
+  const { filter, symbols, onChange } = props;
   return (
     <div className="filters">
       <FilterSelect
@@ -143,28 +164,25 @@ function Filters(props: { filter: HistoryFilter; onChange: (f: HistoryFilter) =>
   );
 }
 
-/** Trade ids the filter keeps, in the order of the sorted column. */
-function useSortedIds(filter: HistoryFilter, sort: SortState): string[] {
-  const trades = useTerminal((s) => s.trades);
-  const zone = useTimeZone();
-  // Plan labels matter only when sorting by plan: otherwise do not re-sort on every plan update.
-  const labels = useTerminal((s) => (sort.key === 'plan' ? labelsOf(s, zone) : null));
-  return useMemo(() => {
-    const kept = filteredIds(trades, filter);
-    return sortTradeIds(trades, kept, sort, labels ? (id) => labels.get(id) ?? id : undefined);
-  }, [trades, filter, sort, labels]);
+/** Grid ids for display positions 0..n-1 (the rows are positions in the engine's order). */
+function usePositions(n: number): string[] {
+  return useMemo(() => Array.from({ length: n }, (_, i) => String(i)), [n]);
 }
 
 export function TradeHistory() {
   const [filter, setFilter] = useState<HistoryFilter>(NO_FILTER);
   const [sort, setSort] = useState<SortState>(DEFAULT_TRADE_SORT);
-  const onSort = useCallback((key: string) => setSort((s) => nextSort(s, key)), []);
-  const trades = useTerminal((s) => s.trades);
+  const onSort = useCallback((key: string) => {
+    if (ENGINE_SORT_KEYS[key] !== undefined) setSort((s) => nextSort(s, key));
+  }, []);
+  const pages = useTradePages(filter, sort);
   const allTrades = useTerminal((s) => s.metrics?.totalTrades ?? 0);
-  const ids = useSortedIds(filter, sort);
+  const shown = pages.total ?? 0;
+  const ids = usePositions(shown);
   const busy = useTerminal((s) => s.host?.busy ?? null);
   const { result, error } = useHistoryQuery(filter);
-  const unfiltered = filter === NO_FILTER;
+  const unfiltered =
+    filter.symbol === '' && filter.side === '' && filter.outcome === '' && filter.reason === '';
   const snapshotMetrics = useTerminal((s) => (unfiltered ? s.metrics : null));
   // Until the engine answers for this filter, the unfiltered strip shows the snapshot's own metrics.
   const metrics = result?.metrics ?? snapshotMetrics;
@@ -174,10 +192,8 @@ export function TradeHistory() {
       className="history"
       meta={
         <span>
-          {ids.length === trades.length ? '' : `${ids.length} of `}
-          {trades.length} {trades.length === 1 ? 'trade' : 'trades'}
-          {/* A hosted engine sends its newest trades; the export and the metrics have every one. */}
-          {allTrades > trades.length ? ` (the latest of ${allTrades}; Export has all)` : ''}
+          {unfiltered || pages.total === null ? '' : `${shown} of `}
+          {allTrades} {allTrades === 1 ? 'trade' : 'trades'}
         </span>
       }
       tools={
@@ -209,19 +225,28 @@ export function TradeHistory() {
             Metrics: {error}
           </p>
         )}
+        {pages.error !== null && (
+          <p className="form-error" role="alert">
+            Trades: {pages.error}
+          </p>
+        )}
       </div>
       <div className="toolbar">
-        <Filters filter={filter} onChange={setFilter} />
+        <Filters filter={filter} symbols={pages.symbols} onChange={setFilter} />
       </div>
-      <DataGrid
-        label="Trade history"
-        columns={COLUMNS}
-        ids={ids}
-        Row={TradeRow}
-        empty={trades.length === 0 ? 'No closed trades' : 'No trades match the filter'}
-        sort={sort}
-        onSort={onSort}
-      />
+      <PagesContext.Provider value={pages}>
+        <DataGrid
+          label="Trade history"
+          columns={COLUMNS}
+          ids={ids}
+          Row={TradeRow}
+          empty={
+            pages.total === null ? 'Loading…' : unfiltered ? 'No closed trades' : 'No trades match the filter'
+          }
+          sort={sort}
+          onSort={onSort}
+        />
+      </PagesContext.Provider>
     </Panel>
   );
 }

@@ -1,7 +1,6 @@
-// Trade history filters: pure, so the view and the tests agree on what a filter keeps, and the same
-// filter sent to the engine (queryHistory) for the metrics and the equity curve of those trades.
+// Trade history filters as the region holds them, and as the engine is asked them: the same filter for
+// the rows (tradeHistory) and for the metrics and the equity curve of those trades (queryHistory).
 import type { TradeRecord } from '../../../../shared/domain/portfolio.ts';
-import { sign } from '../../lib/format.ts';
 
 export interface HistoryFilter {
   symbol: string; // '' = all
@@ -11,22 +10,6 @@ export interface HistoryFilter {
 }
 
 export const NO_FILTER: HistoryFilter = { symbol: '', side: '', outcome: '', reason: '' };
-
-export function keepTrade(t: TradeRecord, f: HistoryFilter): boolean {
-  if (f.symbol !== '' && t.symbol !== f.symbol) return false;
-  if (f.side !== '' && t.side !== f.side) return false;
-  if (f.reason !== '' && t.exitReason !== f.reason) return false;
-  if (f.outcome === 'win' && sign(t.pnl) <= 0) return false;
-  if (f.outcome === 'loss' && sign(t.pnl) >= 0) return false;
-  return true;
-}
-
-/** Indices (as grid ids) of the trades a filter keeps, oldest first. */
-export function filteredIds(trades: readonly TradeRecord[], f: HistoryFilter): string[] {
-  const ids: string[] = [];
-  for (let i = 0; i < trades.length; i++) if (keepTrade(trades[i]!, f)) ids.push(String(i));
-  return ids;
-}
 
 export type HistoryQueryArgs = {
   symbol?: string;
