@@ -438,3 +438,33 @@ describe("the broker's own count (IB's DayTradesRemaining)", () => {
     expect(c.view(now, '20000').broker).toBeUndefined();
   });
 });
+
+describe('a hosted engine keeps the day trades of its last business days only', () => {
+  it('keepDays 5: a trade older than the 5 business days up to the newest one is let go; the count is unchanged', () => {
+    const kept = new DayTradeCounter(CONFIG, undefined, 5);
+    const all = counter();
+    // One day trade each business day from Monday 2024-03-04 to Tuesday 2024-03-12 (7 business days).
+    const days = ['04', '05', '06', '07', '08', '11', '12'];
+    for (const d of days) {
+      for (const c of [kept, all]) roundTrip(c, 'AAPL', `2024-03-${d}T15:00:00Z`, `2024-03-${d}T16:00:00Z`);
+    }
+    // The 5 business days up to Tuesday the 12th: Wednesday the 6th to the 12th (the weekend skipped).
+    expect(kept.dayTrades().map((x) => x.date)).toEqual([
+      '2024-03-06',
+      '2024-03-07',
+      '2024-03-08',
+      '2024-03-11',
+      '2024-03-12',
+    ]);
+    expect(all.dayTrades()).toHaveLength(7);
+    const now = t('2024-03-12T20:00:00Z');
+    expect([kept.inWindow(now), all.inWindow(now)]).toEqual([5, 5]);
+    expect(kept.oldestLeavesOn(now)).toBe(all.oldestLeavesOn(now));
+    // What the checkpoint keeps comes back bounded the same way.
+    expect(new DayTradeCounter(CONFIG, all.state(), 5).dayTrades()).toEqual(kept.dayTrades());
+  });
+
+  it('refuses to keep fewer days than it counts', () => {
+    expect(() => new DayTradeCounter(CONFIG, undefined, 4)).toThrow(/keepDays must be a whole number >= 5/);
+  });
+});

@@ -33,7 +33,11 @@ import type { SubmitOptions } from './plans/lifecycle.ts';
 import { previewPlan } from './plans/preview.ts';
 import type { Disposer, EnginePort, Quote } from './port.ts';
 import { TradeTally } from './portfolio/trade-tally.ts';
+import { WINDOW_BUSINESS_DAYS } from './risk/day-trades.ts';
 import type { CheckpointedVenue, Venue } from './venues/venue.ts';
+
+/** Business days of day trades a hosted engine keeps: the counted window twice over, for the PDT view. */
+const DAY_TRADE_DAYS_KEPT = 2 * WINDOW_BUSINESS_DAYS;
 
 export type { Checkpoint, EngineNote, LiveState } from './checkpoint.ts';
 export { CheckpointRefused } from './checkpoint.ts';
@@ -230,8 +234,13 @@ export class Engine implements EnginePort {
   }
   /** From now on the store holds the live plans and the last `keepFinished` finished ones, and reads
    *  the others back from the journal by id (a hosted engine, which runs for months: store.ts). */
+  /** A hosted engine runs for months: it holds its live plans and the last `keepFinished` finished ones
+   *  (the rest are read back from the journal when asked for) and the day trades of the last
+   *  DAY_TRADE_DAYS_KEPT business days (older ones never count again). */
   holdRecentPlans(keepFinished: number): void {
-    if (this.journal) this.p.store.page(this.journal.history, keepFinished);
+    if (!this.journal) return;
+    this.p.store.page(this.journal.history, keepFinished);
+    this.p.gate.keepDayTradesFor(DAY_TRADE_DAYS_KEPT);
   }
   startingEquity(): string {
     return str(this.p.portfolio.startEquity);

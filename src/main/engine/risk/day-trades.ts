@@ -22,7 +22,7 @@ export interface DayTradePolicyConfig {
 export interface DayTradeState {
   /** Symbol -> date ('YYYY-MM-DD', exchange zone) on which its current position was opened. */
   open: Record<string, string>;
-  /** Every day trade recorded, oldest first. */
+  /** The day trades recorded, oldest first: every one, or those of the days kept (see keepDays). */
   dayTrades: DayTrade[];
 }
 
@@ -47,8 +47,13 @@ export class DayTradeCounter {
   /** The broker's own count, when one reports it: the limit follows it (it knows trades Braid did not
    *  make). Not checkpointed: it is read again at every start and reconnect. */
   private broker: BrokerDayTrades | null = null;
+  /** Business days of day trades kept (a hosted engine runs for months), or null: every one (a replay
+   *  reports them all). */
+  private readonly keepDays: number | null;
+  private memoKeepDate = '';
+  private memoKeepStart = '';
 
-  constructor(config: DayTradePolicyConfig, state?: DayTradeState) {
+  constructor(config: DayTradePolicyConfig, state?: DayTradeState, keepDays: number | null = null) {
     if (config.method !== 'round_trips') throw new RangeError(`unknown day-trade method: ${config.method}`);
     if (!Number.isInteger(config.maxDayTrades) || config.maxDayTrades < 0) {
       throw new RangeError(`maxDayTrades must be a whole number >= 0: ${config.maxDayTrades}`);
@@ -56,6 +61,9 @@ export class DayTradeCounter {
     if (!isDecimalText(config.minEquity))
       throw new RangeError(`minEquity is not a decimal: ${config.minEquity}`);
     localDate(0, config.timezone); // fail now on an unknown zone, not at the first fill
+    if (keepDays !== null && (!Number.isInteger(keepDays) || keepDays < WINDOW_BUSINESS_DAYS))
+      throw new RangeError(`keepDays must be a whole number >= ${WINDOW_BUSINESS_DAYS}: ${keepDays}`);
+    this.keepDays = keepDays;
     this.config = { ...config };
     this.minEquity = dec(config.minEquity);
     if (state !== undefined) {
@@ -90,7 +98,7 @@ export class DayTradeCounter {
     return { ...trade };
   }
 
-  /** All day trades recorded, oldest first. */
+  /** The day trades recorded (every one, or those of the days kept), oldest first. */
   dayTrades(): DayTrade[] {
     return this.trades.map((t) => ({ ...t }));
   }
@@ -179,10 +187,20 @@ export class DayTradeCounter {
     return this.trades.slice(lo, hi);
   }
 
-  /** Keeps trades sorted by date; equal dates stay in recording order. */
+  /** Keeps trades sorted by date; equal dates stay in recording order. With keepDays, the trades dated
+   *  before the kept days (counted back from the newest trade) are let go: they can never count again. */
   private insert(trade: DayTrade): void {
     let i = this.trades.length;
     while (i > 0 && this.trades[i - 1]!.date > trade.date) i--;
     this.trades.splice(i, 0, trade);
+    if (this.keepDays === null) return;
+    const newest = this.trades[this.trades.length - 1]!.date;
+    if (newest !== this.memoKeepDate) {
+      this.memoKeepDate = newest;
+      this.memoKeepStart = businessWindow(newest, this.keepDays)[0]!;
+    }
+    let drop = 0;
+    while (drop < this.trades.length && this.trades[drop]!.date < this.memoKeepStart) drop++;
+    if (drop > 0) this.trades.splice(0, drop);
   }
 }

@@ -50,6 +50,8 @@ export class RiskGate {
   private readonly plans: PlanBook;
   /** Why entries cannot go to the plan's venue now (not live, reconciling), or null: the router says. */
   private readonly venueProblem: (input: PlanInput) => string | null;
+  /** Business days of day trades kept; null: every one (a replay reports them all). */
+  private pdtKeepDays: number | null = null;
 
   constructor(
     config: BraidConfig,
@@ -214,6 +216,14 @@ export class RiskGate {
     return false;
   }
 
+  /** A hosted engine keeps the day trades of the last `days` business days only (they count for five). */
+  keepDayTradesFor(days: number): void {
+    this.pdtKeepDays = days;
+    const broker = this.pdt.brokerReport();
+    this.pdt = new DayTradeCounter(this.pdtConfig(), this.pdt.state(), days);
+    this.pdt.setBroker(broker);
+  }
+
   /** A broker's own day-trade count (IB's account summary), or null to forget it. */
   setBrokerDayTrades(report: BrokerDayTrades | null): void {
     this.pdt.setBroker(report);
@@ -231,7 +241,7 @@ export class RiskGate {
     this.trading = s.tradingState;
     this.reason = s.tradingStateReason;
     const broker = this.pdt.brokerReport();
-    this.pdt = new DayTradeCounter(this.pdtConfig(), s.pdt);
+    this.pdt = new DayTradeCounter(this.pdtConfig(), s.pdt, this.pdtKeepDays);
     this.pdt.setBroker(broker);
   }
 }
