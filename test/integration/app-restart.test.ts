@@ -144,7 +144,7 @@ describe('hosted engine restart', () => {
     // Back to what version 1 had: every table a later migration added goes.
     const old = new Database(path);
     old.exec(
-      'DROP TABLE chart_bars; DROP TABLE desk_holds; DROP TABLE desk_outbox; DROP TABLE trades; DROP INDEX events_kind_seq',
+      'DROP TABLE chart_bars; DROP TABLE desk_holds; DROP TABLE desk_outbox; DROP TABLE trades; DROP INDEX events_kind_seq; DROP INDEX intents_by_seq',
     );
     old.pragma('user_version = 1');
     old.close();

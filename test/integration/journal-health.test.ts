@@ -2,7 +2,7 @@
 // with one line naming it and what is wrong (exit 2), by `braid replay --db`, `braid export --db` and the
 // hosted engine (`braid serve --db`, the desktop app); nothing is written to it. Starting afresh takes
 // --new (fresh), which moves the old file aside, never deletes it.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   copyFileSync,
@@ -21,6 +21,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { main } from '../../src/main/cli/main.ts';
 import { Journal } from '../../src/main/engine/journal/journal.ts';
 import { LATEST_VERSION } from '../../src/main/engine/journal/migrations.ts';
+import { checkPages, startPageCheck } from '../../src/main/engine/journal/page-check.ts';
 import { createEngine } from '../../src/main/engine/kernel.ts';
 import { runReplay } from '../../src/main/engine/replay/runner.ts';
 
@@ -459,5 +460,78 @@ describe('starting afresh takes --new (fresh) or a path where nothing exists', (
       expect(r.stderr).toContain(`${path}: not a Braid journal: the file is empty (0 bytes)`);
     }
     expect(readFileSync(path).length).toBe(0);
+  });
+});
+
+/** Garbage over the last page of the file: an events b-tree page (its cells point nowhere). */
+function garbleLastPage(p: string): void {
+  const b = readFileSync(p);
+  for (let i = b.length - 4000; i < b.length; i++) b[i] = (i * 13) & 255;
+  writeFileSync(p, b);
+}
+
+describe("the pages' check on a thread of its own (braid serve's start)", () => {
+  it('finds a healthy journal sound, on its thread as in process; a damaged or non-SQLite file is not', async () => {
+    const healthy = damaged(appJournal, () => {});
+    const inProcess = checkPages(healthy);
+    expect(inProcess?.path).toBe(healthy);
+    expect(await startPageCheck(healthy)).toEqual(inProcess);
+    const garbled = damaged(replayJournal, garbleLastPage);
+    expect(checkPages(garbled)).toBeNull();
+    expect(await startPageCheck(garbled)).toBeNull();
+    expect(await startPageCheck(damaged(null, (p) => writeFileSync(p, 'not a journal')))).toBeNull();
+    expect(await startPageCheck(join(dir, 'nothing-here.sqlite'))).toBeNull();
+  });
+
+  it('a check taken before the file changed does not stand for it: the open checks again and refuses', () => {
+    const path = damaged(replayJournal, () => {});
+    const before = checkPages(path);
+    expect(before).not.toBeNull();
+    garbleLastPage(path);
+    const hosted = createEngine({ journalPath: path, journalPagesChecked: before });
+    expect(hosted.ok).toBe(false);
+    if (!hosted.ok) expect(hosted.error.message).toMatch(/: damaged: SQLite's check found .*(page|cell)/);
+  });
+
+  it('the real `braid serve` refuses a journal with damaged pages: exit 2, one line, the file untouched', () => {
+    const path = damaged(replayJournal, garbleLastPage);
+    const before = sha(path);
+    const r = spawnSync(process.execPath, [BIN, 'serve', '--db', path, '--port', '0'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^braid: cannot start the engine: ${literal(path)}: damaged: SQLite's check found .*(page|cell)`,
+      ),
+    );
+    expectUntouched(path, before);
+  });
+
+  it('the real `braid serve` starts on a healthy journal it checked on its thread, with its trades', async () => {
+    const path = damaged(appJournal, () => {});
+    const child = spawn(process.execPath, [BIN, 'serve', '--db', path, '--port', '0'], { cwd: ROOT });
+    try {
+      const url = await new Promise<string>((resolveUrl, reject) => {
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const m = /Braid UI ready at (http:\/\/\S+)/.exec(out);
+          if (m) resolveUrl(m[1]!);
+        });
+        child.on('exit', (code) => reject(new Error(`braid serve exited ${code}`)));
+      });
+      const u = new URL(url);
+      const res = await fetch(`${u.origin}/api/snapshot?token=${u.searchParams.get('token')}`);
+      const body = (await res.json()) as { value: { engine: { tradeCount: number } } };
+      expect(body.value.engine.tradeCount).toBe(3);
+    } finally {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
   });
 });

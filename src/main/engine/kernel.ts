@@ -10,6 +10,7 @@ import { parseConfig } from './config.ts';
 import { Engine, type LiveState, type VenueNotReady } from './engine.ts';
 import type { TradeFilter, TradePage, TradeQuery } from './history/trade-query.ts';
 import { Journal, JournalLocked, JournalRefused } from './journal/journal.ts';
+import type { PageCheck } from './journal/page-check.ts';
 import type { Disposer, EnginePort, Quote } from './port.ts';
 import { FieldError } from './validation.ts';
 import type { Venue } from './venues/venue.ts';
@@ -31,6 +32,8 @@ export interface CreateEngineOptions {
   venues?: Venue[];
   /** Finished plans held in memory (KEEP_FINISHED_PLANS unless told: tests tell fewer). */
   keepFinishedPlans?: number;
+  /** The journal's pages, found sound on another thread during the start (journal/page-check.ts). */
+  journalPagesChecked?: PageCheck | null;
 }
 
 /** Bars without events still move marks: checkpoint them now and then, not on every bar. */
@@ -252,6 +255,7 @@ export function createEngine(options: CreateEngineOptions = {}): Result<EnginePo
       // The one wall-clock reading here: the name of a journal moved aside.
       journal = Journal.open(path, {
         kind: 'app',
+        pagesChecked: options.journalPagesChecked ?? null,
         ...(options.fresh ? { fresh: true, now: Date.now() } : {}),
       });
       if (journal.replaced !== null) {

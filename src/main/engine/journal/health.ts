@@ -6,6 +6,7 @@ import type Database from 'better-sqlite3';
 import { CheckpointRefused, checkCheckpoint } from '../checkpoint.ts';
 import { JournalRefused } from './errors.ts';
 import { JOURNAL_TABLES, LATEST_VERSION } from './migrations.ts';
+import { fileStamp, type PageCheck, pageProblems } from './page-check.ts';
 
 export { JournalRefused } from './errors.ts';
 
@@ -115,6 +116,7 @@ export interface OpenedCheckpoint {
 export function checkDatabase(
   db: Database.Database,
   path: string,
+  pagesChecked: PageCheck | null = null,
 ): { version: number; checkpoint: OpenedCheckpoint | null } {
   try {
     const version = db.pragma('user_version', { simple: true }) as number;
@@ -146,10 +148,9 @@ export function checkDatabase(
         }
       }
     }
-    // One row per problem, or one row of lines; "ok" when every page is sound.
-    const problems = (db.pragma('quick_check(3)') as { quick_check: string }[])
-      .flatMap((r) => r.quick_check.split('\n'))
-      .filter((line) => line !== 'ok' && line !== '' && !line.startsWith('*** in database'));
+    // Pages found sound on another thread, with the file unchanged since, need no second look.
+    const checked = pagesChecked?.path === path && pagesChecked.stamp === fileStamp(path);
+    const problems = checked ? [] : pageProblems(db);
     if (problems.length > 0) {
       throw new JournalRefused(path, `damaged: SQLite's check found ${oneLine(problems.join('; '))}`);
     }

@@ -25,6 +25,7 @@ import {
   sqliteProblem,
 } from './health.ts';
 import { migrate } from './migrations.ts';
+import type { PageCheck } from './page-check.ts';
 import { TradeTable } from './trade-table.ts';
 import { lockWriter, type WriterLock } from './writer-lock.ts';
 
@@ -61,6 +62,8 @@ export interface OpenOptions {
    * checkpoint and re-executes the same way; no order can reach a venue twice.
    */
   durability?: 'power-loss' | 'process-crash';
+  /** The file's pages found sound on another thread (page-check.ts): skipped when the file is unchanged. */
+  pagesChecked?: PageCheck | null;
 }
 
 /** Writers of a journal wait this long for a reader that happens to hold a lock (WAL recovery). */
@@ -186,7 +189,7 @@ export class Journal {
         throw new JournalRefused(path, sqliteProblem(e));
       }
       // Reads only until the file is known to be a journal: nothing is written to a file that is not.
-      const { checkpoint } = checkDatabase(db, path);
+      const { checkpoint } = checkDatabase(db, path, options.pagesChecked ?? null);
       try {
         db.pragma('journal_mode = WAL');
         db.pragma(options.durability === 'process-crash' ? 'synchronous = NORMAL' : 'synchronous = FULL');

@@ -127,6 +127,15 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    name: 'order intents by sequence',
+    up(db) {
+      // The start reads the intents journaled after the last checkpoint (a crash cut them short): by
+      // this index, not a scan of every intent ever journaled (74 ms at 100,000 trades, growing).
+      db.exec('CREATE INDEX intents_by_seq ON intents (seq)');
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -27,6 +27,13 @@ export class EquityCurve {
   private last: Dec;
   /** maxDd x peak, kept until either moves: what a drop x 100 must pass to be worth a division. */
   private ddLimit: Dec | null = null;
+  /** The daily returns between closed days, computed once each (the Sharpe ratio is asked for at every
+   *  snapshot and closed trade; a long history has thousands of days). */
+  private readonly closedReturns: Dec[] = [];
+  /** closedDays[0 .. returnsThrough - 1] are in closedReturns (as bases or results). */
+  private returnsThrough = 1;
+  /** A closed day's equity was zero: no return can be taken from it, so no Sharpe ratio. */
+  private zeroBase = false;
 
   constructor(startEquity: Dec, state?: EquityCurveState) {
     this.peak = state ? dec(state.peak) : startEquity;
@@ -69,6 +76,22 @@ export class EquityCurve {
     return this.maxDd;
   }
 
+  /** sharpe() of endOfDay(), the same figure to the last digit, with the closed days' returns reused. */
+  sharpe(): Dec | null {
+    const days = this.closedDays;
+    for (; this.returnsThrough < days.length; this.returnsThrough++) {
+      const prev = dec(days[this.returnsThrough - 1]!);
+      if (prev.eq(0)) this.zeroBase = true;
+      else this.closedReturns.push(dec(days[this.returnsThrough]!).div(prev).minus(1));
+    }
+    if (this.zeroBase) return null;
+    const base = days[days.length - 1];
+    if (this.day === null || base === undefined) return sharpeOfReturns(this.closedReturns);
+    const prev = dec(base);
+    if (prev.eq(0)) return null;
+    return sharpeOfReturns([...this.closedReturns, this.last.div(prev).minus(1)]);
+  }
+
   /** End-of-day equity per UTC day, the current day included. */
   endOfDay(): Dec[] {
     const days = this.closedDays.map((e) => dec(e));
@@ -95,6 +118,10 @@ export function sharpe(endOfDay: Dec[]): Dec | null {
     if (prev.eq(0)) return null;
     returns.push(endOfDay[i]!.div(prev).minus(1));
   }
+  return sharpeOfReturns(returns);
+}
+
+function sharpeOfReturns(returns: readonly Dec[]): Dec | null {
   if (returns.length < 2) return null;
   const n = dec(returns.length);
   const mean = returns.reduce((a, r) => a.plus(r), ZERO).div(n);
@@ -159,7 +186,7 @@ export function computeMetrics(trades: readonly TradeRecord[], curve: EquityCurv
 export function metricsOf(tally: TradeTally, curve: EquityCurve): Metrics {
   const { wins, losses, grossProfit, grossLoss, net } = tally;
   const total = tally.count;
-  const s = sharpe(curve.endOfDay());
+  const s = curve.sharpe();
   return {
     totalTrades: total,
     wins,
