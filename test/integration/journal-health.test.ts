@@ -21,7 +21,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { main } from '../../src/main/cli/main.ts';
 import { Journal } from '../../src/main/engine/journal/journal.ts';
 import { LATEST_VERSION } from '../../src/main/engine/journal/migrations.ts';
-import { checkPages, startPageCheck } from '../../src/main/engine/journal/page-check.ts';
+import { checkPages, pageCheckOf, startPageCheck } from '../../src/main/engine/journal/page-check.ts';
 import { createEngine } from '../../src/main/engine/kernel.ts';
 import { runReplay } from '../../src/main/engine/replay/runner.ts';
 
@@ -475,12 +475,13 @@ describe("the pages' check on a thread of its own (braid serve's start)", () => 
     const healthy = damaged(appJournal, () => {});
     const inProcess = checkPages(healthy);
     expect(inProcess?.path).toBe(healthy);
-    expect(await startPageCheck(healthy)).toEqual(inProcess);
+    expect(await pageCheckOf(startPageCheck(healthy))).toEqual(inProcess);
     const garbled = damaged(replayJournal, garbleLastPage);
     expect(checkPages(garbled)).toBeNull();
-    expect(await startPageCheck(garbled)).toBeNull();
-    expect(await startPageCheck(damaged(null, (p) => writeFileSync(p, 'not a journal')))).toBeNull();
-    expect(await startPageCheck(join(dir, 'nothing-here.sqlite'))).toBeNull();
+    expect(await pageCheckOf(startPageCheck(garbled))).toBeNull();
+    const notSqlite = damaged(null, (p) => writeFileSync(p, 'not a journal'));
+    expect(await pageCheckOf(startPageCheck(notSqlite))).toBeNull();
+    expect(await pageCheckOf(startPageCheck(join(dir, 'nothing-here.sqlite')))).toBeNull();
   });
 
   it('a check taken before the file changed does not stand for it: the open checks again and refuses', () => {

@@ -2,9 +2,11 @@
 // If the worker dies, every pending and later command gets an error Result: nothing hangs, nothing throws.
 // Args the structured clone cannot copy (too deep, a function) are refused here with an error Result;
 // transports parse commands before they get here, so this is the second line, not the first.
+import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { PushMessage } from '../../shared/contract.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
+import { startPageCheck } from '../engine/journal/page-check.ts';
 import { redact } from '../venues/credentials.ts';
 import type { BootInfo, BootOptions, FromHost, HostStats, ToHost } from './protocol.ts';
 import type { HostHandle } from './types.ts';
@@ -69,9 +71,19 @@ export function startHostWorker(
 ): Promise<Result<WorkerHost>> {
   return new Promise((resolveStart) => {
     let worker: Worker;
+    // The journal's pages are checked (the one start-up check that grows with the history) on a thread
+    // of their own from now, while the engine's thread starts and loads; it gets the answer's port.
+    const journal = options.journalPath;
+    const pageCheck =
+      journal !== undefined && !options.fresh && existsSync(journal) ? startPageCheck(journal) : null;
     try {
       worker = new Worker(workerPath, {
-        workerData: hooks.storeCredentials ? { ...options, credentialsInMain: true } : options,
+        workerData: {
+          ...options,
+          ...(hooks.storeCredentials ? { credentialsInMain: true } : {}),
+          ...(pageCheck ? { pageCheck } : {}),
+        },
+        transferList: pageCheck ? [pageCheck.port] : [],
         resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
       });
     } catch (error) {

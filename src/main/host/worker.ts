@@ -1,9 +1,8 @@
 // The engine host in a worker thread: journal writes, fills and risk checks never run on the thread that
 // serves the UI (Electron main, the `braid serve` HTTP server). Protocol in protocol.ts.
-import { existsSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { err, type Result } from '../../shared/result.ts';
-import { startPageCheck } from '../engine/journal/page-check.ts';
+import { type PendingPageCheck, pageCheckOf } from '../engine/journal/page-check.ts';
 import { type BootOptions, credentialRequests, type FromHost, type ToHost } from './protocol.ts';
 import type { Disposer } from './types.ts';
 
@@ -32,13 +31,10 @@ const postResult = (id: number, result: Result<unknown>) => {
   }
 };
 
-const options = workerData as BootOptions;
-// The journal's pages are checked on a thread of their own while the engine's modules load (the one
-// start-up check that grows with the history); the journal's open skips it if the file is unchanged.
-const pageCheck =
-  options.journalPath !== undefined && !options.fresh && existsSync(options.journalPath)
-    ? startPageCheck(options.journalPath)
-    : Promise.resolve(null);
+const options = workerData as BootOptions & { pageCheck?: PendingPageCheck };
+// The journal's pages are being checked on a thread of their own (worker-client.ts started it) while the
+// engine's modules load; the journal's open skips that check if the file is unchanged since.
+const pageCheck = pageCheckOf(options.pageCheck ?? null);
 const { bootHost } = await import('./boot.ts');
 // In the desktop app the Venues panel's credentials go to main's vault (safeStorage is main's only).
 const credentials = options.credentialsInMain ? credentialRequests({ post }) : null;
