@@ -11,6 +11,7 @@ import {
   initialState,
   MAX_BARS,
   MAX_TOASTS,
+  MAX_TRADES,
   type TerminalState,
 } from '../../src/renderer/src/store/state.ts';
 import { CONNECTING_TEXT, HALTED_TEXT, tradingBlock } from '../../src/renderer/src/store/trading-block.ts';
@@ -327,6 +328,18 @@ describe('applyPush: events', () => {
     s = events(s, ...batch);
     expect(s.bars.AAPL).toHaveLength(MAX_BARS);
     expect(s.bars.AAPL?.[0]?.time).toBe(T + 60_000);
+  });
+
+  it('keeps the newest MAX_TRADES closed trades (the history pages through the engine); a correction replaces its row', () => {
+    const closes: AppEvent[] = [];
+    for (let i = 0; i < MAX_TRADES + 3; i++)
+      closes.push({ type: 'trade', trade: trade(`p${i}`, 'AAPL', '1', T + i * 1000) });
+    let s = events(start(), ...closes);
+    expect(s.trades).toHaveLength(MAX_TRADES);
+    expect([s.trades[0]?.planId, s.trades.at(-1)?.planId]).toEqual(['p3', `p${MAX_TRADES + 2}`]);
+    s = events(s, { type: 'trade', trade: trade('p10', 'AAPL', '-2', T + 10_000) });
+    expect(s.trades).toHaveLength(MAX_TRADES);
+    expect(s.trades.find((t) => t.planId === 'p10')?.pnl).toBe('-2');
   });
 
   it('turns notices into toasts, newest last, capped at MAX_TOASTS', () => {

@@ -7,7 +7,7 @@ import type { Bar } from '../../../shared/domain/instrument.ts';
 import type { FillRecord, OrderRecord } from '../../../shared/domain/order.ts';
 import type { PlanRecord } from '../../../shared/domain/plan.ts';
 import type { PositionRecord, TradeRecord } from '../../../shared/domain/portfolio.ts';
-import { type Keyed, MAX_BARS, MAX_TOASTS, type TerminalState, type Toast } from './state.ts';
+import { type Keyed, MAX_BARS, MAX_TOASTS, MAX_TRADES, type TerminalState, type Toast } from './state.ts';
 
 type SortBy<T> = (a: T, b: T) => number;
 
@@ -52,7 +52,7 @@ function fromSnapshot(prev: TerminalState, snap: AppSnapshot): TerminalState {
     orders: keyedFrom(e.orders, (o) => o.id, byCreated),
     positions: keyedFrom(e.positions, (p) => p.symbol, bySymbol),
     fills: e.fills,
-    trades: e.trades,
+    trades: e.trades.length > MAX_TRADES ? e.trades.slice(-MAX_TRADES) : e.trades,
     dayTrades: e.dayTrades,
     metrics: e.metrics,
     learning: e.learning ?? null,
@@ -193,6 +193,7 @@ function applyEvents(state: TerminalState, events: PushMessage & { kind: 'events
           );
           if (i >= 0) trades[i] = ev.trade;
           else trades.push(ev.trade);
+          if (trades.length > MAX_TRADES) trades.splice(0, trades.length - MAX_TRADES);
         }
         time = eventTime(ev.trade.exitTime, time);
         break;

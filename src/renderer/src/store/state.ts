@@ -89,3 +89,6 @@ export const initialState: TerminalState = {
 export const MAX_BARS = 5000;
 /** Most toasts kept (the view shows the newest few). */
 export const MAX_TOASTS = 50;
+/** Closed trades kept (newest): the Trade history pages through the engine, so the store needs only the
+ *  latest, for plan labels and to notice a trade; a session of months would otherwise keep every one. */
+export const MAX_TRADES = 200;

@@ -6,6 +6,7 @@ import { createContext, memo, useCallback, useContext, useEffect, useMemo, useSt
 import type { TradeRecord } from '../../../../shared/domain/portfolio.ts';
 import { downloadText } from '../../lib/download.ts';
 import * as fmt from '../../lib/format.ts';
+import { baseLabel } from '../../lib/plan-labels.ts';
 import { usePlanLabel, useTick } from '../../lib/view-hooks.ts';
 import { command } from '../../store/actions.ts';
 import { useTimeZone } from '../../store/settings.ts';
@@ -64,7 +65,9 @@ const TradeRow = memo(function TradeRow({ id, rowIndex, top }: RowProps) {
   const position = Number(id);
   const t = pages?.at(position);
   const zone = useTimeZone();
-  const label = usePlanLabel(t?.planId);
+  const known = usePlanLabel(t?.planId);
+  // A plan the terminal no longer holds (an old trade's) is named as its label would be: symbol and time.
+  const label = t !== undefined && known === t.planId ? baseLabel(t.symbol, t.entryTime, zone) : known;
   const tick = useTick(t?.symbol);
   useEffect(() => {
     if (t === undefined) pages?.want(position);
