@@ -4,9 +4,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { JournalRecordDamaged } from '../../src/main/engine/journal/errors.ts';
 import { createEngine } from '../../src/main/engine/kernel.ts';
 import type { EnginePort } from '../../src/main/engine/port.ts';
+import { submitUpstreamPlan } from '../../src/main/intake/upstream-plans.ts';
 
 const T0 = Date.parse('2024-03-04T14:30:00Z');
 const M5 = 5 * 60_000;
@@ -104,5 +107,36 @@ describe('a hosted engine holds recent plans and pages the rest', () => {
     trade(b, 10);
     expect(b.snapshot().metrics).toMatchObject({ totalTrades: 11, wins: 5, netPnl: '0' });
     b.close();
+  });
+
+  it('a let-go plan whose record was damaged while running: that command fails saying so, nothing changes, the engine goes on', () => {
+    const path = journalPath();
+    const e = open(path);
+    for (let i = 0; i < 5; i++) trade(e, i);
+    // Another program garbles p1's plan records after the engine let p1 go (it holds p2..p4).
+    const other = new Database(path);
+    other.prepare("UPDATE events SET body = '{\"type\":\"plan\",' WHERE kind = 'plan' AND ref = 'p1'").run();
+    other.close();
+    const before = e.snapshot();
+    expect(() => e.submitPlan({ id: 'p1', symbol: 'AAA', side: 'buy', quantity: 1 }, T0 + 20 * M5)).toThrow(
+      JournalRecordDamaged,
+    );
+    expect(() => e.submitPlan({ id: 'p1', symbol: 'AAA', side: 'buy', quantity: 1 }, T0 + 20 * M5)).toThrow(
+      /^the journal's record of plan p1 does not parse \(.+\): the journal is damaged; stop Braid and restore it from a backup$/,
+    );
+    // From upstream (POST /api/plans, the inbox, the desk) the plan is answered rejected, saying why.
+    expect(
+      submitUpstreamPlan(e, { id: 'p1', symbol: 'AAA', side: 'buy', quantity: 1 }, T0 + 20 * M5),
+    ).toMatchObject({
+      id: 'p1',
+      outcome: 'rejected',
+      reason: 'journal_damaged',
+    });
+    expect(e.snapshot().plans).toEqual(before.plans);
+    expect(e.snapshot().tradeCount).toBe(5);
+    // Another plan trades as before.
+    trade(e, 5);
+    expect(e.snapshot().tradeCount).toBe(6);
+    e.close();
   });
 });

@@ -15,6 +15,7 @@ import type { TradeRecord } from '../../shared/domain/portfolio.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { type ParsedCommand, parseCommand } from '../../shared/schemas.ts';
 import type { TradeFilter } from '../engine/history/trade-query.ts';
+import { JournalRecordDamaged } from '../engine/journal/errors.ts';
 import type { EnginePort } from '../engine/port.ts';
 import { historyView } from '../engine/portfolio/metrics.ts';
 import { submitUpstreamPlans } from '../intake/upstream-plans.ts';
@@ -254,6 +255,7 @@ export function createHost(options: HostOptions): HostHandle {
       log(
         `braid: command ${parsed.value.name} failed: ${error instanceof Error ? error.stack : String(error)}`,
       );
+      if (error instanceof JournalRecordDamaged) return err('journal_damaged', error.message);
       return err(
         'internal',
         `${parsed.value.name} failed: ${error instanceof Error ? error.message : String(error)}`,

@@ -3,7 +3,9 @@
 // plan id. What the engine did is read from what it emitted during the call (it emits synchronously): a
 // plan event for that id means it was recorded now (its status and reason are there), none means the id
 // was known already (a duplicate, which the engine notes once).
+
 import type { EngineEvent } from '../../shared/domain/engine-view.ts';
+import { JournalRecordDamaged } from '../engine/journal/errors.ts';
 import type { EnginePort } from '../engine/port.ts';
 import type { PlanOutcome } from './plan-outcome.ts';
 
@@ -34,7 +36,7 @@ export function submitUpstreamPlan(
     return {
       id: idOf(raw),
       outcome: 'rejected',
-      reason: 'internal',
+      reason: error instanceof JournalRecordDamaged ? 'journal_damaged' : 'internal',
       message: `the engine failed on this plan: ${error instanceof Error ? error.message : String(error)}`,
     };
   } finally {

@@ -29,3 +29,15 @@ export class JournalDivergence extends Error {
     this.name = 'JournalDivergence';
   }
 }
+
+/** A record the engine read back from the journal while running (a plan it had let go) does not parse:
+ *  the journal was damaged after it was opened. The command that needed it fails with this; nothing of it
+ *  was changed (records are read before anything is written). */
+export class JournalRecordDamaged extends Error {
+  constructor(what: string, cause: string) {
+    super(
+      `the journal's ${what} does not parse (${cause}): the journal is damaged; stop Braid and restore it from a backup`,
+    );
+    this.name = 'JournalRecordDamaged';
+  }
+}

@@ -10,6 +10,7 @@ import type { PlanRecord } from '../../../shared/domain/plan.ts';
 import type { TradeRecord } from '../../../shared/domain/portfolio.ts';
 import type { TradeSortKey } from '../../../shared/schemas.ts';
 import { DEFAULT_SORT, type TradeFilter, type TradePage, type TradeQuery } from '../history/trade-query.ts';
+import { JournalRecordDamaged } from './errors.ts';
 
 /** Every record of one plan as the journal holds it last (a correction replaces its record). */
 export interface PlanRecords {
@@ -163,8 +164,18 @@ export class TradeTable {
     return rows.reverse().map((r) => parseTrade(r.body));
   }
 
-  /** The plan, orders, fills and trades of one plan, each as last journaled. */
+  /** The plan, orders, fills and trades of one plan, each as last journaled; JournalRecordDamaged when
+   *  one of them does not parse. */
   planRecords(planId: string): PlanRecords {
+    try {
+      return this.readPlanRecords(planId);
+    } catch (e) {
+      if (e instanceof SyntaxError) throw new JournalRecordDamaged(`record of plan ${planId}`, e.message);
+      throw e;
+    }
+  }
+
+  private readPlanRecords(planId: string): PlanRecords {
     const planRow = this.planRecord.get(planId) as { body: string } | undefined;
     const lo = `${planId}:`;
     const hi = `${planId};`;
