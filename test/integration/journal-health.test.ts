@@ -21,7 +21,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { main } from '../../src/main/cli/main.ts';
 import { Journal } from '../../src/main/engine/journal/journal.ts';
 import { LATEST_VERSION } from '../../src/main/engine/journal/migrations.ts';
-import { checkPages, pageCheckOf, startPageCheck } from '../../src/main/engine/journal/page-check.ts';
+import { checkPages, pagesFoundSound, startPageCheck } from '../../src/main/engine/journal/page-check.ts';
 import { createEngine } from '../../src/main/engine/kernel.ts';
 import { runReplay } from '../../src/main/engine/replay/runner.ts';
 
@@ -471,27 +471,44 @@ function garbleLastPage(p: string): void {
 }
 
 describe("the pages' check on a thread of its own (braid serve's start)", () => {
-  it('finds a healthy journal sound, on its thread as in process; a damaged or non-SQLite file is not', async () => {
+  it('finds a healthy journal sound, on its thread as in process; a damaged or non-SQLite file is not', () => {
+    const onThread = (path: string) => {
+      const pending = startPageCheck(path);
+      if (pending === null) throw new Error('the check did not start');
+      return pagesFoundSound(pending);
+    };
     const healthy = damaged(appJournal, () => {});
-    const inProcess = checkPages(healthy);
-    expect(inProcess?.path).toBe(healthy);
-    expect(await pageCheckOf(startPageCheck(healthy))).toEqual(inProcess);
+    expect([checkPages(healthy), onThread(healthy)]).toEqual([true, true]);
     const garbled = damaged(replayJournal, garbleLastPage);
-    expect(checkPages(garbled)).toBeNull();
-    expect(await pageCheckOf(startPageCheck(garbled))).toBeNull();
+    expect([checkPages(garbled), onThread(garbled)]).toEqual([false, false]);
     const notSqlite = damaged(null, (p) => writeFileSync(p, 'not a journal'));
-    expect(await pageCheckOf(startPageCheck(notSqlite))).toBeNull();
-    expect(await pageCheckOf(startPageCheck(join(dir, 'nothing-here.sqlite')))).toBeNull();
+    expect([checkPages(notSqlite), onThread(notSqlite)]).toEqual([false, false]);
+    expect(onThread(join(dir, 'nothing-here.sqlite'))).toBe(false);
   });
 
-  it('a check taken before the file changed does not stand for it: the open checks again and refuses', () => {
-    const path = damaged(replayJournal, () => {});
-    const before = checkPages(path);
-    expect(before).not.toBeNull();
+  it('a verdict on the file before it changed does not stand for it: the journal checks itself and refuses', () => {
+    const path = damaged(appJournal, () => {});
+    const pending = startPageCheck(path);
+    expect(pending !== null && pagesFoundSound(pending)).toBe(true);
     garbleLastPage(path);
-    const hosted = createEngine({ journalPath: path, journalPagesChecked: before });
+    const before = sha(path);
+    const hosted = createEngine({ journalPath: path, journalPagesCheck: pending });
     expect(hosted.ok).toBe(false);
-    if (!hosted.ok) expect(hosted.error.message).toMatch(/: damaged: SQLite's check found .*(page|cell)/);
+    if (!hosted.ok) {
+      expect(hosted.error.code).toBe('journal_refused');
+      expect(hosted.error.message).toMatch(/: damaged: SQLite's check found .*(page|cell)/);
+    }
+    expect(sha(path)).toBe(before); // nothing was written
+  });
+
+  it('while the check runs the state is rebuilt, and a sound verdict lets the engine start with it', () => {
+    const path = damaged(appJournal, () => {});
+    const hosted = createEngine({ journalPath: path, journalPagesCheck: startPageCheck(path) });
+    expect(hosted.ok).toBe(true);
+    if (hosted.ok) {
+      expect(hosted.value.snapshot().tradeCount).toBe(3);
+      hosted.value.close();
+    }
   });
 
   it('the real `braid serve` refuses a journal with damaged pages: exit 2, one line, the file untouched', () => {

@@ -10,7 +10,7 @@ import { parseConfig } from './config.ts';
 import { Engine, type LiveState, type VenueNotReady } from './engine.ts';
 import type { TradeFilter, TradePage, TradeQuery } from './history/trade-query.ts';
 import { Journal, JournalLocked, JournalRefused } from './journal/journal.ts';
-import type { PageCheck } from './journal/page-check.ts';
+import type { PendingPageCheck } from './journal/page-check.ts';
 import type { Disposer, EnginePort, Quote } from './port.ts';
 import { FieldError } from './validation.ts';
 import type { Venue } from './venues/venue.ts';
@@ -32,8 +32,9 @@ export interface CreateEngineOptions {
   venues?: Venue[];
   /** Finished plans held in memory (KEEP_FINISHED_PLANS unless told: tests tell fewer). */
   keepFinishedPlans?: number;
-  /** The journal's pages, found sound on another thread during the start (journal/page-check.ts). */
-  journalPagesChecked?: PageCheck | null;
+  /** The check of the journal's pages under way on another thread (journal/page-check.ts): the state is
+   *  rebuilt meanwhile (reads only), and its verdict is waited for before the engine writes anything. */
+  journalPagesCheck?: PendingPageCheck | null;
 }
 
 /** Bars without events still move marks: checkpoint them now and then, not on every bar. */
@@ -255,7 +256,7 @@ export function createEngine(options: CreateEngineOptions = {}): Result<EnginePo
       // The one wall-clock reading here: the name of a journal moved aside.
       journal = Journal.open(path, {
         kind: 'app',
-        pagesChecked: options.journalPagesChecked ?? null,
+        pagesCheck: options.journalPagesCheck ?? null,
         ...(options.fresh ? { fresh: true, now: Date.now() } : {}),
       });
       if (journal.replaced !== null) {
@@ -264,6 +265,7 @@ export function createEngine(options: CreateEngineOptions = {}): Result<EnginePo
       }
       const kind = journal.getMeta('kind');
       if (kind === 'replay') {
+        journal.confirmPages(); // damaged pages are said first
         journal.close();
         return err('wrong_journal', `${path} is a replay journal, not the app's`);
       }
@@ -290,11 +292,15 @@ export function createEngine(options: CreateEngineOptions = {}): Result<EnginePo
       try {
         if (cp) engine.restore(cp.seq, cp.live as LiveState);
       } catch (e) {
+        // Damaged pages are said as such (the page check's verdict) before a state that cannot be rebuilt.
+        journal.confirmPages();
         throw new JournalRefused(
           journal.path,
           `damaged: its state cannot be rebuilt from its records (${(e as Error).message})`,
         );
       }
+      // The state is rebuilt (reads only): from here on the engine writes, so its pages must be sound.
+      journal.confirmPages();
       // A journal from before the kind was recorded is the app's.
       if (journal.getMeta('kind') === undefined) journal.setMeta('kind', 'app');
       // Intents journaled after the checkpoint belong to a command or bar a crash cut short.

@@ -9,7 +9,7 @@ import { SMA_CROSS_SOURCE } from '../demo/sma-cross.ts';
 import type { Desk } from '../desk/desk.ts';
 import { parseConfig } from '../engine/config.ts';
 import { exportTrades } from '../engine/history/hash-chain.ts';
-import type { PageCheck } from '../engine/journal/page-check.ts';
+import type { PendingPageCheck } from '../engine/journal/page-check.ts';
 import { createEngine } from '../engine/kernel.ts';
 import type { EnginePort } from '../engine/port.ts';
 import { journalToken } from '../serve/auth.ts';
@@ -147,8 +147,8 @@ export interface BootServices {
   /** The desktop app's vault, in Electron main: present, the Venues panel's credentials are stored there
    *  and take effect at once; absent (`braid serve`), the environment's are the only ones. */
   credentialStore?: CredentialStore;
-  /** The journal's pages, found sound on another thread while the host loaded (journal/page-check.ts). */
-  journalPagesChecked?: PageCheck | null;
+  /** The check of the journal's pages under way on another thread (journal/page-check.ts). */
+  journalPagesCheck?: PendingPageCheck | null;
 }
 
 interface BootedVenues {
@@ -370,7 +370,7 @@ export async function bootHost(
     ...(options.journalPath !== undefined ? { journalPath: options.journalPath } : {}),
     ...(options.fresh ? { fresh: true } : {}),
     ...(venues ? { venues: venues.registry.bridges() } : {}),
-    ...(services.journalPagesChecked ? { journalPagesChecked: services.journalPagesChecked } : {}),
+    ...(services.journalPagesCheck ? { journalPagesCheck: services.journalPagesCheck } : {}),
   });
   if (!engineResult.ok) return engineResult;
   const engine = engineResult.value;

@@ -72,7 +72,8 @@ export function startHostWorker(
   return new Promise((resolveStart) => {
     let worker: Worker;
     // The journal's pages are checked (the one start-up check that grows with the history) on a thread
-    // of their own from now, while the engine's thread starts and loads; it gets the answer's port.
+    // of their own from now, while the engine's thread starts, loads and rebuilds its state (it is
+    // handed the shared verdict and waits for it before its first write).
     const journal = options.journalPath;
     const pageCheck =
       journal !== undefined && !options.fresh && existsSync(journal) ? startPageCheck(journal) : null;
@@ -83,7 +84,6 @@ export function startHostWorker(
           ...(hooks.storeCredentials ? { credentialsInMain: true } : {}),
           ...(pageCheck ? { pageCheck } : {}),
         },
-        transferList: pageCheck ? [pageCheck.port] : [],
         resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
       });
     } catch (error) {

@@ -2,7 +2,7 @@
 // serves the UI (Electron main, the `braid serve` HTTP server). Protocol in protocol.ts.
 import { parentPort, workerData } from 'node:worker_threads';
 import { err, type Result } from '../../shared/result.ts';
-import { type PendingPageCheck, pageCheckOf } from '../engine/journal/page-check.ts';
+import type { PendingPageCheck } from '../engine/journal/page-check.ts';
 import { type BootOptions, credentialRequests, type FromHost, type ToHost } from './protocol.ts';
 import type { Disposer } from './types.ts';
 
@@ -33,18 +33,16 @@ const postResult = (id: number, result: Result<unknown>) => {
 
 const options = workerData as BootOptions & { pageCheck?: PendingPageCheck };
 // The journal's pages are being checked on a thread of their own (worker-client.ts started it) while the
-// engine's modules load; the journal's open skips that check if the file is unchanged since.
-const pageCheck = pageCheckOf(options.pageCheck ?? null);
+// engine's modules load and its state is rebuilt; the journal waits for the verdict before its first write.
 const { bootHost } = await import('./boot.ts');
 // In the desktop app the Venues panel's credentials go to main's vault (safeStorage is main's only).
 const credentials = options.credentialsInMain ? credentialRequests({ post }) : null;
 
 let booted: Awaited<ReturnType<typeof bootHost>>;
 try {
-  const journalPagesChecked = await pageCheck;
   booted = await bootHost(options, {
     ...(credentials ? { credentialStore: credentials } : {}),
-    journalPagesChecked,
+    journalPagesCheck: options.pageCheck ?? null,
   });
 } catch (error) {
   booted = err('boot_failed', error instanceof Error ? error.message : String(error));

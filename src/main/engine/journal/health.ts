@@ -6,7 +6,7 @@ import type Database from 'better-sqlite3';
 import { CheckpointRefused, checkCheckpoint } from '../checkpoint.ts';
 import { JournalRefused } from './errors.ts';
 import { JOURNAL_TABLES, LATEST_VERSION } from './migrations.ts';
-import { fileStamp, type PageCheck, pageProblems } from './page-check.ts';
+import { type PendingPageCheck, pageProblems, pagesFoundSound } from './page-check.ts';
 
 export { JournalRefused } from './errors.ts';
 
@@ -116,8 +116,10 @@ export interface OpenedCheckpoint {
 export function checkDatabase(
   db: Database.Database,
   path: string,
-  pagesChecked: PageCheck | null = null,
-): { version: number; checkpoint: OpenedCheckpoint | null } {
+  pages: PendingPageCheck | null = null,
+): { version: number; checkpoint: OpenedCheckpoint | null; pagesPending: boolean } {
+  // A check under way on another thread is waited for before the first write (settlePages), not here.
+  const deferred = pages !== null && pages.path === path;
   try {
     const version = db.pragma('user_version', { simple: true }) as number;
     const tables = tablesOf(db);
@@ -148,16 +150,11 @@ export function checkDatabase(
         }
       }
     }
-    // Pages found sound on another thread, with the file unchanged since, need no second look.
-    const checked = pagesChecked?.path === path && pagesChecked.stamp === fileStamp(path);
-    const problems = checked ? [] : pageProblems(db);
-    if (problems.length > 0) {
-      throw new JournalRefused(path, `damaged: SQLite's check found ${oneLine(problems.join('; '))}`);
-    }
+    if (!deferred) refuseDamagedPages(db, path);
     const row = db.prepare('SELECT seq, cursor, completed, state FROM checkpoint WHERE id = 1').get() as
       | { seq: unknown; cursor: unknown; completed: unknown; state: unknown }
       | undefined;
-    if (row === undefined) return { version, checkpoint: null };
+    if (row === undefined) return { version, checkpoint: null, pagesPending: deferred };
     if (
       !Number.isSafeInteger(row.seq) ||
       !Number.isSafeInteger(row.cursor) ||
@@ -175,11 +172,28 @@ export function checkDatabase(
         completed: row.completed === 1,
         live,
       },
+      pagesPending: deferred,
     };
   } catch (e) {
+    // Whatever failed on a file whose pages are being checked: the check's verdict words it first.
+    if (deferred && pages !== null) settlePages(db, path, pages);
     if (e instanceof JournalRefused) throw e;
     throw new JournalRefused(path, sqliteProblem(e));
   }
+}
+
+/** SQLite's quick_check here and now; JournalRefused naming what it found. */
+function refuseDamagedPages(db: Database.Database, path: string): void {
+  const problems = pageProblems(db);
+  if (problems.length > 0) {
+    throw new JournalRefused(path, `damaged: SQLite's check found ${oneLine(problems.join('; '))}`);
+  }
+}
+
+/** Waits for the check under way on another thread; unless it found every page of the unchanged file
+ *  sound, checks here (and refuses what it finds). */
+export function settlePages(db: Database.Database, path: string, pages: PendingPageCheck): void {
+  if (!pagesFoundSound(pages)) refuseDamagedPages(db, path);
 }
 
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();

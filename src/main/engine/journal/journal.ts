@@ -22,10 +22,11 @@ import {
   checkFileBytes,
   JournalRefused,
   type OpenedCheckpoint,
+  settlePages,
   sqliteProblem,
 } from './health.ts';
-import { migrate } from './migrations.ts';
-import type { PageCheck } from './page-check.ts';
+import { LATEST_VERSION, migrate } from './migrations.ts';
+import type { PendingPageCheck } from './page-check.ts';
 import { TradeTable } from './trade-table.ts';
 import { lockWriter, type WriterLock } from './writer-lock.ts';
 
@@ -62,8 +63,9 @@ export interface OpenOptions {
    * checkpoint and re-executes the same way; no order can reach a venue twice.
    */
   durability?: 'power-loss' | 'process-crash';
-  /** The file's pages found sound on another thread (page-check.ts): skipped when the file is unchanged. */
-  pagesChecked?: PageCheck | null;
+  /** The check of the file's pages under way on another thread (page-check.ts): the open reads without
+   *  it, and its verdict is waited for before the first write (confirmPages). */
+  pagesCheck?: PendingPageCheck | null;
 }
 
 /** Writers of a journal wait this long for a reader that happens to hold a lock (WAL recovery). */
@@ -85,6 +87,8 @@ export class Journal {
   private keepBars = 0;
   private lastSeq: number;
   private closed = false;
+  /** The check of the pages still under way (opened with pagesCheck): settled before the first write. */
+  private pagesCheck: PendingPageCheck | null;
   private readonly stmt: {
     insertEvent: Database.Statement;
     insertIntent: Database.Statement;
@@ -108,13 +112,18 @@ export class Journal {
     path: string,
     db: Database.Database,
     lock: WriterLock,
-    opened: { replaced: string | null; checkpoint: OpenedCheckpoint | null },
+    opened: {
+      replaced: string | null;
+      checkpoint: OpenedCheckpoint | null;
+      pagesCheck: PendingPageCheck | null;
+    },
   ) {
     this.path = path;
     this.db = db;
     this.lock = lock;
     this.replaced = opened.replaced;
     this.checkpointAtOpen = opened.checkpoint;
+    this.pagesCheck = opened.pagesCheck;
     this.stmt = {
       insertEvent: db.prepare('INSERT INTO events (seq, at, kind, ref, body) VALUES (?, ?, ?, ?, ?)'),
       insertIntent: db.prepare(
@@ -189,7 +198,10 @@ export class Journal {
         throw new JournalRefused(path, sqliteProblem(e));
       }
       // Reads only until the file is known to be a journal: nothing is written to a file that is not.
-      const { checkpoint } = checkDatabase(db, path, options.pagesChecked ?? null);
+      const pages = options.pagesCheck ?? null;
+      const { checkpoint, pagesPending, version } = checkDatabase(db, path, pages);
+      // A migration writes: the pages first.
+      if (pagesPending && pages !== null && version < LATEST_VERSION) settlePages(db, path, pages);
       try {
         db.pragma('journal_mode = WAL');
         db.pragma(options.durability === 'process-crash' ? 'synchronous = NORMAL' : 'synchronous = FULL');
@@ -198,7 +210,8 @@ export class Journal {
       } catch (e) {
         throw new JournalRefused(path, sqliteProblem(e));
       }
-      return new Journal(path, db, lock, { replaced, checkpoint });
+      const stillChecking = pagesPending && version >= LATEST_VERSION ? pages : null;
+      return new Journal(path, db, lock, { replaced, checkpoint, pagesCheck: stillChecking });
     } catch (e) {
       db?.close();
       lock.release();
@@ -250,6 +263,7 @@ export class Journal {
   /** Commits an order intent durably (its own transaction) before the order reaches a venue. Returns false
    *  when this very intent was journaled already (a resumed run): nothing is duplicated. */
   commitIntent(clientOrderId: string, planId: string, at: number, body: string): boolean {
+    this.confirmPages();
     const existing = this.stmt.intentOf.get(clientOrderId) as { body: string } | undefined;
     if (existing) {
       if (existing.body !== body) {
@@ -263,6 +277,7 @@ export class Journal {
 
   /** Commits buffered events and the engine's live state at this point of the input (cursor). */
   checkpoint(state: string, cursor: number, completed: boolean): void {
+    this.confirmPages();
     const events = this.pending;
     const bars = this.pendingBars;
     this.pending = [];
@@ -313,6 +328,7 @@ export class Journal {
   }
 
   setMeta(key: string, value: string): void {
+    this.confirmPages();
     this.stmt.setMeta.run(key, value);
   }
 
@@ -321,7 +337,20 @@ export class Journal {
   }
 
   setSetting(key: string, value: string): void {
+    this.confirmPages();
     this.stmt.setSetting.run(key, value);
+  }
+
+  /**
+   * Waits for the check of the pages still under way on another thread (opened with pagesCheck), and
+   * checks here unless it found the unchanged file sound: JournalRefused when the pages are damaged.
+   * Every write calls it first, so nothing is written to a journal before its pages are known sound.
+   */
+  confirmPages(): void {
+    const pages = this.pagesCheck;
+    if (pages === null) return;
+    settlePages(this.db, this.path, pages);
+    this.pagesCheck = null;
   }
 
   close(): void {
