@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Journal } from '../src/main/engine/journal/journal.ts';
 import { migrate } from '../src/main/engine/journal/migrations.ts';
+import { median } from './median.ts';
 
 interface Ev {
   seq: number;
@@ -308,12 +309,6 @@ function round(dir: string, r: number, groups: Group[]): { journal: number; raw:
 
 /** Commit groups per interleaving block (10 plans). */
 const BLOCK = 60;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 

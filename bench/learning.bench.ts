@@ -22,6 +22,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runReplay } from '../src/main/engine/replay/runner.ts';
 import { cachedBars, cachedPlans } from './generate-bars.ts';
+import { median } from './median.ts';
 
 const GOAL_RATIO = 1.15;
 const SYMBOLS = 4;
@@ -76,12 +77,6 @@ const load = () =>
   loadavg()
     .map((x) => x.toFixed(2))
     .join(', ');
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 export interface LearningFigures {
   bars: number;

@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runReplay } from '../src/main/engine/replay/runner.ts';
 import { cached, cachedBars, cachedPlans } from './generate-bars.ts';
+import { median } from './median.ts';
 
 const BARS = 200_000;
 const SYMBOLS = 4;
@@ -26,12 +27,6 @@ export interface PlanGrowthFigures {
   seconds20k: number;
   growth: number;
   met: boolean;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 export async function planGrowthBench(opts: { rounds?: number } = {}): Promise<PlanGrowthFigures> {

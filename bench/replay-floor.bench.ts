@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cached, cachedBars } from './generate-bars.ts';
+import { median } from './median.ts';
 
 const GOAL_RATIO = 0.5;
 const SYMBOLS = 4;
@@ -24,12 +25,6 @@ export interface ReplayFloorFigures {
   replaySeconds: number;
   ratio: number;
   met: boolean;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 /** Wall seconds of a whole Node process; throws with its standard error when it fails. */

@@ -24,6 +24,7 @@ import { barTableBuilder, PRICES_HEADER, readPrices } from '../src/main/engine/r
 import { runReplay } from '../src/main/engine/replay/runner.ts';
 import { cached, cachedBars, cachedPlans } from './generate-bars.ts';
 import { learningBench } from './learning.bench.ts';
+import { median } from './median.ts';
 
 const TARGET_BARS_PER_S = 200_000;
 const RUNS = 3;
@@ -76,12 +77,6 @@ function readWithLibrary(parse: CsvParseSync, file: string, text: string) {
   const bars = barTableBuilder(file, records.length);
   for (let i = 1; i < records.length; i++) bars.row(records[i]!, i + 1);
   return bars.table();
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 async function main(): Promise<void> {

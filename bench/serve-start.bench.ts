@@ -23,6 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeTradeJournal } from '../test/helpers/trade-journal.ts';
+import { median } from './median.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CACHE = join(ROOT, '.bench');
@@ -99,12 +100,6 @@ async function startOnce(journal: string): Promise<{ seconds: number; rssMb: num
     rmSync(dir, { recursive: true, force: true });
   }
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 export async function serveStartBench(
   opts: { trades?: number; runs?: number } = {},

@@ -21,7 +21,8 @@ import type { Bar } from '../../src/shared/domain/instrument.ts';
 import type { Metrics } from '../../src/shared/domain/metrics.ts';
 import type { FillRecord, OrderRecord } from '../../src/shared/domain/order.ts';
 import type { PlanRecord } from '../../src/shared/domain/plan.ts';
-import type { PositionRecord, TradeRecord } from '../../src/shared/domain/portfolio.ts';
+import type { PositionRecord } from '../../src/shared/domain/portfolio.ts';
+import { closedTrade } from '../helpers/closed-trade.ts';
 
 const T = Date.UTC(2024, 2, 1, 15, 0); // 2024-03-01 15:00 UTC
 
@@ -127,29 +128,6 @@ const bar = (symbol: string, time: number, close: string): Bar => ({
   close,
   volume: '100',
 });
-
-function trade(
-  planId: string,
-  symbol: string,
-  pnl: string,
-  exitTime: number,
-  side: 'long' | 'short' = 'long',
-): TradeRecord {
-  return {
-    planId,
-    symbol,
-    side,
-    quantity: '10',
-    entryTime: exitTime - 60_000,
-    entryPrice: '100',
-    exitTime,
-    exitPrice: '101',
-    exitReason: 'take_profit',
-    pnl,
-    pnlPct: '1',
-    fees: '0',
-  };
-}
 
 function snapshot(engine: Partial<EngineSnapshot> = {}): AppSnapshot {
   return {
@@ -276,7 +254,7 @@ describe('applyPush: events', () => {
       },
       { type: 'order', order: order('o2', T + 2000) },
       { type: 'fill', fill },
-      { type: 'trade', trade: trade('plan-x', 'AAPL', '12.5', T + 3000) },
+      { type: 'trade', trade: closedTrade('plan-x', 'AAPL', '12.5', T + 3000) },
     );
     expect(s1.orders.ids).toEqual(['o1', 'o2']);
     expect(s1.orders.byId.o1?.status).toBe('filled');
@@ -333,11 +311,11 @@ describe('applyPush: events', () => {
   it('keeps the newest MAX_TRADES closed trades (the history pages through the engine); a correction replaces its row', () => {
     const closes: AppEvent[] = [];
     for (let i = 0; i < MAX_TRADES + 3; i++)
-      closes.push({ type: 'trade', trade: trade(`p${i}`, 'AAPL', '1', T + i * 1000) });
+      closes.push({ type: 'trade', trade: closedTrade(`p${i}`, 'AAPL', '1', T + i * 1000) });
     let s = events(start(), ...closes);
     expect(s.trades).toHaveLength(MAX_TRADES);
     expect([s.trades[0]?.planId, s.trades.at(-1)?.planId]).toEqual(['p3', `p${MAX_TRADES + 2}`]);
-    s = events(s, { type: 'trade', trade: trade('p10', 'AAPL', '-2', T + 10_000) });
+    s = events(s, { type: 'trade', trade: closedTrade('p10', 'AAPL', '-2', T + 10_000) });
     expect(s.trades).toHaveLength(MAX_TRADES);
     expect(s.trades.find((t) => t.planId === 'p10')?.pnl).toBe('-2');
   });

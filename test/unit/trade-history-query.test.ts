@@ -7,45 +7,37 @@ import { pageOf, type TradePage, type TradeQuery } from '../../src/main/engine/h
 import { migrate } from '../../src/main/engine/journal/migrations.ts';
 import { TradeTable } from '../../src/main/engine/journal/trade-table.ts';
 import type { TradeRecord } from '../../src/shared/domain/portfolio.ts';
+import { closedTrade } from '../helpers/closed-trade.ts';
 
 const T = Date.UTC(2024, 2, 5, 14, 30);
 
-function trade(
-  planId: string,
-  symbol: string,
-  pnl: string,
-  exitTime: number,
-  over: Partial<TradeRecord> = {},
-) {
-  return {
-    planId,
-    symbol,
-    side: 'long',
-    quantity: '10',
-    entryTime: exitTime - 60_000,
-    entryPrice: '100',
-    exitTime,
-    exitPrice: '101',
-    exitReason: 'take_profit',
-    pnl,
-    pnlPct: '1',
-    fees: '0',
-    ...over,
-  } satisfies TradeRecord as TradeRecord;
-}
-
 // Recorded in this order (a, b, c, d, e); closed at +1, +3, +2, +5, +4 seconds.
 const TRADES: TradeRecord[] = [
-  trade('a', 'SPY', '5', T + 1000, { pnlPct: '0.5', quantity: '100', fees: '1.2', entryPrice: '50.5' }),
-  trade('b', 'AAPL', '-12.5', T + 3000, {
+  closedTrade('a', 'SPY', '5', T + 1000, { pnlPct: '0.5', quantity: '100', fees: '1.2', entryPrice: '50.5' }),
+  closedTrade('b', 'AAPL', '-12.5', T + 3000, {
     pnlPct: '-1.25',
     quantity: '9',
     side: 'short',
     exitReason: 'stop_loss',
   }),
-  trade('c', 'MSFT', '5', T + 2000, { pnlPct: '0.5', quantity: '1000', fees: '0.35', entryPrice: '402.25' }),
-  trade('d', 'SPY', '0', T + 5000, { pnlPct: '0', quantity: '9.5', exitReason: 'close', exitPrice: '100' }),
-  trade('e', 'AAPL', '-0.01', T + 4000, { pnlPct: '-0.001', quantity: '20', fees: '12', entryPrice: '9.99' }),
+  closedTrade('c', 'MSFT', '5', T + 2000, {
+    pnlPct: '0.5',
+    quantity: '1000',
+    fees: '0.35',
+    entryPrice: '402.25',
+  }),
+  closedTrade('d', 'SPY', '0', T + 5000, {
+    pnlPct: '0',
+    quantity: '9.5',
+    exitReason: 'close',
+    exitPrice: '100',
+  }),
+  closedTrade('e', 'AAPL', '-0.01', T + 4000, {
+    pnlPct: '-0.001',
+    quantity: '20',
+    fees: '12',
+    entryPrice: '9.99',
+  }),
 ];
 
 function sqlTable(trades: readonly TradeRecord[]): { page(q: TradeQuery): TradePage; close(): void } {

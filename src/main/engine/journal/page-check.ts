@@ -8,7 +8,7 @@
 import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 
 /**
  * The journal's size and modification time and its log's size, as one comparable string. Any write moves
@@ -97,17 +97,4 @@ export function pagesFoundSound(pending: PendingPageCheck): boolean {
   const v = new Int32Array(pending.verdict);
   if (Atomics.load(v, 0) === PENDING) Atomics.wait(v, 0, PENDING, WAIT_MS);
   return Atomics.load(v, 0) === SOUND && fileStamp(pending.path) === pending.stamp;
-}
-
-/** The check in this thread (tests, tools): a PageCheck-like verdict, true when every page is sound. */
-export function checkPages(path: string): boolean {
-  let db: Database.Database | null = null;
-  try {
-    db = new Database(path, { readonly: true, fileMustExist: true });
-    return pageProblems(db).length === 0;
-  } catch {
-    return false;
-  } finally {
-    db?.close();
-  }
 }

@@ -3,9 +3,9 @@
 // checkpoint (recomputing what came after it: order intents already journaled are recognised, not sent
 // twice) or, when complete, just reports.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { Engine, type LiveState } from '../engine.ts';
 import { Journal, JournalRefused } from '../journal/journal.ts';
+import { readText } from './input-error.ts';
 import {
   type BarTable,
   barOf,
@@ -45,8 +45,8 @@ const CHECKPOINT_MIN_GAP = 1_024;
 export function runReplay(o: ReplayOptions): Report {
   const started = o.clock();
   const config = readConfig(o.config);
-  const pricesText = readFile(o.prices);
-  const scriptText = readFile(o.script);
+  const pricesText = readText(o.prices);
+  const scriptText = readText(o.script);
   const bars = readPrices(o.prices, pricesText);
   const script = readScript(o.script, scriptText);
   const inputs = createHash('sha256')
@@ -132,18 +132,6 @@ export function runReplay(o: ReplayOptions): Report {
     return report;
   } finally {
     journal.close();
-  }
-}
-
-function readFile(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError(
-      file,
-      0,
-      `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-    );
   }
 }
 

@@ -45,11 +45,10 @@ export function useTradePages(filter: HistoryFilter, sort: SortState): TradePage
   const question = JSON.stringify(pageArgs(filter, sort, 0));
   // Bumped at every new question or history: answers to an older generation are dropped.
   const generation = useRef(0);
-  const asked = useRef(new Set<string>());
-  const pagesOnHand = useRef<ReadonlyMap<number, readonly TradeRecord[]>>(new Map());
-  pagesOnHand.current = answer.pages;
-  const questionOnHand = useRef('');
-  questionOnHand.current = answer.question;
+  /** Pages asked for in this generation and not answered yet. */
+  const asked = useRef(new Set<number>());
+  const onHand = useRef(answer);
+  onHand.current = answer;
   const current = useRef({ filter, sort });
   current.current = { filter, sort };
 
@@ -63,8 +62,8 @@ export function useTradePages(filter: HistoryFilter, sort: SortState): TradePage
     void trades; // a dependency on purpose: the history changed, the pages on hand are asked again
     const mine = ++generation.current;
     asked.current = new Set();
-    const same = questionOnHand.current === question;
-    const pages = same ? [...pagesOnHand.current.keys()] : [];
+    const same = onHand.current.question === question;
+    const pages = same ? [...onHand.current.pages.keys()] : [];
     if (!pages.includes(0)) pages.unshift(0);
     void Promise.all(pages.map(fetchPage)).then((results) => {
       if (mine !== generation.current) return;
@@ -89,14 +88,12 @@ export function useTradePages(filter: HistoryFilter, sort: SortState): TradePage
   const want = useCallback(
     (position: number) => {
       const page = Math.floor(position / PAGE_SIZE);
-      if (pagesOnHand.current.has(page)) return;
+      if (onHand.current.pages.has(page) || asked.current.has(page)) return;
       const mine = generation.current;
-      const key = `${mine}:${page}`;
-      if (asked.current.has(key)) return;
-      asked.current.add(key);
+      asked.current.add(page);
       void fetchPage(page).then((r) => {
-        asked.current.delete(key);
         if (mine !== generation.current) return;
+        asked.current.delete(page);
         setAnswer((prev) => {
           if (!r.ok) return { ...prev, error: plainError(r.error) };
           const pages = new Map(prev.pages);
