@@ -1,11 +1,13 @@
-// Performance at scale (issue 12), the four figures of one run side by side: the replay against the floor
-// of reading its input, the cost of 20,000 plans against 5,000 over the same bars, `braid serve`'s start on
-// a journal of 100,000 closed trades, and the blotter of 10,000 rows under 1,000 updates a second. Each
+// Performance at scale (issue 12), the figures of one run side by side: the replay against the floor of
+// reading its input, the cost of 20,000 plans against 5,000 over the same bars, `braid serve`'s start on a
+// journal of 100,000 closed trades, the Trade history's view after a closed trade on that journal, and the
+// blotter of 10,000 rows under 1,000 updates a second. Each
 // comes from its own bench (run alone for its details); this runs them one after the other and prints the
 // table the README keeps. Part of `npm run bench`.
 //
 //   node bench/scale.bench.ts [TRADES=100000]
 import { cpus, totalmem } from 'node:os';
+import { historyViewBench } from './history-view.bench.ts';
 import { planGrowthBench } from './plan-growth.bench.ts';
 import { replayFloorBench } from './replay-floor.bench.ts';
 import { serveStartBench } from './serve-start.bench.ts';
@@ -16,6 +18,7 @@ const started = new Date().toISOString();
 const floor = await replayFloorBench({ bars: 1_000_000, runs: 3 });
 const growth = await planGrowthBench({ rounds: 3 });
 const serve = await serveStartBench({ trades, runs: 3 });
+const history = await historyViewBench({ trades });
 const blotter = await blotterBench();
 
 const s = (n: number) => `${n.toFixed(2)} s`;
@@ -42,6 +45,15 @@ const rows: [string, string, string, string, boolean][] = [
     '',
     '< 1.5 s, < 300 MB',
     serve.met,
+  ],
+  [
+    `Trade history metrics and curve on ${trades.toLocaleString('en-US')} trades, asked after each closed trade`,
+    `${history.perTradeMs.toFixed(2)} ms (p99 ${history.perTradeP99Ms.toFixed(2)} ms); computed afresh ` +
+      `${history.freshMs.toFixed(0)} ms; first question ${s(history.buildSeconds)} in slices, ` +
+      `longest wait ${history.longestTurnMs.toFixed(0)} ms`,
+    `${(history.freshMs / history.perTradeMs).toFixed(0)}x faster`,
+    '< 10 ms',
+    history.met,
   ],
   [
     `blotter, ${blotter.rows.toLocaleString('en-US')} rows, 1,000 updates/s while scrolling`,

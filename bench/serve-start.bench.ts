@@ -38,7 +38,7 @@ export interface ServeStartFigures {
 }
 
 /** A journal of `trades` closed round trips (cached). */
-function journalWith(trades: number): string {
+export function journalWith(trades: number): string {
   const file = join(CACHE, `serve-start-${trades}.sqlite`);
   if (existsSync(file)) return file;
   mkdirSync(CACHE, { recursive: true });

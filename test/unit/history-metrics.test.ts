@@ -2,13 +2,13 @@
 // minimum sample, so the same trades always give the same figure; drawdown over realized equity.
 import { describe, expect, it } from 'vitest';
 import {
-  EquityCurve,
   historyView,
   perTradeSharpe,
+  RunningHistoryView,
   SHARPE_MIN_TRADES,
-  sharpe,
-} from '../../src/main/engine/portfolio/metrics.ts';
-import { dec, str } from '../../src/shared/domain/decimal.ts';
+} from '../../src/main/engine/history/history-view.ts';
+import { EquityCurve, sharpe } from '../../src/main/engine/portfolio/metrics.ts';
+import { type Dec, dec, str, ZERO } from '../../src/shared/domain/decimal.ts';
 import type { TradeRecord } from '../../src/shared/domain/portfolio.ts';
 
 const DAY = 86_400_000;
@@ -52,6 +52,45 @@ describe('Sharpe per trade', () => {
   });
 });
 
+/** The two-pass formula the running sums replace: mean first, then the squared deviations from it. */
+function twoPassSharpe(pnlPcts: readonly string[]): Dec | null {
+  if (pnlPcts.length < SHARPE_MIN_TRADES) return null;
+  const returns = pnlPcts.map((r) => dec(r));
+  const n = dec(returns.length);
+  const mean = returns.reduce((a, r) => a.plus(r), ZERO).div(n);
+  const variance = returns.reduce((a, r) => a.plus(r.minus(mean).pow(2)), ZERO).div(n.minus(1));
+  if (variance.eq(0)) return null;
+  return mean.div(variance.sqrt());
+}
+
+/** A seeded walk of trades a day apart, P&L in cents, returns as the engine writes them (a division). */
+function seededTrades(count: number, seed0: number): TradeRecord[] {
+  let seed = seed0;
+  const next = () => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return seed / 2_147_483_648;
+  };
+  return Array.from({ length: count }, (_, i) => {
+    const pnl = dec(Math.round((next() - 0.48) * 40_000)).div(100);
+    return trade(i, str(pnl), str(pnl.div(dec(1000).plus(i)).times(100)));
+  });
+}
+
+describe('the running sums of the Sharpe ratio per trade', () => {
+  it('give the two-pass figure to the last digit, trade after trade', () => {
+    for (const seed of [7, 2024]) {
+      const trades = seededTrades(150, seed);
+      const running = new RunningHistoryView(dec(100_000));
+      for (const [i, t] of trades.entries()) {
+        expect(running.add(t)).toBe(true);
+        const expected = twoPassSharpe(trades.slice(0, i + 1).map((x) => x.pnlPct));
+        expect(running.view().metrics.sharpe).toBe(expected === null ? null : str(expected));
+      }
+      expect(running.view().metrics.sharpe).not.toBeNull();
+    }
+  });
+});
+
 describe('history view', () => {
   it('walks realized equity trade by trade, in exit order', () => {
     // 1,000 -> +100 = 1,100 -> -220 = 880 -> +20 = 900. Peak 1,100, trough 880: 220 / 1,100 = 20 %.
@@ -68,6 +107,37 @@ describe('history view', () => {
     expect([view.metrics.wins, view.metrics.losses, view.count]).toEqual([2, 1, 3]);
     // 120 / 220 = 0.545454...
     expect(Number(view.metrics.profitFactor).toFixed(6)).toBe('0.545455');
+  });
+
+  it('refuses, unchanged, a trade that exits before the last one added', () => {
+    const running = new RunningHistoryView(dec(1000));
+    expect(running.add(trade(1, '100', '10'))).toBe(true);
+    expect(running.add(trade(0, '50', '5'))).toBe(false);
+    expect([running.count, running.view().metrics.netPnl]).toEqual([1, '100']);
+  });
+
+  it('sends a long curve as its first and last points and the extremes of each stretch', () => {
+    // 10,000 trades: +1 each, except one fall of 500 at trade 4,321 and a spike of +700 at trade 7,000
+    // (taken back by the next trade). Start 1,000.
+    const trades = Array.from({ length: 10_000 }, (_, i) =>
+      trade(i, i === 4321 ? '-500' : i === 7000 ? '700' : i === 7001 ? '-700' : '1', '0.1'),
+    );
+    const view = historyView(trades, dec(1000), 100);
+    expect(view.count).toBe(10_000);
+    expect(view.equity.length).toBeLessThanOrEqual(100);
+    expect(view.equity.length).toBeGreaterThan(90);
+    const times = view.equity.map((p) => p.time);
+    expect(times.every((t, i) => i === 0 || t > times[i - 1]!)).toBe(true);
+    expect(view.equity[0]).toEqual({ time: T0, value: '1000' });
+    // The last: 1,000 + 9,997 x 1 - 500 + 700 - 700 = 10,497.
+    expect(view.equity.at(-1)).toEqual({ time: T0 + 9999 * DAY + 60_000, value: '10497' });
+    // The trough after the fall (1,000 + 4,321 - 500 = 4,821) and the spike (1,000 + 6,999 - 500 + 700 =
+    // 8,199) are both kept; so is the metric computed over every trade: 500 / 5,321.
+    expect(view.equity).toContainEqual({ time: T0 + 4321 * DAY + 60_000, value: '4821' });
+    expect(view.equity).toContainEqual({ time: T0 + 7000 * DAY + 60_000, value: '8199' });
+    expect(Number(view.metrics.maxDrawdownPct).toFixed(6)).toBe(((500 / 5321) * 100).toFixed(6));
+    // At or below the bound, every point.
+    expect(historyView(trades.slice(0, 99), dec(1000), 100).equity).toHaveLength(100);
   });
 
   it('is empty without trades', () => {

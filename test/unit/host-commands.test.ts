@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { exportTrades } from '../../src/main/engine/history/hash-chain.ts';
 import { createEngine } from '../../src/main/engine/kernel.ts';
 import type { EnginePort } from '../../src/main/engine/port.ts';
+import type { HistoryViewsOptions } from '../../src/main/host/history-views.ts';
 import { createHost } from '../../src/main/host/host.ts';
 import type { Timers } from '../../src/main/host/push-hub.ts';
 import type { HostHandle } from '../../src/main/host/types.ts';
@@ -51,7 +52,7 @@ function manualTimers() {
   return { timers, fire, pending: () => due.map((d) => d.ms) };
 }
 
-function setup(config: unknown = { approval: 'manual' }) {
+function setup(config: unknown = { approval: 'manual' }, historyViews?: HistoryViewsOptions) {
   const eng = engine(config);
   eng.onBar(bar(0, 'AAPL', '180'));
   let now = T0 + M5;
@@ -63,6 +64,7 @@ function setup(config: unknown = { approval: 'manual' }) {
     exportTrades,
     timers: clock.timers,
     log: () => {},
+    ...(historyViews ? { historyViews } : {}),
   });
   return { eng, host, clock, setNow: (t: number) => (now = t) };
 }
@@ -281,6 +283,68 @@ describe('trade history metrics per filter', () => {
     expect(aapl.ok && aapl.value.equity.map((p) => p.value)).toEqual(['100000', '100040']);
     const bad = await host.invoke('queryHistory', { outcome: 'draw' });
     expect(bad.ok ? '' : bad.error.code).toBe('invalid_input');
+
+    // A trade closing after the views were built joins those that keep it (and only those).
+    // AAPL again: 5 bought at 190, sold at 184: -30. Equity 100,030 -> 100,000.
+    eng.submitPlan({ id: 'a2', ...plan({ quantity: 5, stopLoss: 150 }) }, T0 + 2 * M5);
+    eng.onBar(bar(3, 'AAPL', '190'));
+    setNow(T0 + 4 * M5);
+    await host.invoke('closePosition', { symbol: 'AAPL' });
+    eng.onBar(bar(4, 'AAPL', '184'));
+    expect(eng.snapshot().trades.map((t) => t.pnl)).toEqual(['40', '-10', '-30']);
+    const after = await call(host, 'queryHistory', {});
+    expect(after.ok && [after.value.count, after.value.metrics.netPnl]).toEqual([3, '0']);
+    expect(after.ok && after.value.equity.map((p) => p.value)).toEqual([
+      '100000',
+      '100040',
+      '100030',
+      '100000',
+    ]);
+    // 40 / 100,040 x 100 = 0.039984...
+    expect(after.ok && Number(after.value.metrics.maxDrawdownPct).toFixed(6)).toBe('0.039984');
+    const losersAfter = await call(host, 'queryHistory', { outcome: 'loss' });
+    expect(losersAfter.ok && [losersAfter.value.count, losersAfter.value.metrics.netPnl]).toEqual([2, '-40']);
+    const aaplAfter = await call(host, 'queryHistory', { symbol: 'AAPL', side: 'long' });
+    expect(aaplAfter.ok && aaplAfter.value.equity.map((p) => p.value)).toEqual([
+      '100000',
+      '100040',
+      '100010',
+    ]);
+    await host.close();
+  });
+});
+
+describe('a trade history view being built', () => {
+  it('holds neither the kill switch nor the queue between its slices', async () => {
+    // One trade per slice, and the turn between slices held until the test lets it go.
+    let letGo = () => {};
+    const held = new Promise<void>((resolve) => {
+      letGo = resolve;
+    });
+    const { host, eng, setNow } = setup({ approval: 'auto' }, { slice: 1, yieldTurn: () => held });
+    eng.onBar(bar(0, 'MSFT', '400'));
+    eng.submitPlan({ id: 'a', ...plan({ quantity: 10, stopLoss: 150 }) }, T0 + M5);
+    eng.submitPlan({ id: 'm', ...plan({ symbol: 'MSFT', quantity: 2, stopLoss: 300 }) }, T0 + M5);
+    eng.onBar(bar(1, 'AAPL', '181'));
+    eng.onBar(bar(1, 'MSFT', '401'));
+    setNow(T0 + 2 * M5);
+    await host.invoke('closePosition', { symbol: 'AAPL' });
+    await host.invoke('closePosition', { symbol: 'MSFT' });
+    eng.onBar(bar(2, 'AAPL', '185'));
+    eng.onBar(bar(2, 'MSFT', '396'));
+    let answered = false;
+    const view = call(host, 'queryHistory', {}).then((r) => {
+      answered = true;
+      return r;
+    });
+    // The build read its first trade and waits for its turn: the kill and a queued command go first.
+    expect((await host.invoke('kill', {})).ok).toBe(true);
+    expect(eng.state).toBe('HALTED');
+    expect((await host.invoke('resume', {})).ok).toBe(true);
+    expect(answered).toBe(false);
+    letGo();
+    const r = await view;
+    expect(r.ok && [r.value.count, r.value.metrics.netPnl]).toEqual([2, '30']);
     await host.close();
   });
 });

@@ -222,11 +222,11 @@ export class Engine implements EnginePort {
   trades(): TradeRecord[] {
     return this.journal ? this.journal.history.where({}) : [...this.p.store.trades];
   }
-  /** The closed trades a filter keeps, oldest first (the history's metrics and curve). */
-  tradesWhere(filter: TradeFilter): TradeRecord[] {
-    return this.journal
-      ? this.journal.history.where(filter)
-      : this.p.store.trades.filter((t) => keepTrade(t, filter));
+  /** The closed trades a filter keeps in exit order, ties as recorded, `limit` from `offset`. */
+  tradesByExit(filter: TradeFilter, offset: number, limit: number): TradeRecord[] {
+    if (this.journal) return this.journal.history.byExit(filter, offset, limit);
+    const kept = this.p.store.trades.filter((t) => keepTrade(t, filter));
+    return kept.sort((a, b) => a.exitTime - b.exitTime).slice(offset, offset + limit);
   }
   /** One page of the trade history, filtered and sorted by the journal (or over the trades held). */
   tradeHistory(query: TradeQuery): TradePage {

@@ -201,9 +201,9 @@ class HostedEngine implements EnginePort {
     this.flush();
     return this.engine.trades();
   }
-  tradesWhere(filter: TradeFilter): TradeRecord[] {
+  tradesByExit(filter: TradeFilter, offset: number, limit: number): TradeRecord[] {
     this.flush();
-    return this.engine.tradesWhere(filter);
+    return this.engine.tradesByExit(filter, offset, limit);
   }
   tradeHistory(query: TradeQuery): TradePage {
     this.flush();

@@ -87,8 +87,9 @@ export interface EnginePort {
   startingEquity(): string;
   /** Every closed trade, oldest first (the export). */
   trades(): TradeRecord[];
-  /** The closed trades a filter keeps, oldest first (the history's metrics and equity curve). */
-  tradesWhere(filter: TradeFilter): TradeRecord[];
+  /** The closed trades a filter keeps in exit order (ties as recorded), `limit` from `offset` (the
+   *  history's metrics and equity curve, built a slice at a time). */
+  tradesByExit(filter: TradeFilter, offset: number, limit: number): TradeRecord[];
   /** One page of the trade history, filtered and sorted by the engine. */
   tradeHistory(query: TradeQuery): TradePage;
   subscribe(listener: (event: EngineEvent) => void): Disposer;

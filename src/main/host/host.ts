@@ -9,7 +9,6 @@ import type {
   HistoryQueryResult,
   HostState,
 } from '../../shared/contract.ts';
-import { dec } from '../../shared/domain/decimal.ts';
 import type { Strand } from '../../shared/domain/learning.ts';
 import type { TradeRecord } from '../../shared/domain/portfolio.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
@@ -17,8 +16,8 @@ import { type ParsedCommand, parseCommand } from '../../shared/schemas.ts';
 import type { TradeFilter } from '../engine/history/trade-query.ts';
 import { JournalRecordDamaged } from '../engine/journal/errors.ts';
 import type { EnginePort } from '../engine/port.ts';
-import { historyView } from '../engine/portfolio/metrics.ts';
 import { submitUpstreamPlans } from '../intake/upstream-plans.ts';
+import { HistoryViews, type HistoryViewsOptions } from './history-views.ts';
 import { createLiveMode } from './live-mode.ts';
 import { createPushHub, type Timers } from './push-hub.ts';
 import type { HostHandle } from './types.ts';
@@ -49,6 +48,8 @@ export interface HostOptions {
   /** Runs first on close (e.g. stop the demo feed), before the engine closes. */
   beforeClose?: () => void | Promise<void>;
   log?: (line: string) => void;
+  /** How the Trade history's views are built (tests: small slices). */
+  historyViews?: HistoryViewsOptions;
 }
 
 const MANUAL_SEQ_SETTING = 'host.manualSeq';
@@ -95,7 +96,12 @@ export function createHost(options: HostOptions): HostHandle {
     timers: options.timers,
     onListenerError: (error) => log(`braid: a subscriber failed: ${String(error)}`),
   });
-  const unsubscribeEngine = engine.subscribe((event) => hub.publish(event));
+  // The Trade history's metrics and curve, kept per filter as trades close (history-views.ts).
+  const histories = new HistoryViews(engine, options.historyViews);
+  const unsubscribeEngine = engine.subscribe((event) => {
+    if (event.type === 'trade') histories.onTrade(event.trade);
+    hub.publish(event);
+  });
   const publishHost = () => hub.publish({ type: 'host', host: hostState() });
   // A venue connecting, reconciling or failing changes what the Venues panel and the top bar show.
   const unsubscribeVenues = venues.onChange(publishHost);
@@ -124,8 +130,10 @@ export function createHost(options: HostOptions): HostHandle {
   const halted = (what: string): Result<never> =>
     err('halted', `Trading is HALTED: ${what} is refused until you resume trading.`);
 
-  const queryHistory = (filter: TradeFilter): Result<HistoryQueryResult> =>
-    ok(historyView(engine.tradesWhere(filter), dec(engine.startingEquity())));
+  const queryHistory = async (filter: TradeFilter): Promise<Result<HistoryQueryResult>> => {
+    const view = await histories.view(filter);
+    return view === null ? err('closed', 'The engine is shut down.') : ok(view);
+  };
 
   const withHostEvent = <T>(result: Result<T>): Result<T> => {
     if (result.ok) publishHost();
@@ -184,7 +192,7 @@ export function createHost(options: HostOptions): HostHandle {
       case 'previewPlan':
         return ok(engine.previewPlan({ ...command.args.plan, id: 'preview' }));
       case 'queryHistory':
-        return queryHistory(command.args);
+        return await queryHistory(command.args);
       case 'tradeHistory':
         return ok(engine.tradeHistory(command.args));
       case 'setPin':
@@ -217,8 +225,8 @@ export function createHost(options: HostOptions): HostHandle {
   let closed = false;
   // Commands run one at a time, in arrival order, even when one awaits (scrypt for the PIN).
   let queue: Promise<unknown> = Promise.resolve();
-  /** Kills in flight (they skip the queue); close waits for them too. */
-  const kills = new Set<Promise<unknown>>();
+  /** Kills and history views in flight (they skip the queue); close waits for them too. */
+  const unqueued = new Set<Promise<unknown>>();
 
   // Plan expiry between bars runs in the command queue, so it never interleaves with a command.
   const timers = options.timers ?? realTimers;
@@ -268,11 +276,13 @@ export function createHost(options: HostOptions): HostHandle {
       // The kill switch never waits in line: a command awaiting the venue, the vault or scrypt can hold
       // the queue for seconds. Engine calls are synchronous, so the kill cannot land inside one; what was
       // queued before it runs after it and finds the engine HALTED.
-      if (name === 'kill') {
-        const killed = run(name, args);
-        kills.add(killed);
-        void killed.finally(() => kills.delete(killed));
-        return killed;
+      // A history view being built for a long history takes its slices between commands rather than
+      // holding the queue (it changes nothing).
+      if (name === 'kill' || name === 'queryHistory') {
+        const running = run(name, args);
+        unqueued.add(running);
+        void running.finally(() => unqueued.delete(running));
+        return running;
       }
       const result = queue.then(() => run(name, args));
       queue = result;
@@ -284,7 +294,8 @@ export function createHost(options: HostOptions): HostHandle {
       closed = true;
       if (expiryTimer !== null) timers.clearTimeout(expiryTimer);
       await queue;
-      await Promise.all(kills);
+      histories.close();
+      await Promise.all(unqueued);
       try {
         await options.beforeClose?.();
       } finally {

@@ -59,7 +59,11 @@ function whereOf(f: TradeFilter): { sql: string; params: Record<string, string |
 }
 
 function parseTrade(body: string): TradeRecord {
-  return JSON.parse(body) as TradeRecord;
+  try {
+    return JSON.parse(body) as TradeRecord;
+  } catch (e) {
+    throw new JournalRecordDamaged('trade record', e instanceof Error ? e.message : String(e));
+  }
 }
 
 export class TradeTable {
@@ -149,7 +153,18 @@ export class TradeTable {
     };
   }
 
-  /** Every trade a filter keeps, oldest first (the history's metrics and curve, the export). */
+  /** The trades a filter keeps in exit order, ties in the order recorded, `limit` from `offset` (the
+   *  history's metrics and curve, read a slice at a time: the exit index skips the offset). */
+  byExit(f: TradeFilter, offset: number, limit: number): TradeRecord[] {
+    const { sql, params } = whereOf(f);
+    const rows = this.statement(
+      `byExit ${sql}`,
+      `SELECT body FROM trades ${sql} ORDER BY exit_time, seq LIMIT @limit OFFSET @offset`,
+    ).all({ ...params, limit, offset }) as { body: string }[];
+    return rows.map((r) => parseTrade(r.body));
+  }
+
+  /** Every trade a filter keeps, oldest first (the export). */
   where(f: TradeFilter): TradeRecord[] {
     const { sql, params } = whereOf(f);
     const rows = this.statement(`where ${sql}`, `SELECT body FROM trades ${sql} ORDER BY seq`).all(

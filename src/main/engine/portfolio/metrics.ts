@@ -2,8 +2,7 @@
 // close and a Sharpe ratio of daily (UTC) end-of-day equity returns.
 import { type Dec, dec, str, ZERO } from '../../../shared/domain/decimal.ts';
 import type { Metrics } from '../../../shared/domain/metrics.ts';
-import type { TradeRecord } from '../../../shared/domain/portfolio.ts';
-import { TradeTally } from './trade-tally.ts';
+import type { TradeTally } from './trade-tally.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -130,63 +129,12 @@ function sharpeOfReturns(returns: readonly Dec[]): Dec | null {
   return mean.div(variance.sqrt()).times(dec(252).sqrt());
 }
 
-/** Fewer closed trades than this and the history view shows no Sharpe: a ratio of a handful is noise. */
-export const SHARPE_MIN_TRADES = 20;
-
-/** mean / sample standard deviation of the trades' returns (pnlPct); null below SHARPE_MIN_TRADES trades or
- *  with zero deviation. It depends on the trades alone, so the same trades give the same figure whatever
- *  day it is (the report's daily Sharpe moves with every marked day). Not annualized. */
-export function perTradeSharpe(trades: readonly TradeRecord[]): Dec | null {
-  if (trades.length < SHARPE_MIN_TRADES) return null;
-  const returns = trades.map((t) => dec(t.pnlPct));
-  const n = dec(returns.length);
-  const mean = returns.reduce((a, r) => a.plus(r), ZERO).div(n);
-  const variance = returns.reduce((a, r) => a.plus(r.minus(mean).pow(2)), ZERO).div(n.minus(1));
-  if (variance.eq(0)) return null;
-  return mean.div(variance.sqrt());
-}
-
-export interface HistoryView {
-  count: number;
-  metrics: Metrics;
-  /** Start equity, then start equity plus the running P&L of these trades at each exit. */
-  equity: { time: number; value: string }[];
-  sharpeMinTrades: number;
-}
-
-/** Metrics and equity curve of a set of closed trades (the trade history, filtered or not), from the
- *  trades alone: drawdown over realized equity at each exit, Sharpe per trade. */
-export function historyView(trades: readonly TradeRecord[], startEquity: Dec): HistoryView {
-  const sorted = [...trades].sort((a, b) => a.exitTime - b.exitTime);
-  const curve = new EquityCurve(startEquity);
-  let equity = startEquity;
-  const points: HistoryView['equity'] = [];
-  const first = sorted[0];
-  if (first) points.push({ time: first.entryTime, value: str(startEquity) });
-  for (const t of sorted) {
-    equity = equity.plus(t.pnl);
-    curve.mark(t.exitTime, equity);
-    points.push({ time: t.exitTime, value: str(equity) });
-  }
-  const metrics = computeMetrics(sorted, curve);
-  const s = perTradeSharpe(sorted);
-  return {
-    count: sorted.length,
-    metrics: { ...metrics, sharpe: s === null ? null : str(s) },
-    equity: points,
-    sharpeMinTrades: SHARPE_MIN_TRADES,
-  };
-}
-
-export function computeMetrics(trades: readonly TradeRecord[], curve: EquityCurve): Metrics {
-  return metricsOf(TradeTally.of(trades), curve);
-}
-
-/** The metrics from the running sums of the closed trades (trade-tally.ts) and the equity curve. */
-export function metricsOf(tally: TradeTally, curve: EquityCurve): Metrics {
+/** The metrics from the running sums of the closed trades (trade-tally.ts) and the equity curve; without
+ *  `dailySharpe` the Sharpe ratio is left null for the caller's own (the history's is per trade). */
+export function metricsOf(tally: TradeTally, curve: EquityCurve, dailySharpe = true): Metrics {
   const { wins, losses, grossProfit, grossLoss, net } = tally;
   const total = tally.count;
-  const s = curve.sharpe();
+  const s = dailySharpe ? curve.sharpe() : null;
   return {
     totalTrades: total,
     wins,

@@ -42,8 +42,12 @@ export class TradeTally {
   }
 
   add(trade: TradeRecord): void {
+    this.addPnl(dec(trade.pnl));
+  }
+
+  addPnl(pnl: Dec): void {
     this.count++;
-    this.tally(dec(trade.pnl), 1);
+    this.tally(pnl, 1);
   }
 
   /** A trade corrected (a late fee): the first figure out, the corrected one in. */
