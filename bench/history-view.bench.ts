@@ -11,8 +11,8 @@
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { historyView } from '../src/main/engine/history/history-view.ts';
 import { exportTrades } from '../src/main/engine/history/hash-chain.ts';
+import { historyView } from '../src/main/engine/history/history-view.ts';
 import { createEngine } from '../src/main/engine/kernel.ts';
 import { createHost } from '../src/main/host/host.ts';
 import { dec } from '../src/shared/domain/decimal.ts';
@@ -88,7 +88,9 @@ export async function historyViewBench(
     for (let n = 0; n < closed; n++) {
       const symbol = TRADE_SYMBOLS[n % TRADE_SYMBOLS.length]!;
       bar(symbol, '100');
-      const sent = await host.invoke('submitPlan', { plan: { symbol, side: 'buy', quantity: 1, entry: { type: 'market' } } });
+      const sent = await host.invoke('submitPlan', {
+        plan: { symbol, side: 'buy', quantity: 1, entry: { type: 'market' } },
+      });
       if (!sent.ok) throw new Error(sent.error.message);
       bar(symbol, '100');
       bar(symbol, '101');

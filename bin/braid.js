@@ -28,5 +28,10 @@ if (
 const { enableCompileCache } = await import('node:module');
 enableCompileCache?.();
 
+// Each module's stripped JavaScript, kept between starts (strip-cache.js); the engine's worker registers it
+// too (engine-worker.js).
+const { registerStripCache } = await import('./strip-cache.js');
+registerStripCache();
+
 const { main } = await import('../src/main/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));

@@ -138,7 +138,8 @@ export async function runServe(args: string[]): Promise<number> {
     values.db !== undefined && !values.new && existsSync(values.db) && statSync(values.db).size > 0;
   try {
     const hostStarting = startHostWorker(
-      new URL('../host/worker.ts', import.meta.url),
+      // The launcher's entry for the worker: its TypeScript cache on that thread too, then host/worker.ts.
+      new URL('../../../bin/engine-worker.js', import.meta.url),
       {
         config,
         journalPath: values.db ?? join(tempDir!, 'state.sqlite'),

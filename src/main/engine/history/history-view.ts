@@ -1,11 +1,11 @@
 // The trade history's own metrics and equity curve (the terminal's view, not the replay report), kept trade
 // by trade: a closed trade costs a few decimal operations however long the history, not a pass over it.
 // Drawdown is over realized equity at each exit; the Sharpe ratio is per trade (mean / sample sd of
-// pnlPct) from exact running sums, the same figure to the last digit as the two-pass formula.
-import { type Dec, dec, str, ZERO } from '../../../shared/domain/decimal.ts';
+// pnlPct) from exact running sums (metrics.ts ReturnSums), the two-pass formula's figure to the last digit.
+import { type Dec, dec, str } from '../../../shared/domain/decimal.ts';
 import type { Metrics } from '../../../shared/domain/metrics.ts';
 import type { TradeRecord } from '../../../shared/domain/portfolio.ts';
-import { EquityCurve, metricsOf } from '../portfolio/metrics.ts';
+import { EquityCurve, metricsOf, ReturnSums } from '../portfolio/metrics.ts';
 import { TradeTally } from '../portfolio/trade-tally.ts';
 
 /** Fewer closed trades than this and the history view shows no Sharpe: a ratio of a handful is noise. */
@@ -33,33 +33,11 @@ export type TradeOutcome = Pick<TradeRecord, 'entryTime' | 'exitTime' | 'pnl' | 
 export function perTradeSharpe(trades: readonly TradeOutcome[]): Dec | null {
   const sums = new ReturnSums();
   for (const t of trades) sums.add(dec(t.pnlPct));
-  return sums.sharpe();
+  return sharpeOf(sums);
 }
 
-/** Σr and Σr², exact (big.js adds and multiplies without rounding). With m = Σr / n (the one rounded
- *  step, as in the two-pass formula) Σ(r - m)² = Σr² - 2mΣr + nm² exactly, so the sample variance and the
- *  ratio are those of the two passes, digit for digit. */
-class ReturnSums {
-  n = 0;
-  private sum: Dec = ZERO;
-  private sumSq: Dec = ZERO;
-
-  add(r: Dec): void {
-    this.n++;
-    this.sum = this.sum.plus(r);
-    this.sumSq = this.sumSq.plus(r.times(r));
-  }
-
-  sharpe(): Dec | null {
-    if (this.n < SHARPE_MIN_TRADES) return null;
-    const n = dec(this.n);
-    const mean = this.sum.div(n);
-    const squares = this.sumSq.minus(mean.times(this.sum).times(2)).plus(n.times(mean).times(mean));
-    const variance = squares.div(n.minus(1));
-    if (variance.eq(0)) return null;
-    return mean.div(variance.sqrt());
-  }
-}
+/** The running sums' ratio from SHARPE_MIN_TRADES trades on (exact: metrics.ts ReturnSums). */
+const sharpeOf = (sums: ReturnSums) => (sums.n < SHARPE_MIN_TRADES ? null : sums.ratio());
 
 /** The view of a set of closed trades, added in exit order. */
 export class RunningHistoryView {
@@ -106,7 +84,7 @@ export class RunningHistoryView {
   }
 
   view(maxPoints = CURVE_POINTS_MAX): HistoryView {
-    const s = this.returns.sharpe();
+    const s = sharpeOf(this.returns);
     return {
       count: this.tally.count,
       metrics: { ...metricsOf(this.tally, this.curve, false), sharpe: s === null ? null : str(s) },

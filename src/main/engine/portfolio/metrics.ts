@@ -15,6 +15,8 @@ export interface EquityCurveState {
   closedDays: string[];
   /** The last marked equity. */
   last: string;
+  /** The closed days' daily returns summed so far (absent in older checkpoints: summed again when asked). */
+  returns?: { through: number; n: number; sum: string; sumSq: string; zeroBase: boolean };
 }
 
 /** Follows equity mark by mark: running peak, deepest drawdown, end-of-day values. */
@@ -26,9 +28,9 @@ export class EquityCurve {
   private last: Dec;
   /** maxDd x peak, kept until either moves: what a drop x 100 must pass to be worth a division. */
   private ddLimit: Dec | null = null;
-  /** The daily returns between closed days, computed once each (the Sharpe ratio is asked for at every
+  /** The daily returns between closed days, summed once each (the Sharpe ratio is asked for at every
    *  snapshot and closed trade; a long history has thousands of days). */
-  private readonly closedReturns: Dec[] = [];
+  private closedReturns = new ReturnSums();
   /** closedDays[0 .. returnsThrough - 1] are in closedReturns (as bases or results). */
   private returnsThrough = 1;
   /** A closed day's equity was zero: no return can be taken from it, so no Sharpe ratio. */
@@ -40,6 +42,12 @@ export class EquityCurve {
     this.day = state ? state.day : null;
     this.closedDays = state ? [...state.closedDays] : [];
     this.last = state ? dec(state.last) : startEquity;
+    const r = state?.returns;
+    if (r && r.through >= 1 && r.through <= this.closedDays.length) {
+      this.closedReturns = ReturnSums.restore(r);
+      this.returnsThrough = r.through;
+      this.zeroBase = r.zeroBase;
+    }
   }
 
   mark(time: number, equity: Dec): void {
@@ -81,14 +89,14 @@ export class EquityCurve {
     for (; this.returnsThrough < days.length; this.returnsThrough++) {
       const prev = dec(days[this.returnsThrough - 1]!);
       if (prev.eq(0)) this.zeroBase = true;
-      else this.closedReturns.push(dec(days[this.returnsThrough]!).div(prev).minus(1));
+      else this.closedReturns.add(dec(days[this.returnsThrough]!).div(prev).minus(1));
     }
     if (this.zeroBase) return null;
     const base = days[days.length - 1];
-    if (this.day === null || base === undefined) return sharpeOfReturns(this.closedReturns);
+    if (this.day === null || base === undefined) return annualized(this.closedReturns.ratio());
     const prev = dec(base);
     if (prev.eq(0)) return null;
-    return sharpeOfReturns([...this.closedReturns, this.last.div(prev).minus(1)]);
+    return annualized(this.closedReturns.ratio(this.last.div(prev).minus(1)));
   }
 
   /** End-of-day equity per UTC day, the current day included. */
@@ -105,6 +113,11 @@ export class EquityCurve {
       day: this.day,
       closedDays: [...this.closedDays],
       last: str(this.last),
+      ...(this.returnsThrough > 1 || this.zeroBase
+        ? {
+            returns: { through: this.returnsThrough, ...this.closedReturns.state(), zeroBase: this.zeroBase },
+          }
+        : {}),
     };
   }
 }
@@ -127,6 +140,50 @@ function sharpeOfReturns(returns: readonly Dec[]): Dec | null {
   const variance = returns.reduce((a, r) => a.plus(r.minus(mean).pow(2)), ZERO).div(n.minus(1));
   if (variance.eq(0)) return null;
   return mean.div(variance.sqrt()).times(dec(252).sqrt());
+}
+
+const annualized = (ratio: Dec | null) => (ratio === null ? null : ratio.times(dec(252).sqrt()));
+
+/** Σr and Σr² of a set of returns, exact (big.js adds and multiplies without rounding). With the mean
+ *  m = Σr / n (the one rounded step, as in the two-pass formula) Σ(r - m)² = Σr² - 2mΣr + nm² exactly, so
+ *  the sample variance and the ratio mean / sd are those of the two passes, digit for digit, in O(1). */
+export class ReturnSums {
+  n = 0;
+  private sum: Dec = ZERO;
+  private sumSq: Dec = ZERO;
+
+  static restore(s: { n: number; sum: string; sumSq: string }): ReturnSums {
+    const r = new ReturnSums();
+    r.n = s.n;
+    r.sum = dec(s.sum);
+    r.sumSq = dec(s.sumSq);
+    return r;
+  }
+
+  state(): { n: number; sum: string; sumSq: string } {
+    return { n: this.n, sum: str(this.sum), sumSq: str(this.sumSq) };
+  }
+
+  add(r: Dec): void {
+    this.n++;
+    this.sum = this.sum.plus(r);
+    this.sumSq = this.sumSq.plus(r.times(r));
+  }
+
+  /** mean / sample standard deviation, with `extra` counted too when given; null with fewer than 2
+   *  returns or zero deviation. */
+  ratio(extra?: Dec): Dec | null {
+    const count = this.n + (extra === undefined ? 0 : 1);
+    if (count < 2) return null;
+    const sum = extra === undefined ? this.sum : this.sum.plus(extra);
+    const sumSq = extra === undefined ? this.sumSq : this.sumSq.plus(extra.times(extra));
+    const n = dec(count);
+    const mean = sum.div(n);
+    const squares = sumSq.minus(mean.times(sum).times(2)).plus(n.times(mean).times(mean));
+    const variance = squares.div(n.minus(1));
+    if (variance.eq(0)) return null;
+    return mean.div(variance.sqrt());
+  }
 }
 
 /** The metrics from the running sums of the closed trades (trade-tally.ts) and the equity curve; without

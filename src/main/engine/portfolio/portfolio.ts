@@ -49,6 +49,15 @@ export const portfolioStateSchema = z.strictObject({
     day: z.number().int().nullable(),
     closedDays: z.array(decimalText),
     last: decimalText,
+    returns: z
+      .strictObject({
+        through: z.number().int().min(1),
+        n: z.number().int().nonnegative(),
+        sum: decimalText,
+        sumSq: decimalText,
+        zeroBase: z.boolean(),
+      })
+      .optional(),
   }),
 });
 
