@@ -7,7 +7,7 @@ import {
   RunningHistoryView,
   SHARPE_MIN_TRADES,
 } from '../../src/main/engine/history/history-view.ts';
-import { EquityCurve, sharpe } from '../../src/main/engine/portfolio/metrics.ts';
+import { EquityCurve } from '../../src/main/engine/portfolio/metrics.ts';
 import { type Dec, dec, str, ZERO } from '../../src/shared/domain/decimal.ts';
 import type { TradeRecord } from '../../src/shared/domain/portfolio.ts';
 
@@ -53,14 +53,34 @@ describe('Sharpe per trade', () => {
 });
 
 /** The two-pass formula the running sums replace: mean first, then the squared deviations from it. */
-function twoPassSharpe(pnlPcts: readonly string[]): Dec | null {
-  if (pnlPcts.length < SHARPE_MIN_TRADES) return null;
-  const returns = pnlPcts.map((r) => dec(r));
+function twoPass(returns: readonly Dec[]): Dec | null {
+  if (returns.length < 2) return null;
   const n = dec(returns.length);
   const mean = returns.reduce((a, r) => a.plus(r), ZERO).div(n);
   const variance = returns.reduce((a, r) => a.plus(r.minus(mean).pow(2)), ZERO).div(n.minus(1));
   if (variance.eq(0)) return null;
   return mean.div(variance.sqrt());
+}
+
+const twoPassSharpe = (pnlPcts: readonly string[]) =>
+  pnlPcts.length < SHARPE_MIN_TRADES ? null : twoPass(pnlPcts.map((r) => dec(r)));
+
+/** A curve's end-of-day equities (the current day included), from its state. */
+const endOfDay = (c: EquityCurve) => {
+  const s = c.state();
+  return [...s.closedDays, ...(s.day === null ? [] : [s.last])].map((e) => dec(e));
+};
+
+/** The daily Sharpe recomputed from every end-of-day equity, two passes, x sqrt(252). */
+function twoPassDaily(c: EquityCurve): Dec | null {
+  const days = endOfDay(c);
+  const returns: Dec[] = [];
+  for (let i = 1; i < days.length; i++) {
+    if (days[i - 1]!.eq(0)) return null;
+    returns.push(days[i]!.div(days[i - 1]!).minus(1));
+  }
+  const ratio = twoPass(returns);
+  return ratio === null ? null : ratio.times(dec(252).sqrt());
 }
 
 /** A seeded walk of trades a day apart, P&L in cents, returns as the engine writes them (a division). */
@@ -178,14 +198,14 @@ describe('the daily Sharpe ratio of the equity curve', () => {
         const time = day * DAY + (i % 3) * 3_600_000;
         equity = equity.times(dec(1).plus(dec(next()).minus('0.5').div(50))).round(2);
         c.mark(time, withZero && day === 60 ? dec(0) : equity);
-        const again = sharpe(c.endOfDay());
+        const again = twoPassDaily(c);
         const fast = c.sharpe();
         expect(fast === null ? null : str(fast)).toBe(again === null ? null : str(again));
         if (fast === null) nulls++;
         // A curve read back from a checkpoint (its sums with it) goes on to the same figures.
         if (i % 50 === 49) {
           const copy = new EquityCurve(dec(100_000), JSON.parse(JSON.stringify(c.state())));
-          if (!withZero || day < 60) expect(c.state().returns?.through).toBe(c.endOfDay().length - 1);
+          if (!withZero || day < 60) expect(c.state().returns?.through).toBe(endOfDay(c).length - 1);
           copy.mark(time + 3_600_000, equity);
           c.mark(time + 3_600_000, equity);
           const a = copy.sharpe();

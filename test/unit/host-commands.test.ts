@@ -250,20 +250,25 @@ describe('plans expire between bars', () => {
   });
 });
 
+/** Two round trips closed through the host. AAPL: 10 bought at 181, sold at 185: +40. MSFT: 2 bought at
+ *  401, sold at 396: -10. */
+async function closeTwoTrades(eng: EnginePort, host: HostHandle, setNow: (t: number) => void) {
+  eng.onBar(bar(0, 'MSFT', '400'));
+  eng.submitPlan({ id: 'a', ...plan({ quantity: 10, stopLoss: 150 }) }, T0 + M5);
+  eng.submitPlan({ id: 'm', ...plan({ symbol: 'MSFT', quantity: 2, stopLoss: 300 }) }, T0 + M5);
+  eng.onBar(bar(1, 'AAPL', '181'));
+  eng.onBar(bar(1, 'MSFT', '401'));
+  setNow(T0 + 2 * M5);
+  await host.invoke('closePosition', { symbol: 'AAPL' });
+  await host.invoke('closePosition', { symbol: 'MSFT' });
+  eng.onBar(bar(2, 'AAPL', '185'));
+  eng.onBar(bar(2, 'MSFT', '396'));
+}
+
 describe('trade history metrics per filter', () => {
   it('are computed by the engine over the trades the filter keeps', async () => {
     const { host, eng, setNow } = setup({ approval: 'auto' });
-    eng.onBar(bar(0, 'MSFT', '400'));
-    // AAPL: 10 bought at 181, sold at 185: +40. MSFT: 2 bought at 401, sold at 396: -10.
-    eng.submitPlan({ id: 'a', ...plan({ quantity: 10, stopLoss: 150 }) }, T0 + M5);
-    eng.submitPlan({ id: 'm', ...plan({ symbol: 'MSFT', quantity: 2, stopLoss: 300 }) }, T0 + M5);
-    eng.onBar(bar(1, 'AAPL', '181'));
-    eng.onBar(bar(1, 'MSFT', '401'));
-    setNow(T0 + 2 * M5);
-    await host.invoke('closePosition', { symbol: 'AAPL' });
-    await host.invoke('closePosition', { symbol: 'MSFT' });
-    eng.onBar(bar(2, 'AAPL', '185'));
-    eng.onBar(bar(2, 'MSFT', '396'));
+    await closeTwoTrades(eng, host, setNow);
     expect(eng.snapshot().trades.map((t) => t.pnl)).toEqual(['40', '-10']);
 
     const all = await call(host, 'queryHistory', {});
@@ -322,16 +327,7 @@ describe('a trade history view being built', () => {
       letGo = resolve;
     });
     const { host, eng, setNow } = setup({ approval: 'auto' }, { slice: 1, yieldTurn: () => held });
-    eng.onBar(bar(0, 'MSFT', '400'));
-    eng.submitPlan({ id: 'a', ...plan({ quantity: 10, stopLoss: 150 }) }, T0 + M5);
-    eng.submitPlan({ id: 'm', ...plan({ symbol: 'MSFT', quantity: 2, stopLoss: 300 }) }, T0 + M5);
-    eng.onBar(bar(1, 'AAPL', '181'));
-    eng.onBar(bar(1, 'MSFT', '401'));
-    setNow(T0 + 2 * M5);
-    await host.invoke('closePosition', { symbol: 'AAPL' });
-    await host.invoke('closePosition', { symbol: 'MSFT' });
-    eng.onBar(bar(2, 'AAPL', '185'));
-    eng.onBar(bar(2, 'MSFT', '396'));
+    await closeTwoTrades(eng, host, setNow);
     let answered = false;
     const view = call(host, 'queryHistory', {}).then((r) => {
       answered = true;

@@ -220,7 +220,7 @@ export class Engine implements EnginePort {
   }
   /** Every closed trade, oldest first (the export): the journal's when there is one. */
   trades(): TradeRecord[] {
-    return this.journal ? this.journal.history.where({}) : [...this.p.store.trades];
+    return this.journal ? this.journal.history.all() : [...this.p.store.trades];
   }
   /** The closed trades a filter keeps in exit order, ties as recorded, `limit` from `offset`. */
   tradesByExit(filter: TradeFilter, offset: number, limit: number): TradeRecord[] {

@@ -56,7 +56,7 @@ export class HistoryViews {
   /** Least recently asked first. */
   private readonly filtered = new Map<string, Kept>();
   /** Builds under way, by filter key; each caller asking meanwhile waits for the same one. */
-  private readonly pending = new Map<string, { build: Build; done: Promise<Kept | null> }>();
+  private readonly pending = new Map<string, { build: Build; done: Promise<void> }>();
   private equity: string | null = null;
   private closed = false;
 
@@ -137,14 +137,15 @@ export class HistoryViews {
     this.pending.clear();
   }
 
-  /** The build of a filter's view, the one under way if there is one; null when it went stale. */
-  private built(filter: TradeFilter): Promise<Kept | null> {
+  /** The build of a filter's view, the one under way if there is one; done also when it went stale (the
+   *  caller looks again). */
+  private built(filter: TradeFilter): Promise<void> {
     const key = filterKey(filter);
     const under = this.pending.get(key);
     if (under) return under.done;
     const build: Build = { lastExit: Number.NEGATIVE_INFINITY, stale: false };
     // Under way before its first slice: a trade event from then on reaches it.
-    const entry: { build: Build; done: Promise<Kept | null> } = { build, done: Promise.resolve(null) };
+    const entry = { build, done: Promise.resolve() };
     this.pending.set(key, entry);
     entry.done = this.run(filter, build).finally(() => {
       if (this.pending.get(key) === entry) this.pending.delete(key);
@@ -152,7 +153,7 @@ export class HistoryViews {
     return entry.done;
   }
 
-  private async run(filter: TradeFilter, build: Build): Promise<Kept | null> {
+  private async run(filter: TradeFilter, build: Build): Promise<void> {
     const running = new RunningHistoryView(dec(this.equity ?? this.source.startingEquity()));
     const whole = isWhole(filter);
     const keys = new Set<string>();
@@ -167,12 +168,11 @@ export class HistoryViews {
       // The last slice and the view's first use are in one turn: no trade can come between.
       if (trades.length < this.slice) break;
       await this.yieldTurn();
-      if (build.stale) return null;
+      if (build.stale) return;
     }
     // Kept in the turn it is done, so the next trade event finds it.
     const kept = { filter, running };
     if (whole) this.whole = { ...kept, keys };
     else this.keep(filterKey(filter), kept);
-    return kept;
   }
 }

@@ -73,6 +73,7 @@ export class TradeTable {
   private readonly refsUnder: Database.Statement;
   private readonly tradesOfPlan: Database.Statement;
   private readonly recentTrades: Database.Statement;
+  private readonly allTrades: Database.Statement;
   private readonly symbolList: Database.Statement;
   private readonly fillOfTrade: Database.Statement;
   /** Statements of each filter and order asked so far (a handful: the UI's filters). */
@@ -95,6 +96,7 @@ export class TradeTable {
     );
     this.tradesOfPlan = db.prepare('SELECT body FROM trades WHERE plan_id = ? ORDER BY seq');
     this.recentTrades = db.prepare('SELECT body FROM trades ORDER BY seq DESC LIMIT ?');
+    this.allTrades = db.prepare('SELECT body FROM trades ORDER BY seq');
     this.symbolList = db.prepare('SELECT DISTINCT symbol FROM trades ORDER BY symbol');
     this.fillOfTrade = db.prepare(
       `SELECT json_extract(body, '$.fill.planId') AS planId FROM events
@@ -164,13 +166,9 @@ export class TradeTable {
     return rows.map((r) => parseTrade(r.body));
   }
 
-  /** Every trade a filter keeps, oldest first (the export). */
-  where(f: TradeFilter): TradeRecord[] {
-    const { sql, params } = whereOf(f);
-    const rows = this.statement(`where ${sql}`, `SELECT body FROM trades ${sql} ORDER BY seq`).all(
-      params,
-    ) as { body: string }[];
-    return rows.map((r) => parseTrade(r.body));
+  /** Every trade, oldest first (the export). */
+  all(): TradeRecord[] {
+    return (this.allTrades.all() as { body: string }[]).map((r) => parseTrade(r.body));
   }
 
   /** The last `n` trades recorded, oldest first. */

@@ -83,7 +83,9 @@ export class EquityCurve {
     return this.maxDd;
   }
 
-  /** sharpe() of endOfDay(), the same figure to the last digit, with the closed days' returns reused. */
+  /** mean / sample standard deviation of the daily returns of the end-of-day equities (the current day
+   *  included) x sqrt(252); null with < 2 returns, a zero base or zero deviation. From running sums:
+   *  the two-pass figure to the last digit. */
   sharpe(): Dec | null {
     const days = this.closedDays;
     for (; this.returnsThrough < days.length; this.returnsThrough++) {
@@ -97,13 +99,6 @@ export class EquityCurve {
     const prev = dec(base);
     if (prev.eq(0)) return null;
     return annualized(this.closedReturns.ratio(this.last.div(prev).minus(1)));
-  }
-
-  /** End-of-day equity per UTC day, the current day included. */
-  endOfDay(): Dec[] {
-    const days = this.closedDays.map((e) => dec(e));
-    if (this.day !== null) days.push(this.last);
-    return days;
   }
 
   state(): EquityCurveState {
@@ -120,26 +115,6 @@ export class EquityCurve {
         : {}),
     };
   }
-}
-
-/** mean / sample standard deviation of daily returns x sqrt(252); null with < 2 returns or zero deviation. */
-export function sharpe(endOfDay: Dec[]): Dec | null {
-  const returns: Dec[] = [];
-  for (let i = 1; i < endOfDay.length; i++) {
-    const prev = endOfDay[i - 1]!;
-    if (prev.eq(0)) return null;
-    returns.push(endOfDay[i]!.div(prev).minus(1));
-  }
-  return sharpeOfReturns(returns);
-}
-
-function sharpeOfReturns(returns: readonly Dec[]): Dec | null {
-  if (returns.length < 2) return null;
-  const n = dec(returns.length);
-  const mean = returns.reduce((a, r) => a.plus(r), ZERO).div(n);
-  const variance = returns.reduce((a, r) => a.plus(r.minus(mean).pow(2)), ZERO).div(n.minus(1));
-  if (variance.eq(0)) return null;
-  return mean.div(variance.sqrt()).times(dec(252).sqrt());
 }
 
 const annualized = (ratio: Dec | null) => (ratio === null ? null : ratio.times(dec(252).sqrt()));
