@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exportTrades, verifyExport } from '../../src/main/engine/history/hash-chain.ts';
 import { readExecutionHistory } from '../../src/main/engine/journal/journal.ts';
 import { createEngine } from '../../src/main/engine/kernel.ts';
+import { newStrandsOf } from '../../src/main/engine/learning/strand.ts';
 import type { EnginePort } from '../../src/main/engine/port.ts';
 import { startLessonWording } from '../../src/main/host/lesson-wording.ts';
 import { notesFor } from '../../src/renderer/src/lib/notes.ts';
@@ -192,22 +193,28 @@ describe('a new lesson: the notice, the reworded sentence, the strands in the ex
       strands: 60,
     });
     again.close();
-    // The strand was journaled whole when its order ended, its markouts alone when they were complete.
+    // The strand was journaled whole with the commit after its order ended, its markouts alone with the
+    // commit after they were complete (each commit's strands in one record).
     const db = new Database(join(dir, 'journal.db'), { readonly: true });
-    const records = db
-      .prepare("SELECT body FROM events WHERE kind = 'strand' AND ref = ? ORDER BY seq")
-      .all(last.orderId) as { body: string }[];
+    const records = (
+      db.prepare("SELECT body FROM events WHERE kind = 'strand' ORDER BY seq").all() as { body: string }[]
+    ).map((r) => JSON.parse(r.body) as { type: string; markouts: Array<[string, number, number]> });
     db.close();
-    expect(records.map((r) => JSON.parse(r.body))).toEqual([
-      { type: 'strand', strand: { ...last, markout1Bps: null } },
-      {
-        type: 'markout',
-        markout: {
-          orderId: last.orderId,
-          markout1Bps: last.markout1Bps,
-          markout5Bps: after.at(-1)!.markout5Bps,
-        },
-      },
+    expect(new Set(records.map((r) => r.type))).toEqual(new Set(['strands']));
+    const strandsIn = (r: unknown) => newStrandsOf(new Map(), r);
+    expect(records.flatMap(strandsIn)).toHaveLength(60);
+    const mine = records.filter(
+      (r) =>
+        strandsIn(r).some((s) => s.orderId === last.orderId) || r.markouts.some((m) => m[0] === last.orderId),
+    );
+    expect(mine).toHaveLength(2);
+    expect(strandsIn(mine[0]).find((s) => s.orderId === last.orderId)).toEqual({
+      ...last,
+      markout1Bps: null,
+    });
+    expect(strandsIn(mine[1]).some((s) => s.orderId === last.orderId)).toBe(false);
+    expect(mine[1]!.markouts.filter((m) => m[0] === last.orderId)).toEqual([
+      [last.orderId, last.markout1Bps, after.at(-1)!.markout5Bps],
     ]);
     // `braid export --db` reads the same from the journal alone.
     const read = readExecutionHistory(join(dir, 'journal.db'));

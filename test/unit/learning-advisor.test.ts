@@ -32,7 +32,7 @@ const H15 = Date.parse('2026-01-05T15:30:00Z');
 const H03 = Date.parse('2026-01-05T03:30:00Z');
 
 function book() {
-  return new LearningBook(config, () => {}, { orders: new Map(), fills: [] });
+  return new LearningBook(config, { journal: () => {}, changed: () => {} }, { orders: new Map(), fills: [] });
 }
 
 describe('the advisor applies the most specific active lesson that matches', () => {

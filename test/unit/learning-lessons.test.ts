@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { regimeOf } from '../../src/main/engine/learning/learning-book.ts';
 import { BraidIndex, deriveLessons } from '../../src/main/engine/learning/lessons.ts';
+import { MarketTape } from '../../src/main/engine/learning/market-tape.ts';
 import { estimate, welchInterval } from '../../src/main/engine/learning/measures.ts';
 import type { Strand } from '../../src/main/engine/learning/strand.ts';
 
@@ -102,6 +103,38 @@ describe('the volatility regime from recent bars', () => {
     // Last five at 2 bps: all (450 + 10) / 50 = 9.2; 2 / 9.2 < 2/3.
     expect(regimeOf([...calm, 2, 2, 2, 2, 2])).toBe('low');
   });
+
+  it('the tape reads the regime of its bars as regimeOf reads their ranges, bar after bar', () => {
+    // Seeded bars, some quiet, some wild, some without a positive close (no range): 2,000 of them
+    // through the 50-bar ring, the regime asked before the ranges half the time.
+    let seed = 7;
+    const rand = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const tape = new MarketTape();
+    const seen = new Set<string>();
+    for (let i = 0; i < 2_000; i++) {
+      const close = rand() < 0.03 ? '0' : (100 + rand() * 10).toFixed(2);
+      const wild = Math.floor(i / 100) % 3 === 1 ? 8 : Math.floor(i / 100) % 3 === 2 ? 0.2 : 1;
+      const spread = rand() * wild;
+      tape.onBar({
+        time: i * 60_000,
+        symbol: 'AAA',
+        open: close,
+        high: (Number(close) + spread).toFixed(4),
+        low: (Number(close) - spread / 2).toFixed(4),
+        close,
+        volume: '1000',
+      });
+      const regime = i % 2 === 0 ? tape.regime('AAA') : undefined;
+      const expected = regimeOf(tape.ranges('AAA'));
+      expect(regime ?? tape.regime('AAA')).toBe(expected);
+      seen.add(expected);
+    }
+    expect([...seen].sort()).toEqual(['high', 'low', 'normal']);
+    expect(tape.regime('BBB')).toBe('normal');
+  });
 });
 
 describe('braid keys: symbol, hour and regime levels (learning.md "Braid and lesson")', () => {
@@ -193,6 +226,30 @@ describe('braid keys: symbol, hour and regime levels (learning.md "Braid and les
       'prefer_venue:paper-b|market|BBB|*|*',
       'prefer_venue:paper|market|AAA|*|*',
     ]);
+  });
+
+  it('past 50 strands a key is looked at on every ⌈n / 50⌉-th: the lesson due at 61 waits for 62', () => {
+    // minEvidence 61 and the two venues in turn: the gap is clear as soon as both hold 61 strands, which
+    // is paper-b's 61st (looked at on every strand, that look would propose it with n 61 and 61). From
+    // 51 on, a key is looked at when ⌈n / 50⌉ = 2 divides its strands: paper's 62nd.
+    const paper = venueStrands(70, 'paper', 2);
+    const paperB = venueStrands(70, 'paper-b', 12);
+    const index = new BraidIndex(61);
+    const made: Array<{ after: string; n: number; altN: number }> = [];
+    for (let i = 0; i < 70; i++) {
+      for (const s of [paper[i]!, paperB[i]!]) {
+        index.add(s);
+        for (const c of index.look(s, (id) => made.some((m) => m.after === id))) {
+          made.push({ after: c.id, n: c.evidence.n, altN: c.evidence.altN });
+          expect(s.orderId).toBe('paper-61');
+        }
+      }
+    }
+    expect(made).toEqual([{ after: 'prefer_venue:paper|market|AAA|*|*', n: 62, altN: 61 }]);
+    // A pass over all of them finds the same lesson, on all 70 and 70.
+    expect(
+      deriveLessons([...paper, ...paperB], 61).map((l) => [l.id, l.evidence.n, l.evidence.altN]),
+    ).toEqual([['prefer_venue:paper|market|AAA|*|*', 70, 70]]);
   });
 
   it('the running sums give the interval measures.ts gives over the strands (clustered by day)', () => {

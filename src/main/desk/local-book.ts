@@ -153,10 +153,9 @@ export function openLocalBook(path: string): LocalBook {
     strands: () => {
       // Each recording as the strand stood after it: a markouts record is read onto its strand.
       const known = new Map<string, Strand>();
-      return (stmt.strands.all() as { body: string }[]).flatMap((r) => {
-        const strand = readStrandRecord(known, JSON.parse(r.body));
-        return strand ? [strand] : [];
-      });
+      return (stmt.strands.all() as { body: string }[]).flatMap(
+        (r) => readStrandRecord(known, JSON.parse(r.body)) ?? [],
+      );
     },
     close: () => db.close(),
   };

@@ -51,10 +51,12 @@ export function assemble(
   const learning = config.learning
     ? new LearningBook(
         config.learning,
-        (kind, ref, body, strand) => {
-          events.record(kind, ref, body);
-          if (strand && events.listening) events.emit({ type: 'strand', strand });
-          parts.views.emitLearning();
+        {
+          journal: (kind, ref, body) => events.record(kind, ref, body),
+          changed: (strand) => {
+            if (strand && events.listening) events.emit({ type: 'strand', strand });
+            parts.views.emitLearning();
+          },
         },
         store,
         {

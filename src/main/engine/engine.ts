@@ -291,8 +291,16 @@ export class Engine implements EnginePort {
     return writeCheckpoint(this.p, this.notes);
   }
 
+  /** Something the next checkpoint would commit: events the journal holds, or strands the learning
+   *  book holds for its next record. */
+  get hasPending(): boolean {
+    return (this.journal?.hasPending ?? false) || (this.p.learning?.hasUnjournaled ?? false);
+  }
+
   /** Commits buffered events and the live state. `cursor` is the replay's input position (0 in the app). */
   checkpoint(cursor: number, completed: boolean): void {
+    // The learning loop's strands since the last commit go with this one (the state no longer holds them).
+    this.p.learning?.journalStrands();
     if (!this.journal) return;
     this.journal.checkpoint(JSON.stringify(this.liveState()), cursor, completed);
     // What the journal now holds the store may let go of (a store that pages: store.ts).
@@ -314,8 +322,7 @@ export class Engine implements EnginePort {
     } else {
       for (const e of this.journal.eventsUpTo(checkpointSeq)) {
         const record = JSON.parse(e.body) as { type: string };
-        if (record.type === 'strand' || record.type === 'markout' || record.type === 'lesson')
-          this.p.learning?.applyHistory(record);
+        if (e.kind === 'strand' || e.kind === 'lesson') this.p.learning?.applyHistory(record);
         else this.p.store.applyHistory(record as EngineEvent);
       }
     }

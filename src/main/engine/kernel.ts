@@ -161,12 +161,12 @@ class HostedEngine implements EnginePort {
     this.inside(() => this.engine.onBar(bar));
     this.remember(bar);
     this.barsSinceCheckpoint++;
-    if (this.journal?.hasPending || this.barsSinceCheckpoint >= BAR_CHECKPOINT_EVERY) this.commit(null);
+    if (this.engine.hasPending || this.barsSinceCheckpoint >= BAR_CHECKPOINT_EVERY) this.commit(null);
   }
   /** Quotes come every second or so: committed when they changed something (a fill, an order). */
   onQuote(quote: Quote): void {
     this.inside(() => this.engine.onQuote(quote));
-    if (this.journal?.hasPending) this.commit(null);
+    if (this.engine.hasPending) this.commit(null);
   }
   /** Keeps the last RECENT_BARS bars of each symbol; trims in chunks so a bar costs O(1) on average. */
   private remember(bar: Bar): void {
@@ -212,7 +212,7 @@ class HostedEngine implements EnginePort {
   /** The journal answers history reads: what the engine did since the last checkpoint is committed
    *  first, so a trade just closed is in the page. */
   private flush(): void {
-    if (this.journal?.hasPending) this.commit(null);
+    if (this.engine.hasPending) this.commit(null);
   }
   startingEquity(): string {
     return this.engine.startingEquity();

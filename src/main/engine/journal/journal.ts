@@ -455,7 +455,7 @@ export function readExecutionHistory(path: string): { trades: unknown[]; strands
         trades.push(trade);
       } else trades[at] = trade;
     }
-    // A strand when its order ended, then its markouts: read onto it, in journal order.
+    // Strands when their orders ended, then their markouts: read onto them, in journal order.
     const strands = new Map<string, Strand>();
     const strandRows = db
       .prepare("SELECT seq, ref, body FROM events WHERE kind = 'strand' ORDER BY seq")

@@ -14,7 +14,7 @@ import type { PlanInput } from '../../../shared/domain/plan.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import type { CuratorWeightMove } from '../curators/weights.ts';
 import { BraidIndex, keyParts, keyRank } from './lessons.ts';
-import { MarketTape } from './market-tape.ts';
+import { MarketTape, type Regime } from './market-tape.ts';
 import {
   arrivalSlippageBps,
   estimate,
@@ -26,11 +26,12 @@ import {
 import {
   type Arm,
   type LessonApplied,
+  newStrandsOf,
   readStrandRecord,
   STRAND_TAGS,
   type Strand,
   type StrandMarkouts,
-  type StrandRecord,
+  strandsRecord,
 } from './strand.ts';
 
 /** How an arriving plan was advised: its arm, the probability of its venue, the lessons applied. */
@@ -100,22 +101,10 @@ export const learningStateSchema = z.strictObject({
   markout1: z.record(z.string(), z.number()).optional(),
 });
 
-export type Regime = 'low' | 'normal' | 'high';
+export { type Regime, regimeOf } from './market-tape.ts';
 
-/** Recent bars compared with all the bars of range kept (market-tape.ts RANGE_BARS). */
-const RECENT_BARS = 5;
-
-/** The volatility regime from recent bars: the mean (high − low) / close of the last 5 bars against
- *  that of the last 50: under two thirds of it low, over one and a half times high; normal before 10
- *  bars. */
-export function regimeOf(ranges: readonly number[] | undefined): Regime {
-  if (!ranges || ranges.length < 10) return 'normal';
-  const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const all = mean(ranges);
-  if (all === 0) return 'normal';
-  const ratio = mean(ranges.slice(-RECENT_BARS)) / all;
-  return ratio < 2 / 3 ? 'low' : ratio > 1.5 ? 'high' : 'normal';
-}
+/** The UTC hour of an epoch-ms time (the strand's time bucket, a lesson key's hour). */
+const hourOf = (time: number): number => ((Math.floor(time / 3_600_000) % 24) + 24) % 24;
 
 let lastDay = Number.NaN;
 let lastDayText = '';
@@ -135,9 +124,14 @@ export interface StrandSource {
   fills: readonly FillRecord[];
 }
 
-/** Where records go: the journal (the engine's event sink); `strand`: the strand a strand record leaves,
- *  whole, for listeners. */
-export type RecordSink = (kind: 'strand' | 'lesson', ref: string, body: unknown, strand?: Strand) => void;
+/** Where the book's records go. */
+export interface RecordSink {
+  /** To the journal (the engine's event sink): committed with the next checkpoint. */
+  journal(kind: 'strand' | 'lesson', ref: string, body: unknown): void;
+  /** A strand was written or took its markouts (the strand as it stands now), or a lesson changed:
+   *  listeners follow. */
+  changed(strand?: Strand): void;
+}
 
 /** What follows from the lessons outside the book: the curators' weights (curators/lesson-weights.ts). */
 export interface LessonHooks {
@@ -181,6 +175,8 @@ export class LearningBook {
   private restoredMarkouts: Pick<LearningState, 'markouts' | 'markout1'> | null = null;
   /** Running n, slippage and fill-ratio sums per venue and order type (the venue curator's input). */
   private readonly sums = new Map<string, { n: number; slip: number; fill: number }>();
+  /** Strands written and markouts taken since the last commit: journaled as one record with it. */
+  private unjournaled: { strands: Strand[]; markouts: StrandMarkouts[] } = { strands: [], markouts: [] };
 
   constructor(config: LearningConfig, record: RecordSink, source: StrandSource, hooks?: LessonHooks) {
     this.config = config;
@@ -190,9 +186,17 @@ export class LearningBook {
     this.hooks = hooks ?? null;
   }
 
-  /** Where an order for this symbol goes now, for lesson keys. */
+  /** Where an order for this symbol goes now, for lesson keys: the regime read only when a lesson's key
+   *  names one. */
   contextOf(symbol: string, now: number): OrderContext {
-    return { symbol, hour: new Date(now).getUTCHours(), regime: regimeOf(this.tape.ranges(symbol)) };
+    const tape = this.tape;
+    return {
+      symbol,
+      hour: hourOf(now),
+      get regime() {
+        return tape.regime(symbol);
+      },
+    };
   }
 
   /** The most specific active lesson that matches (symbol > hour > regime); the first made on a tie. */
@@ -365,7 +369,7 @@ export class LearningBook {
     this.pending.arrival[order.id] = {
       price: close,
       time: now,
-      regime: regimeOf(this.tape.ranges(order.symbol)),
+      regime: this.tape.regime(order.symbol),
       // Rounded: the checkpoint's JSON reads back the same number.
       ...(participation !== undefined ? { participation: Math.round(participation * 1e12) / 1e12 } : {}),
     };
@@ -394,7 +398,8 @@ export class LearningBook {
         const next: Strand = { ...s, markout1Bps: markouts.markout1Bps, markout5Bps: markouts.markout5Bps };
         ids.delete(id);
         this.strands.set(id, next);
-        this.record('strand', id, { type: 'markout', markout: markouts } satisfies StrandRecord, next);
+        this.unjournaled.markouts.push(markouts);
+        this.record.changed(next);
       }
     }
     this.tape.onBar(bar);
@@ -414,21 +419,24 @@ export class LearningBook {
     delete this.pending.arrival[order.id];
     if (arrival === undefined || this.strands.has(order.id)) return;
     // An order's fills are recent: read back from the end until they add up to what the order filled.
-    const mine: FillRecord[] = [];
     const want = dec(order.filledQuantity);
-    let got = dec(0);
-    for (let i = fills.length - 1; i >= 0 && got.lt(want); i--) {
+    let filled = dec(0);
+    let fees = dec(0);
+    let cost = dec(0);
+    // One price for every fill (most orders fill once): that price is the average, no division.
+    let price: string | null = null;
+    let onePrice = true;
+    for (let i = fills.length - 1; i >= 0 && filled.lt(want); i--) {
       const f = fills[i]!;
       if (f.orderId !== order.id) continue;
-      mine.push(f);
-      got = got.plus(f.quantity);
+      filled = filled.plus(f.quantity);
+      fees = fees.plus(f.fee);
+      cost = cost.plus(dec(f.price).times(f.quantity));
+      if (price === null) price = f.price;
+      else if (price !== f.price) onePrice = false;
     }
-    mine.reverse();
-    const filled = mine.reduce((a, f) => a.plus(f.quantity), dec(0));
-    const fees = mine.reduce((a, f) => a.plus(f.fee), dec(0));
-    const avg = filled.gt(0)
-      ? str(mine.reduce((a, f) => a.plus(dec(f.price).times(f.quantity)), dec(0)).div(filled))
-      : null;
+    const avg = filled.gt(0) ? str(onePrice && price !== null ? dec(price) : cost.div(filled)) : null;
+    const filledText = str(filled);
     const decision =
       (order.role === 'entry' ? this.pending.decision[order.planId] : undefined) ?? arrival.price;
     const a = order.role === 'entry' ? this.pending.assignments[order.planId] : undefined;
@@ -442,7 +450,7 @@ export class LearningBook {
       side: order.side,
       role: order.role,
       status: order.status,
-      timeBucket: new Date(arrival.time).getUTCHours(),
+      timeBucket: hourOf(arrival.time),
       regime: arrival.regime ?? 'normal',
       day: dayOf(now),
       sentAt: arrival.time,
@@ -450,7 +458,7 @@ export class LearningBook {
       arrivalPrice: arrival.price,
       decisionPrice: decision,
       planned: order.quantity,
-      filled: str(filled),
+      filled: filledText,
       avgFillPrice: avg,
       fees: str(fees),
       notional: Number(filled.times(arrival.price)),
@@ -461,12 +469,12 @@ export class LearningBook {
         side: order.side,
         decisionPrice: decision,
         planned: order.quantity,
-        filled: str(filled),
+        filled: filledText,
         avgFillPrice: avg,
         endPrice: end,
         fees: str(fees),
       }),
-      fillRatio: fillRatio(str(filled), order.quantity),
+      fillRatio: fillRatio(filledText, order.quantity),
       markout1Bps: null,
       markout5Bps: null,
       participation: arrival.participation ?? null,
@@ -486,7 +494,8 @@ export class LearningBook {
     this.strands.set(order.id, strand);
     if (avg !== null) this.awaitMarkouts(strand, 0, null);
     this.count(strand);
-    this.record('strand', order.id, { type: 'strand', strand } satisfies StrandRecord, strand);
+    this.unjournaled.strands.push(strand);
+    this.record.changed(strand);
     if (BraidIndex.isEvidence(strand)) {
       this.index.add(strand);
       this.learn(strand, now);
@@ -567,7 +576,8 @@ export class LearningBook {
     if (lesson.text === wording) return ok(null);
     const next: LessonView = { ...lesson, text: wording, templateText: lesson.templateText ?? lesson.text };
     this.lessons.set(id, next);
-    this.record('lesson', id, { type: 'lesson', lesson: next });
+    this.record.journal('lesson', id, { type: 'lesson', lesson: next });
+    this.record.changed();
     return ok(null);
   }
 
@@ -575,7 +585,12 @@ export class LearningBook {
   private writeLesson(lesson: LessonView, now: number): void {
     this.lessons.set(lesson.id, lesson);
     const move = this.hooks?.changed([...this.lessons.values()], lesson, now) ?? null;
-    this.record('lesson', lesson.id, { type: 'lesson', lesson, ...(move ? { curatorWeight: move } : {}) });
+    this.record.journal('lesson', lesson.id, {
+      type: 'lesson',
+      lesson,
+      ...(move ? { curatorWeight: move } : {}),
+    });
+    this.record.changed();
   }
 
   /** The trader's switch: active, dismissed, or proposed again (reopened). */
@@ -658,17 +673,25 @@ export class LearningBook {
 
   // ---------------------------------------------------------------- journal and checkpoint
 
+  /** Strands or markouts wait for the next commit's record. */
+  get hasUnjournaled(): boolean {
+    return this.unjournaled.strands.length > 0 || this.unjournaled.markouts.length > 0;
+  }
+
+  /** The strands and markouts since the last commit, as one journal record: called as each checkpoint
+   *  is taken, so they are committed with it (the checkpoint no longer holds what they replaced). */
+  journalStrands(): void {
+    const { strands, markouts } = this.unjournaled;
+    if (strands.length === 0 && markouts.length === 0) return;
+    this.unjournaled = { strands: [], markouts: [] };
+    this.record.journal('strand', '', strandsRecord(strands, markouts));
+  }
+
   /** A journal record read back (restart): the later record of an id replaces the earlier. */
-  applyHistory(record: {
-    type: string;
-    strand?: Strand;
-    markout?: StrandMarkouts;
-    lesson?: LessonView;
-    curatorWeight?: CuratorWeightMove;
-  }): void {
-    if (record.type === 'strand' && record.strand && !this.strands.has(record.strand.orderId)) {
-      this.index.add(record.strand);
-      this.count(record.strand);
+  applyHistory(record: { type: string; lesson?: LessonView; curatorWeight?: CuratorWeightMove }): void {
+    for (const s of newStrandsOf(this.strands, record)) {
+      this.index.add(s);
+      this.count(s);
     }
     readStrandRecord(this.strands, record);
     if (record.type === 'lesson' && record.lesson) {
@@ -678,7 +701,19 @@ export class LearningBook {
   }
 
   state(): LearningState & { closes: Record<string, string>; volumes?: Record<string, string> } {
-    return { ...structuredClone(this.pending), ...this.markoutState(), ...this.tape.state() };
+    // Copied as deep as anything here is changed in place (an assignment's arm and lessons, the ended
+    // list); a decision price and an arrival are replaced, never changed. structuredClone cost more.
+    const p = this.pending;
+    const assignments: Record<string, Assignment> = {};
+    for (const [id, a] of Object.entries(p.assignments)) assignments[id] = { ...a, lessons: [...a.lessons] };
+    return {
+      decision: { ...p.decision },
+      arrival: { ...p.arrival },
+      assignments,
+      ...(p.ended ? { ended: [...p.ended] } : {}),
+      ...this.markoutState(),
+      ...this.tape.state(),
+    };
   }
 
   /** The checkpoint's markouts: bars seen per waiting strand, and the 1-bar markouts taken. */

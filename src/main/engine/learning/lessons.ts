@@ -190,11 +190,21 @@ function where(key: string): string {
 /** log2 band of a participation (order quantity / the last bar's volume): 0.3 is band −2 ([¼, ½)). */
 export const bandOf = (participation: number): number => Math.floor(Math.log2(participation));
 
-/** Strands a size braid takes before its lesson is looked at on every strand; after, every 25th (a
- *  size look merges its bands' days, the others are O(1)). */
-const SIZE_EAGER = 200;
+/** A key is looked at on each of its first 50 strands, then on every ⌈n / 50⌉-th (n its strands): a
+ *  lesson shows at most 2 % of its evidence later, and the looks no longer grow with every strand of a
+ *  long run (a look per key per strand was most of what the index cost). */
+const EAGER_LOOKS = 50;
+const due = (n: number) => n <= EAGER_LOOKS || n % Math.ceil(n / EAGER_LOOKS) === 0;
 
 // ------------------------------------------------------------------------------------ the index
+
+/** A strand's keys as add found them, per level: the tail, its own cell, its type's venues there. */
+interface Touched {
+  strand: Strand;
+  tails: string[];
+  cells: Sample[];
+  groups: Array<Map<string, Sample>>;
+}
 
 /** Whether a lesson id is known (any state) to the book. */
 export type Known = (id: string) => boolean;
@@ -203,10 +213,13 @@ export class BraidIndex {
   private readonly minEvidence: number;
   /** venue|type|tail → entries' slippage. */
   private readonly cells = new Map<string, Sample>();
-  /** type|tail → venues seen there. */
-  private readonly venuesAt = new Map<string, Set<string>>();
-  /** venue|type|tail → participation bands seen there. */
-  private readonly bandsAt = new Map<string, Set<number>>();
+  /** type|tail → the venues seen there and their cells (the same as in `cells`): a look reads them
+   *  without building a key per venue. */
+  private readonly venuesAt = new Map<string, Map<string, Sample>>();
+  /** venue|type|tail → the participation bands seen there and their cells. */
+  private readonly bandsAt = new Map<string, Map<number, Sample>>();
+  /** What the last add found, for the look that follows it. */
+  private touched: Touched | null = null;
 
   constructor(minEvidence: number) {
     this.minEvidence = minEvidence;
@@ -233,18 +246,24 @@ export class BraidIndex {
     const x = s.slippageBps!;
     const p = s.participation ?? null;
     const through = isThroughLimit(s);
+    const touched: Touched = { strand: s, tails: [], cells: [], groups: [] };
     for (const l of LEVELS) {
       const t = tail(l, s.symbol, s.timeBucket, s.regime);
       const wide = !l.symbol;
-      const c = this.cell(`${s.venue}|${s.orderType}|${t}`, wide);
+      const key = `${s.venue}|${s.orderType}|${t}`;
+      const c = this.cell(key, wide);
       c.add(x, s.day);
       c.symbols?.add(s.symbol);
-      let vs = this.venuesAt.get(`${s.orderType}|${t}`);
+      const group = `${s.orderType}|${t}`;
+      let vs = this.venuesAt.get(group);
       if (vs === undefined) {
-        vs = new Set();
-        this.venuesAt.set(`${s.orderType}|${t}`, vs);
+        vs = new Map();
+        this.venuesAt.set(group, vs);
       }
-      vs.add(s.venue);
+      if (!vs.has(s.venue)) vs.set(s.venue, c);
+      touched.tails.push(t);
+      touched.cells.push(c);
+      touched.groups.push(vs);
       if (through) {
         const lc = this.cell(`${s.venue}|limit+|${t}`, wide);
         lc.add(x, s.day);
@@ -254,17 +273,21 @@ export class BraidIndex {
       }
       if (p !== null && p > 0) {
         const band = bandOf(p);
-        const bc = this.cell(`${s.venue}|${s.orderType}|${t}#${band}`, wide);
+        let bs = this.bandsAt.get(key);
+        if (bs === undefined) {
+          bs = new Map();
+          this.bandsAt.set(key, bs);
+        }
+        let bc = bs.get(band);
+        if (bc === undefined) {
+          bc = this.cell(`${key}#${band}`, wide);
+          bs.set(band, bc);
+        }
         bc.add(x, s.day, p);
         bc.symbols?.add(s.symbol);
-        let bs = this.bandsAt.get(`${s.venue}|${s.orderType}|${t}`);
-        if (bs === undefined) {
-          bs = new Set();
-          this.bandsAt.set(`${s.venue}|${s.orderType}|${t}`, bs);
-        }
-        bs.add(band);
       }
     }
+    this.touched = touched;
   }
 
   /** The lessons the keys of this strand support now, general keys first; none already known, none
@@ -275,7 +298,9 @@ export class BraidIndex {
     const out: LessonCandidate[] = [];
     const proposed = new Set<string>();
     const has = (id: string) => proposed.has(id) || known(id);
-    const tails = LEVELS.map((l) => tail(l, s.symbol, s.timeBucket, s.regime));
+    // The strand just added (the book adds, then looks): its keys' tails and cells as add found them.
+    const mine = this.touched?.strand === s ? this.touched : null;
+    const tails = mine?.tails ?? LEVELS.map((l) => tail(l, s.symbol, s.timeBucket, s.regime));
     const redundant = (kind: LessonEffect['kind'], prefix: string, li: number) =>
       LEVELS[li]!.parents.some((p) => has(lessonId(kind, `${prefix}|${tails[p]}`)));
     const take = (c: LessonCandidate | null) => {
@@ -285,23 +310,23 @@ export class BraidIndex {
     };
     LEVELS.forEach((l, li) => {
       const t = tails[li]!;
-      const v = this.venueLesson(s.orderType, t, l, has);
-      if (
-        v !== null &&
-        !has(v.id) &&
-        !redundant('prefer_venue', `${keyParts(v.key).venue}|${s.orderType}`, li)
-      )
-        take(v);
+      // Counted by the strand's own braid at this key (its venue and order type).
+      if (!due(mine?.cells[li]?.n ?? this.cells.get(`${s.venue}|${s.orderType}|${t}`)?.n ?? 0)) return;
+      // A venue's lesson here that is known or redundant is not worth its sentence (nor, where it
+      // changes nothing, its t quantile).
+      const wanted = (venue: string) =>
+        !has(lessonId('prefer_venue', `${venue}|${s.orderType}|${t}`)) &&
+        !redundant('prefer_venue', `${venue}|${s.orderType}`, li);
+      take(this.venueLesson(s.orderType, t, l, has, wanted, mine?.groups[li]));
       if (s.orderType === 'market' || isThroughLimit(s)) {
-        const id = lessonId('marketable_limit', `${s.venue}|market|${t}`);
-        if (!has(id) && !redundant('marketable_limit', `${s.venue}|market`, li))
-          take(this.limitLesson(s.venue, t, l));
+        const limit = this.limitLesson(s.venue, t, l);
+        if (limit !== null && !has(limit.id) && !redundant('marketable_limit', `${s.venue}|market`, li))
+          take(limit);
       }
       if (s.participation != null && s.participation > 0) {
         const prefix = `${s.venue}|${s.orderType}`;
         const id = lessonId('scale_size', `${prefix}|${t}`);
-        const n = this.cells.get(`${prefix}|${t}`)?.n ?? 0;
-        if ((n <= SIZE_EAGER || n % 25 === 0) && !has(id) && !redundant('scale_size', prefix, li))
+        if (!has(id) && !redundant('scale_size', prefix, li))
           take(this.sizeLesson(s.venue, s.orderType, t, l));
       }
     });
@@ -341,7 +366,7 @@ export class BraidIndex {
         const v = this.venueLesson(type, t, LEVELS[li]!, has);
         if (v !== null) take(v, `${keyParts(v.key).venue}|${type}`, t, li);
         if (type !== 'market') continue;
-        for (const venue of [...this.venuesAt.get(g)!].sort())
+        for (const venue of [...this.venuesAt.get(g)!.keys()].sort())
           take(this.limitLesson(venue, t, LEVELS[li]!), `${venue}|market`, t, li);
       }
       for (const b of [...this.bandsAt.keys()].sort()) {
@@ -358,12 +383,20 @@ export class BraidIndex {
     return c !== undefined && c.n >= this.minEvidence && (l.symbol || (c.symbols?.size ?? 0) >= 2);
   }
 
-  /** Venue: within one order type at this key, the cheapest venue against the others together. */
-  private venueLesson(type: string, t: string, l: Level, known: Known): LessonCandidate | null {
-    const set = this.venuesAt.get(`${type}|${t}`);
-    if (set === undefined || set.size < 2) return null;
-    const venues = [...set].sort();
-    const cells = venues.map((v) => this.cells.get(`${v}|${type}|${t}`)!);
+  /** Venue: within one order type at this key, the cheapest venue against the others together; null
+   *  too when that venue's lesson is not `wanted` (the caller would drop it). */
+  private venueLesson(
+    type: string,
+    t: string,
+    l: Level,
+    known: Known,
+    wanted: (venue: string) => boolean = () => true,
+    group?: ReadonlyMap<string, Sample>,
+  ): LessonCandidate | null {
+    const byVenue = group ?? this.venuesAt.get(`${type}|${t}`);
+    if (byVenue === undefined || byVenue.size < 2) return null;
+    const venues = [...byVenue.keys()].sort();
+    const cells = venues.map((v) => byVenue.get(v)!);
     // Largest gap first; ties keep the venues' order. Only the best venue's lesson is a candidate.
     const tries: Array<{ i: number; d: number; b: GroupEstimate; a: GroupEstimate; alts: string[] }> = [];
     venues.forEach((_, i) => {
@@ -376,7 +409,13 @@ export class BraidIndex {
       tries.push({ i, d: a.mean - b.mean, a, b, alts: venues.filter((_, j) => j !== i) });
     });
     tries.sort((x, y) => y.d - x.d);
-    for (const x of tries) {
+    // Whether a try can have an interval above zero at all (above()'s cheap test).
+    const mayQualify = (x: (typeof tries)[0]) =>
+      x.a.clusters >= 2 &&
+      x.b.clusters >= 2 &&
+      x.d > Z975 * Math.sqrt(x.a.varianceOfMean + x.b.varianceOfMean);
+    for (let k = 0; k < tries.length; k++) {
+      const x = tries[k]!;
       const venue = venues[x.i]!;
       const key = `${venue}|${type}|${t}`;
       // The widest gap is a lesson already (most looks, once one is made): nothing new here, and no
@@ -386,8 +425,13 @@ export class BraidIndex {
         x.d > Z975 * Math.sqrt(x.a.varianceOfMean + x.b.varianceOfMean)
       )
         return null;
+      if (!mayQualify(x)) continue;
+      // Not wanted: if it qualifies the answer is null, if not the next try's; with no later try that
+      // may qualify, null either way, without the t quantile.
+      if (!wanted(venue) && !tries.slice(k + 1).some(mayQualify)) return null;
       const interval = above(x.a, x.b);
       if (interval === null) continue;
+      if (!wanted(venue)) return null;
       const evidence = evidenceOf(x.b, x.a, interval);
       const [lo, hi] = evidence.ci95;
       return {
@@ -429,10 +473,10 @@ export class BraidIndex {
    *  Of the splits that qualify, the largest gap. */
   private sizeLesson(venue: string, type: string, t: string, l: Level): LessonCandidate | null {
     const prefix = `${venue}|${type}|${t}`;
-    const set = this.bandsAt.get(prefix);
-    if (set === undefined || set.size < 2) return null;
-    const bands = [...set].sort((a, b) => a - b);
-    const cells = bands.map((b) => this.cells.get(`${prefix}#${b}`)!);
+    const byBand = this.bandsAt.get(prefix);
+    if (byBand === undefined || byBand.size < 2) return null;
+    const bands = [...byBand.keys()].sort((a, b) => a - b);
+    const cells = bands.map((b) => byBand.get(b)!);
     let best: { j: number; interval: Interval; hi: Sample; lo: Sample } | null = null;
     const n = cells.reduce((a, c) => a + c.n, 0);
     const sum = cells.reduce((a, c) => a + c.sum, 0);

@@ -7,6 +7,23 @@ import type { Bar } from '../../../shared/domain/instrument.ts';
 /** Bars of range kept per symbol. */
 export const RANGE_BARS = 50;
 
+export type Regime = 'low' | 'normal' | 'high';
+
+/** Recent bars compared with all the bars of range kept. */
+const RECENT_BARS = 5;
+
+/** The volatility regime from recent bars: the mean (high − low) / close of the last 5 bars against
+ *  that of the last 50: under two thirds of it low, over one and a half times high; normal before 10
+ *  bars. */
+export function regimeOf(ranges: readonly number[] | undefined): Regime {
+  if (!ranges || ranges.length < 10) return 'normal';
+  const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const all = mean(ranges);
+  if (all === 0) return 'normal';
+  const ratio = mean(ranges.slice(-RECENT_BARS)) / all;
+  return ratio < 2 / 3 ? 'low' : ratio > 1.5 ? 'high' : 'normal';
+}
+
 /** A bar's (high − low) / close in bps, rounded so a checkpoint's JSON reads back the same number; NaN
  *  for a bar without a positive close (it has no range). */
 function rangeOf(bar: Bar): number {
@@ -23,11 +40,14 @@ class SymbolTape {
   private next = 0;
   /** ranges() until the next bar (a plan's orders and a checkpoint ask in between). */
   private read: number[] | null = null;
+  /** regime() until the next bar: a plan's choice, its entry and its exits ask alike. */
+  private regimeRead: Regime | null = null;
 
   push(bar: Bar): void {
     this.close = bar.close;
     this.volume = bar.volume;
     this.read = null;
+    this.regimeRead = null;
     if (this.slots.length < RANGE_BARS) this.slots.push(bar);
     else {
       this.slots[this.next] = bar;
@@ -53,11 +73,51 @@ class SymbolTape {
     return out;
   }
 
+  /** regimeOf(this.ranges()) without building the list: the same sums in the same order. */
+  regime(): Regime {
+    if (this.regimeRead !== null) return this.regimeRead;
+    const n = this.slots.length;
+    let count = 0;
+    let all = 0;
+    for (let k = 0; k < n; k++) {
+      const i = (this.next + k) % n;
+      let slot = this.slots[i]!;
+      if (typeof slot !== 'number') {
+        slot = rangeOf(slot);
+        this.slots[i] = slot;
+      }
+      if (Number.isNaN(slot)) continue;
+      count++;
+      all += slot;
+    }
+    let regime: Regime = 'normal';
+    if (count >= 10 && all / count !== 0) {
+      // The last RECENT_BARS ranges, summed oldest first as regimeOf's slice is.
+      let first = n;
+      for (let k = n - 1, seen = 0; k >= 0 && seen < RECENT_BARS; k--) {
+        if (!Number.isNaN(this.slots[(this.next + k) % n] as number)) {
+          seen++;
+          first = k;
+        }
+      }
+      let recent = 0;
+      for (let k = first; k < n; k++) {
+        const r = this.slots[(this.next + k) % n] as number;
+        if (!Number.isNaN(r)) recent += r;
+      }
+      const ratio = recent / RECENT_BARS / (all / count);
+      regime = ratio < 2 / 3 ? 'low' : ratio > 1.5 ? 'high' : 'normal';
+    }
+    this.regimeRead = regime;
+    return regime;
+  }
+
   /** Ranges read back from a checkpoint (oldest first). */
   load(ranges: readonly number[]): void {
     this.slots.length = 0;
     this.next = 0;
     this.read = null;
+    this.regimeRead = null;
     for (const r of ranges.slice(-RANGE_BARS)) this.slots.push(r);
   }
 }
@@ -84,6 +144,11 @@ export class MarketTape {
 
   volume(symbol: string): string | undefined {
     return this.symbols.get(symbol)?.volume;
+  }
+
+  /** The symbol's volatility regime now (regimeOf its ranges). */
+  regime(symbol: string): Regime {
+    return this.symbols.get(symbol)?.regime() ?? 'normal';
   }
 
   /** The symbol's recent ranges, oldest first (empty before a bar with a positive close). */

@@ -40,7 +40,8 @@ export function implementationShortfallBps(x: ShortfallInput): number {
   const s = sign(x.side);
   const decision = dec(x.decisionPrice);
   const filled = dec(x.filled);
-  const paper = dec(x.planned).times(decision);
+  const planned = dec(x.planned);
+  const paper = planned.times(decision);
   if (paper.lte(0)) return 0;
   const execution = filled.gt(0)
     ? dec(x.avgFillPrice ?? x.decisionPrice)
@@ -48,7 +49,9 @@ export function implementationShortfallBps(x: ShortfallInput): number {
         .times(filled)
         .times(s)
     : dec(0);
-  const opportunity = dec(x.endPrice).minus(decision).times(dec(x.planned).minus(filled)).times(s);
+  // Nothing left unfilled (most orders): no opportunity cost to work out.
+  const rest = planned.minus(filled);
+  const opportunity = rest.eq(0) ? rest : dec(x.endPrice).minus(decision).times(rest).times(s);
   return ratioBps(execution.plus(opportunity).plus(dec(x.fees)), paper);
 }
 

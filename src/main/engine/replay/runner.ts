@@ -109,7 +109,7 @@ export function runReplay(o: ReplayOptions): Report {
       applyInputs(engine, bars, script, cursor, (index) => {
         sinceCheckpoint++;
         if (
-          (journal.hasPending && sinceCheckpoint >= CHECKPOINT_MIN_GAP) ||
+          (engine.hasPending && sinceCheckpoint >= CHECKPOINT_MIN_GAP) ||
           sinceCheckpoint >= CHECKPOINT_EVERY
         ) {
           engine.checkpoint(index + 1, false);
