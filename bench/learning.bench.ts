@@ -4,7 +4,7 @@
 // (`routing.candidates: ["paper", "paper-b"]`, learning.md "Venues and candidates in replay"), with and
 // without learning. Goal: learning on takes at most 15 % more time than without it.
 //
-//   node bench/learning.bench.ts [BARS=1000000] [PLANS=10000] [ROUNDS=2]
+//   node bench/learning.bench.ts [BARS=1000000] [PLANS=10000] [ROUNDS=5]
 //
 // Three configs, identical but for `learning`:
 //   none  no `learning` section: no learning book at all (nothing measured, nothing journaled). The
@@ -13,9 +13,14 @@
 //   off   `{"enabled": false}`: strands measured and journaled, lessons derived, no advice (round-robin);
 //         printed to split the price into measuring and advising.
 //   on    `{"enabled": true}`: the advisor chooses, with holdout and exploration.
-// Each round runs the three in turn, the order reversed every other round so that a drifting machine
-// load or heap falls on each alike; the median of the rounds is reported, wall and CPU time.
+// Each run is a fresh Node process (as `braid replay` is), timed around runReplay alone: no run inherits
+// another's heap or garbage, which in one process made whichever ran later pay for the earlier ones. Each
+// round runs none and on side by side (none, on, off; the next round off, on, none), so that each round's
+// on / none compares two runs the machine ran at the same pace: this VM's speed drifts by a factor of up
+// to 1.5 between minutes, more than the figure measured. The judged figure is the median of the rounds'
+// on / none, wall and CPU (the larger of the two); the table shows each variant's median time.
 // `npm run bench` runs it after the replay figure (bench/replay.bench.ts calls learningBench).
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -41,11 +46,6 @@ function configOf(v: Variant): unknown {
 }
 
 type Report = ReturnType<typeof runReplay>;
-interface Run {
-  seconds: number;
-  cpu: number;
-  report: Report;
-}
 
 interface LearningBlock {
   advised: { n: number; meanSlippageBps: number | null; ci95: [number, number] | null };
@@ -69,6 +69,46 @@ interface StrandRow {
 const extra = (r: Report) =>
   r as unknown as { strands?: StrandRow[]; lessons?: LessonRow[]; learning?: LearningBlock };
 
+/** What a child run tells the parent: its times and what the sanity check prints of its report. */
+interface Run {
+  seconds: number;
+  cpu: number;
+  bars: number;
+  orders: number;
+  strands: number;
+  entries: number;
+  onPaper: number;
+  arms: Array<[string, number]>;
+  lessons: LessonRow[];
+  learning: LearningBlock | null;
+}
+
+/** One replay in this process (the child's part): timed around runReplay alone. */
+function runOnce(prices: string, script: string, config: string, db: string): Run {
+  const clock = () => performance.now() / 1000;
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const report = runReplay({ prices, script, config, db, clock });
+  const seconds = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
+  const x = extra(report);
+  const entries = (x.strands ?? []).filter((s) => s.role === 'entry');
+  const arms = new Map<string, number>();
+  for (const s of entries) arms.set(s.arm, (arms.get(s.arm) ?? 0) + 1);
+  return {
+    seconds,
+    cpu: (c.user + c.system) / 1e6,
+    bars: report.run.bars,
+    orders: report.orders.length,
+    strands: x.strands?.length ?? 0,
+    entries: entries.length,
+    onPaper: entries.filter((s) => s.venue === 'paper').length,
+    arms: [...arms],
+    lessons: x.lessons ?? [],
+    learning: x.learning ?? null,
+  };
+}
+
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const secs = (s: number) => `${s.toFixed(2)} s`;
 const bps = (x: number | null) => (x === null ? 'n/a' : x.toFixed(2));
@@ -85,10 +125,12 @@ export interface LearningFigures {
   /** Medians of the rounds, seconds. */
   wall: Record<Variant, number>;
   cpu: Record<Variant, number>;
-  /** on / none, the larger of wall and CPU: the figure judged against GOAL_RATIO. */
+  /** Median of the rounds' on / none, the larger of wall and CPU: the figure judged against GOAL_RATIO. */
   ratio: number;
   met: boolean;
 }
+
+const SELF = fileURLToPath(import.meta.url);
 
 export async function learningBench(o: {
   cache: string;
@@ -109,40 +151,40 @@ export async function learningBench(o: {
     writeFileSync(file, JSON.stringify(configOf(v)));
     configs.set(v, file);
   }
-  const clock = () => performance.now() / 1000;
   const runs = new Map<Variant, Run[]>(VARIANTS.map((v) => [v, []]));
   try {
     console.log('');
     console.log(
       `learning bench: ${fmt(bars)} bars (${SYMBOLS} symbols), ${fmt(plans)} market plans without a venue over ` +
-        `paper (2 bps) and paper-b (12 bps), ${rounds} rounds, Node ${process.version}; load average ${load()}`,
+        `paper (2 bps) and paper-b (12 bps), ${rounds} rounds, each run a fresh process, Node ${process.version}; ` +
+        `load average ${load()}`,
     );
     for (let round = 0; round < rounds; round++) {
-      const order = round % 2 === 0 ? VARIANTS : [...VARIANTS].reverse();
+      const order: Variant[] = round % 2 === 0 ? ['none', 'on', 'off'] : ['off', 'on', 'none'];
       for (const v of order) {
         const db = join(dir, `${v}-${round}.sqlite`);
-        const c0 = process.cpuUsage();
-        const t0 = performance.now();
-        const report = runReplay({ prices, script, config: configs.get(v)!, db, clock });
-        const seconds = (performance.now() - t0) / 1000;
-        const c = process.cpuUsage(c0);
+        const out = execFileSync(process.execPath, [SELF, '--child', prices, script, configs.get(v)!, db], {
+          encoding: 'utf8',
+          maxBuffer: 64 * 1024 * 1024,
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
         rmSync(db, { force: true });
-        if (report.run.bars !== bars)
-          throw new Error(`${v}: replayed ${report.run.bars} bars, expected ${bars}`);
-        if (report.orders.length === 0) throw new Error(`${v}: no orders`);
-        if ((extra(report).learning === undefined) !== (v === 'none'))
+        const run = JSON.parse(out.trim().split('\n').at(-1)!) as Run;
+        if (run.bars !== bars) throw new Error(`${v}: replayed ${run.bars} bars, expected ${bars}`);
+        if (run.orders === 0) throw new Error(`${v}: no orders`);
+        if ((run.learning === null) !== (v === 'none'))
           throw new Error(`${v}: the report's learning block is ${v === 'none' ? 'there' : 'missing'}`);
-        runs.get(v)!.push({ seconds, cpu: (c.user + c.system) / 1e6, report });
+        runs.get(v)!.push(run);
         console.log(
-          `  round ${round + 1} ${v.padEnd(4)}: ${secs(seconds)} wall, ${secs((c.user + c.system) / 1e6)} CPU, ` +
-            `${fmt(report.orders.length)} orders`,
+          `  round ${round + 1} ${v.padEnd(4)}: ${secs(run.seconds)} wall, ${secs(run.cpu)} CPU, ` +
+            `${fmt(run.orders)} orders`,
         );
       }
     }
 
     const wall = (v: Variant) => median(runs.get(v)!.map((r) => r.seconds));
     const cpu = (v: Variant) => median(runs.get(v)!.map((r) => r.cpu));
-    const last = (v: Variant) => runs.get(v)!.at(-1)!.report;
+    const last = (v: Variant) => runs.get(v)!.at(-1)!;
     console.log('');
     const row = (a: string, b: string, c: string, d: string, e: string, f: string) =>
       console.log(
@@ -168,34 +210,29 @@ export async function learningBench(o: {
         secs(wall(v)),
         secs(cpu(v)),
         fmt(bars / wall(v)),
-        fmt(last(v).orders.length / wall(v)),
+        fmt(last(v).orders / wall(v)),
         (wall(v) / wall('none')).toFixed(3),
       );
     }
 
     // The sanity check that learning did work: its lessons, the venue split, advised against holdout.
     for (const v of ['off', 'on'] as const) {
-      const x = extra(last(v));
-      const entries = (x.strands ?? []).filter((s) => s.role === 'entry');
-      const onPaper = entries.filter((s) => s.venue === 'paper').length;
-      const arms = new Map<string, number>();
-      for (const s of entries) arms.set(s.arm, (arms.get(s.arm) ?? 0) + 1);
+      const x = last(v);
       const l = x.learning!;
       console.log('');
       console.log(
-        `learning ${v}: ${fmt(x.strands?.length ?? 0)} strands, ${fmt(entries.length)} entries, ` +
-          `${fmt(onPaper)} on paper / ${fmt(entries.length - onPaper)} on paper-b; arms ` +
-          [...arms].map(([a, n]) => `${a} ${fmt(n)}`).join(', '),
+        `learning ${v}: ${fmt(x.strands)} strands, ${fmt(x.entries)} entries, ` +
+          `${fmt(x.onPaper)} on paper / ${fmt(x.entries - x.onPaper)} on paper-b; arms ` +
+          x.arms.map(([a, n]) => `${a} ${fmt(n)}`).join(', '),
       );
-      const lessons = x.lessons ?? [];
-      console.log(`  ${lessons.length} lessons proposed:`);
-      for (const lesson of lessons.slice(0, 8)) {
+      console.log(`  ${x.lessons.length} lessons proposed:`);
+      for (const lesson of x.lessons.slice(0, 8)) {
         console.log(
           `    ${lesson.id} (${lesson.state}; ${lesson.effect.kind}${lesson.effect.venue ? ` ${lesson.effect.venue}` : ''}; ` +
             `n ${lesson.evidence.n} vs ${lesson.evidence.altN}, ${bps(lesson.evidence.meanBps)} vs ${bps(lesson.evidence.altMeanBps)} bps)`,
         );
       }
-      if (lessons.length > 8) console.log(`    ... and ${lessons.length - 8} more`);
+      if (x.lessons.length > 8) console.log(`    ... and ${x.lessons.length - 8} more`);
       console.log(
         `  advised n ${l.advised.n}, mean slippage ${bps(l.advised.meanSlippageBps)} bps ${ci(l.advised.ci95)}; ` +
           `holdout n ${l.holdout.n}, ${bps(l.holdout.meanSlippageBps)} bps ${ci(l.holdout.ci95)}; ` +
@@ -204,11 +241,23 @@ export async function learningBench(o: {
       );
     }
 
-    // Judged on wall and CPU time alike: on a loaded machine either can flatter one side.
-    const ratio = Math.max(wall('on') / wall('none'), cpu('on') / cpu('none'));
+    // Each round's on / none, its two runs side by side; judged on wall and CPU time alike (on a loaded
+    // machine either can flatter one side).
+    const pairs = runs.get('on')!.map((on, i) => {
+      const none = runs.get('none')![i]!;
+      return { wall: on.seconds / none.seconds, cpu: on.cpu / none.cpu };
+    });
+    const pairedWall = median(pairs.map((p) => p.wall));
+    const pairedCpu = median(pairs.map((p) => p.cpu));
+    const ratio = Math.max(pairedWall, pairedCpu);
     console.log('');
     console.log(
-      `summary: learning on / none ${ratio.toFixed(3)}x wall (CPU ${(cpu('on') / cpu('none')).toFixed(3)}x), ` +
+      `on / none by round (wall): ${pairs.map((p) => p.wall.toFixed(3)).join(', ')}; ` +
+        `(CPU): ${pairs.map((p) => p.cpu.toFixed(3)).join(', ')}`,
+    );
+    console.log(
+      `summary: learning on / none ${pairedWall.toFixed(3)}x wall (CPU ${pairedCpu.toFixed(3)}x), medians of the rounds; ` +
+        `of the median times ${(wall('on') / wall('none')).toFixed(3)}x wall (CPU ${(cpu('on') / cpu('none')).toFixed(3)}x), ` +
         `on / off ${(wall('on') / wall('off')).toFixed(3)}x wall (CPU ${(cpu('on') / cpu('off')).toFixed(3)}x), ` +
         `off / none ${(wall('off') / wall('none')).toFixed(3)}x wall; ` +
         `goal <= ${GOAL_RATIO.toFixed(2)}x (on / none, wall and CPU): ${ratio <= GOAL_RATIO ? 'met' : 'NOT met'}; ` +
@@ -217,7 +266,7 @@ export async function learningBench(o: {
     return {
       bars,
       plans,
-      orders: last('on').orders.length,
+      orders: last('on').orders,
       wall: { none: wall('none'), off: wall('off'), on: wall('on') },
       cpu: { none: cpu('none'), off: cpu('off'), on: cpu('on') },
       ratio,
@@ -228,12 +277,17 @@ export async function learningBench(o: {
   }
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const [bars = '1000000', plans = '10000', rounds = '2'] = process.argv.slice(2);
-  await learningBench({
-    cache: fileURLToPath(new URL('../.bench', import.meta.url)),
-    bars: Number(bars),
-    plans: Number(plans),
-    rounds: Number(rounds),
-  });
+if (process.argv[1] && resolve(process.argv[1]) === SELF) {
+  if (process.argv[2] === '--child') {
+    const [prices, script, config, db] = process.argv.slice(3) as [string, string, string, string];
+    console.log(JSON.stringify(runOnce(prices, script, config, db)));
+  } else {
+    const [bars = '1000000', plans = '10000', rounds = '5'] = process.argv.slice(2);
+    await learningBench({
+      cache: fileURLToPath(new URL('../.bench', import.meta.url)),
+      bars: Number(bars),
+      plans: Number(plans),
+      rounds: Number(rounds),
+    });
+  }
 }

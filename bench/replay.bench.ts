@@ -205,7 +205,7 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   // Issue 10's figure, in the same run: learning on against off over the same bars, 10,000 plans.
-  await learningBench({ cache: CACHE, bars, plans: 10_000, rounds: 2 });
+  await learningBench({ cache: CACHE, bars, plans: 10_000, rounds: 5 });
 }
 
 await main();
