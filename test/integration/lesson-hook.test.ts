@@ -158,6 +158,33 @@ describe('a new lesson: the notice, the reworded sentence, the strands in the ex
     }
   });
 
+  it('a plan refused before its entry leaves no decision price or assignment in the checkpoint', () => {
+    const engine = open();
+    engine.onBar(bar(0));
+    // Unknown symbol: refused after its arrival was seen (the advisor had chosen its venue).
+    engine.submitPlan({ id: 'refused', symbol: 'ZZZ', side: 'buy', quantity: 1 }, T0 + 1000);
+    // Refused too, with a decision price (its symbol has a close): far past the position limit.
+    engine.submitPlan({ id: 'too-big', symbol: 'AAA', side: 'buy', quantity: 100_000_000 }, T0 + 1000);
+    // Traded: its entry's strand reads both, then drops them.
+    engine.submitPlan({ id: 'traded', symbol: 'AAA', side: 'buy', quantity: 1 }, T0 + 1000);
+    engine.onBar(bar(1));
+    engine.onBar(bar(2));
+    const plans = engine.snapshot().plans;
+    expect(plans.map((p) => [p.id, p.status])).toEqual([
+      ['refused', 'rejected'],
+      ['too-big', 'rejected'],
+      ['traded', 'open'],
+    ]);
+    expect(engine.strands().map((s) => s.planId)).toEqual(['traded']);
+    engine.close();
+    const db = new Database(join(dir, 'journal.db'), { readonly: true });
+    const { state } = db.prepare('SELECT state FROM checkpoint').get() as { state: string };
+    db.close();
+    const learning = (JSON.parse(state) as { learning: { decision: object; assignments: object } }).learning;
+    expect(learning.decision).toEqual({});
+    expect(learning.assignments).toEqual({});
+  });
+
   it('exports the strands with the trades, the same from the app and from the journal', () => {
     const engine = open();
     let t = trade(engine);

@@ -127,7 +127,13 @@ export function assemble(
     trailing: new Trailing(parts),
     views: new Views(parts),
   });
-  plans.hooks = { ended: (id) => router.planEnded(id), reopened: (id) => router.planReopened(id) };
+  plans.hooks = {
+    ended: (id) => {
+      router.planEnded(id);
+      learning?.planEnded(id);
+    },
+    reopened: (id) => router.planReopened(id),
+  };
   router.hooks = { rejected: (order, reason) => parts.lifecycle.orderRejected(order, reason) };
   const reports = new VenueReports(
     router,

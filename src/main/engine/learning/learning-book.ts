@@ -367,6 +367,19 @@ export class LearningBook {
     if (lastClose !== undefined) this.pending.decision[planId] = lastClose;
   }
 
+  /** A plan ended: its decision price and assignment go with it, unless its entry's strand is still to
+   *  be written (that strand reads them, then drops them). Without this a plan refused or cancelled
+   *  before its entry kept both for good, in every checkpoint. */
+  planEnded(planId: string): void {
+    if (this.pending.decision[planId] === undefined && this.pending.assignments[planId] === undefined) return;
+    for (const id of Object.keys(this.pending.arrival)) {
+      const o = this.source.orders.get(id);
+      if (o?.planId === planId && o.role === 'entry') return;
+    }
+    delete this.pending.decision[planId];
+    delete this.pending.assignments[planId];
+  }
+
   /** Braid first sent the order: its arrival price is the last close now. */
   orderSent(order: OrderRecord, now: number): void {
     if (this.pending.arrival[order.id] !== undefined) return;
