@@ -1,9 +1,9 @@
 // Strands are journaled one record per commit: the strands whose orders ended and the markouts taken
 // since the last (learning.md "Strand"). Journals written before hold a record per strand, then one per
 // markouts, and older ones the whole strand twice. Every reader (restart, export, the desk's outbox) reads
-// all of them through readStrandRecord; the index counts what newStrandsOf names.
+// all of them through readStrandRecord; the index counts the strands it names as fresh.
 import { describe, expect, it } from 'vitest';
-import { newStrandsOf, readStrandRecord, strandsRecord } from '../../src/main/engine/learning/strand.ts';
+import { readStrandRecord, strandsRecord } from '../../src/main/engine/learning/strand.ts';
 import type { Strand } from '../../src/shared/domain/learning.ts';
 
 const T0 = 1_709_303_400_000;
@@ -67,8 +67,16 @@ describe('strand records', () => {
     // Through JSON, as the journal holds it.
     const journaled = (r: unknown) => JSON.parse(JSON.stringify(r)) as unknown;
     const first = journaled(strandsRecord([strand('o-1'), strand('o-2', { role: 'stop_loss' })], []));
-    expect(newStrandsOf(known, first).map((s) => s.orderId)).toEqual(['o-1', 'o-2']);
-    expect(readStrandRecord(known, first)).toEqual([strand('o-1'), strand('o-2', { role: 'stop_loss' })]);
+    const fresh = (record: unknown) => {
+      const ids: string[] = [];
+      const read = readStrandRecord(known, record, (s) => ids.push(s.orderId));
+      return { read, ids };
+    };
+    const one = fresh(first);
+    expect(one.ids).toEqual(['o-1', 'o-2']);
+    expect(one.read).toEqual([strand('o-1'), strand('o-2', { role: 'stop_loss' })]);
+    // Read again, the same record names no strand fresh: an index counts each once.
+    expect(fresh(first).ids).toEqual([]);
     const second = journaled(
       strandsRecord(
         [strand('o-3')],
@@ -78,10 +86,11 @@ describe('strand records', () => {
         ],
       ),
     );
-    // Read twice (a record read again), the index would count o-1 and o-2 once: only o-3 is new.
-    expect(newStrandsOf(known, second).map((s) => s.orderId)).toEqual(['o-3']);
-    // Each strand as it stood after each part: o-3 ended, o-1 with its markouts, o-3 with its markouts.
-    expect(readStrandRecord(known, second)).toEqual([
+    // Only o-3 is new; each strand as it stood after each part: o-3 ended, o-1 with its markouts, o-3
+    // with its markouts.
+    const two = fresh(second);
+    expect(two.ids).toEqual(['o-3']);
+    expect(two.read).toEqual([
       strand('o-3'),
       strand('o-1', { markout1Bps: -1.5, markout5Bps: 4.25 }),
       strand('o-3', { markout1Bps: 0.5, markout5Bps: -2 }),
@@ -126,7 +135,9 @@ describe('strand records', () => {
     expect(
       readStrandRecord(known, { ...strandsRecord([], [{ orderId: 'o-9', markout1Bps: 1, markout5Bps: 2 }]) }),
     ).toBeNull();
-    expect(newStrandsOf(known, { type: 'lesson', lesson: {} })).toEqual([]);
+    const none: string[] = [];
+    expect(readStrandRecord(known, { type: 'lesson', lesson: {} }, (s) => none.push(s.orderId))).toBeNull();
+    expect(none).toEqual([]);
     expect(
       readStrandRecord(known, {
         type: 'markout',

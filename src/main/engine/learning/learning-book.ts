@@ -26,7 +26,6 @@ import {
 import {
   type Arm,
   type LessonApplied,
-  newStrandsOf,
   readStrandRecord,
   STRAND_TAGS,
   type Strand,
@@ -709,11 +708,10 @@ export class LearningBook {
 
   /** A journal record read back (restart): the later record of an id replaces the earlier. */
   applyHistory(record: { type: string; lesson?: LessonView; curatorWeight?: CuratorWeightMove }): void {
-    for (const s of newStrandsOf(this.strands, record)) {
+    readStrandRecord(this.strands, record, (s) => {
       this.index.add(s);
       this.count(s);
-    }
-    readStrandRecord(this.strands, record);
+    });
     if (record.type === 'lesson' && record.lesson) {
       this.lessons.set(record.lesson.id, record.lesson);
       if (record.curatorWeight) this.hooks?.restored(record.curatorWeight);

@@ -428,10 +428,11 @@ export class BraidIndex {
       if (!mayQualify(x)) continue;
       // Not wanted: if it qualifies the answer is null, if not the next try's; with no later try that
       // may qualify, null either way, without the t quantile.
-      if (!wanted(venue) && !tries.slice(k + 1).some(mayQualify)) return null;
+      const want = wanted(venue);
+      if (!want && !tries.slice(k + 1).some(mayQualify)) return null;
       const interval = above(x.a, x.b);
       if (interval === null) continue;
-      if (!wanted(venue)) return null;
+      if (!want) return null;
       const evidence = evidenceOf(x.b, x.a, interval);
       const [lo, hi] = evidence.ci95;
       return {

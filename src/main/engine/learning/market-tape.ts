@@ -73,43 +73,10 @@ class SymbolTape {
     return out;
   }
 
-  /** regimeOf(this.ranges()) without building the list: the same sums in the same order. */
+  /** regimeOf(this.ranges()), kept until the next bar. */
   regime(): Regime {
-    if (this.regimeRead !== null) return this.regimeRead;
-    const n = this.slots.length;
-    let count = 0;
-    let all = 0;
-    for (let k = 0; k < n; k++) {
-      const i = (this.next + k) % n;
-      let slot = this.slots[i]!;
-      if (typeof slot !== 'number') {
-        slot = rangeOf(slot);
-        this.slots[i] = slot;
-      }
-      if (Number.isNaN(slot)) continue;
-      count++;
-      all += slot;
-    }
-    let regime: Regime = 'normal';
-    if (count >= 10 && all / count !== 0) {
-      // The last RECENT_BARS ranges, summed oldest first as regimeOf's slice is.
-      let first = n;
-      for (let k = n - 1, seen = 0; k >= 0 && seen < RECENT_BARS; k--) {
-        if (!Number.isNaN(this.slots[(this.next + k) % n] as number)) {
-          seen++;
-          first = k;
-        }
-      }
-      let recent = 0;
-      for (let k = first; k < n; k++) {
-        const r = this.slots[(this.next + k) % n] as number;
-        if (!Number.isNaN(r)) recent += r;
-      }
-      const ratio = recent / RECENT_BARS / (all / count);
-      regime = ratio < 2 / 3 ? 'low' : ratio > 1.5 ? 'high' : 'normal';
-    }
-    this.regimeRead = regime;
-    return regime;
+    this.regimeRead ??= regimeOf(this.ranges());
+    return this.regimeRead;
   }
 
   /** Ranges read back from a checkpoint (oldest first). */

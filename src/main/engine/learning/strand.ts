@@ -113,24 +113,23 @@ function markoutsOf(body: Record<string, unknown>): StrandMarkouts[] | null {
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
 
-/** The strands a strand record brings that are new to `known` (not yet read): what an index counts. */
-export function newStrandsOf(known: ReadonlyMap<string, StrandView>, body: unknown): StrandView[] {
-  if (!isObject(body)) return [];
-  const list = body.type === 'strands' ? (rowsOf(body) ?? []) : body.type === 'strand' ? [body.strand] : [];
-  return list.filter((s): s is StrandView => isObject(s) && !known.has(s.orderId as string));
-}
-
 /**
  * A strand record read onto the strands read before it (by order id, updated in place): each strand as it
  * stands after each of the record's parts (a markout as its strand with it), in the order written; null
- * when the record is not a strand record or a markout names a strand never read (damage).
+ * when the record is not a strand record or a markout names a strand never read (damage). `fresh` hears
+ * each strand not read before (what an index counts: a record read twice counts once).
  */
-export function readStrandRecord(known: Map<string, StrandView>, body: unknown): StrandView[] | null {
+export function readStrandRecord(
+  known: Map<string, StrandView>,
+  body: unknown,
+  fresh?: (strand: StrandView) => void,
+): StrandView[] | null {
   if (!isObject(body)) return null;
   const out: StrandView[] = [];
   const strand = (s: unknown): boolean => {
     if (!isObject(s)) return false;
     const v = s as unknown as StrandView;
+    if (fresh && !known.has(v.orderId)) fresh(v);
     known.set(v.orderId, v);
     out.push(v);
     return true;
